@@ -1,0 +1,86 @@
+import { Command, CommanderError, Option } from "commander";
+import { resolve } from "node:path";
+import { EnvironmentError, ExitError, UserError } from "./errors.js";
+import type { CommandIO, ExitCode } from "./commands/context.js";
+import { scrubSecrets } from "./scrub.js";
+
+const VERSION = "0.1.0";
+
+/**
+ * The CLI and berth's single error boundary: commands throw typed errors or return an exit
+ * code; only here are they printed and mapped to 0 (ok), 1 (problem or difference found) or
+ * 2 (could not run). Command modules are imported lazily so `berth --help` stays fast.
+ */
+export async function main(argv: readonly string[], io: CommandIO): Promise<ExitCode> {
+  let code: ExitCode = 0;
+  const program = new Command("berth")
+    .description("GitOps for a fleet of Kubernetes clusters: generate Argo CD app-of-apps, seal secrets, preview changes.")
+    .version(VERSION)
+    .option("-C, --root <dir>", "repository root", ".")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError(true);
+  const root = () => resolve(io.cwd, program.opts<{ root: string }>().root);
+
+  program
+    .command("generate")
+    .description("write each cluster's Argo CD Applications and AppProjects under clusters/<name>/argocd/")
+    .option("--cluster <name>", "only this cluster")
+    .option("--check", "write nothing; exit 1 listing stale files when committed output is out of date", false)
+    .action(async (o: { cluster?: string; check: boolean }) => {
+      const { runGenerate } = await import("./commands/generate.js");
+      code = runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io);
+    });
+
+  program
+    .command("validate")
+    .description("check inputs, cross-references and every generated object against the Argo CD schemas")
+    .option("--cluster <name>", "only this cluster")
+    .action(async (o: { cluster?: string }) => {
+      const { runValidate } = await import("./commands/validate.js");
+      code = runValidate({ root: root(), cluster: o.cluster }, io);
+    });
+
+  program
+    .command("graph")
+    .description("print a Mermaid diagram of a cluster's layers, sync waves and dependencies")
+    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
+    .action(async (o: { cluster: string }) => {
+      const { runGraph } = await import("./commands/graph.js");
+      code = runGraph({ root: root(), cluster: o.cluster }, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    return report(e, io);
+  }
+}
+
+function report(e: unknown, io: CommandIO): ExitCode {
+  if (e instanceof CommanderError) {
+    // Commander has already printed its message (or the help/version text).
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof UserError) {
+    io.stderr.write(`${scrubSecrets(e.message)}\n`);
+    const n = e.diagnostics.length;
+    io.stderr.write(`berth: ${n} problem${n === 1 ? "" : "s"} found; nothing was written\n`);
+    return 1;
+  }
+  if (e instanceof EnvironmentError) {
+    io.stderr.write(`berth: ${scrubSecrets(e.message)}\n${e.hint ? `  fix: ${e.hint}\n` : ""}`);
+    return 2;
+  }
+  if (e instanceof ExitError) {
+    if (e.message) io.stderr.write(`${scrubSecrets(e.message)}\n`);
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.stderr.write(
+    `berth: internal error (this is a bug in berth ${VERSION}, please report it with the command you ran):\n  ${scrubSecrets(err.message)}\n`,
+  );
+  if (io.env.BERTH_DEBUG) io.stderr.write(`${scrubSecrets(err.stack ?? "")}\n`);
+  return 2;
+}

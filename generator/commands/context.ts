@@ -1,0 +1,10 @@
+/** What a command may touch besides its options: injected so tests run commands in-process. */
+export interface CommandIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes: 0 ok, 1 a problem or a difference was found, 2 could not run. */
+export type ExitCode = 0 | 1 | 2;

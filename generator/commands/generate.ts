@@ -1,0 +1,40 @@
+import { UserError } from "../errors.js";
+import { planFleet } from "../plan/plan-cluster.js";
+import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
+import type { CommandIO, ExitCode } from "./context.js";
+import { loadCheckedFleet, requireCluster } from "./load.js";
+
+export interface GenerateOptions {
+  root: string;
+  cluster?: string;
+  /** Write nothing; exit 1 when committed output differs from what would be generated. */
+  check: boolean;
+}
+
+export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
+  const fleet = loadCheckedFleet(opts.root);
+  requireCluster(fleet, opts.cluster);
+  const plans = planFleet(fleet, opts.cluster);
+  const outputs = plans.map((p) => ({ cluster: p.cluster.name, files: p.files }));
+  if (!opts.check) for (const note of recoverGenerated(opts.root, outputs.map((o) => o.cluster))) io.stderr.write(`${note}\n`);
+  const changes = compareGenerated(opts.root, outputs);
+  if (changes.foreign.length > 0) throw new UserError(changes.foreign);
+  const total = outputs.reduce((n, o) => n + o.files.length, 0);
+  if (opts.check) {
+    if (changes.changed.length === 0 && changes.removed.length === 0) {
+      io.stdout.write(`generated output is up to date (${total} files, ${outputs.length} clusters)\n`);
+      return 0;
+    }
+    for (const f of changes.changed) io.stdout.write(`stale: ${f}\n`);
+    for (const f of changes.removed) io.stdout.write(`stale (would be removed): ${f}\n`);
+    io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);
+    return 1;
+  }
+  writeGenerated(opts.root, outputs, changes.clusters);
+  for (const o of outputs) {
+    const changed = changes.changed.filter((f) => f.startsWith(`clusters/${o.cluster}/`)).length;
+    const removed = changes.removed.filter((f) => f.startsWith(`clusters/${o.cluster}/`)).length;
+    io.stdout.write(`${o.cluster}: ${o.files.length} files, ${changed} written, ${removed} removed\n`);
+  }
+  return 0;
+}

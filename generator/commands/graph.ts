@@ -1,0 +1,17 @@
+import { planFleet } from "../plan/plan-cluster.js";
+import { renderGraph } from "../plan/graph.js";
+import type { CommandIO, ExitCode } from "./context.js";
+import { loadCheckedFleet, requireCluster } from "./load.js";
+
+export interface GraphOptions {
+  root: string;
+  cluster: string;
+}
+
+export function runGraph(opts: GraphOptions, io: CommandIO): ExitCode {
+  const fleet = loadCheckedFleet(opts.root);
+  requireCluster(fleet, opts.cluster);
+  const [plan] = planFleet(fleet, opts.cluster);
+  io.stdout.write("```mermaid\n" + renderGraph(plan!) + "```\n");
+  return 0;
+}

@@ -1,0 +1,29 @@
+import { sortDiagnostics, UserError } from "../errors.js";
+import type { Fleet } from "../model/fleet.js";
+import { loadFleet } from "../model/load.js";
+import { checkFleet } from "../model/rules.js";
+import { nearest } from "../model/suggest.js";
+
+/** Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them. */
+export function loadCheckedFleet(root: string): Fleet {
+  const loaded = loadFleet(root);
+  if (!loaded.ok) throw new UserError(sortDiagnostics(loaded.diagnostics));
+  const problems = checkFleet(loaded.value, root);
+  if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
+  return loaded.value;
+}
+
+/** Fails with a suggestion when `--cluster` names no cluster. */
+export function requireCluster(fleet: Fleet, name: string | undefined): void {
+  if (name === undefined || fleet.clusters.some((c) => c.name === name)) return;
+  const guess = nearest(name, fleet.clusters.map((c) => c.name));
+  throw new UserError([
+    {
+      file: "clusters",
+      line: 0,
+      col: 0,
+      message: `no cluster named "${name}" (there is no clusters/${name}/cluster.yaml)`,
+      hint: guess ? `did you mean --cluster ${guess}?` : `clusters are: ${fleet.clusters.map((c) => c.name).join(", ")}`,
+    },
+  ]);
+}

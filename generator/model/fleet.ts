@@ -1,0 +1,52 @@
+import type { YamlSource } from "../yaml/source.js";
+import type { AppSpec, ClusterSpec, Profile } from "./types.js";
+
+/** An app folder: its validated app.yaml and which conventional values files exist. */
+export interface App {
+  name: string;
+  spec: AppSpec;
+  source: YamlSource;
+  /** Variants with a values file: "" for values.yaml, else the `<x>` of values-<x>.yaml. */
+  valueVariants: ReadonlySet<string>;
+}
+
+/** One entry of a cluster's `apps:` list, normalised. */
+export interface ClusterAppEntry {
+  name: string;
+  /** Index in the `apps:` list, for diagnostics. */
+  index: number;
+  environments?: string[];
+  values?: Record<string, unknown>;
+}
+
+export interface Cluster {
+  name: string;
+  spec: ClusterSpec;
+  profile: Profile;
+  arch: "amd64" | "arm64";
+  source: YamlSource;
+  entries: ClusterAppEntry[];
+  /** Apps with a `clusters/<name>/values/<app>.yaml` override file. */
+  valueOverrides: ReadonlySet<string>;
+}
+
+/** A committed SealedSecret file under secrets/<cluster>/<namespace>/. */
+export interface SealedSecretRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+  file: string;
+}
+
+/** Everything berth reads from a repository, validated. */
+export interface Fleet {
+  clusters: Cluster[];
+  apps: ReadonlyMap<string, App>;
+  sealedSecrets: SealedSecretRef[];
+}
+
+export const PROFILE_DEFAULTS: Record<Profile, { arch: "amd64" | "arm64"; ingressClass: string; storageClass: string }> = {
+  kind: { arch: "amd64", ingressClass: "nginx", storageClass: "standard" },
+  k3s: { arch: "arm64", ingressClass: "traefik", storageClass: "local-path" },
+  cloud: { arch: "amd64", ingressClass: "nginx", storageClass: "standard-rwo" },
+};

@@ -1,0 +1,136 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fail, ok, type Diagnostic, type Result } from "../errors.js";
+import { layout } from "../layout.js";
+import { parseYamlSource, toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
+import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "./fleet.js";
+import { checkApp, checkCluster } from "./schema-check.js";
+
+/**
+ * Reads and validates every cluster.yaml, app.yaml and values file of the repository at `root`.
+ * All problems are collected, so one run reports everything that is wrong.
+ */
+export function loadFleet(root: string): Result<Fleet> {
+  const diagnostics: Diagnostic[] = [];
+  const apps = new Map<string, App>();
+  for (const name of subdirs(root, layout.appsDir)) {
+    const app = loadApp(root, name, diagnostics);
+    if (app) apps.set(name, app);
+  }
+  const clusters: Cluster[] = [];
+  for (const name of subdirs(root, layout.clustersDir)) {
+    const cluster = loadCluster(root, name, diagnostics);
+    if (cluster) clusters.push(cluster);
+  }
+  if (diagnostics.length > 0) return fail(diagnostics);
+  return ok({ clusters, apps, sealedSecrets: listSealedSecrets(root) });
+}
+
+function subdirs(root: string, dir: string): string[] {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+    .map((d) => d.name)
+    .sort();
+}
+
+function readSource(root: string, file: string, diagnostics: Diagnostic[]): YamlSource | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(root, file), "utf8");
+  } catch (e) {
+    diagnostics.push({ file, line: 0, col: 0, message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, hint: "check that the file exists and is readable" });
+    return undefined;
+  }
+  const parsed = parseYamlSource(file, text);
+  diagnostics.push(...parsed.diagnostics);
+  return parsed.source;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function checkFolderName(kind: string, name: string, file: string, diagnostics: Diagnostic[]): boolean {
+  if (DNS_LABEL.test(name) && name.length <= 63) return true;
+  diagnostics.push({ file, line: 0, col: 0, message: `${kind} folder name "${name}" is not a DNS label`, hint: "rename the folder using lowercase letters, digits and '-'" });
+  return false;
+}
+
+function loadApp(root: string, name: string, diagnostics: Diagnostic[]): App | undefined {
+  const file = layout.appFile(name);
+  if (!existsSync(join(root, file))) {
+    diagnostics.push({ file, line: 0, col: 0, message: `apps/${name}/ has no app.yaml`, hint: `add ${file}, or remove the folder` });
+    return undefined;
+  }
+  if (!checkFolderName("app", name, file, diagnostics)) return undefined;
+  const source = readSource(root, file, diagnostics);
+  if (!source) return undefined;
+  const checked = checkApp(source, toPlain(source));
+  diagnostics.push(...checked.diagnostics);
+  const valueVariants = new Set<string>();
+  for (const entry of readdirSync(join(root, layout.appDir(name))).sort()) {
+    const m = /^values(?:-([a-z0-9-]+))?\.yaml$/.exec(entry);
+    if (!m) continue;
+    if (checkValuesFile(root, `${layout.appDir(name)}/${entry}`, diagnostics)) valueVariants.add(m[1] ?? "");
+  }
+  return checked.value ? { name, spec: checked.value, source, valueVariants } : undefined;
+}
+
+/** A values file must be a YAML mapping (or empty); returns whether it is usable. */
+function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[]): boolean {
+  const source = readSource(root, file, diagnostics);
+  if (!source) return false;
+  const value = toPlain(source);
+  if (value === null || value === undefined || (typeof value === "object" && !Array.isArray(value))) return true;
+  diagnostics.push(diagnosticAt(source, [], `is ${Array.isArray(value) ? "a list" : `a ${typeof value}`}, expected a mapping of Helm values`, "write the values as `key: value` pairs at the top level"));
+  return false;
+}
+
+function loadCluster(root: string, name: string, diagnostics: Diagnostic[]): Cluster | undefined {
+  const file = layout.clusterFile(name);
+  if (!existsSync(join(root, file))) {
+    diagnostics.push({ file, line: 0, col: 0, message: `clusters/${name}/ has no cluster.yaml`, hint: `add ${file}, or remove the folder` });
+    return undefined;
+  }
+  if (!checkFolderName("cluster", name, file, diagnostics)) return undefined;
+  const source = readSource(root, file, diagnostics);
+  if (!source) return undefined;
+  const checked = checkCluster(source, toPlain(source));
+  diagnostics.push(...checked.diagnostics);
+  const valueOverrides = new Set<string>();
+  const valuesDir = join(root, layout.clustersDir, name, "values");
+  if (existsSync(valuesDir) && statSync(valuesDir).isDirectory()) {
+    for (const entry of readdirSync(valuesDir).sort()) {
+      const m = /^([a-z0-9-]+)\.yaml$/.exec(entry);
+      if (m?.[1] && checkValuesFile(root, layout.clusterValuesFile(name, m[1]), diagnostics)) valueOverrides.add(m[1]);
+    }
+  }
+  const spec = checked.value;
+  if (!spec) return undefined;
+  const entries: ClusterAppEntry[] = spec.apps.map((e, index) =>
+    typeof e === "string" ? { name: e, index } : { name: e.name, index, environments: e.environments ? [...e.environments] : undefined, values: e.values as Record<string, unknown> | undefined },
+  );
+  return {
+    name,
+    spec,
+    profile: spec.profile,
+    arch: spec.arch ?? PROFILE_DEFAULTS[spec.profile].arch,
+    source,
+    entries,
+    valueOverrides,
+  };
+}
+
+function listSealedSecrets(root: string): SealedSecretRef[] {
+  const out: SealedSecretRef[] = [];
+  for (const cluster of subdirs(root, layout.secretsDir)) {
+    for (const namespace of subdirs(root, `${layout.secretsDir}/${cluster}`)) {
+      const dir = join(root, layout.secretsNamespaceDir(cluster, namespace));
+      for (const entry of readdirSync(dir).sort()) {
+        const m = /^(.+)\.ya?ml$/.exec(entry);
+        if (m?.[1]) out.push({ cluster, namespace, name: m[1], file: `${layout.secretsNamespaceDir(cluster, namespace)}/${entry}` });
+      }
+    }
+  }
+  return out;
+}

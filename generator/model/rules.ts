@@ -1,0 +1,166 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Diagnostic } from "../errors.js";
+import { layout } from "../layout.js";
+import { diagnosticAt } from "../yaml/source.js";
+import type { App, Cluster, Fleet } from "./fleet.js";
+import { clusterInstances } from "./instances.js";
+import { localSourceDir } from "./source-paths.js";
+import { nearest } from "./suggest.js";
+import { LAYERS } from "./types.js";
+
+/**
+ * Cross-reference rules over a schema-valid fleet: references resolve, the dependency graph is
+ * acyclic and flows from earlier layers to later ones, names and namespaces do not collide.
+ */
+export function checkFleet(fleet: Fleet, root: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const app of fleet.apps.values()) out.push(...checkApp(app, fleet));
+  out.push(...findCycles(fleet));
+  for (const cluster of fleet.clusters) out.push(...checkCluster(cluster, fleet, root));
+  return out;
+}
+
+function checkApp(app: App, fleet: Fleet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { spec, source } = app;
+  const templated = spec.namespace.includes("{environment}");
+  if (templated && !spec.perEnvironment) {
+    out.push(diagnosticAt(source, ["namespace"], `namespace "${spec.namespace}" uses {environment} but the app is not per-environment`, "add `perEnvironment: true`, or use a fixed namespace"));
+  }
+  if (!templated && spec.perEnvironment) {
+    out.push(diagnosticAt(source, ["namespace"], `per-environment app needs a namespace per environment, got "${spec.namespace}"`, 'include {environment} in the namespace, e.g. "{environment}" or "shop-{environment}"'));
+  }
+  (spec.dependsOn ?? []).forEach((dep, i) => {
+    const target = fleet.apps.get(dep);
+    if (!target) {
+      const guess = nearest(dep, fleet.apps.keys());
+      out.push(diagnosticAt(source, ["dependsOn", i], `dependsOn names "${dep}", which is not an app under apps/`, guess ? `did you mean "${guess}"?` : "create apps/" + dep + "/app.yaml or remove the entry"));
+    } else if (dep === app.name) {
+      out.push(diagnosticAt(source, ["dependsOn", i], `app "${app.name}" depends on itself`, "remove the entry"));
+    } else if (LAYERS.indexOf(target.spec.layer) > LAYERS.indexOf(spec.layer)) {
+      out.push(diagnosticAt(source, ["dependsOn", i], `app "${app.name}" (layer ${spec.layer}) depends on "${dep}" (layer ${target.spec.layer}), which syncs later`, `move "${dep}" to layer ${spec.layer} or earlier, or drop the dependency`));
+    }
+  });
+  (spec.connectionPools ?? []).forEach((pool, i) => {
+    const target = fleet.apps.get(pool.to);
+    if (!target?.spec.postgres) {
+      out.push(diagnosticAt(source, ["connectionPools", i, "to"], `connection pool points at "${pool.to}", which is not an app with a \`postgres:\` section`, "name the Postgres app this service connects to"));
+    }
+  });
+  return out;
+}
+
+/** Every dependency cycle, named in full, reported once at the alphabetically first app of the cycle. */
+function findCycles(fleet: Fleet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+  const visit = (name: string) => {
+    state.set(name, "visiting");
+    stack.push(name);
+    for (const dep of fleet.apps.get(name)?.spec.dependsOn ?? []) {
+      if (!fleet.apps.has(dep) || dep === name) continue;
+      if (state.get(dep) === "visiting") {
+        const cycle = stack.slice(stack.indexOf(dep));
+        const start = [...cycle].sort()[0]!;
+        const rotated = [...cycle.slice(cycle.indexOf(start)), ...cycle.slice(0, cycle.indexOf(start))];
+        const key = rotated.join(">");
+        if (!seen.has(key)) {
+          seen.add(key);
+          const app = fleet.apps.get(start)!;
+          const next = rotated[1] ?? start;
+          const idx = (app.spec.dependsOn ?? []).indexOf(next);
+          out.push(diagnosticAt(app.source, ["dependsOn", idx], `dependency cycle: ${[...rotated, start].join(" → ")}`, "remove one dependsOn edge of the cycle"));
+        }
+      } else if (!state.has(dep)) {
+        visit(dep);
+      }
+    }
+    stack.pop();
+    state.set(name, "done");
+  };
+  for (const name of [...fleet.apps.keys()].sort()) if (!state.has(name)) visit(name);
+  return out;
+}
+
+function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { spec, source } = cluster;
+  const external = spec.external ?? {};
+  const enabled = new Set<string>();
+  for (const entry of cluster.entries) {
+    const at = ["apps", entry.index];
+    const app = fleet.apps.get(entry.name);
+    if (enabled.has(entry.name)) {
+      out.push(diagnosticAt(source, at, `app "${entry.name}" is listed twice`, "keep one entry"));
+      continue;
+    }
+    enabled.add(entry.name);
+    if (!app) {
+      const guess = nearest(entry.name, fleet.apps.keys());
+      out.push(diagnosticAt(source, at, `unknown app "${entry.name}": there is no apps/${entry.name}/app.yaml`, guess ? `did you mean "${guess}"?` : `create apps/${entry.name}/app.yaml or remove the entry`));
+      continue;
+    }
+    if (app.spec.profiles && !app.spec.profiles.includes(cluster.profile)) {
+      out.push(diagnosticAt(source, at, `app "${entry.name}" supports profiles ${app.spec.profiles.join(", ")}, not this cluster's profile "${cluster.profile}"`, `remove it from this cluster, or add "${cluster.profile}" to profiles in ${layout.appFile(entry.name)}`));
+    }
+    if (entry.environments && !app.spec.perEnvironment) {
+      out.push(diagnosticAt(source, [...at, "environments"], `app "${entry.name}" is not per-environment, so it cannot select environments`, "remove `environments:` from this entry"));
+    }
+    (entry.environments ?? []).forEach((env, j) => {
+      if (!spec.environments.includes(env)) {
+        out.push(diagnosticAt(source, [...at, "environments", j], `environment "${env}" is not hosted by this cluster (${spec.environments.join(", ")})`, "add it to the cluster's environments or remove it here"));
+      }
+    });
+    if (external[entry.name]) {
+      out.push(diagnosticAt(source, ["external", entry.name], `app "${entry.name}" is both enabled and external on this cluster`, "remove it from apps: or from external:"));
+    }
+  }
+  for (const name of Object.keys(external)) {
+    if (!fleet.apps.has(name)) {
+      out.push(diagnosticAt(source, ["external", name], `external service "${name}" does not name an app under apps/`, "use the name of the app it replaces", true));
+    }
+  }
+  for (const entry of cluster.entries) {
+    for (const dep of fleet.apps.get(entry.name)?.spec.dependsOn ?? []) {
+      if (fleet.apps.has(dep) && !enabled.has(dep) && !external[dep]) {
+        out.push(diagnosticAt(source, ["apps", entry.index], `app "${entry.name}" depends on "${dep}", which does not run on cluster "${cluster.name}"`, `add "${dep}" to apps:, or declare it under external: when a managed service replaces it`));
+      }
+    }
+  }
+  const instances = clusterInstances(fleet, cluster);
+  const roles = (role: string) => instances.filter((i) => i.app?.spec.role === role);
+  if (roles("argocd").length !== 1) {
+    out.push(diagnosticAt(source, ["apps"], `cluster must run exactly one app with role argocd (Argo CD manages itself), found ${roles("argocd").length}`, "enable the argo-cd app on this cluster"));
+  }
+  if (instances.some((i) => i.kind === "secrets") && roles("sealed-secrets").length === 0) {
+    out.push(diagnosticAt(source, ["apps"], "apps on this cluster consume secrets but no app with role sealed-secrets runs here", "enable the sealed-secrets app on this cluster"));
+  }
+  const ids = new Map<string, string>();
+  const namespaceLayer = new Map<string, { layer: string; by: string }>();
+  for (const inst of instances) {
+    const owner = inst.app?.name ?? inst.id;
+    const prev = ids.get(inst.id);
+    if (prev !== undefined) {
+      out.push(diagnosticAt(source, ["apps"], `two apps produce the Application "${inst.id}" on this cluster (${prev} and ${owner})`, "rename one of the apps"));
+    }
+    ids.set(inst.id, owner);
+    if (inst.kind !== "app") continue;
+    const claim = namespaceLayer.get(inst.namespace);
+    if (claim && claim.layer !== inst.layer) {
+      out.push(diagnosticAt(source, ["apps", inst.entry!.index], `namespace "${inst.namespace}" is claimed by layer ${claim.layer} (${claim.by}) and layer ${inst.layer} (${owner})`, "give one of the apps its own namespace, or put both in the same layer"));
+    } else if (!claim) {
+      namespaceLayer.set(inst.namespace, { layer: inst.layer, by: owner });
+    }
+    const dir = localSourceDir(inst.app!, cluster.profile, inst.environment);
+    if (dir) {
+      const marker = inst.app!.spec.source.type === "chart" ? "Chart.yaml" : inst.app!.spec.source.type === "kustomize" ? "kustomization.yaml" : "";
+      if (!existsSync(join(root, dir, marker))) {
+        out.push(diagnosticAt(inst.app!.source, ["source", "path"], `source folder ${dir}${marker ? ` has no ${marker}` : " does not exist"} (for cluster "${cluster.name}")`, `create ${dir}${marker ? `/${marker}` : "/"} or correct source.path`));
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { Diagnostic } from "../errors.js";
+import { diagnosticAt, type PathSegment, type YamlSource } from "../yaml/source.js";
+import { appSchema } from "./schema/app.schema.js";
+import { clusterSchema } from "./schema/cluster.schema.js";
+import { nearest } from "./suggest.js";
+import type { AppSpec, ClusterSpec } from "./types.js";
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped once more.
+const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
+
+let compiled: { cluster: ValidateFunction; app: ValidateFunction } | undefined;
+
+function validators() {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, discriminator: true, useDefaults: true });
+    addFormats(ajv);
+    compiled = { cluster: ajv.compile(clusterSchema), app: ajv.compile(appSchema) };
+  }
+  return compiled;
+}
+
+export function checkCluster(source: YamlSource, data: unknown): { value?: ClusterSpec; diagnostics: Diagnostic[] } {
+  return check(validators().cluster, source, data, "cluster.yaml") as { value?: ClusterSpec; diagnostics: Diagnostic[] };
+}
+
+export function checkApp(source: YamlSource, data: unknown): { value?: AppSpec; diagnostics: Diagnostic[] } {
+  return check(validators().app, source, data, "app.yaml") as { value?: AppSpec; diagnostics: Diagnostic[] };
+}
+
+function check(validate: ValidateFunction, source: YamlSource, data: unknown, what: string) {
+  if (data === null || data === undefined) {
+    return { diagnostics: [{ file: source.file, line: 1, col: 1, message: `is empty, expected a ${what} mapping`, hint: `see generator/schemas/${what.replace(".yaml", "")}.schema.json for the fields` }] };
+  }
+  if (validate(data)) return { value: data, diagnostics: [] };
+  return { diagnostics: relevant(validate.errors ?? []).map((e) => toDiagnostic(source, e)) };
+}
+
+/** Drops the noise of union schemas: branch-type mismatches and summary anyOf/oneOf errors. */
+function relevant(errors: ErrorObject[]): ErrorObject[] {
+  const specific = errors.filter((e) => e.keyword !== "anyOf" && e.keyword !== "oneOf");
+  const kept = specific.filter(
+    (e) => !(e.keyword === "type" && specific.some((o) => o !== e && o.keyword !== "type" && o.instancePath.startsWith(e.instancePath))),
+  );
+  const result = kept.length > 0 ? kept : errors;
+  const seen = new Set<string>();
+  return result.filter((e) => {
+    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function pathOf(instancePath: string): PathSegment[] {
+  if (instancePath === "") return [];
+  return instancePath
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function field(path: PathSegment[]): string {
+  return path.length === 0 ? "the document" : path.map((s) => (typeof s === "number" ? `[${s}]` : s)).join(".").replace(/\.\[/g, "[");
+}
+
+function toDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic {
+  const path = pathOf(e.instancePath);
+  const schema = (e.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown>; enum?: unknown[] };
+  const where = field(path);
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const name = String((e.params as { additionalProperty: string }).additionalProperty);
+      const known = Object.keys(schema.properties ?? {});
+      const guess = nearest(name, known);
+      const hint = guess ? `did you mean \`${guess}\`?` : known.length ? `known fields here: ${known.join(", ")}` : "remove it";
+      return diagnosticAt(source, [...path, name], `unknown field \`${name}\` in ${where}`, hint, true);
+    }
+    case "required": {
+      const name = String((e.params as { missingProperty: string }).missingProperty);
+      const sub = schema.properties?.[name] as { description?: string } | undefined;
+      return diagnosticAt(source, path, `${where} is missing the required field \`${name}\``, `add \`${name}:\`${sub?.description ? ` (${sub.description})` : ""}`);
+    }
+    case "enum":
+      return diagnosticAt(source, path, `${where} is ${JSON.stringify(e.data)}, expected one of: ${(schema.enum ?? []).join(", ")}`, `use one of: ${(schema.enum ?? []).join(", ")}`);
+    case "const":
+    case "discriminator":
+      return diagnosticAt(source, path, `${where} ${e.message ?? "is invalid"}`, "use one of the source types: helm, chart, kustomize, manifests");
+    case "type":
+      return diagnosticAt(source, path, `${where} is ${describe(e.data)}, expected ${String((e.params as { type: string }).type)}`, schema.description ?? `write ${where} as a ${String((e.params as { type: string }).type)}`);
+    case "pattern":
+    case "format":
+    case "maxLength":
+    case "minLength":
+      return diagnosticAt(source, path, `${where} is ${JSON.stringify(e.data)}, which is not valid: ${e.message ?? ""}`, schema.description ?? "correct the value");
+    default:
+      return diagnosticAt(source, path, `${where} ${e.message ?? "is invalid"}`, schema.description);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

@@ -1,0 +1,140 @@
+import { posix } from "node:path";
+import { ARGOCD_NAMESPACE, IN_CLUSTER, layout } from "../layout.js";
+import { PROFILE_DEFAULTS, type Cluster } from "../model/fleet.js";
+import type { Instance } from "../model/instances.js";
+import { localSourceDir } from "../model/source-paths.js";
+import { argocdSelfValues } from "./argocd-self.js";
+import { mergeValues } from "./merge.js";
+import { argoRepoURL } from "./repos.js";
+
+export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
+
+/** Retry with backoff: transient failures (a CRD not yet established, a webhook starting) heal. */
+export const RETRY = { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
+
+export interface ApplicationContext {
+  cluster: Cluster;
+  wave: number;
+  /** All Helm repositories used on the cluster (for Argo CD's own repository registrations). */
+  helmRepos: readonly string[];
+}
+
+export function labelsFor(cluster: Cluster, inst: Instance): Record<string, string> {
+  return {
+    "app.kubernetes.io/managed-by": "berth",
+    "berth.dev/cluster": cluster.name,
+    "berth.dev/layer": inst.layer,
+    ...(inst.app ? { "berth.dev/app": inst.app.name } : {}),
+    ...(inst.environment ? { "berth.dev/environment": inst.environment } : {}),
+  };
+}
+
+/** The child Application of one instance. */
+export function renderApplication(inst: Instance, ctx: ApplicationContext): Record<string, unknown> {
+  const { cluster } = ctx;
+  const spec = inst.app?.spec;
+  const isArgoCD = spec?.role === "argocd";
+  const syncOptions = ["CreateNamespace=true"];
+  if (spec?.sync?.serverSideApply) syncOptions.push("ServerSideApply=true");
+  if (spec?.sync?.skipDryRunOnMissingResource) syncOptions.push("SkipDryRunOnMissingResource=true");
+  if (spec?.sync?.replace) syncOptions.push("Replace=true");
+  const nsMeta = spec?.namespaceMetadata;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: {
+      name: inst.id,
+      namespace: ARGOCD_NAMESPACE,
+      labels: labelsFor(cluster, inst),
+      annotations: {
+        "argocd.argoproj.io/sync-wave": String(ctx.wave),
+        "argocd.argoproj.io/manifest-generate-paths": generatePaths(inst, cluster),
+      },
+      // Deleting Argo CD's own Application must never cascade into deleting Argo CD.
+      finalizers: isArgoCD ? undefined : [RESOURCES_FINALIZER],
+    },
+    spec: {
+      project: inst.layer,
+      destination: { server: IN_CLUSTER, namespace: inst.namespace },
+      ...sourcesOf(inst, ctx),
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        retry: RETRY,
+        syncOptions,
+        managedNamespaceMetadata: nsMeta && (nsMeta.labels || nsMeta.annotations) ? { labels: nsMeta.labels, annotations: nsMeta.annotations } : undefined,
+      },
+    },
+  };
+}
+
+/** Paths whose changes can alter this Application's manifests (Argo CD skips other commits). */
+function generatePaths(inst: Instance, cluster: Cluster): string {
+  if (inst.kind === "secrets") return `/${layout.secretsNamespaceDir(cluster.name, inst.namespace)}`;
+  const paths = [`/${layout.appDir(inst.app!.name)}`];
+  if (cluster.valueOverrides.has(inst.app!.name)) paths.push(`/${layout.clusterValuesFile(cluster.name, inst.app!.name)}`);
+  return paths.join(";");
+}
+
+function sourcesOf(inst: Instance, ctx: ApplicationContext): Record<string, unknown> {
+  const { cluster } = ctx;
+  const git = { repoURL: cluster.spec.repo.url, targetRevision: cluster.spec.repo.revision ?? "main" };
+  if (inst.kind === "secrets") {
+    return { source: { ...git, path: layout.secretsNamespaceDir(cluster.name, inst.namespace), directory: { recurse: true } } };
+  }
+  const app = inst.app!;
+  const src = app.spec.source;
+  const dir = localSourceDir(app, cluster.profile, inst.environment);
+  if (src.type === "kustomize") return { source: { ...git, path: dir } };
+  if (src.type === "manifests") return { source: { ...git, path: dir, directory: { recurse: true } } };
+  const files = valueFiles(inst, cluster);
+  const values = valuesObject(inst, ctx);
+  const helm = (prefix: (file: string) => string) => ({
+    releaseName: app.name,
+    valueFiles: files.length > 0 ? files.map(prefix) : undefined,
+    valuesObject: Object.keys(values).length > 0 ? values : undefined,
+  });
+  if (src.type === "chart") {
+    return { source: { ...git, path: dir, helm: helm((f) => posix.relative(dir!, f)) } };
+  }
+  // A remote chart with values kept in Git: Argo CD's multi-source form with a `$values` ref.
+  const chart = { repoURL: argoRepoURL(src.repo), chart: src.chart, targetRevision: src.version, helm: helm((f) => `$values/${f}`) };
+  return files.length > 0 ? { sources: [chart, { ...git, ref: "values" }] } : { source: chart };
+}
+
+/** Values files in precedence order: app < profile < environment < cluster. */
+export function valueFiles(inst: Instance, cluster: Cluster): string[] {
+  const app = inst.app!;
+  const files: string[] = [];
+  if (app.valueVariants.has("")) files.push(layout.appValuesFile(app.name));
+  if (app.valueVariants.has(cluster.profile)) files.push(layout.appValuesFile(app.name, cluster.profile));
+  if (inst.environment && app.valueVariants.has(inst.environment)) files.push(layout.appValuesFile(app.name, inst.environment));
+  if (cluster.valueOverrides.has(app.name)) files.push(layout.clusterValuesFile(cluster.name, app.name));
+  return files;
+}
+
+/** Inline values: berth's cluster context for local charts, Argo CD's own settings, then the cluster's overrides. */
+export function valuesObject(inst: Instance, ctx: ApplicationContext): Record<string, unknown> {
+  const app = inst.app!;
+  let values: Record<string, unknown> = {};
+  if (app.spec.source.type === "chart") values = { berth: clusterContext(inst, ctx.cluster) };
+  if (app.spec.role === "argocd") values = mergeValues(values, argocdSelfValues(ctx.helmRepos));
+  if (inst.entry?.values) values = mergeValues(values, inst.entry.values);
+  return values;
+}
+
+/** What a local chart may know about where it runs: `.Values.berth.*`. */
+export function clusterContext(inst: Instance, cluster: Cluster): Record<string, unknown> {
+  const defaults = PROFILE_DEFAULTS[cluster.profile];
+  const spec = cluster.spec;
+  return {
+    cluster: cluster.name,
+    profile: cluster.profile,
+    arch: cluster.arch,
+    environment: inst.environment,
+    namespace: inst.namespace,
+    ingress: spec.ingress ? { domain: spec.ingress.domain, className: spec.ingress.className ?? defaults.ingressClass } : undefined,
+    storageClass: spec.storage?.className ?? defaults.storageClass,
+    tls: spec.tls ? { issuer: spec.tls.issuer } : undefined,
+    external: spec.external,
+  };
+}

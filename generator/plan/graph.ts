@@ -1,0 +1,19 @@
+import type { ClusterPlan } from "./plan-cluster.js";
+import { LAYERS } from "../model/types.js";
+
+/** A Mermaid flowchart of a cluster: one subgraph per layer, nodes labelled with their wave, dependsOn edges. */
+export function renderGraph(plan: ClusterPlan): string {
+  const lines = ["flowchart LR"];
+  const node = (id: string) => id.replace(/[^A-Za-z0-9_]/g, "_");
+  for (const layer of LAYERS) {
+    const members = plan.instances.filter((i) => i.layer === layer);
+    if (members.length === 0) continue;
+    lines.push(`  subgraph ${layer}`);
+    for (const i of [...members].sort((a, b) => plan.waves.get(a.id)! - plan.waves.get(b.id)! || (a.id < b.id ? -1 : 1))) {
+      lines.push(`    ${node(i.id)}["${i.id}<br/>wave ${plan.waves.get(i.id)} · ${i.namespace}"]`);
+    }
+    lines.push("  end");
+  }
+  for (const i of plan.instances) for (const d of [...i.deps].sort()) lines.push(`  ${node(d)} --> ${node(i.id)}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,42 @@
+import { layout } from "../layout.js";
+import type { Cluster, Fleet } from "../model/fleet.js";
+import { clusterInstances, type Instance } from "../model/instances.js";
+import { LAYERS } from "../model/types.js";
+import { generatedFile } from "../yaml/canonical.js";
+import { renderApplication } from "./applications.js";
+import type { OutputFile } from "./output.js";
+import { renderProject } from "./projects.js";
+import { renderRoot } from "./root.js";
+import { computeWaves } from "./waves.js";
+
+export interface ClusterPlan {
+  cluster: Cluster;
+  instances: Instance[];
+  waves: Map<string, number>;
+  files: OutputFile[];
+}
+
+/** Everything berth generates for one cluster. Pure: the fleet in, files out, sorted by path. */
+export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
+  const instances = clusterInstances(fleet, cluster);
+  const waves = computeWaves(instances);
+  const dir = layout.generatedDir(cluster.name);
+  const clusterFile = layout.clusterFile(cluster.name);
+  const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
+  const files: OutputFile[] = [{ path: `${dir}/root.yaml`, content: generatedFile([renderRoot(cluster)], [clusterFile]) }];
+  for (const layer of LAYERS) {
+    if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
+    files.push({ path: `${dir}/projects/${layer}.yaml`, content: generatedFile([renderProject(layer, instances, cluster)], [clusterFile]) });
+  }
+  for (const inst of instances) {
+    const sources = [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])];
+    const app = renderApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
+    files.push({ path: `${dir}/${inst.layer}/${inst.id}.yaml`, content: generatedFile([app], sources) });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { cluster, instances, waves, files };
+}
+
+export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {
+  return fleet.clusters.filter((c) => only === undefined || c.name === only).map((c) => planCluster(fleet, c));
+}

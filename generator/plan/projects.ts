@@ -1,0 +1,50 @@
+import { ARGOCD_NAMESPACE, IN_CLUSTER } from "../layout.js";
+import type { Cluster } from "../model/fleet.js";
+import type { Instance } from "../model/instances.js";
+import type { Layer } from "../model/types.js";
+import { argoRepoURL } from "./repos.js";
+
+/**
+ * One AppProject per layer with least privilege: only the layer's namespaces as destinations,
+ * only the repositories its Applications read, and only the cluster-scoped kinds its apps declare.
+ * The platform project also holds the root Application, which manages Applications and
+ * AppProjects in Argo CD's namespace.
+ */
+export function renderProject(layer: Layer, instances: readonly Instance[], cluster: Cluster): Record<string, unknown> {
+  const own = instances.filter((i) => i.layer === layer);
+  const gitRepo = cluster.spec.repo.url;
+  const repos = new Set<string>();
+  const namespaces = new Set<string>();
+  const kinds = new Map<string, { group: string; kind: string }>();
+  if (layer === "platform") {
+    repos.add(gitRepo);
+    namespaces.add(ARGOCD_NAMESPACE);
+  }
+  for (const inst of own) {
+    namespaces.add(inst.namespace);
+    const src = inst.app?.spec.source;
+    if (!src || src.type !== "helm") repos.add(gitRepo);
+    else {
+      repos.add(argoRepoURL(src.repo));
+      if (inst.app!.valueVariants.size > 0 || cluster.valueOverrides.has(inst.app!.name)) repos.add(gitRepo);
+    }
+    for (const k of inst.app?.spec.clusterResources ?? []) kinds.set(`${k.group}/${k.kind}`, { group: k.group, kind: k.kind });
+  }
+  const sorted = <T>(xs: Iterable<T>, key: (x: T) => string) => [...xs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: {
+      name: layer,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster.name, "berth.dev/layer": layer },
+      annotations: { "argocd.argoproj.io/sync-wave": "-1" },
+    },
+    spec: {
+      description: `berth: the ${layer} layer of cluster ${cluster.name}`,
+      sourceRepos: sorted(repos, (r) => r),
+      destinations: sorted(namespaces, (n) => n).map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      clusterResourceWhitelist: sorted(kinds.values(), (k) => `${k.group}/${k.kind}`),
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { ARGOCD_NAMESPACE, IN_CLUSTER, layout } from "../layout.js";
+import type { Cluster } from "../model/fleet.js";
+import { RETRY } from "./applications.js";
+
+export const ROOT_APPLICATION = "root";
+
+/**
+ * The cluster's app-of-apps: it syncs the cluster's generated folder (projects and child
+ * Applications, itself included). It carries no finalizer, so deleting it never cascades into
+ * the whole cluster.
+ */
+export function renderRoot(cluster: Cluster): Record<string, unknown> {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: {
+      name: ROOT_APPLICATION,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster.name },
+    },
+    spec: {
+      project: "platform",
+      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+      source: {
+        repoURL: cluster.spec.repo.url,
+        targetRevision: cluster.spec.repo.revision ?? "main",
+        path: layout.generatedDir(cluster.name),
+        directory: { recurse: true },
+      },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { Ajv, type ValidateFunction } from "ajv";
+import application from "./crds/application.json" with { type: "json" };
+import appproject from "./crds/appproject.json" with { type: "json" };
+import sealedsecret from "./crds/sealedsecret.json" with { type: "json" };
+
+/**
+ * Validates generated objects against the upstream CRD schemas (vendored in ./crds, descriptions
+ * and status removed) with unknown fields forbidden. Kubernetes itself prunes unknown fields
+ * silently, so a misspelled field would otherwise vanish at apply time without a word.
+ */
+const CRDS = [application, appproject, sealedsecret] as unknown as Crd[];
+
+const OBJECT_META = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name: { type: "string" },
+    namespace: { type: "string" },
+    labels: { type: "object", additionalProperties: { type: "string" } },
+    annotations: { type: "object", additionalProperties: { type: "string" } },
+    finalizers: { type: "array", items: { type: "string" } },
+  },
+};
+
+interface Crd {
+  group: string;
+  version: string;
+  kind: string;
+  schema: Record<string, unknown>;
+}
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+function load(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  const ajv = new Ajv({ allErrors: true, strict: false, logger: false });
+  for (const f of ["int32", "int64", "byte", "date-time"]) ajv.addFormat(f, true);
+  validators = new Map();
+  for (const crd of CRDS) {
+    const schema = closeObjects(crd.schema) as Record<string, unknown>;
+    (schema.properties as Record<string, unknown>).metadata = OBJECT_META;
+    validators.set(`${crd.group}/${crd.version}/${crd.kind}`, ajv.compile(schema));
+  }
+  return validators;
+}
+
+/** Adds `additionalProperties: false` to every object schema that lists its properties. */
+function closeObjects(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(closeObjects);
+  if (s === null || typeof s !== "object") return s;
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) o[k] = closeObjects(v);
+  if (o.properties && !o["x-kubernetes-preserve-unknown-fields"] && o.additionalProperties === undefined) o.additionalProperties = false;
+  return o;
+}
+
+/** Problems of one object against its CRD, as `path: message` strings; empty when valid. */
+export function strictCrdProblems(obj: { apiVersion?: unknown; kind?: unknown }): string[] {
+  const validate = load().get(`${String(obj.apiVersion)}/${String(obj.kind)}`);
+  if (!validate) return [`no vendored CRD schema for ${String(obj.apiVersion)} ${String(obj.kind)}`];
+  if (validate(obj)) return [];
+  return (validate.errors ?? []).map((e) => {
+    const at = e.instancePath.slice(1).replace(/\//g, ".") || "(root)";
+    if (e.keyword === "additionalProperties") {
+      return `${at}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    }
+    return `${at}: ${e.message ?? "is invalid"}`;
+  });
+}

@@ -1,0 +1,104 @@
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from "yaml";
+import type { Diagnostic } from "../errors.js";
+
+/** A parsed YAML file that can point at any of its nodes as `file:line:col`. */
+export interface YamlSource {
+  /** Repository-relative path. */
+  file: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+export type PathSegment = string | number;
+
+/**
+ * Parses one YAML document with positions. Syntax errors, tabs in indentation, duplicate keys,
+ * empty or binary files and multi-document streams are reported as diagnostics.
+ */
+export function parseYamlSource(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+  if (text.includes("\u0000")) {
+    return { diagnostics: [{ file, line: 0, col: 0, message: "is a binary file, expected YAML text", hint: "replace it with a YAML file" }] };
+  }
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: "1.2" });
+  const list = Array.isArray(docs) ? docs : [];
+  const diagnostics: Diagnostic[] = list.flatMap((d) =>
+    d.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { file, line: pos.line, col: pos.col, message: yamlErrorMessage(e.code, e.message), hint: yamlErrorHint(e.code) };
+    }),
+  );
+  const second = list[1];
+  if (diagnostics.length === 0 && second) {
+    const pos = lineCounter.linePos(second.range[0]);
+    diagnostics.push({ file, line: pos.line, col: pos.col, message: "contains several YAML documents, expected one", hint: "keep one document per file" });
+  }
+  const doc = list[0] ?? parseDocument("", { lineCounter });
+  return { source: diagnostics.length === 0 ? { file, doc, lineCounter } : undefined, diagnostics };
+}
+
+function yamlErrorMessage(code: string, message: string): string {
+  const first = message.split("\n", 1)[0] ?? message;
+  const clean = first.replace(/ at line \d+, column \d+:?$/, "");
+  return code === "DUPLICATE_KEY" ? `${clean.replace(/\.$/, "")}: YAML keys must be unique` : `YAML syntax error: ${clean}`;
+}
+
+function yamlErrorHint(code: string): string {
+  switch (code) {
+    case "DUPLICATE_KEY":
+      return "remove or rename one of the repeated keys";
+    case "TAB_AS_INDENT":
+      return "indent with spaces, not tabs";
+    case "BAD_INDENT":
+    case "MISSING_CHAR":
+      return "check the indentation and the quoting on this line";
+    default:
+      return "fix the YAML syntax at this position";
+  }
+}
+
+/** Plain JavaScript value of the document. */
+export function toPlain(source: YamlSource): unknown {
+  return source.doc.toJS({ maxAliasCount: 100 });
+}
+
+/**
+ * The position of the node at `path`; when the path does not exist (a missing property),
+ * the position of its deepest existing ancestor. With `key`, the position of the map key.
+ */
+export function locate(source: YamlSource, path: readonly PathSegment[], key = false): { line: number; col: number } {
+  let node: unknown = source.doc.contents;
+  let best: Node | undefined = isNode(node) ? node : undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      best = key || !isNode(pair.value) ? (pair.key as Node) : pair.value;
+      node = pair.value;
+      if (key && seg === path[path.length - 1]) best = pair.key as Node;
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg];
+      if (!isNode(item)) break;
+      best = item;
+      node = item;
+    } else if (isPair(node)) {
+      node = node.value;
+    } else {
+      break;
+    }
+  }
+  const offset = best?.range?.[0] ?? 0;
+  const pos = source.lineCounter.linePos(offset);
+  return { line: pos.line, col: pos.col };
+}
+
+/** A diagnostic at `path` in `source`. */
+export function diagnosticAt(
+  source: YamlSource,
+  path: readonly PathSegment[],
+  message: string,
+  hint?: string,
+  key = false,
+): Diagnostic {
+  return { file: source.file, ...locate(source, path, key), message, hint };
+}
