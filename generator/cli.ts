@@ -77,6 +77,11 @@ function report(e: unknown, io: CommandIO): ExitCode {
     if (e.message) io.stderr.write(`${scrubSecrets(e.message)}\n`);
     return e.exitCode;
   }
+  const sys = e as NodeJS.ErrnoException;
+  if (typeof sys?.code === "string" && typeof sys.syscall === "string") {
+    io.stderr.write(`berth: could not ${sys.syscall} ${sys.path ?? ""}: ${sys.code}\n  fix: check that the path exists and is readable, or pass --root <repository>\n`);
+    return 2;
+  }
   const err = e instanceof Error ? e : new Error(String(e));
   io.stderr.write(
     `berth: internal error (this is a bug in berth ${VERSION}, please report it with the command you ran):\n  ${scrubSecrets(err.message)}\n`,

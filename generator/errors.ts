@@ -10,7 +10,7 @@
 export interface Diagnostic {
   /** Repository-relative path, forward slashes. */
   file: string;
-  /** 1-based; 0 when the problem is about the file as a whole. */
+  /** 1-based; 0 when the problem is about the file as a whole (printed as 1:1). */
   line: number;
   col: number;
   /** What is wrong, with the actual value where useful. */
@@ -20,7 +20,8 @@ export interface Diagnostic {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
+  // Whole-file problems point at the file's first character, so every report reads file:line:col.
+  const where = `${d.file}:${Math.max(d.line, 1)}:${Math.max(d.col, 1)}`;
   return d.hint ? `${where}: ${d.message}\n  fix: ${d.hint}` : `${where}: ${d.message}`;
 }
 

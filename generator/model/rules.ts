@@ -7,7 +7,7 @@ import type { App, Cluster, Fleet } from "./fleet.js";
 import { clusterInstances } from "./instances.js";
 import { localSourceDir } from "./source-paths.js";
 import { nearest } from "./suggest.js";
-import { LAYERS } from "./types.js";
+import { LAYERS, type Layer } from "./types.js";
 
 /**
  * Cross-reference rules over a schema-valid fleet: references resolve, the dependency graph is
@@ -139,7 +139,7 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
     out.push(diagnosticAt(source, ["apps"], "apps on this cluster consume secrets but no app with role sealed-secrets runs here", "enable the sealed-secrets app on this cluster"));
   }
   const ids = new Map<string, string>();
-  const namespaceLayer = new Map<string, { layer: string; by: string }>();
+  const namespaceLayer = new Map<string, { layer: Layer; by: string }>();
   for (const inst of instances) {
     const owner = inst.app?.name ?? inst.id;
     const prev = ids.get(inst.id);
@@ -150,7 +150,8 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
     if (inst.kind !== "app") continue;
     const claim = namespaceLayer.get(inst.namespace);
     if (claim && claim.layer !== inst.layer) {
-      out.push(diagnosticAt(source, ["apps", inst.entry!.index], `namespace "${inst.namespace}" is claimed by layer ${claim.layer} (${claim.by}) and layer ${inst.layer} (${owner})`, "give one of the apps its own namespace, or put both in the same layer"));
+      const [first, second] = [claim, { layer: inst.layer, by: owner }].sort((a, b) => LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer));
+      out.push(diagnosticAt(source, ["apps", inst.entry!.index], `namespace "${inst.namespace}" is claimed by layer ${first!.layer} (${first!.by}) and layer ${second!.layer} (${second!.by})`, "give one of the apps its own namespace, or put both in the same layer"));
     } else if (!claim) {
       namespaceLayer.set(inst.namespace, { layer: inst.layer, by: owner });
     }

@@ -34,9 +34,8 @@ export function isGenerated(content: string): boolean {
 function prune(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(prune);
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = prune(v);
-    return out;
+    // fromEntries defines own properties, so a key such as `__proto__` (a legal Secret key) survives.
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, prune(v)]));
   }
   return value;
 }
@@ -44,10 +43,8 @@ function prune(value: unknown): unknown {
 function sortKeys(value: unknown, topLevel = false): unknown {
   if (Array.isArray(value)) return value.map((v) => sortKeys(v));
   if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value).sort((a, b) => rank(a, topLevel) - rank(b, topLevel) || (a < b ? -1 : a > b ? 1 : 0));
-    const out: Record<string, unknown> = {};
-    for (const k of keys) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
+    const entries = Object.entries(value).sort(([a], [b]) => rank(a, topLevel) - rank(b, topLevel) || (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortKeys(v)]));
   }
   return value;
 }

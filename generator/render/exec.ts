@@ -1,0 +1,61 @@
+import { spawn } from "node:child_process";
+
+/** What one finished child process left behind. Never thrown: callers decide what a failure means. */
+export interface ExecResult {
+  /** Exit code, or null when the process was killed or could not start. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Set when the process could not be started at all (ENOENT, EACCES…). */
+  spawnError?: string;
+  timedOut: boolean;
+}
+
+export interface ExecOptions {
+  env: Record<string, string>;
+  cwd?: string;
+  /** Killed (SIGKILL) after this long; a hung network fetch must not hang a whole generate run. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs `file` with an argv array — no shell, so chart names, paths and values can never be
+ * interpreted as shell syntax. Output is collected without a size cap (rendered manifests
+ * can be many megabytes, which execFile's maxBuffer would cut off).
+ */
+export function run(file: string, args: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let spawnError: string | undefined;
+    const child = spawn(file, args, {
+      env: opts.env,
+      cwd: opts.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      shell: false,
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (e) => {
+      spawnError = e.message;
+    });
+    // "close" (not "exit") fires after stdio is drained, and also after a spawn "error".
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({
+        code: spawnError ? null : code,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+        ...(spawnError !== undefined ? { spawnError } : {}),
+        timedOut,
+      });
+    });
+  });
+}

@@ -1,0 +1,135 @@
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { hermeticEnv, withTempDir } from "./env.js";
+import { run } from "./exec.js";
+import { ensureDependencies } from "./helm-deps.js";
+import { scrubSecrets } from "./scrub.js";
+import { summarizeStderr } from "./stderr.js";
+import type { Tools } from "./tools.js";
+
+/** Where a chart comes from. */
+export type HelmChart =
+  /** A chart directory on disk (absolute path). */
+  | { kind: "local"; dir: string }
+  /** A classic chart repository (index.yaml over HTTP(S)). */
+  | { kind: "repo"; repo: string; chart: string; version: string }
+  /** An OCI registry: ref is `oci://host[:port]/path/chart`. */
+  | { kind: "oci"; ref: string; version: string };
+
+export interface HelmTemplateOptions {
+  chart: HelmChart;
+  releaseName: string;
+  namespace: string;
+  /** The target cluster's version, e.g. "1.30.0"; reaches templates as .Capabilities.KubeVersion. */
+  kubeVersion: string;
+  /** "group/version" or "group/version/Kind"; reach templates as .Capabilities.APIVersions. */
+  apiVersions: readonly string[];
+  /** Absolute paths, applied in order: later files win. */
+  valueFiles: readonly string[];
+  /** Applied after all value files, so they win over them. */
+  values: Record<string, unknown>;
+}
+
+export type HelmResult = { ok: true; manifests: string } | { ok: false; error: string };
+
+/**
+ * How Argo CD names a remote chart: a repoURL plus a chart name. `oci://…` repos and repos
+ * without a scheme (Argo CD's older OCI spelling, e.g. `ghcr.io/org/charts`) are OCI registries;
+ * everything else is a classic HTTP(S) chart repository.
+ */
+export function remoteChart(repo: string, chart: string, version: string): HelmChart {
+  const trimmed = repo.replace(/\/+$/, "");
+  if (trimmed.startsWith("oci://")) return { kind: "oci", ref: `${trimmed}/${chart}`, version };
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return { kind: "oci", ref: `oci://${trimmed}/${chart}`, version };
+  return { kind: "repo", repo, chart, version };
+}
+
+/**
+ * The argv for `helm template`, without the binary. Flags come first and the positional
+ * release name and chart after `--`, so neither can ever be read as a flag. `valuesFile` (the
+ * inline values) is the last -f, so it wins over every value file.
+ */
+export function helmTemplateArgs(o: HelmTemplateOptions, valuesFile?: string): string[] {
+  const args = ["template", "--namespace", o.namespace, "--kube-version", o.kubeVersion, "--include-crds"];
+  for (const v of o.apiVersions) args.push("--api-versions", v);
+  for (const f of o.valueFiles) args.push("-f", f);
+  if (valuesFile !== undefined) args.push("-f", valuesFile);
+  let ref: string;
+  switch (o.chart.kind) {
+    case "local":
+      ref = o.chart.dir;
+      break;
+    case "repo":
+      ref = o.chart.chart;
+      args.push("--repo", o.chart.repo, "--version", o.chart.version);
+      break;
+    case "oci":
+      ref = o.chart.ref;
+      args.push("--version", o.chart.version);
+      // A registry on this machine (tests, a local mirror) speaks plain HTTP; anywhere else
+      // plain HTTP would send pulls (and any credentials) in the clear.
+      if (isLoopbackHost(o.chart.ref)) args.push("--plain-http");
+      break;
+  }
+  args.push("--", o.releaseName, ref);
+  return args;
+}
+
+function isLoopbackHost(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
+  } catch {
+    return false;
+  }
+}
+
+/** A short human name for a chart, used in error messages. */
+export function describeChart(c: HelmChart): string {
+  switch (c.kind) {
+    case "local":
+      return `local chart ${c.dir}`;
+    case "repo":
+      return `chart "${c.chart}" version "${c.version}" from ${c.repo}`;
+    case "oci":
+      return `chart ${c.ref} version "${c.version}"`;
+  }
+}
+
+/**
+ * Runs `helm template` the way Argo CD's repo-server does, in a throwaway helm home so that
+ * nothing from the user's helm setup or cluster config leaks in and nothing leaks between
+ * renders. Never throws for a chart problem: failures come back as `ok: false` with helm's
+ * stderr summarised and scrubbed of credentials.
+ */
+export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promise<HelmResult> {
+  const fail = (why: string): HelmResult => ({
+    ok: false,
+    error: scrubSecrets(`helm template failed for ${describeChart(o.chart)}: ${why}`),
+  });
+  if (o.chart.kind === "local" && !existsSync(join(o.chart.dir, "Chart.yaml"))) {
+    return fail(`no Chart.yaml in ${o.chart.dir}`);
+  }
+  for (const f of o.valueFiles) if (!existsSync(f)) return fail(`value file ${f} not found`);
+
+  return withTempDir("helm", async (home) => {
+    const env = hermeticEnv(home);
+    if (o.chart.kind === "local") {
+      const deps = await ensureDependencies(tools, o.chart.dir, env);
+      if (!deps.ok) return fail(deps.error);
+    }
+    let valuesFile: string | undefined;
+    if (Object.keys(o.values).length > 0) {
+      // JSON is YAML, and exact: no YAML 1.1 surprises ("on" → true) on the way to helm.
+      // The home directory is private (0700); the file is 0600 and goes away with it.
+      valuesFile = join(home, "inline-values.json");
+      await writeFile(valuesFile, JSON.stringify(o.values), { mode: 0o600, flag: "wx" });
+    }
+    const r = await run(tools.helm, helmTemplateArgs(o, valuesFile), { env, cwd: home });
+    if (r.code === 0) return { ok: true, manifests: r.stdout };
+    if (r.spawnError) return fail(`could not run ${tools.helm}: ${r.spawnError}`);
+    if (r.timedOut) return fail("timed out");
+    return fail(summarizeStderr(r.stderr) || `exit code ${r.code}`);
+  });
+}

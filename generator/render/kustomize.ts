@@ -1,0 +1,29 @@
+import { existsSync } from "node:fs";
+import { hermeticEnv, withTempDir } from "./env.js";
+import { run } from "./exec.js";
+import { scrubSecrets } from "./scrub.js";
+import { summarizeStderr } from "./stderr.js";
+import type { Tools } from "./tools.js";
+
+export type KustomizeResult = { ok: true; manifests: string } | { ok: false; error: string };
+
+/**
+ * `kubectl kustomize DIR` with kubectl's embedded kustomize, in a throwaway HOME with
+ * KUBECONFIG pointing nowhere (kustomize needs no cluster). Default load restrictions, as in
+ * Argo CD: a kustomization may only read files under its own root (bases are fine).
+ * `--enable-helm` is not passed: kustomize 5.7 refuses Helm 4 (see shared tooling notes).
+ */
+export async function kustomizeBuild(tools: Tools, dir: string): Promise<KustomizeResult> {
+  const fail = (why: string): KustomizeResult => ({
+    ok: false,
+    error: scrubSecrets(`kustomize build of ${dir} failed: ${why}`),
+  });
+  if (!existsSync(dir)) return fail("directory not found");
+  return withTempDir("kustomize", async (home) => {
+    const r = await run(tools.kubectl, ["kustomize", "--", dir], { env: hermeticEnv(home), cwd: home });
+    if (r.code === 0) return { ok: true, manifests: r.stdout };
+    if (r.spawnError) return fail(`could not run ${tools.kubectl}: ${r.spawnError}`);
+    if (r.timedOut) return fail("timed out");
+    return fail(summarizeStderr(r.stderr) || `exit code ${r.code}`);
+  });
+}

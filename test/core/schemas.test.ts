@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { appSchema } from "../../generator/model/schema/app.schema.js";
+import { clusterSchema } from "../../generator/model/schema/cluster.schema.js";
+
+describe("published JSON Schemas", () => {
+  // Editors validate clusters/*/cluster.yaml and apps/*/app.yaml against these files
+  // (yaml-language-server comments); they must match the schemas berth validates with.
+  // Update them with `npx vitest run test/core/schemas.test.ts -u`.
+  it("generator/schemas/cluster.schema.json matches the source schema", async () => {
+    await expect(`${JSON.stringify(clusterSchema, null, 2)}\n`).toMatchFileSnapshot("../../generator/schemas/cluster.schema.json");
+  });
+  it("generator/schemas/app.schema.json matches the source schema", async () => {
+    await expect(`${JSON.stringify(appSchema, null, 2)}\n`).toMatchFileSnapshot("../../generator/schemas/app.schema.json");
+  });
+});
