@@ -1,5 +1,8 @@
 import { sortDiagnostics, formatDiagnostic, type Diagnostic } from "../errors.js";
 import { planFleet } from "../plan/plan-cluster.js";
+import { formatCpu, formatMemory } from "../model/quantity.js";
+import { checkBudget, clusterBudget } from "../validate/budget.js";
+import { checkConnectionPools } from "../validate/connection-pools.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
@@ -15,7 +18,10 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
   const problems: Diagnostic[] = [];
-  for (const plan of plans) problems.push(...checkGeneratedObjects(plan.files));
+  for (const plan of plans) {
+    problems.push(...checkGeneratedObjects(plan.files));
+    problems.push(...checkBudget(fleet, plan.cluster), ...checkConnectionPools(fleet, plan.cluster));
+  }
   if (problems.length > 0) {
     for (const d of sortDiagnostics(problems)) io.stderr.write(`${formatDiagnostic(d)}\n`);
     io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"} found\n`);
@@ -23,5 +29,12 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   }
   const objects = plans.reduce((n, p) => n + p.files.length, 0);
   io.stdout.write(`valid: ${fleet.clusters.length} clusters, ${fleet.apps.size} apps, ${objects} generated objects\n`);
+  for (const plan of plans) {
+    const b = clusterBudget(fleet, plan.cluster);
+    const pct = (x: { requested: number; capacity: number }) => Math.round((100 * x.requested) / x.capacity);
+    io.stdout.write(
+      `  ${plan.cluster.name}: requests ${formatMemory(b.memory.requested)} of ${formatMemory(b.memory.capacity)} memory (${pct(b.memory)}%), ${formatCpu(b.cpu.requested)} of ${formatCpu(b.cpu.capacity)} CPU (${pct(b.cpu)}%)\n`,
+    );
+  }
   return 0;
 }
