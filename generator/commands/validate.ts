@@ -4,6 +4,7 @@ import { formatCpu, formatMemory } from "../model/quantity.js";
 import { checkBudget, clusterBudget } from "../validate/budget.js";
 import { checkConnectionPools } from "../validate/connection-pools.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
+import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
 
@@ -17,7 +18,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
-  const problems: Diagnostic[] = [];
+  const problems: Diagnostic[] = [...findPrivateKeys(opts.root), ...findPlaintextCredentials(opts.root)];
   for (const plan of plans) {
     problems.push(...checkGeneratedObjects(plan.files));
     problems.push(...checkBudget(fleet, plan.cluster), ...checkConnectionPools(fleet, plan.cluster));

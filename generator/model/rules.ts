@@ -4,6 +4,7 @@ import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import { diagnosticAt } from "../yaml/source.js";
 import type { App, Cluster, Fleet } from "./fleet.js";
+import { clusterKindAllowed } from "./cluster-kinds.js";
 import { clusterInstances } from "./instances.js";
 import { localSourceDir } from "./source-paths.js";
 import { nearest } from "./suggest.js";
@@ -40,6 +41,11 @@ function checkApp(app: App, fleet: Fleet): Diagnostic[] {
       out.push(diagnosticAt(source, ["dependsOn", i], `app "${app.name}" depends on itself`, "remove the entry"));
     } else if (LAYERS.indexOf(target.spec.layer) > LAYERS.indexOf(spec.layer)) {
       out.push(diagnosticAt(source, ["dependsOn", i], `app "${app.name}" (layer ${spec.layer}) depends on "${dep}" (layer ${target.spec.layer}), which syncs later`, `move "${dep}" to layer ${spec.layer} or earlier, or drop the dependency`));
+    }
+  });
+  (spec.clusterResources ?? []).forEach((k, i) => {
+    if (!clusterKindAllowed(spec.layer, k.group, k.kind)) {
+      out.push(diagnosticAt(source, ["clusterResources", i], `layer ${spec.layer} may not create the cluster-scoped kind ${k.group || "core"}/${k.kind}`, spec.layer === "apps" ? "move the cluster-scoped part (CRDs, ClusterRoles) into a platform or infra app this app dependsOn" : "monitoring apps may only create ClusterRole and ClusterRoleBinding; install CRDs from an infra app"));
     }
   });
   (spec.connectionPools ?? []).forEach((pool, i) => {

@@ -62,7 +62,7 @@ async function buildIfMissing(
       env,
       cwd: chartDir,
     });
-    if (r.code !== 0) return { ok: false, error: `helm repo add ${url}: ${summarizeStderr(r.stderr || r.spawnError || "")}` };
+    if (r.code !== 0) return { ok: false, error: `cannot add dependency repository "${url}": ${summarizeStderr(r.stderr || r.spawnError || "")}` };
   }
   const r = await run(tools.helm, ["dependency", "build", "--", chartDir], { env, cwd: chartDir });
   if (r.code !== 0) {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { hermeticEnv, withTempDir } from "./env.js";
 import { run } from "./exec.js";
 import { ensureDependencies } from "./helm-deps.js";
-import { scrubSecrets } from "./scrub.js";
+import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "./stderr.js";
 import type { Tools } from "./tools.js";
 

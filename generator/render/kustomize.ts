@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { hermeticEnv, withTempDir } from "./env.js";
 import { run } from "./exec.js";
-import { scrubSecrets } from "./scrub.js";
+import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "./stderr.js";
 import type { Tools } from "./tools.js";
 

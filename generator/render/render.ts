@@ -2,7 +2,7 @@ import { isAbsolute } from "node:path";
 import { helmTemplate, remoteChart, type HelmChart } from "./helm.js";
 import { kustomizeBuild } from "./kustomize.js";
 import { readManifestsDir } from "./manifests.js";
-import { scrubSecrets } from "./scrub.js";
+import { scrubSecrets } from "../scrub.js";
 import type { Tools } from "./tools.js";
 
 /** Where an application's manifests come from. All paths are absolute. */

@@ -3,6 +3,7 @@ import type { Diagnostic } from "../errors.js";
 import type { OutputFile } from "../plan/output.js";
 import { strictCrdProblems } from "./crd-strict.js";
 import { modelProblems } from "./k8s-models.js";
+import { projectPolicyProblems } from "./project-policy.js";
 
 /**
  * Every object berth generates must pass the kubernetes-models validators and the strict
@@ -19,7 +20,8 @@ export function checkGeneratedObjects(files: readonly OutputFile[]): Diagnostic[
       if (!obj) continue;
       const pos = lc.linePos(doc.range[0]);
       const name = (obj.metadata as { name?: string } | undefined)?.name ?? "?";
-      for (const p of [...new Set([...modelProblems(obj), ...strictCrdProblems(obj)])]) {
+      const policy = obj.kind === "AppProject" ? projectPolicyProblems(obj) : [];
+      for (const p of [...new Set([...modelProblems(obj), ...strictCrdProblems(obj), ...policy])]) {
         out.push({ file: file.path, line: pos.line, col: pos.col, message: `${String(obj.kind)} ${name}: ${p}`, hint: "fix the input it comes from (see the file's source: header); if the input is valid, this is a bug in berth" });
       }
     }

@@ -5,6 +5,7 @@ import { helmTemplateArgs, remoteChart, type HelmTemplateOptions } from "../../g
 import { renderApp, type RenderRequest, type RenderSource } from "../../generator/render/render.js";
 import type { Tools } from "../../generator/render/tools.js";
 import { startChartRepoServer, type ChartRepoServer } from "./chart-repo-server.js";
+import { findRegistryBinary, startOciRegistry, type OciRegistry } from "./oci-registry.js";
 import { writeDemoChart } from "./fixtures.js";
 import { bundledTools, findDoc, helmCli, recordingHelm, removeDir, tempDir, writeFiles } from "./helpers.js";
 
@@ -161,5 +162,50 @@ describe("OCI charts", () => {
       chart: "demo",
       version: "1.0.0",
     });
+  });
+});
+
+// Needs a real OCI registry: Debian's `docker-registry` package. Skipped where it is not installed.
+const registryBinary = findRegistryBinary();
+
+describe.skipIf(!registryBinary)("helm-remote from a loopback OCI registry", () => {
+  let ociDir: string;
+  let registry: OciRegistry;
+
+  beforeAll(async () => {
+    ociDir = tempDir("helm-oci");
+    registry = await startOciRegistry(registryBinary!, ociDir);
+    const src = join(ociDir, "src");
+    const pkg = join(ociDir, "pkg");
+    mkdirSync(pkg);
+    writeDemoChart(src, { version: "0.3.0" });
+    await helmCli(tools, ["package", src, "-d", pkg], ociDir);
+    await helmCli(tools, ["push", join(pkg, "demo-0.3.0.tgz"), `oci://${registry.host}/charts`, "--plain-http"], ociDir);
+  });
+
+  afterAll(async () => {
+    await registry?.close();
+    removeDir(ociDir);
+  });
+
+  function ociRequest(repo: string, version: string): RenderRequest {
+    return {
+      app: "oci-demo",
+      namespace: "shop",
+      kubeVersion: "1.30.0",
+      apiVersions: [],
+      source: { type: "helm-remote", repo, chart: "demo", version, releaseName: "web", valueFiles: [], values: { color: "oci" } },
+    };
+  }
+
+  it("renders oci://127.0.0.1:PORT/charts/demo (plain HTTP on loopback)", async () => {
+    const r = await renderApp(ociRequest(`oci://${registry.host}/charts`, "0.3.0"), tools);
+    expect(r.ok && findDoc(r.manifests, "ConfigMap", "web-cfg")?.data).toMatchObject({ chartVersion: "0.3.0", color: "oci" });
+  });
+
+  it("a missing tag is ok:false naming the chart and version", async () => {
+    const r = await renderApp(ociRequest(`oci://${registry.host}/charts`, "9.9.9"), tools);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toContain(`chart oci://${registry.host}/charts/demo version "9.9.9"`);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { scrubSecrets } from "../../generator/render/scrub.js";
+import { scrubSecrets } from "../../generator/scrub.js";
 import { summarizeStderr } from "../../generator/render/stderr.js";
+import { run } from "../../generator/render/exec.js";
 
 describe("scrubSecrets", () => {
   it("removes userinfo from URLs and secret-looking query values", () => {
@@ -40,5 +41,26 @@ describe("summarizeStderr", () => {
   it("keeps noise when it is all there is, and caps the length", () => {
     expect(summarizeStderr("WARNING: only this\n")).toBe("WARNING: only this");
     expect(summarizeStderr("error: " + "y".repeat(5000)).length).toBe(1500);
+  });
+});
+
+describe("run", () => {
+  it("collects large output completely (no maxBuffer cut-off)", async () => {
+    const r = await run(process.execPath, ["-e", "process.stdout.write('y'.repeat(5_000_000))"], { env: {} });
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBe(5_000_000);
+  });
+
+  it("reports a binary that cannot start, and kills one that runs too long", async () => {
+    const missing = await run("/nonexistent/helm", ["version"], { env: {} });
+    expect(missing).toMatchObject({ code: null, spawnError: expect.stringContaining("ENOENT"), timedOut: false });
+    const slow = await run("/bin/sleep", ["10"], { env: {}, timeoutMs: 100 });
+    expect(slow).toMatchObject({ code: null, timedOut: true });
+  });
+
+  it("passes arguments verbatim, never through a shell", async () => {
+    const arg = "$(echo pwned) `id` ; rm -rf / 'quoted' \"double\"";
+    const r = await run(process.execPath, ["-e", "process.stdout.write(process.argv[1])", arg], { env: {} });
+    expect(r.stdout).toBe(arg);
   });
 });

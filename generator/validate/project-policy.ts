@@ -1,0 +1,35 @@
+import { IN_CLUSTER } from "../layout.js";
+import { clusterKindAllowed } from "../model/cluster-kinds.js";
+import { LAYERS, type Layer } from "../model/types.js";
+
+interface Project {
+  metadata?: { name?: string };
+  spec?: {
+    sourceRepos?: string[];
+    destinations?: { server?: string; name?: string; namespace?: string }[];
+    clusterResourceWhitelist?: { group?: string; kind?: string }[];
+  };
+}
+
+/**
+ * Least privilege for an AppProject berth generated (or that someone edited): no wildcard
+ * repositories or destinations, in-cluster only, and cluster-scoped kinds only where the layer
+ * may have them. Returns problems as strings.
+ */
+export function projectPolicyProblems(project: Project): string[] {
+  const name = project.metadata?.name ?? "";
+  const layer = LAYERS.includes(name as Layer) ? (name as Layer) : undefined;
+  const spec = project.spec ?? {};
+  const problems: string[] = [];
+  if ((spec.sourceRepos ?? []).some((r) => r.includes("*"))) problems.push("sourceRepos allows any repository (a '*' pattern)");
+  for (const d of spec.destinations ?? []) {
+    if (!d.namespace || d.namespace.includes("*")) problems.push(`destination allows any namespace (${d.namespace ?? "none given"})`);
+    if (d.server !== IN_CLUSTER || d.name) problems.push(`destination ${d.server ?? d.name} is not the in-cluster API server`);
+  }
+  for (const k of spec.clusterResourceWhitelist ?? []) {
+    if (!layer || !clusterKindAllowed(layer, k.group ?? "", k.kind ?? "")) {
+      problems.push(`grants the cluster-scoped kind ${k.group || "core"}/${k.kind} to layer ${name}`);
+    }
+  }
+  return problems;
+}
