@@ -50,6 +50,16 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = runGraph({ root: root(), cluster: o.cluster }, io);
     });
 
+  program
+    .command("render")
+    .description("print the rendered Kubernetes manifests of a cluster's apps, as Argo CD would apply them (real helm/kustomize)")
+    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
+    .option("--app <name...>", "only these apps (app or Application names)", [])
+    .action(async (o: { cluster: string; app: string[] }) => {
+      const { runRender } = await import("./commands/render.js");
+      code = await runRender({ root: root(), cluster: o.cluster, apps: o.app }, io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;

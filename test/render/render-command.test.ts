@@ -1,0 +1,67 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { berth, makeRepo, removeRepo } from "../helpers/repo.js";
+import { fixtureFleet } from "../helpers/fleet-fixture.js";
+import { startChartRepoServer, type ChartRepoServer } from "./chart-repo-server.js";
+import { writeDemoChart } from "./fixtures.js";
+import { bundledTools, docs, helmCli, removeDir, tempDir } from "./helpers.js";
+
+let repoDir: string;
+let server: ChartRepoServer;
+let root: string;
+
+beforeAll(async () => {
+  const tools = await bundledTools();
+  repoDir = tempDir("chart-repo");
+  writeDemoChart(join(repoDir, "src"), { name: "demo", version: "1.2.3" });
+  await helmCli(tools, ["package", "src", "-d", "."], repoDir);
+  await helmCli(tools, ["repo", "index", "."], repoDir);
+  server = await startChartRepoServer(repoDir);
+  const tree = fixtureFleet();
+  tree["apps/remote-demo/app.yaml"] = `layer: infra\nnamespace: demo\nsource: { type: helm, repo: ${server.url}, chart: demo, version: 1.2.3 }\n`;
+  tree["apps/remote-demo/values.yaml"] = "color: blue\n";
+  tree["apps/unreachable/app.yaml"] = "layer: infra\nnamespace: gone\nsource: { type: helm, repo: http://127.0.0.1:9/charts, chart: gone, version: 1.0.0 }\n";
+  tree["clusters/dev/cluster.yaml"] += "  - remote-demo\n  - unreachable\n";
+  root = makeRepo(tree);
+});
+
+afterAll(async () => {
+  await server?.close();
+  removeDir(repoDir);
+  removeRepo(root);
+});
+
+describe("berth render", () => {
+  it("renders local charts, kustomize and manifests, and remote charts from a chart repository", async () => {
+    const run = await berth(root, "render", "--cluster", "dev", "--app", "shop", "metrics", "remote-demo", "kustom");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const objs = docs(run.stdout);
+    expect(objs.find((o) => o.kind === "ConfigMap" && o.metadata.name === "shop")?.data).toEqual({ env: "staging" });
+    expect(objs.find((o) => o.kind === "ConfigMap" && o.metadata.name === "metrics")?.data).toEqual({ a: "b" });
+    const demo = objs.find((o) => o.kind === "ConfigMap" && o.metadata.name === "remote-demo-cfg")!;
+    expect(demo.metadata.namespace).toBe("demo");
+    expect(demo.data).toMatchObject({ color: "blue", kubeVersion: "v1.31.4", chartVersion: "1.2.3" });
+    expect(run.stdout.indexOf("dev/remote-demo")).toBeLessThan(run.stdout.indexOf("dev/metrics"));
+  });
+
+  it("passes the cluster's Kubernetes version to the templates", async () => {
+    const prod = await berth(root, "render", "--cluster", "prod", "--app", "shop");
+    expect(prod.code).toBe(0);
+    expect(prod.stdout).toContain("# ---- prod/shop-prod (wave");
+  });
+
+  it("reports an unreachable chart per app while the others still render, exit 1", async () => {
+    const run = await berth(root, "render", "--cluster", "dev", "--app", "unreachable", "shop");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^unreachable: render failed: .*chart "gone" version "1\.0\.0"/m);
+    expect(run.stderr).toContain("1 of 2 apps could not be rendered");
+    expect(docs(run.stdout).some((o) => o.metadata?.name === "shop")).toBe(true);
+  });
+
+  it("suggests a name for an unknown app", async () => {
+    const run = await berth(root, "render", "--cluster", "dev", "--app", "shopp");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no app "shopp" runs on cluster "dev"');
+  });
+});
