@@ -4,6 +4,10 @@ export interface CommandIO {
   stderr: { write(s: string): unknown };
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Standard input, read to the end (`berth seal --from-stdin`); absent when there is none. */
+  stdin?: () => Promise<Buffer>;
+  /** The clock (certificate validity, key generation); defaults to `new Date()`. */
+  now?: () => Date;
 }
 
 /** Exit codes: 0 ok, 1 a problem or a difference was found, 2 could not run. */

@@ -34,7 +34,7 @@ function check(validate: ValidateFunction, source: YamlSource, data: unknown, wh
     return { diagnostics: [{ file: source.file, line: 1, col: 1, message: `is empty, expected a ${what} mapping`, hint: `see generator/schemas/${what.replace(".yaml", "")}.schema.json for the fields` }] };
   }
   if (validate(data)) return { value: data, diagnostics: [] };
-  return { diagnostics: relevant(validate.errors ?? []).map((e) => toDiagnostic(source, e)) };
+  return { diagnostics: relevant(validate.errors ?? []).map((e) => toDiagnostic(source, e, what)) };
 }
 
 /** Drops the noise of union schemas: branch-type mismatches and summary anyOf/oneOf errors. */
@@ -66,7 +66,9 @@ function field(path: PathSegment[]): string {
   return path.length === 0 ? "the document" : path.map((s) => (typeof s === "number" ? `[${s}]` : s)).join(".").replace(/\.\[/g, "[");
 }
 
-function toDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic {
+const SCHEMA_FILE: Record<string, string> = { "cluster.yaml": "generator/schemas/cluster.schema.json", "app.yaml": "generator/schemas/app.schema.json" };
+
+function toDiagnostic(source: YamlSource, e: ErrorObject, what: string): Diagnostic {
   const path = pathOf(e.instancePath);
   const schema = (e.parentSchema ?? {}) as { description?: string; properties?: Record<string, unknown>; enum?: unknown[] };
   const where = field(path);
@@ -95,8 +97,12 @@ function toDiagnostic(source: YamlSource, e: ErrorObject): Diagnostic {
     case "maxLength":
     case "minLength":
       return diagnosticAt(source, path, `${where} is ${JSON.stringify(e.data)}, which is not valid: ${e.message ?? ""}`, schema.description ?? "correct the value");
+    case "uniqueItems": {
+      const { i, j } = e.params as { i: number; j: number };
+      return diagnosticAt(source, [...path, i], `${where} lists the same item twice (entries ${j + 1} and ${i + 1})`, "remove the duplicate entry");
+    }
     default:
-      return diagnosticAt(source, path, `${where} ${e.message ?? "is invalid"}`, schema.description);
+      return diagnosticAt(source, path, `${where} ${e.message ?? "is invalid"}`, schema.description ?? `see ${SCHEMA_FILE[what] ?? "generator/schemas/"} for the allowed values`);
   }
 }
 

@@ -10,7 +10,7 @@ const SKIP = new Set(["node_modules", ".git", "dist", ".tools", "coverage"]);
 const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=]{40,}/;
 /** A line carrying this comment is exempt from the plaintext-secret heuristics. */
 export const ALLOW_MARK = "berth:allow-secret";
-const SECRET_KEY_NAME = /(^|[._-])(password|passwd|secret|token|api[_-]?key|private[_-]?key|client[_-]?secret)$/i;
+const SECRET_KEY_NAME = /(password|passwd|secret|token|api[_-]?key|private[_-]?key)$/i;
 const SAFE_VALUE = /^(sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S+|\/\S*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|changeme|<.*>)$/;
 
 function walk(root: string, rel: string, out: string[]): void {
