@@ -3,9 +3,22 @@
 // never pays for compiling TypeScript.
 import { main } from "../dist/generator/cli.js";
 
+/** Standard input, read only when a command asks for it (`berth seal --from-stdin`). */
+async function readStdin() {
+  if (process.stdin.isTTY) {
+    // A value typed at a terminal would be echoed on screen.
+    throw new Error("standard input is a terminal; pipe the value in instead");
+  }
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
+  stdin: readStdin,
+  now: () => new Date(),
 });

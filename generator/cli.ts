@@ -51,6 +51,15 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     });
 
   program
+    .command("fleet")
+    .description("print a Markdown table of which systems run on which cluster, in which namespaces")
+    .option("--cluster <name>", "only this cluster")
+    .action(async (o: { cluster?: string }) => {
+      const { runFleet } = await import("./commands/fleet.js");
+      code = runFleet({ root: root(), cluster: o.cluster }, io);
+    });
+
+  program
     .command("render")
     .description("print the rendered Kubernetes manifests of a cluster's apps, as Argo CD would apply them (real helm/kustomize)")
     .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
@@ -58,6 +67,60 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .action(async (o: { cluster: string; app: string[] }) => {
       const { runRender } = await import("./commands/render.js");
       code = await runRender({ root: root(), cluster: o.cluster, apps: o.app }, io);
+    });
+
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+  program
+    .command("seal")
+    .description("seal values into secrets/<cluster>/<namespace>/<name>.yaml (a SealedSecret); values are never written or printed")
+    // Commander echoes a mistyped `--opt=value` in full; the value may be a secret.
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s.replace(/'(--[^=' ]+)=[^']*'/g, "'$1=…'")) })
+    .option("--cluster <name>", "the cluster whose certificate seals the values")
+    .option("--all-clusters", "seal for every cluster where an app consumes this secret in this namespace")
+    .addOption(new Option("--namespace <namespace>", "the Secret's namespace").makeOptionMandatory())
+    .addOption(new Option("--name <name>", "the Secret's name").makeOptionMandatory())
+    .addOption(new Option("--scope <scope>", "sealing scope (default: the existing file's, else strict)").choices(["strict", "namespace-wide", "cluster-wide"]))
+    .option("--type <type>", "Secret type (default: the existing file's, else what the consuming apps declare, else Opaque)")
+    .option("--from-literal <key=value>", "a value from the command line (repeatable)", collect)
+    .option("--from-file <[key=]path>", "a value from a file, key defaulting to the file name (repeatable)", collect)
+    .option("--from-env-file <path>", "KEY=VALUE lines from a file (repeatable)", collect)
+    .option("--from-stdin <key>", "a value read from standard input (once: stdin holds one value)", collect)
+    .action(async (o: { cluster?: string; allClusters?: boolean; namespace: string; name: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[] }) => {
+      const { runSeal } = await import("./commands/seal.js");
+      const sources = { literal: o.fromLiteral ?? [], file: o.fromFile ?? [], envFile: o.fromEnvFile ?? [], stdin: o.fromStdin ?? [] };
+      code = await runSeal({ root: root(), cluster: o.cluster, allClusters: o.allClusters ?? false, namespace: o.namespace, name: o.name, scope: o.scope, type: o.type, sources }, io);
+    });
+
+  const keys = program.command("keys").description("manage a cluster's sealing key pair");
+  keys
+    .command("generate")
+    .description("create an RSA-4096 sealing key and self-signed certificate: the certificate into clusters/<cluster>/sealing-cert.pem, the key only to --out")
+    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
+    .addOption(new Option("--out <path>", "where to write the private key (outside the repository, a new file, mode 0600)").makeOptionMandatory())
+    .option("--force", "replace an existing certificate (every SealedSecret of the cluster must then be resealed)", false)
+    .action(async (o: { cluster: string; out: string; force: boolean }) => {
+      const { runKeysGenerate } = await import("./commands/keys.js");
+      code = await runKeysGenerate({ root: root(), cluster: o.cluster, out: o.out, force: o.force }, io);
+    });
+  keys
+    .command("secret")
+    .description("print the kube-system Secret the sealed-secrets controller loads the cluster's key from (for kubectl apply)")
+    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
+    .addOption(new Option("--key <path>", "the private key file").makeOptionMandatory())
+    .action(async (o: { cluster: string; key: string }) => {
+      const { runKeysSecret } = await import("./commands/keys.js");
+      code = runKeysSecret({ root: root(), cluster: o.cluster, key: o.key }, io);
+    });
+
+  program
+    .command("secrets")
+    .description("inspect the fleet's sealed secrets")
+    .command("status")
+    .description("per cluster: secrets missing for the apps that consume them, sealed with an old certificate, or unused")
+    .option("--cluster <name>", "only this cluster")
+    .action(async (o: { cluster?: string }) => {
+      const { runSecretsStatus } = await import("./commands/secrets-status.js");
+      code = runSecretsStatus({ root: root(), cluster: o.cluster }, io);
     });
 
   try {

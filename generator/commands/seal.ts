@@ -124,7 +124,7 @@ function notes(plans: readonly SealedFilePlan[], inputs: readonly SealInput[], c
     }
     const have = new Set([...plan.sealed, ...plan.kept]);
     const missing = secret.keys.filter((k) => !have.has(k));
-    if (missing.length > 0) out.push(`${plan.file} still lacks ${missing.join(", ")}, which ${secret.consumers.map((c) => c.instance).join(", ")} on cluster ${plan.cluster} consume`);
+    if (missing.length > 0) out.push(`${plan.file} still lacks ${missing.join(", ")}, needed by ${[...new Set(secret.consumers.map((c) => c.instance))].join(", ")} on cluster ${plan.cluster}`);
   }
   return out;
 }

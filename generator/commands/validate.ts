@@ -5,6 +5,7 @@ import { checkBudget, clusterBudget } from "../validate/budget.js";
 import { checkConnectionPools } from "../validate/connection-pools.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
+import { checkSecrets } from "../secrets/check.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
 
@@ -23,6 +24,8 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
     problems.push(...checkGeneratedObjects(plan.files));
     problems.push(...checkBudget(fleet, plan.cluster), ...checkConnectionPools(fleet, plan.cluster));
   }
+  // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
+  problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
   if (problems.length > 0) {
     for (const d of sortDiagnostics(problems)) io.stderr.write(`${formatDiagnostic(d)}\n`);
     io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"} found\n`);

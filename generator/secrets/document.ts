@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseDocument, type Document, type Pair, type YAMLMap } from "yaml";
 import { isDeepStrictEqual } from "node:util";
+import { toYaml } from "../yaml/canonical.js";
 
 /**
  * Rewrites a hand-written (or kubeseal-written) YAML file so that it holds `value`, touching only
@@ -10,6 +11,9 @@ export function updateYamlText(text: string, value: Record<string, unknown>): st
   const doc = parseDocument(text, { keepSourceTokens: false });
   const root = doc.contents;
   if (!isMap(root)) throw new Error("updateYamlText: the document is not a mapping");
+  // A JSON file (kubeseal's default output) has no comments to keep; rewriting it in flow style
+  // would produce one long mixed line, so it becomes canonical block YAML instead.
+  if (root.flow) return toYaml(value);
   syncMap(doc, root, value);
   return doc.toString({ lineWidth: 0, indentSeq: true, blockQuote: "literal" });
 }

@@ -106,5 +106,14 @@ function entries(root: string, dir: string): { name: string; dir: boolean }[] {
   return readdirSync(abs)
     .filter((name) => !ignored(name))
     .sort()
-    .map((name) => ({ name, dir: statSync(join(abs, name)).isDirectory() }));
+    .map((name) => ({ name, dir: isDirectory(join(abs, name)) }));
+}
+
+/** A dangling symlink is not a folder; reading it as a file then reports it. */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

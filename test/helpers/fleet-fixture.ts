@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * A small fleet that exercises every source type, every layer, per-environment apps, dependsOn
  * across and within layers, secrets, external services, value layering and inline overrides.
@@ -6,6 +8,7 @@ export const SCHEMA_APP = "# yaml-language-server: $schema=../../generator/schem
 
 export function fixtureFleet(): Record<string, string> {
   return {
+    ...fixtureSealedSecrets(),
     "clusters/dev/cluster.yaml": `profile: kind
 repo: { url: https://git.example.com/fleet.git, revision: main }
 kubernetes: { version: 1.31.4 }
@@ -82,5 +85,41 @@ connectionPools:
     "apps/shop/chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: shop }\ndata: { env: {{ .Values.berth.environment | quote }} }\n",
     "apps/shop/values.yaml": "replicas: 1\nlog: info\n",
     "apps/shop/values-staging.yaml": "log: debug\n",
+  };
+}
+
+/**
+ * Structurally valid SealedSecrets (fake ciphertext, nothing decrypts them) for every secret the
+ * fixture fleet consumes (fake ciphertext), so that `berth validate` passes on the fixture.
+ */
+export function fixtureSealedSecrets(): Record<string, string> {
+  const value = (seed: string) => {
+    const rsa = createHash("sha512").update(seed).digest();
+    const wrapped = Buffer.concat(Array.from({ length: 8 }, () => rsa)); // 512 bytes, like RSA-4096
+    const prefix = Buffer.alloc(2);
+    prefix.writeUInt16BE(wrapped.length);
+    return Buffer.concat([prefix, wrapped, createHash("sha256").update(seed).digest()]).toString("base64");
+  };
+  const file = (ns: string, name: string, key: string) => `apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  annotations:
+    berth.dev/sealed-with: "${"0".repeat(64)}"
+spec:
+  encryptedData:
+    ${key}: ${value(`${ns}/${name}/${key}`)}
+  template:
+    metadata:
+      name: ${name}
+      namespace: ${ns}
+    type: Opaque
+`;
+  return {
+    "secrets/dev/data/postgres-credentials.yaml": file("data", "postgres-credentials", "postgres-password"),
+    "secrets/dev/shop-staging/shop-db.yaml": file("shop-staging", "shop-db", "password"),
+    "secrets/prod/data/postgres-credentials.yaml": file("data", "postgres-credentials", "postgres-password"),
+    "secrets/prod/shop-prod/shop-db.yaml": file("shop-prod", "shop-db", "password"),
   };
 }

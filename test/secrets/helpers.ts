@@ -23,9 +23,12 @@ export async function run(root: string, args: readonly string[], opts: { stdin?:
   return { code, stdout, stderr };
 }
 
-/** The fixture fleet with a sealing certificate committed for each of its clusters (dev, prod). */
+/**
+ * The fixture fleet with a sealing certificate committed for each of its clusters (dev, prod), and
+ * nothing sealed yet (should the shared fixture ever ship sealed secrets, they are left out here).
+ */
 export function fleetWithCerts(certs: { dev?: string; prod?: string }): Record<string, string> {
-  const tree = fixtureFleet();
+  const tree = Object.fromEntries(Object.entries(fixtureFleet()).filter(([path]) => !path.startsWith("secrets/")));
   if (certs.dev) tree["clusters/dev/sealing-cert.pem"] = certs.dev;
   if (certs.prod) tree["clusters/prod/sealing-cert.pem"] = certs.prod;
   return tree;
@@ -47,38 +50,3 @@ export function expectUserError(r: CliRun, root: string, before: Record<string, 
   expect(readTree(root)).toEqual(before);
 }
 
-/**
- * Structurally valid SealedSecrets (fake ciphertext, nothing decrypts them) for every secret the
- * fixture fleet consumes, so that `berth validate` passes on `{ ...fixtureFleet(), ...fixtureSealedSecrets() }`.
- */
-export function fixtureSealedSecrets(): Record<string, string> {
-  const value = (seed: string) => {
-    const rsa = createHash("sha512").update(seed).digest();
-    const wrapped = Buffer.concat(Array.from({ length: 8 }, () => rsa)); // 512 bytes, like RSA-4096
-    const prefix = Buffer.alloc(2);
-    prefix.writeUInt16BE(wrapped.length);
-    return Buffer.concat([prefix, wrapped, createHash("sha256").update(seed).digest()]).toString("base64");
-  };
-  const file = (ns: string, name: string, key: string) => `apiVersion: bitnami.com/v1alpha1
-kind: SealedSecret
-metadata:
-  name: ${name}
-  namespace: ${ns}
-  annotations:
-    berth.dev/sealed-with: ${"0".repeat(64)}
-spec:
-  encryptedData:
-    ${key}: ${value(`${ns}/${name}/${key}`)}
-  template:
-    metadata:
-      name: ${name}
-      namespace: ${ns}
-    type: Opaque
-`;
-  return {
-    "secrets/dev/data/postgres-credentials.yaml": file("data", "postgres-credentials", "postgres-password"),
-    "secrets/dev/shop-staging/shop-db.yaml": file("shop-staging", "shop-db", "password"),
-    "secrets/prod/data/postgres-credentials.yaml": file("data", "postgres-credentials", "postgres-password"),
-    "secrets/prod/shop-prod/shop-db.yaml": file("shop-prod", "shop-db", "password"),
-  };
-}

@@ -1,0 +1,17 @@
+import { planFleet } from "../plan/plan-cluster.js";
+import { renderFleetTable } from "../plan/fleet-table.js";
+import type { CommandIO, ExitCode } from "./context.js";
+import { loadCheckedFleet, requireCluster } from "./load.js";
+
+export interface FleetOptions {
+  root: string;
+  cluster?: string;
+}
+
+/** Prints a Markdown table of which systems run on which cluster, in which namespaces. */
+export function runFleet(opts: FleetOptions, io: CommandIO): ExitCode {
+  const fleet = loadCheckedFleet(opts.root);
+  requireCluster(fleet, opts.cluster);
+  io.stdout.write(renderFleetTable(planFleet(fleet, opts.cluster)));
+  return 0;
+}
