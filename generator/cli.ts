@@ -85,9 +85,10 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--from-file <[key=]path>", "a value from a file, key defaulting to the file name (repeatable)", collect)
     .option("--from-env-file <path>", "KEY=VALUE lines from a file (repeatable)", collect)
     .option("--from-stdin <key>", "a value read from standard input (once: stdin holds one value)", collect)
-    .action(async (o: { cluster?: string; allClusters?: boolean; namespace: string; name: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[] }) => {
+    .option("--random <key[:bytes]>", "a fresh random value (32 bytes unless given, base64url), sealed without ever being shown (repeatable)", collect)
+    .action(async (o: { cluster?: string; allClusters?: boolean; namespace: string; name: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[] }) => {
       const { runSeal } = await import("./commands/seal.js");
-      const sources = { literal: o.fromLiteral ?? [], file: o.fromFile ?? [], envFile: o.fromEnvFile ?? [], stdin: o.fromStdin ?? [] };
+      const sources = { literal: o.fromLiteral ?? [], file: o.fromFile ?? [], envFile: o.fromEnvFile ?? [], stdin: o.fromStdin ?? [], random: o.random ?? [] };
       code = await runSeal({ root: root(), cluster: o.cluster, allClusters: o.allClusters ?? false, namespace: o.namespace, name: o.name, scope: o.scope, type: o.type, sources }, io);
     });
 

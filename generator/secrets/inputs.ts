@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { EnvironmentError, fail, ok, type Diagnostic, type Result } from "../errors.js";
@@ -9,6 +10,8 @@ export interface SealSources {
   file: readonly string[];
   envFile: readonly string[];
   stdin: readonly string[];
+  /** `key` or `key:bytes`: a fresh random value, for credentials nobody needs to type. */
+  random?: readonly string[];
 }
 
 /** Where a key came from, for messages (never the value). */
@@ -26,7 +29,7 @@ export interface SealInput {
  */
 export async function readSealInputs(
   sources: SealSources,
-  opts: { cwd: string; at: string; stdin: (() => Promise<Buffer>) | undefined },
+  opts: { cwd: string; at: string; stdin: (() => Promise<Buffer>) | undefined; randomBytes?: (n: number) => Buffer },
 ): Promise<Result<SealInput[]>> {
   const inputs: SealInput[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -86,6 +89,17 @@ export async function readSealInputs(
     else inputs.push({ key, value, from: "--from-stdin" });
   }
 
+  for (const spec of sources.random ?? []) {
+    const m = /^([^:]+)(?::(\d+))?$/.exec(spec);
+    const bytes = m?.[2] === undefined ? 32 : Number(m[2]);
+    if (!m || bytes < 16 || bytes > 512) {
+      argProblem(`--random ${spec}: expected <key> or <key>:<bytes> with 16 to 512 bytes`, "e.g. --random password or --random api-key:48");
+      continue;
+    }
+    // base64url: safe in URLs, DSNs and shell arguments, which generated passwords end up in.
+    inputs.push({ key: m[1]!, value: Buffer.from((opts.randomBytes ?? randomBytes)(bytes).toString("base64url"), "utf8"), from: "--random" });
+  }
+
   const seen = new Map<string, string>();
   for (const input of inputs) {
     const problem = checkSecretKey(input.key);
@@ -95,7 +109,7 @@ export async function readSealInputs(
     seen.set(input.key, input.from);
   }
   if (inputs.length === 0 && diagnostics.length === 0) {
-    argProblem("nothing to seal", "give at least one --from-literal, --from-file, --from-env-file or --from-stdin");
+    argProblem("nothing to seal", "give at least one --from-literal, --from-file, --from-env-file, --from-stdin or --random");
   }
   if (diagnostics.length > 0) {
     for (const input of inputs) input.value.fill(0);

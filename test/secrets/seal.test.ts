@@ -66,6 +66,25 @@ describe("berth seal", () => {
     }
   });
 
+  it("--random seals fresh random values that are never shown", async () => {
+    const root = repo();
+    const r = await run(root, ["seal", ...PG, "--random", "postgres-password", "--random", "api-key:48"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${PG_FILE}: sealed api-key, postgres-password (cluster dev, strict, Opaque)\n`);
+    const s = readSealed(root, PG_FILE);
+    const pw = unseal(s.spec.encryptedData["postgres-password"]!, key, "data/postgres-credentials").toString("utf8");
+    const api = unseal(s.spec.encryptedData["api-key"]!, key, "data/postgres-credentials").toString("utf8");
+    expect(pw).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(api).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(r.stdout + r.stderr).not.toContain(pw);
+    const again = await run(root, ["seal", ...PG, "--random", "postgres-password"]);
+    expect(unseal(readSealed(root, PG_FILE).spec.encryptedData["postgres-password"]!, key, "data/postgres-credentials").toString("utf8")).not.toBe(pw);
+    expect(again.code).toBe(0);
+    const bad = await run(root, ["seal", ...PG, "--random", "x:8"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("--random x:8: expected <key> or <key>:<bytes> with 16 to 512 bytes");
+  });
+
   it("namespace-wide and cluster-wide: annotations on the object and its template, matching labels", async () => {
     const root = repo();
     expect((await run(root, ["seal", ...PG, "--scope", "namespace-wide", "--from-literal", "postgres-password=nw"])).code).toBe(0);
