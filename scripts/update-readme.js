@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm run readme`: refreshes the README's generated sections from the commands that produce
+// them, so every table and diagram in the README is the output of a command in this repository.
+// test/docs/readme.test.ts fails when a section is out of date.
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { main } from "../dist/generator/cli.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const readmePath = new URL("../README.md", import.meta.url);
+
+/** Runs berth in-process and returns its standard output. */
+export async function berthOutput(args) {
+  let out = "";
+  const code = await main(args, { stdout: { write: (s) => (out += s) }, stderr: { write: (s) => process.stderr.write(s) }, cwd: root, env: {} });
+  if (code !== 0) throw new Error(`berth ${args.join(" ")} exited ${code}`);
+  return out;
+}
+
+/** Replaces the body between `<!-- berth: ARGS -->` and `<!-- /berth -->` with `berth ARGS` output. */
+export async function refresh(text) {
+  const marker = /<!-- berth: ([^>]+?) -->\n[\s\S]*?<!-- \/berth -->/g;
+  let result = "";
+  let last = 0;
+  for (const m of text.matchAll(marker)) {
+    const output = await berthOutput(m[1].split(" "));
+    result += text.slice(last, m.index) + `<!-- berth: ${m[1]} -->\n${output}<!-- /berth -->`;
+    last = m.index + m[0].length;
+  }
+  return result + text.slice(last);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const before = readFileSync(readmePath, "utf8");
+  const after = await refresh(before);
+  writeFileSync(readmePath, after);
+  console.log(before === after ? "README.md is up to date" : "README.md updated");
+}

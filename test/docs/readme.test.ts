@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+// @ts-expect-error -- a plain ES module script without type declarations
+import { refresh } from "../../scripts/update-readme.js";
+
+describe("README", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+  it("shows the current output of every command it quotes (refresh with `npm run readme`)", async () => {
+    expect(await refresh(readme)).toBe(readme);
+  });
+
+  it("starts with the two quick-start commands CI runs", () => {
+    expect(readme).toContain("npm ci && npx berth generate");
+    expect(readme).toContain("npm test ");
+    expect(readFileSync(new URL("../../.ci/run", import.meta.url), "utf8")).toMatch(/npm ci[^\n]*\nnpm test\n/);
+  });
+});
