@@ -4,7 +4,7 @@ import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { OutputFile } from "../plan/output.js";
 import { isGenerated } from "../yaml/canonical.js";
-import { writeFileAtomic } from "./atomic.js";
+import { writeFileDurable } from "./atomic.js";
 
 /** The generated files of one cluster, as planned. */
 export interface ClusterOutput {
@@ -60,7 +60,7 @@ export function writeGenerated(root: string, outputs: readonly ClusterOutput[], 
     for (const file of out.files) {
       const rel = file.path.slice(layout.generatedDir(out.cluster).length + 1);
       mkdirSync(dirname(join(next, rel)), { recursive: true });
-      writeFileAtomic(join(next, rel), file.content);
+      writeFileDurable(join(next, rel), file.content);
     }
   }
   for (const out of todo) {

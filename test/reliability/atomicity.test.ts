@@ -84,3 +84,51 @@ describe("berth generate killed at random points", () => {
     expect(seen).toContain("new");
   }, 120_000);
 });
+
+describe("berth seal killed at random points", () => {
+  it("leaves the secrets file wholly old or wholly new, never partial; the next run removes abandoned temp files", async () => {
+    const { generateSealingKeyPair } = await import("../../generator/sealer/index.js");
+    const { certPem } = await generateSealingKeyPair({ now: new Date() });
+    const { fixtureFleet } = await import("../helpers/fleet-fixture.js");
+    const root = makeRepo({ ...fixtureFleet(), "clusters/dev/sealing-cert.pem": certPem });
+    repos.push(root);
+    const file = "secrets/dev/data/postgres-credentials.yaml";
+    const keys = Array.from({ length: 40 }, (_, i) => `key-${String(i).padStart(2, "0")}`);
+    const sealArgs = ["seal", "--cluster", "dev", "--namespace", "data", "--name", "postgres-credentials", ...keys.flatMap((k) => ["--random", k]), "--random", "postgres-password"];
+    const seal = (delayMs: number) =>
+      new Promise<void>((resolve) => {
+        const child = spawn(process.execPath, [BIN, ...sealArgs], { cwd: root, stdio: "ignore" });
+        const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
+        child.on("exit", () => (clearTimeout(timer), resolve()));
+      });
+    const started = Date.now();
+    await seal(60_000);
+    const fullRun = Date.now() - started;
+    const { parse } = await import("yaml");
+    let previous = readTree(root, "secrets/dev/data")[file]!;
+    let seed = 11;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 12; round++) {
+      await seal(Math.floor(fullRun * (0.2 + next() * 1.3)));
+      // A run killed before its rename may leave its temp file; the next run removes it.
+      const files = readTree(root, "secrets/dev/data");
+      expect(Object.keys(files).filter((f) => !f.includes(".berth-tmp-"))).toEqual([file]);
+      const now = files[file]!;
+      const doc = parse(now) as { spec: { encryptedData: Record<string, string> } };
+      expect(Object.keys(doc.spec.encryptedData).sort()).toEqual([...keys, "postgres-password"].sort());
+      if (now === previous) outcomes.add("old");
+      else {
+        const before = (parse(previous) as typeof doc).spec.encryptedData;
+        // A completed run re-seals every key: all ciphertexts change together.
+        for (const k of keys) expect(doc.spec.encryptedData[k]).not.toBe(before[k]);
+        outcomes.add("new");
+      }
+      previous = now;
+    }
+    expect(outcomes).toContain("old");
+    expect(outcomes).toContain("new");
+    await seal(60_000);
+    expect(Object.keys(readTree(root, "secrets/dev/data"))).toEqual([file]);
+  }, 60_000);
+});
