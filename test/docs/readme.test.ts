@@ -10,6 +10,11 @@ describe("README", () => {
     expect(await refresh(readme)).toBe(readme);
   });
 
+  it("quotes the current size of the bad-input corpus", () => {
+    const cases = readFileSync(new URL("../corpus/bad-input.yaml", import.meta.url), "utf8").match(/^- name: /gm)!.length;
+    expect(readme).toContain(`over the ${cases}-case corpus`);
+  });
+
   it("starts with the two quick-start commands CI runs", () => {
     expect(readme).toContain("npm ci && npx berth generate");
     expect(readme).toContain("npm test ");
