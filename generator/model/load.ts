@@ -56,14 +56,19 @@ function checkFolderName(kind: string, name: string, file: string, diagnostics: 
   return false;
 }
 
-function loadApp(root: string, name: string, diagnostics: Diagnostic[]): App | undefined {
-  const file = layout.appFile(name);
+/** The folder's defining file (app.yaml, cluster.yaml), parsed; undefined when missing or unreadable. */
+function readDefiningFile(root: string, kind: "app" | "cluster", name: string, file: string, diagnostics: Diagnostic[]): YamlSource | undefined {
   if (!existsSync(join(root, file))) {
-    diagnostics.push({ file, line: 0, col: 0, message: `apps/${name}/ has no app.yaml`, hint: `add ${file}, or remove the folder` });
+    const folder = file.slice(0, file.lastIndexOf("/") + 1);
+    diagnostics.push({ file, line: 0, col: 0, message: `${folder} has no ${kind}.yaml`, hint: `add ${file}, or remove the folder` });
     return undefined;
   }
-  if (!checkFolderName("app", name, file, diagnostics)) return undefined;
-  const source = readSource(root, file, diagnostics);
+  if (!checkFolderName(kind, name, file, diagnostics)) return undefined;
+  return readSource(root, file, diagnostics);
+}
+
+function loadApp(root: string, name: string, diagnostics: Diagnostic[]): App | undefined {
+  const source = readDefiningFile(root, "app", name, layout.appFile(name), diagnostics);
   if (!source) return undefined;
   const checked = checkApp(source, toPlain(source));
   diagnostics.push(...checked.diagnostics);
@@ -87,13 +92,7 @@ function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[]):
 }
 
 function loadCluster(root: string, name: string, diagnostics: Diagnostic[]): Cluster | undefined {
-  const file = layout.clusterFile(name);
-  if (!existsSync(join(root, file))) {
-    diagnostics.push({ file, line: 0, col: 0, message: `clusters/${name}/ has no cluster.yaml`, hint: `add ${file}, or remove the folder` });
-    return undefined;
-  }
-  if (!checkFolderName("cluster", name, file, diagnostics)) return undefined;
-  const source = readSource(root, file, diagnostics);
+  const source = readDefiningFile(root, "cluster", name, layout.clusterFile(name), diagnostics);
   if (!source) return undefined;
   const checked = checkCluster(source, toPlain(source));
   diagnostics.push(...checked.diagnostics);
