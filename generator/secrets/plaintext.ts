@@ -1,14 +1,14 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
+import { listRepoFiles } from "../validate/repo-files.js";
 
 const SCANNED_DIRS = [layout.appsDir, layout.clustersDir, layout.secretsDir];
 const MANIFEST = /\.(ya?ml|json)$/;
 /** Cheap prefilter: only files that mention `kind: Secret` in some form are parsed. */
 const MENTIONS_SECRET = /["']?kind["']?\s*:\s*["']?Secret\b/;
-const SKIPPED_DIRS = new Set(["node_modules", ".git"]);
 
 /**
  * Finds plaintext Secrets (`kind: Secret` with data or stringData) committed under apps/,
@@ -17,25 +17,8 @@ const SKIPPED_DIRS = new Set(["node_modules", ".git"]);
  */
 export function findPlaintextSecrets(root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const dir of SCANNED_DIRS) walk(root, dir, (file) => out.push(...scanFile(root, file)));
+  for (const file of listRepoFiles(root, SCANNED_DIRS)) if (MANIFEST.test(file)) out.push(...scanFile(root, file));
   return out;
-}
-
-function walk(root: string, dir: string, visit: (file: string) => void): void {
-  let entries;
-  try {
-    entries = readdirSync(join(root, dir), { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const path = `${dir}/${e.name}`;
-    if (e.isDirectory()) {
-      if (!SKIPPED_DIRS.has(e.name)) walk(root, path, visit);
-    } else if (e.isFile() && MANIFEST.test(e.name)) {
-      visit(path);
-    }
-  }
 }
 
 function scanFile(root: string, file: string): Diagnostic[] {

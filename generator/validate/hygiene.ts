@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isPair, isScalar, visit } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { parseYamlSource } from "../yaml/source.js";
+import { listRepoFiles } from "./repo-files.js";
 
-/** Folders never scanned: dependencies, build output, VCS data. */
-const SKIP = new Set(["node_modules", ".git", "dist", ".tools", "coverage"]);
 // A header followed by key material; a bare mention of the header (docs, tests) is not a key.
 const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=]{40,}/;
 /** A line carrying this comment is exempt from the plaintext-secret heuristics. */
@@ -13,23 +12,10 @@ export const ALLOW_MARK = "berth:allow-secret";
 const SECRET_KEY_NAME = /(password|passwd|secret|token|api[_-]?key|private[_-]?key)$/i;
 const SAFE_VALUE = /^(sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S+|\/\S*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|changeme|<.*>)$/;
 
-function walk(root: string, rel: string, out: string[]): void {
-  const abs = join(root, rel);
-  if (!existsSync(abs)) return;
-  for (const e of readdirSync(abs, { withFileTypes: true })) {
-    if (SKIP.has(e.name)) continue;
-    const p = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) walk(root, p, out);
-    else if (e.isFile()) out.push(p);
-  }
-}
-
 /** Private keys anywhere in the repository: a sealing key belongs outside it (berth keys generate --out). */
 export function findPrivateKeys(root: string): Diagnostic[] {
-  const files: string[] = [];
-  walk(root, "", files);
   const out: Diagnostic[] = [];
-  for (const file of files.sort()) {
+  for (const file of listRepoFiles(root)) {
     const text = readFileSync(join(root, file)).subarray(0, 1 << 20).toString("latin1");
     const m = PRIVATE_KEY.exec(text);
     if (!m) continue;
@@ -59,10 +45,7 @@ function looksRandom(s: string): boolean {
  * long high-entropy string. Lines marked `# berth:allow-secret` are exempt.
  */
 export function findPlaintextCredentials(root: string): Diagnostic[] {
-  const files: string[] = [];
-  walk(root, "apps", files);
-  walk(root, "clusters", files);
-  const valuesFiles = files.filter((f) => /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f)).sort();
+  const valuesFiles = listRepoFiles(root, ["apps", "clusters"]).filter((f) => /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
   const out: Diagnostic[] = [];
   for (const file of valuesFiles) {
     const text = readFileSync(join(root, file), "utf8");
