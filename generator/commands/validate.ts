@@ -1,4 +1,4 @@
-import { sortDiagnostics, formatDiagnostic, type Diagnostic } from "../errors.js";
+import { sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { formatCpu, formatMemory } from "../model/quantity.js";
 import { checkBudget, clusterBudget } from "../validate/budget.js";
@@ -14,7 +14,11 @@ export interface ValidateOptions {
   cluster?: string;
 }
 
-/** Input schemas and cross-references (via loading), then every generated object. */
+/**
+ * Everything that can be checked without a cluster: input schemas and cross-references (while
+ * loading), every generated object, resource budgets, connection pools, sealed secrets, and the
+ * repository's hygiene (private keys, plaintext credentials).
+ */
 export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
@@ -26,11 +30,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
-  if (problems.length > 0) {
-    for (const d of sortDiagnostics(problems)) io.stderr.write(`${formatDiagnostic(d)}\n`);
-    io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"} found\n`);
-    return 1;
-  }
+  if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   const objects = plans.reduce((n, p) => n + p.files.length, 0);
   io.stdout.write(`valid: ${fleet.clusters.length} clusters, ${fleet.apps.size} apps, ${objects} generated objects\n`);
   for (const plan of plans) {
