@@ -17,14 +17,19 @@ export async function berthOutput(args) {
   return out;
 }
 
-/** Replaces the body between `<!-- berth: ARGS -->` and `<!-- /berth -->` with `berth ARGS` output. */
+/**
+ * Replaces the body between `<!-- berth: ARGS -->` and `<!-- /berth -->` with `berth ARGS`
+ * output; `<!-- berth: ARGS | text -->` puts the output in a ```text block.
+ */
 export async function refresh(text) {
   const marker = /<!-- berth: ([^>]+?) -->\n[\s\S]*?<!-- \/berth -->/g;
   let result = "";
   let last = 0;
   for (const m of text.matchAll(marker)) {
-    const output = await berthOutput(m[1].split(" "));
-    result += text.slice(last, m.index) + `<!-- berth: ${m[1]} -->\n${output}<!-- /berth -->`;
+    const [args, fence] = m[1].split(" | ");
+    const output = await berthOutput(args.split(" "));
+    const body = fence ? `\`\`\`${fence}\n$ npx berth ${args}\n${output}\`\`\`\n` : output;
+    result += text.slice(last, m.index) + `<!-- berth: ${m[1]} -->\n${body}<!-- /berth -->`;
     last = m.index + m[0].length;
   }
   return result + text.slice(last);

@@ -1,14 +1,12 @@
-import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { layout } from "../layout.js";
-import { generateSealingKeyPair, sealingKeySecret } from "../sealer/index.js";
-import { certificateFingerprint, FETCH_CERT_HINT, readCertificateText, shortFingerprint } from "../secrets/certificate.js";
-import { checkKeyOutPath, insideRepository, writePrivateKey } from "../secrets/key-file.js";
+import { generateSealingKeyPair } from "../sealer/index.js";
+import { certificateFingerprint, readCertificateText, shortFingerprint } from "../secrets/certificate.js";
+import { checkKeyOutPath, writePrivateKey } from "../secrets/key-file.js";
+import { loadSealingKey } from "../secrets/sealing-key.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
-import { toYaml } from "../yaml/canonical.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
 
@@ -75,44 +73,8 @@ export interface KeysSecretOptions {
 export function runKeysSecret(opts: KeysSecretOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
-  const certFile = layout.sealingCert(opts.cluster);
-  const certText = readCertificateText(opts.root, opts.cluster);
-  if (certText === undefined) {
-    throw new UserError([{ file: certFile, line: 0, col: 0, message: `cluster "${opts.cluster}" has no sealing certificate`, hint: FETCH_CERT_HINT(opts.cluster) }]);
-  }
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(certText);
-  } catch (e) {
-    throw new UserError([{ file: certFile, line: 0, col: 0, message: `is not a PEM certificate: ${(e as Error).message}`, hint: FETCH_CERT_HINT(opts.cluster) }]);
-  }
-
-  const keyPath = resolve(io.cwd, opts.key);
-  const keyProblem = (message: string, hint: string) => new UserError([{ file: opts.key, line: 0, col: 0, message, hint }]);
-  if (!existsSync(keyPath)) throw keyProblem("--key: the file does not exist", "give the private key file written by `berth keys generate --out`, or restored from its backup");
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(readFileSync(keyPath));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw keyProblem(`--key: not an unencrypted PEM private key (${code ?? (e as Error).message})`, "give the RSA private key (-----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----) without a passphrase");
-  }
-  if (key.asymmetricKeyType !== "rsa") throw keyProblem(`--key: the key is ${key.asymmetricKeyType ?? "of an unknown type"}, not RSA`, "Sealed Secrets keys are RSA");
-  if (!cert.checkPrivateKey(key)) {
-    throw new UserError([
-      {
-        file: certFile,
-        line: 0,
-        col: 0,
-        message: `the key ${opts.key} does not belong to cluster "${opts.cluster}"'s certificate (${shortFingerprint(certificateFingerprint(certText))})`,
-        hint: "give the key generated together with this certificate; installing another key would leave every SealedSecret of this cluster unreadable",
-      },
-    ]);
-  }
-  if (insideRepository(opts.root, keyPath)) {
-    io.stderr.write(`warning: ${opts.key} is inside the repository; move it out before it gets committed\n`);
-  }
-  const privateKeyPem = key.export({ type: "pkcs1", format: "pem" }).toString();
-  io.stdout.write(toYaml(sealingKeySecret({ certPem: cert.toString(), privateKeyPem })));
+  const loaded = loadSealingKey(opts.root, opts.cluster, opts.key, io.cwd);
+  for (const warning of loaded.warnings) io.stderr.write(`warning: ${warning}\n`);
+  io.stdout.write(loaded.yaml);
   return 0;
 }

@@ -1,0 +1,148 @@
+import type { ExpectedApp } from "./types.js";
+
+/** What bootstrap knows of one Application from `kubectl get applications -o json`. */
+export interface AppState {
+  name: string;
+  sync?: string;
+  health?: string;
+  healthMessage?: string;
+  operationPhase?: string;
+  operationMessage?: string;
+  conditions: { type: string; message: string }[];
+  /** Resources of the app that are not Healthy or not Synced, as "Kind ns/name: status: message". */
+  troubled: string[];
+}
+
+type Plain = Record<string, unknown>;
+const isPlain = (v: unknown): v is Plain => v !== null && typeof v === "object" && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** Parses `kubectl get applications.argoproj.io -o json`; undefined when it is not such a list. */
+export function parseApplications(json: string): Map<string, AppState> | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!isPlain(doc) || !Array.isArray(doc.items)) return undefined;
+  const out = new Map<string, AppState>();
+  for (const item of doc.items) {
+    if (!isPlain(item) || !isPlain(item.metadata)) continue;
+    const name = str(item.metadata.name);
+    if (!name) continue;
+    const status = isPlain(item.status) ? item.status : {};
+    const sync = isPlain(status.sync) ? status.sync : {};
+    const health = isPlain(status.health) ? status.health : {};
+    const op = isPlain(status.operationState) ? status.operationState : {};
+    const conditions = (Array.isArray(status.conditions) ? status.conditions : [])
+      .filter(isPlain)
+      .map((c) => ({ type: str(c.type) ?? "Condition", message: oneLine(str(c.message) ?? "") }));
+    const troubled: string[] = [];
+    for (const r of Array.isArray(status.resources) ? status.resources : []) {
+      if (!isPlain(r)) continue;
+      const rh = isPlain(r.health) ? r.health : {};
+      const hs = str(rh.status);
+      const ss = str(r.status);
+      if ((hs === undefined || hs === "Healthy") && (ss === undefined || ss === "Synced")) continue;
+      const id = `${str(r.kind) ?? "?"} ${r.namespace ? `${String(r.namespace)}/` : ""}${str(r.name) ?? "?"}`;
+      const what = [ss && ss !== "Synced" ? ss : undefined, hs && hs !== "Healthy" ? hs : undefined].filter(Boolean).join(", ");
+      const msg = str(rh.message);
+      troubled.push(`${id}: ${what}${msg ? `: ${oneLine(msg)}` : ""}`);
+    }
+    out.set(name, {
+      name,
+      sync: str(sync.status),
+      health: str(health.status),
+      healthMessage: str(health.message) ? oneLine(str(health.message)!) : undefined,
+      operationPhase: str(op.phase),
+      operationMessage: str(op.message) ? oneLine(str(op.message)!) : undefined,
+      conditions,
+      troubled,
+    });
+  }
+  return out;
+}
+
+function oneLine(s: string): string {
+  const t = s.replace(/\s+/g, " ").trim();
+  return t.length > 500 ? `${t.slice(0, 499)}…` : t;
+}
+
+export const isReady = (s: AppState | undefined): boolean => s?.sync === "Synced" && s.health === "Healthy";
+
+const label = (s: AppState | undefined) => (s ? `${s.sync ?? "Unknown"}/${s.health ?? "Unknown"}` : "not created");
+
+/** "wave 3 everything-postgres" or "root". */
+export function appTitle(app: ExpectedApp): string {
+  return app.wave === undefined ? app.name : `wave ${app.wave} ${app.name}`;
+}
+
+/**
+ * One line per expected Application whose sync or health status changed between two polls:
+ * "wave 3 everything-postgres: Progressing → Healthy" (health only), "…: OutOfSync → Synced"
+ * (sync only), "…: not created → OutOfSync/Missing" (both). In wave order.
+ */
+export function changeLines(expected: readonly ExpectedApp[], before: ReadonlyMap<string, AppState>, after: ReadonlyMap<string, AppState>): string[] {
+  const lines: string[] = [];
+  for (const app of expected) {
+    const a = before.get(app.name);
+    const b = after.get(app.name);
+    if (label(a) === label(b)) continue;
+    let change: string;
+    if (a && b && a.sync === b.sync) change = `${a.health ?? "Unknown"} → ${b.health ?? "Unknown"}`;
+    else if (a && b && a.health === b.health) change = `${a.sync ?? "Unknown"} → ${b.sync ?? "Unknown"}`;
+    else change = `${label(a)} → ${label(b)}`;
+    lines.push(`${appTitle(app)}: ${change}`);
+  }
+  return lines;
+}
+
+/** "12 of 45 Applications Synced and Healthy; earliest wave not done: 3". */
+export function progressLine(expected: readonly ExpectedApp[], states: ReadonlyMap<string, AppState>): string {
+  const ready = expected.filter((a) => isReady(states.get(a.name))).length;
+  const first = expected.find((a) => !isReady(states.get(a.name)));
+  const where = first ? (first.wave === undefined ? "; waiting for root" : `; earliest wave not done: ${first.wave}`) : "";
+  return `${ready} of ${expected.length} Applications Synced and Healthy${where}`;
+}
+
+/**
+ * What is stuck, grouped by wave, earliest first (later waves wait on earlier ones): per
+ * Application its sync and health status, health message, last operation, conditions and the
+ * resources that are not Healthy; Applications not created yet listed by name per wave.
+ */
+export function stuckReport(expected: readonly ExpectedApp[], states: ReadonlyMap<string, AppState>): string[] {
+  const groups = new Map<string, ExpectedApp[]>();
+  for (const app of expected) {
+    if (isReady(states.get(app.name))) continue;
+    const key = app.wave === undefined ? "root" : `wave ${app.wave}`;
+    groups.set(key, [...(groups.get(key) ?? []), app]);
+  }
+  const lines: string[] = [];
+  for (const [group, apps] of groups) {
+    lines.push(`  ${group}`);
+    const missing: string[] = [];
+    for (const app of apps) {
+      const s = states.get(app.name);
+      if (!s) {
+        missing.push(app.name);
+        continue;
+      }
+      lines.push(`    ${app.name}: sync ${s.sync ?? "Unknown"}, health ${s.health ?? "Unknown"}`);
+      if (s.healthMessage) lines.push(`      health message: ${s.healthMessage}`);
+      if (s.operationPhase || s.operationMessage) lines.push(`      last sync operation: ${[s.operationPhase, s.operationMessage].filter(Boolean).join(": ")}`);
+      for (const c of s.conditions) lines.push(`      condition ${c.type}: ${c.message}`);
+      for (const r of s.troubled.slice(0, 5)) lines.push(`      resource ${r}`);
+      if (s.troubled.length > 5) lines.push(`      … and ${s.troubled.length - 5} more resources not Synced/Healthy`);
+    }
+    if (missing.length > 0) {
+      lines.push(`    not created yet (the root creates them once the earlier waves are Healthy): ${missing.join(", ")}`);
+    }
+  }
+  return lines;
+}
+
+/** The first stuck Application that exists, to name in the fix. */
+export function firstStuck(expected: readonly ExpectedApp[], states: ReadonlyMap<string, AppState>): string | undefined {
+  return expected.find((a) => states.has(a.name) && !isReady(states.get(a.name)))?.name;
+}
