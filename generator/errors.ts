@@ -73,9 +73,3 @@ export function ok<T>(value: T): Result<T> {
 export function fail<T = never>(diagnostics: Diagnostic[]): Result<T> {
   return { ok: false, diagnostics };
 }
-
-/** Unwraps a result or throws a {@link UserError} carrying its diagnostics. */
-export function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new UserError(sortDiagnostics(r.diagnostics));
-  return r.value;
-}
