@@ -140,6 +140,24 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runBootstrap({ root: root(), cluster: o.cluster, dryRun: o.dryRun, context: o.context, key: o.key, timeoutMs }, io);
     });
 
+  program
+    .command("preview")
+    .description("preview a change: what --base and --head (default: the working tree) deploy, per cluster, app and resource; secrets by key only")
+    .addOption(new Option("--base <rev>", "the base revision (branch, tag, SHA, HEAD~3…)").makeOptionMandatory())
+    .option("--head <rev>", "the head revision (default: the working tree, uncommitted changes included)")
+    .option("--cluster <name>", "only this cluster")
+    .option("--render", "also render changed Applications with helm/kustomize and diff their resources", false)
+    .addOption(new Option("--format <format>", "output format").choices(["markdown", "text"]).default("markdown"))
+    .option("--max-comment-chars <n>", "markdown: split into parts of at most this many characters (UTF-8 bytes)", "65000")
+    .option("--out-dir <dir>", "write part-1.md … here (and keep the render cache here) instead of printing")
+    .action(async (o: { base: string; head?: string; cluster?: string; render: boolean; format: "markdown" | "text"; maxCommentChars: string; outDir?: string }) => {
+      const { runPreview } = await import("./commands/preview.js");
+      const { MIN_MAX_COMMENT_CHARS } = await import("./preview/format.js");
+      const max = Number(o.maxCommentChars);
+      if (!Number.isInteger(max) || max < MIN_MAX_COMMENT_CHARS) throw new EnvironmentError(`--max-comment-chars ${o.maxCommentChars} is not a whole number of at least ${MIN_MAX_COMMENT_CHARS}`, "GitHub accepts comments up to 65536 characters; the default is 65000");
+      code = await runPreview({ root: root(), base: o.base, head: o.head, cluster: o.cluster, render: o.render, format: o.format, maxCommentChars: max, outDir: o.outDir === undefined ? undefined : resolve(io.cwd, o.outDir) }, io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;

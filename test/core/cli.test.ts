@@ -14,7 +14,7 @@ describe("the berth CLI", () => {
   it("lists every command in its help", async () => {
     const run = await berth(process.cwd(), "--help");
     expect(run.code).toBe(0);
-    for (const cmd of ["generate", "validate", "graph", "fleet", "render", "seal", "keys", "secrets", "bootstrap"]) expect(run.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, "m"));
+    for (const cmd of ["generate", "validate", "graph", "fleet", "render", "preview", "seal", "keys", "secrets", "bootstrap"]) expect(run.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, "m"));
   });
 
   it("exits 2 on an unknown command or option, with a suggestion", async () => {

@@ -1,0 +1,172 @@
+import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EnvironmentError, UserError } from "../errors.js";
+import type { Fleet } from "../model/fleet.js";
+import { nearest } from "../model/suggest.js";
+import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
+import { diffFleets } from "../preview/diff-fleets.js";
+import { renderPreview, type PreviewSideLabel } from "../preview/format.js";
+import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
+import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
+import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
+import { resolveTools } from "../render/render.js";
+import { scrubSecrets } from "../scrub.js";
+import { writeFileAtomic } from "../write/atomic.js";
+import { compareGenerated } from "../write/generated-tree.js";
+import type { CommandIO, ExitCode } from "./context.js";
+import { loadCheckedFleet } from "./load.js";
+
+export interface PreviewOptions {
+  root: string;
+  /** The base revision (a branch, tag, SHA or expression such as HEAD~3). */
+  base: string;
+  /** The head revision; the working tree (uncommitted changes included) when absent. */
+  head?: string;
+  cluster?: string;
+  /** Tier 2: render changed Applications with helm/kustomize. */
+  render: boolean;
+  format: "markdown" | "text";
+  maxCommentChars: number;
+  /** Write part-1.md … here instead of printing; also holds the render cache. */
+  outDir?: string;
+}
+
+interface Side {
+  label: PreviewSideLabel;
+  root: string;
+  plans: ClusterPlan[];
+  fleet?: Fleet;
+  inputs: Map<string, InstanceInputs>;
+}
+
+/**
+ * The preview of a change: what the base and head revisions of the repository deploy, per cluster,
+ * app and resource. Both sides come from git (the head may be the working tree); nothing is
+ * written to the repository. Exit 0: no changes; 1: changes (or the head does not load); 2: could not run.
+ */
+export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<ExitCode> {
+  const repo = await openRepo(opts.root, io.env);
+  const baseSha = await resolveRevision(repo, opts.base, "--base");
+  const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
+  const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
+  try {
+    const notes: string[] = [];
+    // Head first: if it does not load, its problems are the answer.
+    const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
+    if (opts.head !== undefined && !(await materialise(repo, headSha!, headRoot))) {
+      throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
+    }
+    let headFleet: Fleet;
+    try {
+      headFleet = loadCheckedFleet(headRoot);
+    } catch (e) {
+      if (e instanceof UserError) io.stderr.write(`berth preview: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
+      throw e;
+    }
+
+    const baseRoot = join(temp, "base");
+    let baseFleet: Fleet | undefined;
+    if (!(await materialise(repo, baseSha, baseRoot))) {
+      notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
+    } else {
+      try {
+        baseFleet = loadCheckedFleet(baseRoot);
+      } catch (e) {
+        if (e instanceof EnvironmentError) throw e;
+        const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
+        notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
+      }
+    }
+
+    if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
+    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: planFleet(headFleet, opts.cluster), inputs: new Map() };
+    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: baseFleet ? planFleet(baseFleet, opts.cluster) : [], inputs: new Map() };
+    head.inputs = instanceInputs(head.root, head.plans);
+    base.inputs = instanceInputs(base.root, base.plans);
+    const headSecrets = sealedSnapshots(head.root, opts.cluster);
+    const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
+    const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
+    let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
+
+    if (opts.render) {
+      const renders = await renderChanged(model, base, head, opts, io, notes);
+      model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, { ...inputs, renders });
+    }
+
+    const stale = compareGenerated(head.root, head.plans.map((p) => ({ cluster: p.cluster.name, files: p.files })));
+    if (stale.changed.length + stale.removed.length > 0) {
+      notes.push(`The head's committed ${stale.clusters.map((c) => `clusters/${c}/argocd/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.changed.length + stale.removed.length} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
+    }
+    if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
+
+    const command = ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
+    const parts = renderPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command }).map(scrubSecrets);
+    emit(parts, opts, io);
+    return model.changed ? 1 : 0;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {
+  return rev === undefined ? { label: "working tree", sha: shortSha(sha), workingTree: true } : { label: rev, sha: shortSha(sha) };
+}
+
+function requireClusterEither(name: string, head: Fleet, base: Fleet | undefined): void {
+  const all = [...new Set([...head.clusters, ...(base?.clusters ?? [])].map((c) => c.name))].sort();
+  if (all.includes(name)) return;
+  const guess = nearest(name, all);
+  throw new UserError([{ file: "clusters", line: 0, col: 0, message: `no cluster named "${name}" in the base or the head`, hint: guess ? `did you mean --cluster ${guess}?` : `clusters are: ${all.join(", ")}` }]);
+}
+
+/** Tier 2: both sides of every app Application whose inputs or generated Application changed. */
+async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: PreviewOptions, io: CommandIO, notes: string[]): Promise<Map<string, RenderPair>> {
+  const jobs: Array<{ key: string; side: "base" | "head"; run: () => Promise<void> }> = [];
+  const renders = new Map<string, RenderPair>();
+  const candidates = model.clusters.flatMap((c) => c.apps.filter((a) => a.name !== CLUSTER_GROUP).map((a) => appKey(c.name, a.name)));
+  if (candidates.length === 0) return renders;
+  const tools = await resolveTools({ env: io.env });
+  const ctx: RenderContext = { tools, cacheDir: opts.outDir ? join(opts.outDir, "render-cache") : join(tmpdir(), "berth-preview-cache"), stats: { rendered: 0, cached: 0 } };
+  for (const key of candidates) {
+    const pair: RenderPair = {};
+    let any = false;
+    for (const [name, side] of [["base", base], ["head", head]] as const) {
+      for (const plan of side.plans) {
+        const inst = plan.instances.find((i) => appKey(plan.cluster.name, i.id) === key);
+        if (!inst || inst.kind !== "app") continue;
+        any = true;
+        jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, plan, inst, side.inputs.get(key), ctx)) });
+      }
+    }
+    if (any) renders.set(key, pair);
+  }
+  // A few renders at a time: helm is mostly waiting on disk and network.
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, async () => {
+    while (next < jobs.length) await jobs[next++]!.run();
+  }));
+  const apps = renders.size;
+  notes.push(`Rendered ${apps} changed Application${apps === 1 ? "" : "s"} on both sides with helm ${tools.helmVersion} and kubectl ${tools.kubectlVersion} (${tools.source}): ${ctx.stats.rendered} render${ctx.stats.rendered === 1 ? "" : "s"}, ${ctx.stats.cached} from cache. Remote charts need the network; Secret values are never shown.`);
+  return renders;
+}
+
+function emit(parts: string[], opts: PreviewOptions, io: CommandIO): void {
+  if (opts.outDir === undefined) {
+    io.stdout.write(parts.join(`\n${"-".repeat(24)} 8< ${"-".repeat(24)}\n\n`));
+    return;
+  }
+  const ext = opts.format === "markdown" ? "md" : "txt";
+  mkdirSync(opts.outDir, { recursive: true });
+  const names = parts.map((p, i) => {
+    const name = `part-${i + 1}.${ext}`;
+    writeFileAtomic(join(opts.outDir!, name), p);
+    return name;
+  });
+  // Parts left over from a longer earlier run would be posted as if current.
+  for (const f of readdirSync(opts.outDir)) {
+    const m = /^part-(\d+)\.(md|txt)$/.exec(f);
+    if (m && !names.includes(f)) rmSync(join(opts.outDir, f), { force: true });
+  }
+  io.stdout.write(`wrote ${names.length} part${names.length === 1 ? "" : "s"} to ${opts.outDir}: ${names.join(", ")}\n`);
+}

@@ -1,0 +1,171 @@
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { layout } from "../layout.js";
+import type { Instance } from "../model/instances.js";
+import type { ClusterPlan } from "../plan/plan-cluster.js";
+import { renderRequest } from "../plan/render-requests.js";
+import { renderApp, type RenderRequest, type Tools } from "../render/render.js";
+import { readSealedFiles } from "../secrets/sealed-files.js";
+import { writeFileAtomic } from "../write/atomic.js";
+import { appKey, type InstanceInputs, type RenderOutcome, type RenderedResource, type SealedSecretSnapshot } from "./model.js";
+import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
+
+/** The I/O half of a preview side: reading inputs, SealedSecrets and rendering. */
+
+const toPosix = (p: string) => p.split(sep).join("/");
+
+/** Every SealedSecret under secrets/ (one cluster's when given), reduced to key names and digests. */
+export function sealedSnapshots(root: string, cluster?: string): SealedSecretSnapshot[] {
+  const { files, diagnostics } = readSealedFiles(root, cluster);
+  return files.map((f) => {
+    const problem = diagnostics.find((d) => d.file === f.file);
+    return snapshotSealedSecret(f, problem ? `${f.file}:${Math.max(problem.line, 1)}:${Math.max(problem.col, 1)}: ${problem.message}` : undefined);
+  });
+}
+
+/**
+ * Per `cluster/app`: a digest of the render request (with repository-relative paths) and of every
+ * file it reads — the app folder, its values files, the cluster's values file — plus each file's hash.
+ * Secrets Applications are left out: their SealedSecrets are compared key by key.
+ */
+export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map<string, InstanceInputs> {
+  const fileHash = new Map<string, string>();
+  const hashOf = (rel: string) => {
+    let h = fileHash.get(rel);
+    if (h === undefined) {
+      try {
+        h = sha256(readFileSync(join(root, rel), "latin1"));
+      } catch {
+        h = "missing";
+      }
+      fileHash.set(rel, h);
+    }
+    return h;
+  };
+  const dirFiles = new Map<string, string[]>();
+  const filesUnder = (rel: string) => {
+    let list = dirFiles.get(rel);
+    if (!list) dirFiles.set(rel, (list = listFiles(root, rel)));
+    return list;
+  };
+  const out = new Map<string, InstanceInputs>();
+  for (const plan of plans) {
+    const helmRepos = helmReposOf(plan);
+    for (const inst of plan.instances) {
+      if (inst.kind !== "app" || !inst.app) continue;
+      const req = renderRequest(root, plan.cluster, inst, helmRepos);
+      // The app folder, without the values files of other profiles and environments.
+      const appDir = layout.appDir(inst.app.name);
+      const used = new Set(readPaths(req).map((p) => toPosix(relative(root, p))));
+      const otherValues = (f: string) => /^values(-[^/]+)?\.ya?ml$/.test(f.slice(appDir.length + 1)) && !used.has(f);
+      const paths = new Set<string>(filesUnder(appDir).filter((f) => !otherValues(f)));
+      for (const p of readPaths(req)) {
+        const rel = toPosix(relative(root, p));
+        if (existsSync(p) && lstatSync(p).isDirectory()) for (const f of filesUnder(rel)) paths.add(f);
+        else paths.add(rel);
+      }
+      const files: Record<string, string> = {};
+      for (const p of [...paths].sort()) files[p] = hashOf(p);
+      const digest = sha256(JSON.stringify([relativeRequest(req, root), files]));
+      out.set(appKey(plan.cluster.name, inst.id), { digest, files });
+    }
+  }
+  return out;
+}
+
+export function helmReposOf(plan: ClusterPlan): string[] {
+  return plan.instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
+}
+
+function readPaths(req: RenderRequest): string[] {
+  const s = req.source;
+  switch (s.type) {
+    case "helm-remote":
+      return s.valueFiles;
+    case "helm-local":
+      return [s.chartDir, ...s.valueFiles];
+    case "kustomize":
+    case "manifests":
+      return [s.dir];
+  }
+}
+
+/** The request with the side's root removed from every path, so both sides' requests compare. */
+function relativeRequest(req: RenderRequest, root: string): unknown {
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  return JSON.parse(JSON.stringify(req, (_k, v: unknown) => (typeof v === "string" && v.startsWith(prefix) ? toPosix(v.slice(prefix.length)) : v)));
+}
+
+/** Files below a repository-relative folder (relative paths, sorted); symlinked folders are not followed. */
+function listFiles(root: string, rel: string): string[] {
+  const out: string[] = [];
+  const walk = (r: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, r), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = `${r}/${e.name}`;
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(rel);
+  return out.sort();
+}
+
+export interface RenderContext {
+  tools: Tools;
+  /** Where masked renders are cached; created 0700. */
+  cacheDir: string;
+  stats: { rendered: number; cached: number };
+}
+
+const CACHE_VERSION = "berth-preview-render-v1";
+
+/**
+ * Renders one Application of one side with real helm/kustomize, reduced to masked resources.
+ * Cached by the app's input digest and the tool versions; a failure is never cached (a network
+ * error may pass), and neither is a render holding Secret values.
+ */
+export async function renderInstance(root: string, plan: ClusterPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
+  const req = renderRequest(root, plan.cluster, inst, helmReposOf(plan));
+  if (req.source.type === "manifests" && !existsSync(req.source.dir)) return { ok: true, resources: [] };
+  const key = inputs ? sha256(JSON.stringify([CACHE_VERSION, inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion])) : undefined;
+  const file = key ? join(ctx.cacheDir, `${key}.json`) : undefined;
+  if (file) {
+    const hit = readCache(file);
+    if (hit) {
+      ctx.stats.cached++;
+      return { ok: true, resources: hit };
+    }
+  }
+  const result = await renderApp(req, ctx.tools);
+  ctx.stats.rendered++;
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  if (!result.ok) return { ok: false, error: result.error.split(prefix).join("") };
+  const resources = maskRendered(result.manifests);
+  if (typeof resources === "string") return { ok: false, error: resources };
+  if (file && cacheable(resources)) {
+    try {
+      mkdirSync(ctx.cacheDir, { recursive: true, mode: 0o700 });
+      writeFileAtomic(file, JSON.stringify({ version: CACHE_VERSION, resources }), 0o600);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+  }
+  return { ok: true, resources };
+}
+
+function readCache(file: string): RenderedResource[] | undefined {
+  try {
+    const data = JSON.parse(readFileSync(file, "utf8")) as { version?: string; resources?: unknown };
+    if (data.version !== CACHE_VERSION || !Array.isArray(data.resources)) return undefined;
+    const ok = data.resources.every((r: any) => r && typeof r.kind === "string" && typeof r.namespace === "string" && typeof r.name === "string" && typeof r.yaml === "string");
+    return ok ? (data.resources as RenderedResource[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
