@@ -1,6 +1,7 @@
 import { EnvironmentError } from "../errors.js";
 import { executeBootstrap, type BootstrapDeps } from "../bootstrap/execute.js";
-import { findOnPath, spawnRunner } from "../bootstrap/exec.js";
+import { spawnRunner } from "../bootstrap/exec.js";
+import { findOnPath } from "../render/exec.js";
 import { formatPlan } from "../bootstrap/format.js";
 import { fleetNodePorts, k3sNodeFiles, readKindTemplate, requireCurrentOutput } from "../bootstrap/inputs.js";
 import { loadSealingKey, type LoadedSealingKey } from "../secrets/sealing-key.js";

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { findOnPath } from "../bootstrap/exec.js";
+import { findOnPath } from "../render/exec.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../render/exec.js";
 

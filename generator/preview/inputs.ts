@@ -4,7 +4,7 @@ import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";
 import type { ClusterPlan } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
-import { renderApp, type RenderRequest, type Tools } from "../render/render.js";
+import { renderApp, sourcePaths, type RenderRequest, type Tools } from "../render/render.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { appKey, type InstanceInputs, type RenderOutcome, type RenderedResource, type SealedSecretSnapshot } from "./model.js";
@@ -56,10 +56,10 @@ export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map
       const req = renderRequest(root, plan.cluster, inst, helmRepos);
       // The app folder, without the values files of other profiles and environments.
       const appDir = layout.appDir(inst.app.name);
-      const used = new Set(readPaths(req).map((p) => toPosix(relative(root, p))));
+      const used = new Set(sourcePaths(req.source).map((p) => toPosix(relative(root, p))));
       const otherValues = (f: string) => /^values(-[^/]+)?\.ya?ml$/.test(f.slice(appDir.length + 1)) && !used.has(f);
       const paths = new Set<string>(filesUnder(appDir).filter((f) => !otherValues(f)));
-      for (const p of readPaths(req)) {
+      for (const p of sourcePaths(req.source)) {
         const rel = toPosix(relative(root, p));
         if (existsSync(p) && lstatSync(p).isDirectory()) for (const f of filesUnder(rel)) paths.add(f);
         else paths.add(rel);
@@ -77,18 +77,6 @@ export function helmReposOf(plan: ClusterPlan): string[] {
   return plan.instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
 }
 
-function readPaths(req: RenderRequest): string[] {
-  const s = req.source;
-  switch (s.type) {
-    case "helm-remote":
-      return s.valueFiles;
-    case "helm-local":
-      return [s.chartDir, ...s.valueFiles];
-    case "kustomize":
-    case "manifests":
-      return [s.dir];
-  }
-}
 
 /** The request with the side's root removed from every path, so both sides' requests compare. */
 function relativeRequest(req: RenderRequest, root: string): unknown {

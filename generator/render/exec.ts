@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { accessSync, constants as fsc, statSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
 
 /** What one finished child process left behind. Never thrown: callers decide what a failure means. */
 export interface ExecResult {
@@ -16,6 +18,8 @@ export interface ExecOptions {
   cwd?: string;
   /** Killed (SIGKILL) after this long; a hung network fetch must not hang a whole generate run. */
   timeoutMs?: number;
+  /** Written to the child's stdin, which is then closed; stdin is empty when absent. */
+  stdin?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -34,7 +38,7 @@ export function run(file: string, args: readonly string[], opts: ExecOptions): P
     const child = spawn(file, args, {
       env: opts.env,
       cwd: opts.cwd,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
       shell: false,
     });
     const timer = setTimeout(() => {
@@ -46,6 +50,9 @@ export function run(file: string, args: readonly string[], opts: ExecOptions): P
     child.on("error", (e) => {
       spawnError = e.message;
     });
+    // A child that exits without reading all of its stdin closes the pipe: not our failure to report.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(opts.stdin ?? "");
     // "close" (not "exit") fires after stdio is drained, and also after a spawn "error".
     child.on("close", (code) => {
       clearTimeout(timer);
@@ -58,4 +65,21 @@ export function run(file: string, args: readonly string[], opts: ExecOptions): P
       });
     });
   });
+}
+
+/** The first executable `name` on PATH, or undefined. */
+export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar ?? "").split(delimiter)) {
+    // Relative PATH entries would make the result depend on the working directory.
+    if (!dir || !isAbsolute(dir)) continue;
+    const p = join(dir, name);
+    try {
+      if (!statSync(p).isFile()) continue;
+      accessSync(p, fsc.X_OK);
+      return p;
+    } catch {
+      // not there or not executable: keep looking
+    }
+  }
+  return undefined;
 }

@@ -62,7 +62,7 @@ type SourceResult = { ok: true; manifests: string } | { ok: false; error: string
 
 async function renderSource(req: RenderRequest, tools: Tools): Promise<SourceResult> {
   const s = req.source;
-  const notAbsolute = pathsOf(s).find((p) => !isAbsolute(p));
+  const notAbsolute = sourcePaths(s).find((p) => !isAbsolute(p));
   if (notAbsolute !== undefined) return { ok: false, error: `path ${notAbsolute} is not absolute` };
   switch (s.type) {
     case "helm-remote":
@@ -86,7 +86,8 @@ async function renderSource(req: RenderRequest, tools: Tools): Promise<SourceRes
   }
 }
 
-function pathsOf(s: RenderSource): string[] {
+/** The local files and folders a render reads (value files, chart or kustomize folder). */
+export function sourcePaths(s: RenderSource): string[] {
   switch (s.type) {
     case "helm-remote":
       return s.valueFiles;

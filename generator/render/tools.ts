@@ -1,11 +1,11 @@
-import { existsSync, statSync, accessSync, constants as fsc } from "node:fs";
+import { existsSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { delimiter, dirname, isAbsolute, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError } from "../errors.js";
 import { hermeticEnv, withTempDir } from "./env.js";
-import { run } from "./exec.js";
+import { findOnPath, run } from "./exec.js";
 import { extractEntries } from "./unzip.js";
 import { populateDirAtomically } from "./atomic-dir.js";
 
@@ -99,8 +99,8 @@ function packageRoot(): string {
 // PATH
 
 async function toolsFromPath(env: ResolveToolsOptions["env"]): Promise<Tools | string> {
-  const helm = which("helm", env.PATH);
-  const kubectl = which("kubectl", env.PATH);
+  const helm = findOnPath("helm", env.PATH);
+  const kubectl = findOnPath("kubectl", env.PATH);
   if (!helm || !kubectl) {
     const missing = [!helm && "helm", !kubectl && "kubectl"].filter(Boolean).join(" and ");
     return `${missing} not found on PATH`;
@@ -113,21 +113,6 @@ async function toolsFromPath(env: ResolveToolsOptions["env"]): Promise<Tools | s
   return { helm, kubectl, helmVersion: hv.text, kubectlVersion: kv.text, source: "path" };
 }
 
-function which(name: string, pathVar: string | undefined): string | undefined {
-  for (const dir of (pathVar ?? "").split(delimiter)) {
-    // Relative PATH entries would make the result depend on the working directory.
-    if (!dir || !isAbsolute(dir)) continue;
-    const p = join(dir, name);
-    try {
-      if (!statSync(p).isFile()) continue;
-      accessSync(p, fsc.X_OK);
-      return p;
-    } catch {
-      // not there or not executable: keep looking
-    }
-  }
-  return undefined;
-}
 
 export interface SemVer {
   major: number;
