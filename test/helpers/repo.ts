@@ -41,15 +41,20 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the berth CLI in-process against `root`. */
+/** Runs the berth CLI in-process against `root` with an empty environment (so PATH finds no tools). */
 export async function berth(root: string, ...args: string[]): Promise<CliRun> {
+  return berthWithEnv(root, {}, ...args);
+}
+
+/** The same, with the given environment. */
+export async function berthWithEnv(root: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const code = await main(args, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     cwd: root,
-    env: {},
+    env,
   });
   return { code, stdout, stderr };
 }

@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { main } from "../../generator/cli.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
-import { makeRepo, writeTree, type CliRun } from "../helpers/repo.js";
+import { berthWithEnv, makeRepo, writeTree, type CliRun } from "../helpers/repo.js";
 
 /** Fixed dates, so commit SHAs (printed in the preview) are the same on every run. */
 const GIT_ENV = {
@@ -17,16 +16,8 @@ export function git(root: string, ...args: string[]): string {
 }
 
 /** Runs berth in-process with PATH (git, tar) and the bundled helm/kubectl. */
-export async function berthIn(root: string, ...args: string[]): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, BERTH_TOOLS: "bundled" },
-  });
-  return { code, stdout, stderr };
+export function berthIn(root: string, ...args: string[]): Promise<CliRun> {
+  return berthWithEnv(root, { PATH: process.env.PATH, HOME: process.env.HOME, BERTH_TOOLS: "bundled" }, ...args);
 }
 
 /** Generates the committed output, stages everything and commits. */
