@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";
@@ -6,6 +6,7 @@ import type { ClusterPlan } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
 import { renderApp, sourcePaths, type RenderRequest, type Tools } from "../render/render.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
+import { listRepoFiles } from "../validate/repo-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { appKey, type InstanceInputs, type RenderOutcome, type RenderedResource, type SealedSecretSnapshot } from "./model.js";
 import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
@@ -45,7 +46,7 @@ export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map
   const dirFiles = new Map<string, string[]>();
   const filesUnder = (rel: string) => {
     let list = dirFiles.get(rel);
-    if (!list) dirFiles.set(rel, (list = listFiles(root, rel)));
+    if (!list) dirFiles.set(rel, (list = listRepoFiles(root, [rel])));
     return list;
   };
   const out = new Map<string, InstanceInputs>();
@@ -84,25 +85,6 @@ function relativeRequest(req: RenderRequest, root: string): unknown {
   return JSON.parse(JSON.stringify(req, (_k, v: unknown) => (typeof v === "string" && v.startsWith(prefix) ? toPosix(v.slice(prefix.length)) : v)));
 }
 
-/** Files below a repository-relative folder (relative paths, sorted); symlinked folders are not followed. */
-function listFiles(root: string, rel: string): string[] {
-  const out: string[] = [];
-  const walk = (r: string) => {
-    let entries;
-    try {
-      entries = readdirSync(join(root, r), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = `${r}/${e.name}`;
-      if (e.isDirectory()) walk(p);
-      else out.push(p);
-    }
-  };
-  walk(rel);
-  return out.sort();
-}
 
 export interface RenderContext {
   tools: Tools;
