@@ -100,9 +100,9 @@ describe("berth generate", () => {
         }
       }
       const shop = apps.find((a) => a.metadata.name.startsWith("shop-"))!.metadata.name;
-      const ns = shop.replace("shop-", "shop-");
+      // The shop Application (shop-<env>) lives in namespace shop-<env>, whose secrets app is secrets-shop-<env>.
       expect(wave(shop)).toBeGreaterThan(wave("postgres"));
-      expect(wave(shop)).toBeGreaterThan(wave(`secrets-${ns}`));
+      expect(wave(shop)).toBeGreaterThan(wave(`secrets-${shop}`));
       expect(wave("secrets-data")).toBeGreaterThan(wave("sealed-secrets"));
       expect(wave("postgres")).toBeGreaterThan(wave("secrets-data"));
     }
