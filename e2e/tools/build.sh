@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the pinned control-plane binaries the e2e suite runs, from their Go modules.
+# Each folder beside this script is a wrapper module (go.mod + go.sum, committed) whose
+# `tool` lines name the main packages to build. Binaries land in a cache outside the
+# repository, keyed by the wrapper modules' contents, and are rebuilt only when a pin changes:
+#   ${BERTH_E2E_CACHE:-~/.cache/berth-e2e}/<key>/bin
+# Prints that bin folder on its last line. Exit 2 when a tool cannot be built.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+K8S_VERSION=v1.34.5
+
+command -v go >/dev/null || { echo "e2e tools: go is not installed (Go >= 1.24 is needed)" >&2; exit 2; }
+key=$(cd "$here" && cat build.sh */go.mod */go.sum | sha256sum | cut -c1-16)
+out="${BERTH_E2E_CACHE:-$HOME/.cache/berth-e2e}/$key"
+mkdir -p "$out/bin" "$out/logs"
+
+export CGO_ENABLED=0 GOFLAGS=-mod=mod
+# Kubernetes' own build flags (hack/lib/golang.sh); without the version ldflags the server
+# reports v0.0.0-master, which helm's and Argo CD's version parsing reject.
+k8s_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=34 -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitTreeState=clean"
+
+build() { # <wrapper folder> <binary name> <package> [extra go build args...]
+  local mod=$1 name=$2 pkg=$3; shift 3
+  [ -x "$out/bin/$name" ] && return 0
+  local start=$SECONDS
+  echo "e2e tools: building $name from $pkg" >&2
+  if ! (cd "$here/$mod" && go build -trimpath "$@" -o "$out/bin/$name.tmp" "$pkg") >"$out/logs/$name.log" 2>&1; then
+    echo "e2e tools: could not build $name; last lines of $out/logs/$name.log:" >&2
+    tail -n 20 "$out/logs/$name.log" >&2
+    exit 2
+  fi
+  mv "$out/bin/$name.tmp" "$out/bin/$name"
+  echo "e2e tools: built $name in $((SECONDS - start)) s" >&2
+}
+
+tools=${BERTH_E2E_TOOLS:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok argocd sealed-secrets-controller}
+for t in $tools; do
+  case $t in
+    etcd) build etcd etcd go.etcd.io/etcd/server/v3 -ldflags "-s -w" ;;
+    kube-apiserver|kube-controller-manager|kube-scheduler)
+      build kubernetes "$t" "k8s.io/kubernetes/cmd/$t" -tags selinux,notest,grpcnotrace -ldflags "$k8s_ldflags" ;;
+    kwok) build kwok kwok sigs.k8s.io/kwok/cmd/kwok -ldflags "-s -w" ;;
+    argocd) build argo-cd argocd github.com/argoproj/argo-cd/v3/cmd \
+      -ldflags "-s -w -X github.com/argoproj/argo-cd/v3/common.version=3.1.5 -X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean" ;;
+    sealed-secrets-controller) build sealed-secrets sealed-secrets-controller github.com/bitnami-labs/sealed-secrets/cmd/controller \
+      -ldflags "-s -w -X main.VERSION=v0.29.0" ;;
+    *) echo "e2e tools: unknown tool $t" >&2; exit 2 ;;
+  esac
+done
+echo "$out/bin"
