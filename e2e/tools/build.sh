@@ -2,16 +2,15 @@
 # Builds the pinned control-plane binaries the e2e suite runs, from their Go modules.
 # Each folder beside this script is a wrapper module (go.mod + go.sum, committed) whose
 # `tool` lines name the main packages to build. Binaries land in a cache outside the
-# repository, keyed by the wrapper modules' contents, and are rebuilt only when a pin changes:
-#   ${BERTH_E2E_CACHE:-~/.cache/berth-e2e}/<key>/bin
+# repository, ${BERTH_E2E_CACHE:-~/.cache/berth-e2e}/bin, each with a stamp of its wrapper
+# module's contents and build flags, and are rebuilt only when that stamp changes.
 # Prints that bin folder on its last line. Exit 2 when a tool cannot be built.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 K8S_VERSION=v1.34.5
 
 command -v go >/dev/null || { echo "e2e tools: go is not installed (Go >= 1.24 is needed)" >&2; exit 2; }
-key=$(cd "$here" && cat build.sh */go.mod */go.sum | sha256sum | cut -c1-16)
-out="${BERTH_E2E_CACHE:-$HOME/.cache/berth-e2e}/$key"
+out="${BERTH_E2E_CACHE:-$HOME/.cache/berth-e2e}"
 mkdir -p "$out/bin" "$out/logs"
 
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
@@ -21,7 +20,9 @@ k8s_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k
 
 build() { # <wrapper folder> <binary name> <package> [extra go build args...]
   local mod=$1 name=$2 pkg=$3; shift 3
-  [ -x "$out/bin/$name" ] && return 0
+  local stamp
+  stamp=$(cat "$here/$mod/go.mod" "$here/$mod/go.sum" <(go version) <(printf '%s\n' "$pkg" "$@") | sha256sum | cut -c1-16)
+  if [ -x "$out/bin/$name" ] && [ "$(cat "$out/bin/$name.stamp" 2>/dev/null)" = "$stamp" ]; then return 0; fi
   local start=$SECONDS
   echo "e2e tools: building $name from $pkg" >&2
   if ! (cd "$here/$mod" && go build -trimpath "$@" -o "$out/bin/$name.tmp" "$pkg") >"$out/logs/$name.log" 2>&1; then
@@ -30,10 +31,11 @@ build() { # <wrapper folder> <binary name> <package> [extra go build args...]
     exit 2
   fi
   mv "$out/bin/$name.tmp" "$out/bin/$name"
+  echo "$stamp" >"$out/bin/$name.stamp"
   echo "e2e tools: built $name in $((SECONDS - start)) s" >&2
 }
 
-tools=${BERTH_E2E_TOOLS:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok argocd sealed-secrets-controller}
+tools=${BERTH_E2E_TOOLS:-etcd kube-apiserver kube-controller-manager kube-scheduler kwok helm kustomize argocd sealed-secrets-controller}
 for t in $tools; do
   case $t in
     etcd) build etcd etcd go.etcd.io/etcd/server/v3 -ldflags "-s -w" ;;
@@ -44,6 +46,9 @@ for t in $tools; do
       -ldflags "-s -w -X github.com/argoproj/argo-cd/v3/common.version=3.1.5 -X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean" ;;
     sealed-secrets-controller) build sealed-secrets sealed-secrets-controller github.com/bitnami-labs/sealed-secrets/cmd/controller \
       -ldflags "-s -w -X main.VERSION=v0.29.0" ;;
+    # Argo CD v3.1.5's repo-server runs these (its hack/tool-versions.sh pins them).
+    helm) build helm helm helm.sh/helm/v3/cmd/helm -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=v3.18.4 -X helm.sh/helm/v3/internal/version.gitTreeState=clean" ;;
+    kustomize) build kustomize kustomize sigs.k8s.io/kustomize/kustomize/v5 -ldflags "-s -w -X sigs.k8s.io/kustomize/api/provenance.version=v5.7.0" ;;
     *) echo "e2e tools: unknown tool $t" >&2; exit 2 ;;
   esac
 done

@@ -21,7 +21,11 @@ export const clusterSchema = {
       required: ["url"],
       description: "The Git repository and revision Argo CD on this cluster tracks.",
       properties: {
-        url: { type: "string", pattern: "^(https://|ssh://|git@)[^\\s]+$" },
+        url: {
+          type: "string",
+          pattern: "^(https://|ssh://|git@|file:///)[^\\s]+$",
+          description: "Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests).",
+        },
         revision: { type: "string", minLength: 1, default: "main" },
       },
     },
