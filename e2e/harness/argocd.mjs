@@ -1,0 +1,59 @@
+// Argo CD v3.1.5 as host processes, the way its own Procfile runs it for development:
+// ARGOCD_FAKE_IN_CLUSTER maps https://kubernetes.default.svc to the kubeconfig, redis from
+// Debian on loopback, the repo-server with the helm and kustomize Argo CD pins on its PATH.
+// Its Deployments in the cluster are the chart's, with pods simulated by kwok.
+import { $ } from "zx";
+import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { parse, stringify } from "yaml";
+import { freePorts } from "./ports.mjs";
+import { start, waitFor, HarnessError } from "./processes.mjs";
+
+export const ARGOCD_NAMESPACE = "argocd";
+
+export async function startRedis({ workDir, logDir }) {
+  const [port] = await freePorts(1);
+  const redisBin = (await $({ quiet: true, nothrow: true })`command -v redis-server`).stdout.trim();
+  if (!redisBin) throw new HarnessError("redis", "redis-server is not installed (Debian package redis-server)");
+  const proc = start("redis", redisBin, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workDir], { logDir });
+  await waitFor("redis to accept connections", async () => (await $({ quiet: true, nothrow: true })`redis-cli -p ${port} ping`).stdout.trim() === "PONG", { watch: [proc], timeoutMs: 30_000 });
+  return { proc, port };
+}
+
+/**
+ * Plays argocd-server's part on first start (it creates server.secretkey in argocd-secret; the
+ * e2e runs no argocd-server), then starts the repo-server and the application controller once
+ * berth bootstrap has installed Argo CD's configuration.
+ */
+export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, redisPort, watch }) {
+  await waitFor("berth bootstrap to install argocd-cm", async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-cm`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
+  const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "argocd-secret", namespace: ARGOCD_NAMESPACE, labels: { "app.kubernetes.io/part-of": "argocd" } }, stringData: { "server.secretkey": randomBytes(32).toString("base64") } };
+  await kubectl({ input: JSON.stringify(secret) })`kubectl create -f -`;
+
+  // Argo CD reads its namespace from the kubeconfig context.
+  const cfg = parse(readFileSync(kubeconfig, "utf8"));
+  cfg.contexts[0].context.namespace = ARGOCD_NAMESPACE;
+  const argoKubeconfig = join(workDir, "kubeconfig-argocd");
+  writeFileSync(argoKubeconfig, stringify(cfg));
+  const data = join(workDir, "argocd");
+  for (const d of ["tls", "ssh", "gpg/keys", "gpg/source", "tmp"]) mkdirSync(join(data, d), { recursive: true });
+  const [repoPort, repoMetrics, ctlMetrics] = await freePorts(3);
+  const env = {
+    KUBECONFIG: argoKubeconfig,
+    ARGOCD_FAKE_IN_CLUSTER: "true",
+    ARGOCD_GPG_ENABLED: "false",
+    ARGOCD_TLS_DATA_PATH: join(data, "tls"),
+    ARGOCD_SSH_DATA_PATH: join(data, "ssh"),
+    ARGOCD_GNUPGHOME: join(data, "gpg/keys"),
+    ARGOCD_GPG_DATA_PATH: join(data, "gpg/source"),
+    TMPDIR: join(data, "tmp"),
+    // helm 3.18.4 and kustomize 5.7.0, the versions Argo CD v3.1.5 ships with.
+    PATH: `${bin}:${process.env.PATH}`,
+  };
+  const argocd = join(bin, "argocd");
+  const repo = start("argocd-repo-server", argocd, ["--loglevel", "info", "--port", String(repoPort), "--metrics-port", String(repoMetrics), "--address", "127.0.0.1", "--metrics-address", "127.0.0.1", "--redis", `127.0.0.1:${redisPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-repo-server" } });
+  const controller = start("argocd-application-controller", argocd, ["--loglevel", "info", "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--metrics-port", String(ctlMetrics), "--otlp-address=", "--status-processors", "10", "--operation-processors", "10", "--app-resync", "15", "--self-heal-timeout-seconds", "2"], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-application-controller" } });
+  await waitFor("the repo-server to listen", async () => (await $({ quiet: true, nothrow: true })`bash -c ${`exec 3<>/dev/tcp/127.0.0.1/${repoPort}`}`).exitCode === 0, { watch: [repo], timeoutMs: 60_000 });
+  return [repo, controller];
+}

@@ -1,0 +1,97 @@
+// The e2e fleet, made ready to deploy: copied from e2e/fleet to a work folder, its run-time
+// values filled in, the charts that come from Go modules assembled, a sealing key generated and
+// a secret sealed, generated with berth, committed and pushed to a bare repository that Argo CD
+// reads by file:// URL.
+import { $ } from "zx";
+import { cpSync, mkdirSync, readFileSync, writeFileSync, readdirSync, statSync, rmSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { parseAllDocuments } from "yaml";
+import { HarnessError } from "./processes.mjs";
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const TEMPLATE = join(REPO_ROOT, "e2e", "fleet");
+export const ARGOCD_MODULE = "github.com/argoproj/argo-cd/v3@v3.1.5";
+export const SEALED_SECRETS_MODULE = "github.com/bitnami-labs/sealed-secrets@v0.29.0";
+export const CLUSTER = "lab";
+
+/** `node bin/berth.js -C <dir> …`, the CLI exactly as a user runs it. */
+export function berth(dir, env = {}) {
+  const bin = join(REPO_ROOT, "bin", "berth.js");
+  return (args, opts = {}) => $({ quiet: true, nothrow: true, cwd: dir, env: { ...process.env, ...env }, ...opts })`node ${bin} -C ${dir} ${args}`;
+}
+
+export async function moduleDir(module) {
+  const r = await $({ quiet: true, nothrow: true })`go mod download -json ${module}`;
+  const dir = r.exitCode === 0 ? JSON.parse(r.stdout).Dir : undefined;
+  if (!dir) throw new HarnessError("fleet", `Go module ${module} is not in the module cache: ${r.stderr.trim()}`);
+  return dir;
+}
+
+function replaceInTree(dir, replacements) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) replaceInTree(p, replacements);
+    else if (/\.ya?ml$/.test(name)) {
+      const text = readFileSync(p, "utf8");
+      let out = text;
+      for (const [k, v] of Object.entries(replacements)) out = out.split(k).join(v);
+      if (out !== text) writeFileSync(p, out);
+    }
+  }
+}
+
+/** Argo CD's install.yaml, less argocd-cm (templated from values) and argocd-secret (argocd-server's). */
+async function assembleArgoCdChart(chartDir) {
+  const src = join(await moduleDir(ARGOCD_MODULE), "manifests", "install.yaml");
+  const docs = parseAllDocuments(readFileSync(src, "utf8"));
+  const kept = docs.filter((d) => {
+    const o = d.toJS();
+    return o && !(o.kind === "ConfigMap" && o.metadata?.name === "argocd-cm") && !(o.kind === "Secret" && o.metadata?.name === "argocd-secret");
+  });
+  mkdirSync(join(chartDir, "files"), { recursive: true });
+  writeFileSync(join(chartDir, "files", "install.yaml"), kept.map((d) => String(d).replace(/^---\n/, "")).join("---\n"));
+  return docs.length - kept.length;
+}
+
+export async function prepareFleet({ workDir, chartRepoUrl, bin }) {
+  const dir = join(workDir, "fleet");
+  const bare = join(workDir, "fleet.git");
+  cpSync(TEMPLATE, dir, { recursive: true, filter: (s) => !s.startsWith(join(TEMPLATE, "charts")) });
+  const repoUrl = `file://${bare}`;
+  replaceInTree(dir, { "@REPO_URL@": repoUrl, "@CHART_REPO_URL@": chartRepoUrl });
+  const dropped = await assembleArgoCdChart(join(dir, "apps", "argo-cd", "chart"));
+  if (dropped !== 2) throw new HarnessError("fleet", `expected argocd-cm and argocd-secret in Argo CD's install.yaml, removed ${dropped}`);
+  cpSync(join(await moduleDir(SEALED_SECRETS_MODULE), "helm", "sealed-secrets"), join(dir, "apps", "sealed-secrets", "chart"), { recursive: true });
+  // Module files are read-only in the module cache.
+  await $({ quiet: true })`chmod -R u+w ${dir}`;
+
+  const git = $({ quiet: true, cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: "e2e", GIT_AUTHOR_EMAIL: "e2e@berth.test", GIT_COMMITTER_NAME: "e2e", GIT_COMMITTER_EMAIL: "e2e@berth.test" } });
+  await $({ quiet: true })`git init -q --bare -b main ${bare}`;
+  await git`git init -q -b main`;
+  await git`git remote add origin ${bare}`;
+
+  const run = berth(dir);
+  const keyFile = join(workDir, "sealing.key");
+  await must(run(["keys", "generate", "--cluster", CLUSTER, "--out", keyFile]), "berth keys generate");
+  // The value exists only in memory: sealed from stdin, compared with what the controller opens.
+  const password = randomBytes(18).toString("base64url");
+  await must(run(["seal", "--cluster", CLUSTER, "--namespace", "web", "--name", "web-credentials", "--from-stdin", "password"], { input: password }), "berth seal");
+  await must(run(["generate"]), "berth generate");
+  await commitAndPush(git, "e2e fleet");
+  return { dir, bare, repoUrl, keyFile, password, git, berth: run };
+}
+
+export async function commitAndPush(git, message) {
+  await git`git add -A`;
+  await git`git commit -q -m ${message}`;
+  await git`git push -q origin main`;
+  return (await git`git rev-parse HEAD`).stdout.trim();
+}
+
+export async function must(promise, what) {
+  const r = await promise;
+  if (r.exitCode !== 0) throw new HarnessError(what, `exit ${r.exitCode}\n${(r.stdout + r.stderr).trim().split("\n").slice(-20).join("\n")}`);
+  return r;
+}

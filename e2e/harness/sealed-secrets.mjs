@@ -1,0 +1,38 @@
+// The Sealed Secrets controller as a host process. It only knows in-cluster configuration
+// (rest.InClusterConfig), so it runs in a private mount namespace where a tmpfs over /run
+// (/var/run/secrets) holds a service-account token of the chart's ServiceAccount, the cluster CA
+// and its namespace; KUBERNETES_SERVICE_HOST/PORT point at the loopback API server. The host's
+// /var/run/secrets is never touched.
+import { $ } from "zx";
+import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePorts } from "./ports.mjs";
+import { start, waitFor, HarnessError } from "./processes.mjs";
+
+export async function startSealedSecrets({ bin, workDir, logDir, kubectl, server, ca, namespace, serviceAccount, watch }) {
+  await waitFor(`the ServiceAccount ${namespace}/${serviceAccount} (from the sealed-secrets chart)`, async () => (await kubectl`kubectl -n ${namespace} get serviceaccount ${serviceAccount}`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
+  const token = (await kubectl`kubectl -n ${namespace} create token ${serviceAccount} --duration 2h`).stdout.trim();
+  const sa = join(workDir, "sealed-secrets-sa");
+  mkdirSync(sa, { recursive: true });
+  writeFileSync(join(sa, "token"), token, { mode: 0o600 });
+  writeFileSync(join(sa, "namespace"), namespace);
+  copyFileSync(ca, join(sa, "ca.crt"));
+  if ((await $({ quiet: true, nothrow: true })`unshare --mount --propagation private true`).exitCode !== 0) {
+    throw new HarnessError("sealed-secrets-controller", "cannot create a private mount namespace (unshare --mount needs root or user namespaces)");
+  }
+  const [httpPort, metricsPort] = await freePorts(2);
+  const url = new URL(server);
+  const script = [
+    "set -e",
+    // A fresh /run for this process alone (/var/run links to it), so nothing is created on the host.
+    "mount -t tmpfs -o mode=0755 tmpfs /run",
+    "mkdir -p /var/run/secrets/kubernetes.io/serviceaccount",
+    `cp "$SA_DIR"/token "$SA_DIR"/ca.crt "$SA_DIR"/namespace /var/run/secrets/kubernetes.io/serviceaccount/`,
+    `exec "$CONTROLLER" --listen-addr 127.0.0.1:${httpPort} --listen-metrics-addr 127.0.0.1:${metricsPort} --key-renew-period 0 --update-status`,
+  ].join("\n");
+  const proc = start("sealed-secrets-controller", "unshare", ["--mount", "--propagation", "private", "bash", "-c", script], {
+    logDir,
+    env: { SA_DIR: sa, CONTROLLER: join(bin, "sealed-secrets-controller"), KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port },
+  });
+  return proc;
+}
