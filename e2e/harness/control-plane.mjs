@@ -76,8 +76,10 @@ export async function startControlPlane({ bin, workDir, context, tier }) {
       `--root-ca-file=${pki.ca}`,
       `--service-account-private-key-file=${pki.saKey}`,
       "--use-service-account-credentials=true",
-      "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller",
+      // nodelifecycle stays: it lifts the not-ready taint the API server puts on a new Node.
+      "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller",
       "--concurrent-deployment-syncs=10",
+      `--flex-volume-plugin-dir=${join(workDir, "flexvolume")}`,
     ], { logDir }));
     procs.push(start("kube-scheduler", join(bin, "kube-scheduler"), [
       `--kubeconfig=${kubeconfig}`,
