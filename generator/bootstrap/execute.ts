@@ -168,7 +168,16 @@ export async function executeBootstrap(plan: BootstrapPlan, ctx: ExecuteContext)
             say("  no CRDs rendered: nothing to wait for");
             break;
           }
-          await runOk(i, step, a.command, SHORT, rendered.crdNames.map((c) => `crd/${c}`));
+          // Right after creation a CRD's status.conditions is still null, and kubectl wait fails
+          // on it ("accessor error") instead of waiting: retry until the API server fills it in.
+          const crds = rendered.crdNames.map((c) => `crd/${c}`);
+          const until = deps.now() + SHORT;
+          for (;;) {
+            const r = await exec(a.command, SHORT, undefined, crds);
+            if (r.code === 0) break;
+            if (!/accessor error/.test(r.stderr) || deps.now() > until) failed(i, step, a.command, r, crds);
+            await deps.sleep(1000);
+          }
           break;
         }
         case "rollout": {

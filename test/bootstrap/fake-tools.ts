@@ -23,8 +23,8 @@ export interface FakeState {
   serverVersion: string;
   /** Successive answers of `kubectl get applications.argoproj.io -o json`; the last one repeats. */
   applications: unknown[];
-  /** Fail the first command whose "tool args…" line contains `match`. */
-  fail?: { match: string; code: number; stderr: string };
+  /** Fail every command whose "tool args…" line contains `match` (only the first one with `once`). */
+  fail?: { match: string; code: number; stderr: string; once?: boolean };
   /** What `helm template` prints. */
   helmOutput: string;
 }
@@ -82,7 +82,11 @@ has() { while IFS= read -r x; do [ "$x" = "$2" ] && return 0; done < "$1"; retur
 } >> "$D/log"
 if [ -f "$D/fail-match" ]; then
   IFS= read -r m < "$D/fail-match"
-  case "$T $*" in *"$m"*) cat "$D/fail-stderr" >&2; read -r c < "$D/fail-code"; exit "$c";; esac
+  case "$T $*" in *"$m"*)
+    cat "$D/fail-stderr" >&2; read -r c < "$D/fail-code"
+    if [ -f "$D/fail-once" ]; then rm -f "$D/fail-match"; fi
+    exit "$c";;
+  esac
 fi
 if [ "$1" = --context ]; then
   if ! has "$D/contexts" "$2"; then echo "error: context \"$2\" does not exist" >&2; exit 1; fi
@@ -189,7 +193,7 @@ export function fakeWorld(initial: Partial<FakeState> = {}, opts: { tools?: read
   const bin = join(dir, "bin");
   for (const d of [bin, join(dir, "apps"), join(dir, "files"), join(dir, "util")]) mkdirSync(d);
   // The few utilities the fakes use, so the PATH berth sees holds nothing but the fakes.
-  for (const u of ["cat", "wc", "ls", "cp"]) {
+  for (const u of ["cat", "wc", "ls", "cp", "rm"]) {
     const path = findOnPath(u, process.env.PATH);
     if (!path) throw new Error(`the fakes need ${u} on PATH`);
     symlinkSync(path, join(dir, "util", u));
@@ -213,6 +217,7 @@ export function fakeWorld(initial: Partial<FakeState> = {}, opts: { tools?: read
     writeFileSync(join(dir, "fail-match"), state.fail.match);
     writeFileSync(join(dir, "fail-code"), String(state.fail.code));
     writeFileSync(join(dir, "fail-stderr"), state.fail.stderr);
+    if (state.fail.once) writeFileSync(join(dir, "fail-once"), "");
   }
   const logPath = join(dir, "log");
   return {

@@ -3,7 +3,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { application, copyExampleFleet, fakeDeps, fakeWorld, list } from "./fake-tools.js";
-import { bootstrap, cli, REPO } from "./helpers.js";
+import { allHealthy, bootstrap, cli, REPO } from "./helpers.js";
 
 /**
  * How bootstrap fails on the laptop (profile kind) of the example fleet, read-only and without
@@ -97,6 +97,27 @@ describe("berth bootstrap on kind (laptop): failures", () => {
       expect(r.stdout).not.toContain("[7/12]");
     } finally {
       world.remove();
+    }
+  });
+
+  it("a CRD whose status is not filled in yet is waited for again, not reported as a failure (found by the e2e)", async () => {
+    // The real kubectl 1.34 fails `wait --for condition=Established` on a CRD created a moment ago
+    // (status.conditions still null) instead of waiting.
+    const root = copyExampleFleet(REPO);
+    const world = fakeWorld({
+      kindClusters: ["laptop"],
+      contexts: ["kind-laptop"],
+      applications: [allHealthy(root, "laptop")],
+      fail: { match: "wait --for condition=Established", code: 1, stderr: ".status.conditions accessor error: <nil> is of the type <nil>, expected []interface{}", once: true },
+    });
+    try {
+      const r = await bootstrap(world, root, { cluster: "laptop" });
+      expect(r.stderr).not.toContain("accessor error");
+      expect(r.code).toBe(0);
+      expect(r.log.filter((e) => e.args.includes("condition=Established"))).toHaveLength(2);
+    } finally {
+      world.remove();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 
