@@ -23,3 +23,6 @@ export const layout = {
 /** Argo CD's namespace on every cluster; Applications and AppProjects live here. */
 export const ARGOCD_NAMESPACE = "argocd";
 export const IN_CLUSTER = "https://kubernetes.default.svc";
+
+/** Namespaces every cluster has before Argo CD runs; berth never manages them as objects (so never prunes them). */
+export const SYSTEM_NAMESPACES: ReadonlySet<string> = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);

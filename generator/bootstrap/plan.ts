@@ -4,6 +4,7 @@ import { ARGOCD_NAMESPACE, layout } from "../layout.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { planCluster } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
+import { ROOT_PROJECT } from "../plan/projects.js";
 import { ROOT_APPLICATION } from "../plan/root.js";
 import { helmTemplateArgs, remoteChart, type HelmChart } from "../render/helm.js";
 import { locate } from "../yaml/source.js";
@@ -280,9 +281,9 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
   const dir = layout.generatedDir(cluster.name);
   steps.push({
     id: "project",
-    title: `apply the platform AppProject (${dir}/projects/platform.yaml)`,
-    why: "the root Application belongs to project platform; the other projects are synced by the root like everything else.",
-    action: { type: "run", commands: [kubectl("apply", "-f", `${dir}/projects/platform.yaml`)] },
+    title: `apply the root's AppProject (${dir}/projects/${ROOT_PROJECT}.yaml)`,
+    why: `the root Application belongs to project ${ROOT_PROJECT} (Namespaces, AppProjects and Applications only); the other projects are synced by the root like everything else.`,
+    action: { type: "run", commands: [kubectl("apply", "-f", `${dir}/projects/${ROOT_PROJECT}.yaml`)] },
     hint: "check that the Argo CD CRDs are established",
   });
   steps.push({
@@ -290,7 +291,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
     title: `apply the root Application (${dir}/root.yaml)`,
     why: `from here Argo CD reconciles ${cluster.spec.repo.url} at ${cluster.spec.repo.revision ?? "main"}: the root syncs ${dir}/ (itself included), wave by wave. Applied with kubectl apply as Argo CD itself applies it, so it adopts it unchanged.`,
     action: { type: "run", commands: [kubectl("apply", "-f", `${dir}/root.yaml`)] },
-    hint: "check that the platform AppProject was applied",
+    hint: `check that the ${ROOT_PROJECT} AppProject was applied`,
   });
 
   const expected: ExpectedApp[] = [

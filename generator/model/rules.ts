@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../errors.js";
-import { layout } from "../layout.js";
+import { SYSTEM_NAMESPACES, layout } from "../layout.js";
 import { diagnosticAt } from "../yaml/source.js";
 import type { App, Cluster, Fleet } from "./fleet.js";
-import { clusterKindAllowed } from "./cluster-kinds.js";
+import { clusterKindAllowed, isNamespaceKind } from "./cluster-kinds.js";
 import { clusterInstances } from "./instances.js";
 import { localSourceDir } from "./source-paths.js";
 import { nearest } from "./suggest.js";
@@ -43,8 +43,13 @@ function checkApp(app: App, fleet: Fleet): Diagnostic[] {
       out.push(diagnosticAt(source, ["dependsOn", i], `app "${app.name}" (layer ${spec.layer}) depends on "${dep}" (layer ${target.spec.layer}), which syncs later`, `move "${dep}" to layer ${spec.layer} or earlier, or drop the dependency`));
     }
   });
+  if (spec.namespaceMetadata && SYSTEM_NAMESPACES.has(spec.namespace)) {
+    out.push(diagnosticAt(source, ["namespaceMetadata"], `namespaceMetadata cannot be applied to "${spec.namespace}": berth never manages a system namespace`, "remove namespaceMetadata, or deploy the app into a namespace of its own"));
+  }
   (spec.clusterResources ?? []).forEach((k, i) => {
-    if (!clusterKindAllowed(spec.layer, k.group, k.kind)) {
+    if (isNamespaceKind(k.group, k.kind)) {
+      out.push(diagnosticAt(source, ["clusterResources", i], "apps do not create Namespaces: berth creates the app's namespace (clusters/<cluster>/argocd/namespaces/) before the app syncs", "remove this entry; put the namespace's labels and annotations under namespaceMetadata"));
+    } else if (!clusterKindAllowed(spec.layer, k.group, k.kind)) {
       out.push(diagnosticAt(source, ["clusterResources", i], `layer ${spec.layer} may not create the cluster-scoped kind ${k.group || "core"}/${k.kind}`, spec.layer === "apps" ? "move the cluster-scoped part (CRDs, ClusterRoles) into a platform or infra app this app dependsOn" : "monitoring apps may only create ClusterRole and ClusterRoleBinding; install CRDs from an infra app"));
     }
   });
@@ -146,6 +151,7 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
   }
   const ids = new Map<string, string>();
   const namespaceLayer = new Map<string, { layer: Layer; by: string }>();
+  const namespaceMeta = new Map<string, { value: string; by: string }>();
   for (const inst of instances) {
     const owner = inst.app?.name ?? inst.id;
     const prev = ids.get(inst.id);
@@ -160,6 +166,17 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
       out.push(diagnosticAt(source, ["apps", inst.entry!.index], `namespace "${inst.namespace}" is claimed by layer ${first!.layer} (${first!.by}) and layer ${second!.layer} (${second!.by})`, "give one of the apps its own namespace, or put both in the same layer"));
     } else if (!claim) {
       namespaceLayer.set(inst.namespace, { layer: inst.layer, by: owner });
+    }
+    // One Namespace object carries what every app in it asks for, so the apps must agree.
+    for (const field of ["labels", "annotations"] as const) {
+      for (const [key, value] of Object.entries(inst.app!.spec.namespaceMetadata?.[field] ?? {})) {
+        const slot = `${inst.namespace}\0${field}\0${key}`;
+        const prev = namespaceMeta.get(slot);
+        if (!prev) namespaceMeta.set(slot, { value, by: owner });
+        else if (prev.value !== value) {
+          out.push(diagnosticAt(inst.app!.source, ["namespaceMetadata", field, key], `namespace "${inst.namespace}" on cluster "${cluster.name}" gets ${field} ${key}: "${value}" from app ${owner} but "${prev.value}" from app ${prev.by}`, `give ${key} the same value in both apps' namespaceMetadata`));
+        }
+      }
     }
     const dir = localSourceDir(inst.app!, cluster.profile, inst.environment);
     if (dir) {

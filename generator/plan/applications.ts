@@ -34,11 +34,11 @@ export function renderApplication(inst: Instance, ctx: ApplicationContext): Reco
   const { cluster } = ctx;
   const spec = inst.app?.spec;
   const isArgoCD = spec?.role === "argocd";
-  const syncOptions = ["CreateNamespace=true"];
+  // No CreateNamespace: the root creates every namespace first (namespaces.ts).
+  const syncOptions: string[] = [];
   if (spec?.sync?.serverSideApply) syncOptions.push("ServerSideApply=true");
   if (spec?.sync?.skipDryRunOnMissingResource) syncOptions.push("SkipDryRunOnMissingResource=true");
   if (spec?.sync?.replace) syncOptions.push("Replace=true");
-  const nsMeta = spec?.namespaceMetadata;
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
@@ -60,8 +60,7 @@ export function renderApplication(inst: Instance, ctx: ApplicationContext): Reco
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
         retry: RETRY,
-        syncOptions,
-        managedNamespaceMetadata: nsMeta && (nsMeta.labels || nsMeta.annotations) ? { labels: nsMeta.labels, annotations: nsMeta.annotations } : undefined,
+        syncOptions: syncOptions.length > 0 ? syncOptions : undefined,
       },
     },
   };

@@ -5,7 +5,8 @@ import { LAYERS } from "../model/types.js";
 import { generatedFile } from "../yaml/canonical.js";
 import { renderApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
-import { renderProject } from "./projects.js";
+import { buildNamespace, clusterNamespaces } from "./namespaces.js";
+import { ROOT_PROJECT, renderProject, renderRootProject } from "./projects.js";
 import { renderRoot } from "./root.js";
 import { computeWaves } from "./waves.js";
 
@@ -24,6 +25,10 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const clusterFile = layout.clusterFile(cluster.name);
   const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
   const files: OutputFile[] = [{ path: `${dir}/root.yaml`, content: generatedFile([renderRoot(cluster)], [clusterFile]) }];
+  files.push({ path: `${dir}/projects/${ROOT_PROJECT}.yaml`, content: generatedFile([renderRootProject(cluster)], [clusterFile]) });
+  for (const ns of clusterNamespaces(instances, cluster)) {
+    files.push({ path: `${dir}/namespaces/${ns.name}.yaml`, content: generatedFile([buildNamespace(ns, cluster)], ns.sources) });
+  }
   for (const layer of LAYERS) {
     if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
     files.push({ path: `${dir}/projects/${layer}.yaml`, content: generatedFile([renderProject(layer, instances, cluster)], [clusterFile]) });

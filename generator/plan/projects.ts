@@ -4,11 +4,41 @@ import type { Instance } from "../model/instances.js";
 import type { Layer } from "../model/types.js";
 import { argoRepoURL } from "./repos.js";
 
+/** The project of the root Application: berth's own objects, nothing an app declares. */
+export const ROOT_PROJECT = "berth";
+
+/**
+ * The root Application's project: it reads the fleet repository and may create exactly the
+ * Applications and AppProjects in Argo CD's namespace and the cluster's Namespaces (see
+ * namespaces.ts). No layer's project may create a Namespace, and no child Application may
+ * create Applications or AppProjects.
+ */
+export function renderRootProject(cluster: Cluster): Record<string, unknown> {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: {
+      name: ROOT_PROJECT,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster.name },
+      annotations: { "argocd.argoproj.io/sync-wave": "-1" },
+    },
+    spec: {
+      description: `berth: the root Application of cluster ${cluster.name} (Namespaces, AppProjects, Applications)`,
+      sourceRepos: [cluster.spec.repo.url],
+      destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+      namespaceResourceWhitelist: [
+        { group: "argoproj.io", kind: "AppProject" },
+        { group: "argoproj.io", kind: "Application" },
+      ],
+    },
+  };
+}
+
 /**
  * One AppProject per layer with least privilege: only the layer's namespaces as destinations,
  * only the repositories its Applications read, and only the cluster-scoped kinds its apps declare.
- * The platform project also holds the root Application, which manages Applications and
- * AppProjects in Argo CD's namespace.
  */
 export function renderProject(layer: Layer, instances: readonly Instance[], cluster: Cluster): Record<string, unknown> {
   const own = instances.filter((i) => i.layer === layer);
@@ -16,10 +46,6 @@ export function renderProject(layer: Layer, instances: readonly Instance[], clus
   const repos = new Set<string>();
   const namespaces = new Set<string>();
   const kinds = new Map<string, { group: string; kind: string }>();
-  if (layer === "platform") {
-    repos.add(gitRepo);
-    namespaces.add(ARGOCD_NAMESPACE);
-  }
   for (const inst of own) {
     namespaces.add(inst.namespace);
     const src = inst.app?.spec.source;

@@ -1,12 +1,13 @@
 import { ARGOCD_NAMESPACE, IN_CLUSTER, layout } from "../layout.js";
 import type { Cluster } from "../model/fleet.js";
 import { RETRY } from "./applications.js";
+import { ROOT_PROJECT } from "./projects.js";
 
 export const ROOT_APPLICATION = "root";
 
 /**
- * The cluster's app-of-apps: it syncs the cluster's generated folder (projects and child
- * Applications, itself included). It carries no finalizer, so deleting it never cascades into
+ * The cluster's app-of-apps: it syncs the cluster's generated folder (Namespaces, projects and
+ * child Applications, itself included). It carries no finalizer, so deleting it never cascades into
  * the whole cluster.
  */
 export function renderRoot(cluster: Cluster): Record<string, unknown> {
@@ -19,7 +20,7 @@ export function renderRoot(cluster: Cluster): Record<string, unknown> {
       labels: { "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster.name },
     },
     spec: {
-      project: "platform",
+      project: ROOT_PROJECT,
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       source: {
         repoURL: cluster.spec.repo.url,

@@ -130,7 +130,7 @@ function headerBlocks(model: PreviewModel, opts: RenderPreviewOptions): Block[] 
     for (const r of rows) tableRows.push(line(r));
   }
   const after: string[] = [""];
-  const footnote = `resources: ${model.rendered ? "rendered resources, " : ""}SealedSecrets, AppProjects and the root Application${model.rendered ? "" : "; rendered manifests were not compared (add --render)"}`;
+  const footnote = `resources: ${model.rendered ? "rendered resources, " : ""}SealedSecrets, Namespaces, AppProjects and the root Application${model.rendered ? "" : "; rendered manifests were not compared (add --render)"}`;
   after.push(md ? `<sub>${footnote}</sub>` : footnote);
   for (const n of opts.notes) after.push("", md ? `> ${n}` : `note: ${n}`);
   after.push("");
@@ -165,7 +165,7 @@ function appBlocks(c: ClusterDiff, a: AppDiff, model: PreviewModel, opts: Render
   const md = opts.format === "markdown";
   const ind = md ? "" : "   ";
   const ctx = { cluster: c, app: { cluster: c.name, app: a } };
-  const title = a.name === CLUSTER_GROUP ? "root Application and AppProjects" : `${a.status === "added" ? "new " : a.status === "removed" ? "removed " : ""}Application ${code(a.name, md)}`;
+  const title = a.name === CLUSTER_GROUP ? "root Application, AppProjects and Namespaces" : `${a.status === "added" ? "new " : a.status === "removed" ? "removed " : ""}Application ${code(a.name, md)}`;
   const heading = md ? `##### ${code(c.name, md)} · ${title}\n\n` : `-- ${c.name} · ${title.replace(/`/g, "")}\n`;
   const first = a.identicalOn[0]!;
   if (a.identicalOn.length > 1 && first !== c.name) {
@@ -242,7 +242,7 @@ function continuation(b: Block): string {
   if (b.role === "header" || b.role === "cluster") return "";
   let s = b.cluster ? `#### \`${b.cluster.name}\` (continued)\n\n` : "";
   if (b.role === "item" && b.app) {
-    const name = b.app.app.name === CLUSTER_GROUP ? "root Application and AppProjects" : `Application \`${b.app.app.name}\``;
+    const name = b.app.app.name === CLUSTER_GROUP ? "root Application, AppProjects and Namespaces" : `Application \`${b.app.app.name}\``;
     s += `##### \`${b.app.cluster}\` · ${name} (continued)\n\n`;
   }
   return s;

@@ -25,7 +25,7 @@ export interface ClusterDiff {
 }
 
 export interface AppDiff {
-  /** The Application name; {@link CLUSTER_GROUP} for the root Application and AppProjects. */
+  /** The Application name; {@link CLUSTER_GROUP} for the root Application, AppProjects and Namespaces. */
   name: string;
   status: "added" | "removed" | "changed";
   /** Generated objects (tier 1): the Application itself, or the root app and AppProjects. */
@@ -40,7 +40,7 @@ export interface AppDiff {
   identicalOn: string[];
 }
 
-/** The group of a cluster's root Application and AppProjects. */
+/** The group of a cluster's root Application, AppProjects and Namespaces. */
 export const CLUSTER_GROUP = "(root and projects)";
 
 export interface FileChange {

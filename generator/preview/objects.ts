@@ -13,7 +13,7 @@ export const sha256 = (s: string) => createHash("sha256").update(s, "utf8").dige
 export const MASK = "(hidden)";
 
 export interface GeneratedObject {
-  /** The Application name, or {@link CLUSTER_GROUP} for the root Application and AppProjects. */
+  /** The Application name, or {@link CLUSTER_GROUP} for the root Application, AppProjects and Namespaces. */
   group: string;
   kind: string;
   namespace: string;
@@ -27,7 +27,7 @@ export function generatedObjects(plan: ClusterPlan): Map<string, GeneratedObject
   const dir = `clusters/${plan.cluster.name}/argocd/`;
   for (const file of plan.files) {
     const rel = file.path.startsWith(dir) ? file.path.slice(dir.length) : file.path;
-    const clusterLevel = rel === "root.yaml" || rel.startsWith("projects/");
+    const clusterLevel = rel === "root.yaml" || rel.startsWith("projects/") || rel.startsWith("namespaces/");
     for (const doc of parseAllDocuments(file.content)) {
       const obj = doc.toJS() as Record<string, any> | null;
       if (!obj || typeof obj !== "object") continue;

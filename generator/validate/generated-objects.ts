@@ -2,13 +2,14 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import type { OutputFile } from "../plan/output.js";
 import { strictCrdProblems } from "./crd-strict.js";
-import { modelProblems } from "./k8s-models.js";
+import { isCoreKind, modelProblems } from "./k8s-models.js";
 import { projectPolicyProblems } from "./project-policy.js";
 
 /**
- * Every object berth generates must pass the kubernetes-models validators and the strict
- * (no unknown fields) check against the upstream CRDs. A failure here is a bug in berth or a
- * value passed through from user input, so the message names the generated file and object.
+ * Every object berth generates is validated once: Argo CD objects strictly (no unknown fields)
+ * against the CRDs of the pinned Argo CD release (crds/VERSION), core kinds (Namespaces) with the
+ * kubernetes-models validators. A failure here is a bug in berth or a value passed through from
+ * user input, so the message names the generated file and object.
  */
 export function checkGeneratedObjects(files: readonly OutputFile[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -21,7 +22,7 @@ export function checkGeneratedObjects(files: readonly OutputFile[]): Diagnostic[
       const pos = lc.linePos(doc.range[0]);
       const name = (obj.metadata as { name?: string } | undefined)?.name ?? "?";
       const policy = obj.kind === "AppProject" ? projectPolicyProblems(obj) : [];
-      for (const p of [...new Set([...modelProblems(obj), ...strictCrdProblems(obj), ...policy])]) {
+      for (const p of [...new Set([...(isCoreKind(obj) ? modelProblems(obj) : strictCrdProblems(obj)), ...policy])]) {
         out.push({ file: file.path, line: pos.line, col: pos.col, message: `${String(obj.kind)} ${name}: ${p}`, hint: "fix the input it comes from (see the file's source: header); if the input is valid, this is a bug in berth" });
       }
     }

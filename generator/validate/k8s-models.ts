@@ -1,14 +1,14 @@
-import { Application, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
-import { SealedSecret } from "@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1";
+import { Namespace } from "kubernetes-models/v1/Namespace";
 
 /**
- * Validates an object with the kubernetes-models validators (ahead-of-time compiled from the
- * upstream Argo CD v3.3 and Sealed Secrets v0.36 schemas). Returns problems as strings.
+ * Validates a core Kubernetes object with the kubernetes-models validators (compiled from the
+ * Kubernetes OpenAPI schemas). Argo CD and Sealed Secrets objects are validated against the
+ * pinned releases' CRDs instead (crd-strict.ts). Returns problems as strings.
  */
 export function modelProblems(obj: Record<string, unknown>): string[] {
-  const kinds = { Application, AppProject, SealedSecret } as const;
-  const Model = kinds[String(obj.kind) as keyof typeof kinds];
-  if (!Model) return [`unsupported kind ${String(obj.kind)}`];
+  const kinds = { "v1/Namespace": Namespace } as const;
+  const Model = kinds[`${String(obj.apiVersion)}/${String(obj.kind)}` as keyof typeof kinds];
+  if (!Model) return [`unsupported kind ${String(obj.apiVersion)} ${String(obj.kind)}`];
   try {
     new Model(obj as never).validate();
     return [];
@@ -18,3 +18,6 @@ export function modelProblems(obj: Record<string, unknown>): string[] {
     return errors.map((x) => `${(x.instancePath ?? "").slice(1).replace(/\//g, ".") || "(root)"}: ${x.message ?? "is invalid"}`);
   }
 }
+
+/** Whether an object is a core Kubernetes kind (validated here) rather than a custom resource. */
+export const isCoreKind = (obj: { apiVersion?: unknown }) => obj.apiVersion === "v1";

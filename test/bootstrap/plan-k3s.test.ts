@@ -99,7 +99,7 @@ describe("berth bootstrap on k3s (pi)", () => {
         `${ctx} rollout status --namespace argocd --timeout 900s deployment/argo-cd-argocd-server`,
         `${ctx} rollout status --namespace argocd --timeout 900s deployment/argo-cd-argocd-repo-server`,
         `${ctx} rollout status --namespace argocd --timeout 900s statefulset/argo-cd-argocd-application-controller`,
-        `${ctx} apply -f clusters/pi/argocd/projects/platform.yaml`,
+        `${ctx} apply -f clusters/pi/argocd/projects/berth.yaml`,
         `${ctx} apply -f clusters/pi/argocd/root.yaml`,
         `${ctx} get applications.argoproj.io --namespace argocd -o json`,
       ]);

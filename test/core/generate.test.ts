@@ -35,9 +35,15 @@ describe("berth generate", () => {
         "clusters/dev/argocd/infra/postgres.yaml",
         "clusters/dev/argocd/infra/secrets-data.yaml",
         "clusters/dev/argocd/monitoring/metrics.yaml",
+        "clusters/dev/argocd/namespaces/argocd.yaml",
+        "clusters/dev/argocd/namespaces/data.yaml",
+        "clusters/dev/argocd/namespaces/kustom.yaml",
+        "clusters/dev/argocd/namespaces/monitoring.yaml",
+        "clusters/dev/argocd/namespaces/shop-staging.yaml",
         "clusters/dev/argocd/platform/argo-cd.yaml",
         "clusters/dev/argocd/platform/sealed-secrets.yaml",
         "clusters/dev/argocd/projects/apps.yaml",
+        "clusters/dev/argocd/projects/berth.yaml",
         "clusters/dev/argocd/projects/infra.yaml",
         "clusters/dev/argocd/projects/monitoring.yaml",
         "clusters/dev/argocd/projects/platform.yaml",
@@ -47,9 +53,14 @@ describe("berth generate", () => {
         "clusters/prod/argocd/infra/postgres.yaml",
         "clusters/prod/argocd/infra/secrets-data.yaml",
         "clusters/prod/argocd/monitoring/metrics.yaml",
+        "clusters/prod/argocd/namespaces/argocd.yaml",
+        "clusters/prod/argocd/namespaces/data.yaml",
+        "clusters/prod/argocd/namespaces/monitoring.yaml",
+        "clusters/prod/argocd/namespaces/shop-prod.yaml",
         "clusters/prod/argocd/platform/argo-cd.yaml",
         "clusters/prod/argocd/platform/sealed-secrets.yaml",
         "clusters/prod/argocd/projects/apps.yaml",
+        "clusters/prod/argocd/projects/berth.yaml",
         "clusters/prod/argocd/projects/infra.yaml",
         "clusters/prod/argocd/projects/monitoring.yaml",
         "clusters/prod/argocd/projects/platform.yaml",
@@ -71,7 +82,7 @@ describe("berth generate", () => {
       expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
       expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
       expect(app.spec.syncPolicy.retry.backoff.factor).toBe(2);
-      expect(app.spec.syncPolicy.syncOptions).toContain("CreateNamespace=true");
+      expect(app.spec.syncPolicy.syncOptions ?? []).not.toContain("CreateNamespace=true");
       expect(LAYER_ORDER).toContain(app.spec.project);
       expect(app.spec.project).not.toBe("default");
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { strictCrdProblems } from "../../generator/validate/crd-strict.js";
 import { modelProblems } from "../../generator/validate/k8s-models.js";
+import { projectPolicyProblems } from "../../generator/validate/project-policy.js";
 import { berth, makeRepo, removeRepo } from "../helpers/repo.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 
@@ -20,20 +21,37 @@ const app = {
 
 describe("generated-object validation", () => {
   it("accepts a valid Application", () => {
-    expect(modelProblems(app)).toEqual([]);
     expect(strictCrdProblems(app)).toEqual([]);
   });
 
-  it("flags unknown fields the kubernetes-models validators let through", () => {
-    const bad = { ...app, spec: { ...app.spec, sourc: {}, syncPolicy: { automated: { prune: true, selfHael: true } } } };
-    expect(modelProblems(bad)).toEqual([]);
-    expect(strictCrdProblems(bad)).toEqual(['spec: unknown field "sourc"', 'spec.syncPolicy.automated: unknown field "selfHael"']);
+  it("flags unknown fields and wrong types of Argo CD objects", () => {
+    const bad = { ...app, spec: { ...app.spec, sourc: {}, syncPolicy: { automated: { prune: "yes", selfHael: true } } } };
+    expect(strictCrdProblems(bad)).toEqual(['spec: unknown field "sourc"', 'spec.syncPolicy.automated: unknown field "selfHael"', "spec.syncPolicy.automated.prune: must be boolean"]);
   });
 
-  it("flags wrong types through both validators", () => {
-    const bad = { ...app, spec: { ...app.spec, syncPolicy: { automated: { prune: "yes" } } } };
-    expect(modelProblems(bad)).toEqual(["spec.syncPolicy.automated.prune: must be boolean"]);
-    expect(strictCrdProblems(bad)).toEqual(["spec.syncPolicy.automated.prune: must be boolean"]);
+  it("validates against the pinned Argo CD v3.1.5, which has no per-name clusterResourceWhitelist", () => {
+    const project = { apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", metadata: { name: "p" }, spec: { clusterResourceWhitelist: [{ group: "", kind: "Namespace", name: "shop" }] } };
+    expect(strictCrdProblems(project)).toEqual(['spec.clusterResourceWhitelist.0: unknown field "name"']);
+  });
+
+  it("validates core kinds with kubernetes-models", () => {
+    expect(modelProblems({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { a: "b" } } })).toEqual([]);
+    expect(modelProblems({ apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { a: 1 } } })).toEqual(["metadata.labels.a: must be string"]);
+  });
+
+  it("allows core/Namespace only to the root's project, which may create nothing else", () => {
+    const project = (name: string, spec: Record<string, unknown>) => ({ metadata: { name }, spec });
+    const ns = { clusterResourceWhitelist: [{ group: "", kind: "Namespace" }] };
+    const rootKinds = { namespaceResourceWhitelist: [{ group: "argoproj.io", kind: "Application" }, { group: "argoproj.io", kind: "AppProject" }] };
+    expect(projectPolicyProblems(project("berth", { ...ns, ...rootKinds, destinations: [{ server: "https://kubernetes.default.svc", namespace: "argocd" }] }))).toEqual([]);
+    expect(projectPolicyProblems(project("platform", ns))).toEqual(["grants the cluster-scoped kind core/Namespace to layer platform"]);
+    expect(projectPolicyProblems(project("berth", { clusterResourceWhitelist: [{ group: "rbac.authorization.k8s.io", kind: "ClusterRole" }], ...rootKinds }))).toEqual([
+      "grants the cluster-scoped kind rbac.authorization.k8s.io/ClusterRole to layer berth",
+    ]);
+    expect(projectPolicyProblems(project("berth", { ...ns, destinations: [{ server: "https://kubernetes.default.svc", namespace: "shop" }] }))).toEqual([
+      "the root's project may only deploy into argocd, not shop",
+      "the root's project must allow exactly the namespaced kinds argoproj.io/Application and argoproj.io/AppProject",
+    ]);
   });
 
   it("flags an AppProject field outside the CRD", () => {
@@ -47,6 +65,6 @@ describe("generated-object validation", () => {
     const run = await berth(root, "validate");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^valid: 2 clusters, 6 apps, 25 generated objects/);
+    expect(run.stdout).toMatch(/^valid: 2 clusters, 6 apps, 36 generated objects/);
   });
 });

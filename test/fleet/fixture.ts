@@ -148,8 +148,16 @@ export function readYaml(rel: string): K8s {
 /** The generated Application of an instance (clusters/<c>/argocd/<layer>/<id>.yaml), as planned now. */
 export function application(clusterName: string, id: string): K8s {
   const plan = planCluster(fleet(), cluster(clusterName));
-  const file = plan.files.find((f) => f.path.endsWith(`/${id}.yaml`) && !f.path.includes("/projects/"));
+  const file = plan.files.find((f) => f.path.endsWith(`/${id}.yaml`) && !f.path.includes("/projects/") && !f.path.includes("/namespaces/"));
   if (!file) throw new Error(`no generated Application ${id} on ${clusterName}`);
+  return docs(file.content)[0]!;
+}
+
+/** The generated Namespace (clusters/<c>/argocd/namespaces/<name>.yaml), as planned now. */
+export function namespaceObject(clusterName: string, name: string): K8s {
+  const plan = planCluster(fleet(), cluster(clusterName));
+  const file = plan.files.find((f) => f.path.endsWith(`/namespaces/${name}.yaml`));
+  if (!file) throw new Error(`no generated Namespace ${name} on ${clusterName}`);
   return docs(file.content)[0]!;
 }
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { app, application, byKind, findInstance, get, mergedValues, podSpec, readYaml, render, wave, type K8s } from "./fixture.js";
+import { app, application, byKind, findInstance, get, mergedValues, namespaceObject, podSpec, readYaml, render, wave, type K8s } from "./fixture.js";
 
 /** Seed 002, gosty: RabbitMQ with a shared Erlang cookie, MongoDB, services, EFK, Linkerd, Chaos Mesh, k3s registry mirror. */
 
@@ -61,8 +61,7 @@ describe("gosty (seed 002)", () => {
       for (const a of GOSTY_APPS) {
         if (!findInstance(c, a)) continue;
         expect(app(a).spec.namespace).toBe("gosty");
-        const meta = application(c, a).spec.syncPolicy.managedNamespaceMetadata;
-        expect(meta?.annotations, `${c} ${a}`).toEqual({ "linkerd.io/inject": "enabled" });
+        expect(namespaceObject(c, "gosty").metadata.annotations["linkerd.io/inject"], `${c} ${a}`).toBe("enabled");
         expect(wave(c, a), `${c} ${a}`).toBeGreaterThan(wave(c, "linkerd-control-plane"));
       }
     }
@@ -92,7 +91,7 @@ describe("gosty (seed 002)", () => {
       }
       expect(wave(c, "linkerd-control-plane")).toBeGreaterThan(wave(c, "linkerd-identity"));
       expect(wave(c, "linkerd-identity")).toBeGreaterThan(wave(c, "trust-manager"));
-      expect(application(c, "linkerd-control-plane").spec.syncPolicy.managedNamespaceMetadata.labels["linkerd.io/is-control-plane"]).toBe("true");
+      expect(namespaceObject(c, "linkerd").metadata.labels["linkerd.io/is-control-plane"]).toBe("true");
     }
   });
 

@@ -73,12 +73,12 @@ describe("berth preview: tier 1 (generated objects)", () => {
 
   it("shows a change identical on both clusters once, with the list of clusters", async () => {
     const root = await repo();
-    edit(root, { "apps/metrics/app.yaml": `${read(root, "apps/metrics/app.yaml")}namespaceMetadata: { labels: { team: obs } }\n` });
+    edit(root, { "apps/metrics/app.yaml": `${read(root, "apps/metrics/app.yaml")}sync: { serverSideApply: true }\n` });
     const r = await berthIn(root, "preview", "--base", "main");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("Identical on `dev`, `prod`: shown once.");
     expect(r.stdout).toContain("Same change as on `dev` (shown there).");
-    expect(r.stdout.match(/\+\s+team: obs/g)).toHaveLength(1);
+    expect(r.stdout.match(/\+\s+- ServerSideApply=true/g)).toHaveLength(1);
   });
 
   it("shows apps added and removed, and a new cluster", async () => {
@@ -265,7 +265,7 @@ describe("berth preview: comment parts", () => {
     const root = await repo();
     // A large generated change: 400 inline values on dev's shop, plus small changes on other apps.
     replaceIn(root, "clusters/dev/cluster.yaml", "values: { replicas: 1 }", `values:\n      replicas: 1\n${big.replace(/^ {2}/gm, "      ")}`);
-    edit(root, { "apps/metrics/app.yaml": `${read(root, "apps/metrics/app.yaml")}namespaceMetadata: { labels: { team: obs } }\n` });
+    edit(root, { "apps/metrics/app.yaml": `${read(root, "apps/metrics/app.yaml")}sync: { serverSideApply: true }\n` });
     const out = mkdtempSync(join(tmpdir(), "berth-preview-out-"));
     roots.push(out);
     writeFileSync(join(out, "part-9.md"), "left over from an earlier run");
@@ -285,7 +285,7 @@ describe("berth preview: comment parts", () => {
     const all = files.map((f) => readFileSync(join(out, f), "utf8")).join("\n");
     expect(all).toMatch(/… \d+ more lines not shown; run `berth preview --base main --cluster dev --format text` locally/);
     expect(all).toContain("| dev |");
-    expect(all).toContain("+        team: obs");
+    expect(all).toMatch(/^\+\s+- ServerSideApply=true$/m);
     expect(all).toContain("(continued)");
   });
 

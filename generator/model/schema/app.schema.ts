@@ -158,7 +158,7 @@ export const appSchema = {
     namespaceMetadata: {
       type: "object",
       additionalProperties: false,
-      description: "Labels and annotations Argo CD sets on the namespace it creates (e.g. linkerd.io/inject: enabled).",
+      description: "Labels and annotations of the Namespace berth creates for the app (e.g. linkerd.io/inject: enabled); apps sharing a namespace must agree.",
       properties: {
         labels: { type: "object", additionalProperties: { type: "string" } },
         annotations: { type: "object", additionalProperties: { type: "string" } },
