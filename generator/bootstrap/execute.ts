@@ -1,17 +1,16 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { CommandIO } from "../commands/context.js";
 import { EnvironmentError, ExitError, UserError } from "../errors.js";
-import type { ExecResult } from "../render/exec.js";
-import { hermeticEnv, withTempDir } from "../render/env.js";
-import { summarizeStderr } from "../render/stderr.js";
-import { parseVersion } from "../render/tools.js";
+import type { ExecResult } from "../exec/spawn.js";
+import { hermeticEnv, withTempDir } from "../exec/env.js";
+import { summarizeStderr } from "../exec/stderr.js";
+import { parseVersion } from "../exec/tools.js";
 import { formatDuration } from "./duration.js";
-import type { Runner } from "./exec.js";
+import type { Runner } from "../exec/runner.js";
 import { formatCmd } from "./format.js";
 import { TIME_LEFT } from "./plan.js";
-import { INLINE_VALUES, type BootstrapPlan, type Cmd, type Step, type Tool } from "./types.js";
+import { INLINE_VALUES, type BootstrapPlan, type Cmd, type ExecuteIO, type Step, type Tool } from "./types.js";
 import { appTitle, changeLines, firstStuck, isReady, parseApplications, progressLine, stuckReport, type AppState } from "./watch.js";
 
 /** Everything execution touches besides the plan: injected so tests drive it with fakes and a fake clock. */
@@ -28,7 +27,7 @@ export interface BootstrapDeps {
 
 export interface ExecuteContext {
   root: string;
-  io: CommandIO;
+  io: ExecuteIO;
   deps: BootstrapDeps;
   /** The sealing key Secret (YAML) from --key; only ever written to kubectl's stdin. */
   sealingKeyYaml?: string;

@@ -10,7 +10,7 @@ import { renderPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
-import { resolveTools } from "../render/render.js";
+import { resolveTools } from "../exec/tools.js";
 import { scrubSecrets } from "../scrub.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { compareGenerated } from "../write/generated-tree.js";

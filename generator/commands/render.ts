@@ -3,7 +3,8 @@ import { UserError } from "../errors.js";
 import { nearest } from "../model/suggest.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
-import { renderApp, resolveTools } from "../render/render.js";
+import { resolveTools } from "../exec/tools.js";
+import { renderApp } from "../render/render.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
 

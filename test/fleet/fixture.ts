@@ -11,7 +11,8 @@ import { valueFiles, valuesObject } from "../../generator/plan/applications.js";
 import { mergeValues } from "../../generator/plan/merge.js";
 import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { renderRequest } from "../../generator/plan/render-requests.js";
-import { renderApp, resolveTools, type Tools } from "../../generator/render/render.js";
+import { resolveTools, type Tools } from "../../generator/exec/tools.js";
+import { renderApp } from "../../generator/render/render.js";
 
 /**
  * The example fleet of this repository, loaded and rendered the way berth and Argo CD do:
