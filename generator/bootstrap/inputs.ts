@@ -39,8 +39,7 @@ export function readKindTemplate(root: string, cluster: string): { text: string;
  * then the Application's inline values), the way Argo CD passes them to helm.
  */
 export function fleetNodePorts(root: string, fleet: Fleet, cluster: Cluster): NodePortUse[] {
-  const { instances } = planCluster(fleet, cluster);
-  const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
+  const { instances, helmRepos } = planCluster(fleet, cluster);
   const out: NodePortUse[] = [];
   for (const inst of instances) {
     const src = inst.app?.spec.source.type;

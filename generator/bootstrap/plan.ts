@@ -228,7 +228,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
   }
 
   // Argo CD, from exactly what its own Application renders (no drift when it takes itself over).
-  const req = renderRequest(inputs.root, cluster, argocd, clusterPlan.instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : [])));
+  const req = renderRequest(clusterPlan, argocd, inputs.root);
   const rs = req.source;
   if (rs.type !== "helm-remote" && rs.type !== "helm-local") throw new Error("unreachable: Argo CD source is a chart");
   const chart: HelmChart = rs.type === "helm-local" ? { kind: "local", dir: relative(inputs.root, rs.chartDir) } : remoteChart(rs.repo, rs.chart, rs.version);

@@ -14,6 +14,8 @@ export interface ClusterPlan {
   cluster: Cluster;
   instances: Instance[];
   waves: Map<string, number>;
+  /** Every Helm repository the cluster's apps use (Argo CD registers the OCI ones). */
+  helmRepos: string[];
   files: OutputFile[];
 }
 
@@ -39,7 +41,7 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
     files.push({ path: `${dir}/${inst.layer}/${inst.id}.yaml`, content: generatedFile([app], sources) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { cluster, instances, waves, files };
+  return { cluster, instances, waves, helmRepos, files };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

@@ -102,8 +102,7 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     const cluster = fleet.clusters.find((c) => c.name === "laptop")!;
     const plan = planCluster(fleet, cluster);
     const argocd = plan.instances.find((i) => i.id === "argo-cd")!;
-    const helmRepos = plan.instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-    const req = renderRequest(root, cluster, argocd, helmRepos);
+    const req = renderRequest(plan, argocd, root);
     if (req.source.type !== "helm-remote") throw new Error("argo-cd is a remote chart");
     const files = Object.entries(helm.helmFiles!);
     const inline = files.find(([f]) => f.endsWith("argocd-inline-values.json"))!;

@@ -91,7 +91,7 @@ export function render(clusterName: string, id: string): Promise<K8s[]> {
       const c = cluster(clusterName);
       const inst = instance(clusterName, id);
       if (inst.app?.spec.source.type === "helm") throw new Error(`${id} is a remote chart; tests render local sources only`);
-      const result = await renderApp(renderRequest(ROOT, c, inst, []), await tools());
+      const result = await renderApp(renderRequest(planCluster(fleet(), c), inst, ROOT), await tools());
       if (!result.ok) throw new Error(`${key} does not render: ${result.error}`);
       return docs(result.manifests);
     })();
