@@ -8,7 +8,7 @@ import { loadSealingKey, type LoadedSealingKey } from "../secrets/sealing-key.js
 import { planBootstrap } from "../bootstrap/plan.js";
 import { resolveTools } from "../exec/tools.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface BootstrapOptions {
   root: string;

@@ -2,7 +2,7 @@ import { UserError } from "../errors.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface GenerateOptions {
   root: string;

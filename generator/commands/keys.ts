@@ -2,13 +2,13 @@ import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { layout } from "../layout.js";
 import { generateSealingKeyPair } from "../sealer/index.js";
-import { certificateFingerprint, readCertificateText, shortFingerprint } from "../secrets/certificate.js";
+import { certificateFingerprint, readCertificateText, shortFingerprint } from "../secrets/cluster-certificate.js";
 import { checkKeyOutPath, writePrivateKey } from "../secrets/key-file.js";
 import { loadSealingKey } from "../secrets/sealing-key.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface KeysGenerateOptions {
   root: string;

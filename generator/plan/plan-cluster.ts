@@ -3,11 +3,11 @@ import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
 import { generatedFile } from "../yaml/canonical.js";
-import { renderApplication } from "./applications.js";
+import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces } from "./namespaces.js";
-import { ROOT_PROJECT, renderProject, renderRootProject } from "./projects.js";
-import { renderRoot } from "./root.js";
+import { ROOT_PROJECT, buildProject, buildRootProject } from "./projects.js";
+import { buildRoot } from "./root.js";
 import { computeWaves } from "./waves.js";
 
 export interface ClusterPlan {
@@ -26,18 +26,18 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const dir = layout.generatedDir(cluster.name);
   const clusterFile = layout.clusterFile(cluster.name);
   const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-  const files: OutputFile[] = [{ path: `${dir}/root.yaml`, content: generatedFile([renderRoot(cluster)], [clusterFile]) }];
-  files.push({ path: `${dir}/projects/${ROOT_PROJECT}.yaml`, content: generatedFile([renderRootProject(cluster)], [clusterFile]) });
+  const files: OutputFile[] = [{ path: `${dir}/root.yaml`, content: generatedFile([buildRoot(cluster)], [clusterFile]) }];
+  files.push({ path: `${dir}/projects/${ROOT_PROJECT}.yaml`, content: generatedFile([buildRootProject(cluster)], [clusterFile]) });
   for (const ns of clusterNamespaces(instances, cluster)) {
     files.push({ path: `${dir}/namespaces/${ns.name}.yaml`, content: generatedFile([buildNamespace(ns, cluster)], ns.sources) });
   }
   for (const layer of LAYERS) {
     if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
-    files.push({ path: `${dir}/projects/${layer}.yaml`, content: generatedFile([renderProject(layer, instances, cluster)], [clusterFile]) });
+    files.push({ path: `${dir}/projects/${layer}.yaml`, content: generatedFile([buildProject(layer, instances, cluster)], [clusterFile]) });
   }
   for (const inst of instances) {
     const sources = [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])];
-    const app = renderApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
+    const app = buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
     files.push({ path: `${dir}/${inst.layer}/${inst.id}.yaml`, content: generatedFile([app], sources) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments } from "yaml";
 import type { App, Cluster, Fleet } from "../../generator/model/fleet.js";
 import { clusterInstances, type Instance } from "../../generator/model/instances.js";
-import { loadFleet } from "../../generator/model/load.js";
+import { loadFleet } from "../../generator/model/load-fleet.js";
 import { cpuMillis, memoryBytes } from "../../generator/model/quantity.js";
 import { resolveReplicas } from "../../generator/model/replicas.js";
 import { valueFiles, valuesObject } from "../../generator/plan/applications.js";

@@ -1,6 +1,6 @@
 import { sortDiagnostics, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
-import { loadFleet } from "../model/load.js";
+import { loadFleet } from "../model/load-fleet.js";
 import { checkFleet } from "../model/rules.js";
 import { nearest } from "../model/suggest.js";
 
