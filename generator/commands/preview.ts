@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../write/atomic.js";
 import { compareGenerated } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet } from "./checked-fleet.js";
+import { layout } from "../layout.js";
 
 export interface PreviewOptions {
   root: string;
@@ -96,7 +97,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
 
     const stale = compareGenerated(head.root, head.plans.map((p) => ({ cluster: p.cluster.name, files: p.files })));
     if (stale.changed.length + stale.removed.length > 0) {
-      notes.push(`The head's committed ${stale.clusters.map((c) => `clusters/${c}/argocd/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.changed.length + stale.removed.length} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
+      notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.changed.length + stale.removed.length} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 

@@ -23,22 +23,21 @@ export interface ClusterPlan {
 export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const instances = clusterInstances(fleet, cluster);
   const waves = computeWaves(instances);
-  const dir = layout.generatedDir(cluster.name);
   const clusterFile = layout.clusterFile(cluster.name);
   const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-  const files: OutputFile[] = [{ path: `${dir}/root.yaml`, content: generatedFile([buildRoot(cluster)], [clusterFile]) }];
-  files.push({ path: `${dir}/projects/${ROOT_PROJECT}.yaml`, content: generatedFile([buildRootProject(cluster)], [clusterFile]) });
+  const files: OutputFile[] = [{ path: layout.rootFile(cluster.name), content: generatedFile([buildRoot(cluster)], [clusterFile]) }];
+  files.push({ path: layout.projectFile(cluster.name, ROOT_PROJECT), content: generatedFile([buildRootProject(cluster)], [clusterFile]) });
   for (const ns of clusterNamespaces(instances, cluster)) {
-    files.push({ path: `${dir}/namespaces/${ns.name}.yaml`, content: generatedFile([buildNamespace(ns, cluster)], ns.sources) });
+    files.push({ path: layout.namespaceFile(cluster.name, ns.name), content: generatedFile([buildNamespace(ns, cluster)], ns.sources) });
   }
   for (const layer of LAYERS) {
     if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
-    files.push({ path: `${dir}/projects/${layer}.yaml`, content: generatedFile([buildProject(layer, instances, cluster)], [clusterFile]) });
+    files.push({ path: layout.projectFile(cluster.name, layer), content: generatedFile([buildProject(layer, instances, cluster)], [clusterFile]) });
   }
   for (const inst of instances) {
     const sources = [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])];
     const app = buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
-    files.push({ path: `${dir}/${inst.layer}/${inst.id}.yaml`, content: generatedFile([app], sources) });
+    files.push({ path: layout.applicationFile(cluster.name, inst.layer, inst.id), content: generatedFile([app], sources) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { cluster, instances, waves, helmRepos, files };
