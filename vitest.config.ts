@@ -1,10 +1,30 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects: `unit` (the inner loop, `npx vitest --project unit`: in-process, no build, seconds)
+ * and `slow` (process-spawning reliability tests, git-backed previews, real helm/kustomize renders
+ * of the fleet, key generation; built once by test/build-once.ts). `npm test` runs both.
+ */
+const SLOW = [
+  "test/reliability/**/*.test.ts",
+  "test/preview/preview.test.ts",
+  "test/fleet/**/*.test.ts",
+  "test/render/helm-*.test.ts",
+  "test/render/render-command.test.ts",
+  "test/bootstrap/kind*.test.ts",
+  // RSA-4096 key generation: seconds of CPU per key.
+  "test/secrets/keys.test.ts",
+  "test/sealer/keys.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: SLOW } },
+      { extends: true, test: { name: "slow", include: SLOW, globalSetup: ["test/build-once.ts"] } },
+    ],
   },
 });

@@ -3,8 +3,8 @@ import { resolve } from "node:path";
 import { EnvironmentError, ExitError, UserError } from "./errors.js";
 import type { CommandIO, ExitCode } from "./commands/context.js";
 import { scrubSecrets } from "./scrub.js";
+import { packageVersion } from "./version.js";
 
-const VERSION = "0.1.0";
 
 /**
  * The CLI and berth's single error boundary: commands throw typed errors or return an exit
@@ -15,7 +15,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
   let code: ExitCode = 0;
   const program = new Command("berth")
     .description("GitOps for a fleet of Kubernetes clusters: generate Argo CD app-of-apps, seal secrets, preview changes.")
-    .version(VERSION)
+    .version(packageVersion())
     .option("-C, --root <dir>", "repository root", ".")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
@@ -192,7 +192,7 @@ function report(e: unknown, io: CommandIO): ExitCode {
   }
   const err = e instanceof Error ? e : new Error(String(e));
   io.stderr.write(
-    `berth: internal error (this is a bug in berth ${VERSION}, please report it with the command you ran):\n  ${scrubSecrets(err.message)}\n`,
+    `berth: internal error (this is a bug in berth ${packageVersion()}, please report it with the command you ran):\n  ${scrubSecrets(err.message)}\n`,
   );
   if (io.env.BERTH_DEBUG) io.stderr.write(`${scrubSecrets(err.stack ?? "")}\n`);
   return 2;

@@ -7,14 +7,25 @@ export const layout = {
   appsDir: "apps",
   secretsDir: "secrets",
   clusterFile: (cluster: string) => `clusters/${cluster}/cluster.yaml`,
+  /** Everything under this folder belongs to the cluster (its generated output included). */
+  clusterDir: (cluster: string) => `clusters/${cluster}`,
   /** The folder berth owns for a cluster; the root Application syncs it. */
   generatedDir: (cluster: string) => `clusters/${cluster}/argocd`,
+  rootFile: (cluster: string) => `clusters/${cluster}/argocd/root.yaml`,
+  projectFile: (cluster: string, project: string) => `clusters/${cluster}/argocd/projects/${project}.yaml`,
+  namespaceFile: (cluster: string, namespace: string) => `clusters/${cluster}/argocd/namespaces/${namespace}.yaml`,
+  applicationFile: (cluster: string, layer: string, id: string) => `clusters/${cluster}/argocd/${layer}/${id}.yaml`,
+  /** Generated-folder-relative paths of the root Application, AppProjects and Namespaces (not of an app). */
+  isClusterLevel: (rel: string) => rel === "root.yaml" || rel.startsWith("projects/") || rel.startsWith("namespaces/"),
+  kindConfig: (cluster: string) => `clusters/${cluster}/kind-config.yaml`,
+  k3sDir: (cluster: string) => `clusters/${cluster}/k3s`,
   clusterValuesFile: (cluster: string, app: string) => `clusters/${cluster}/values/${app}.yaml`,
   sealingCert: (cluster: string) => `clusters/${cluster}/sealing-cert.pem`,
   appDir: (app: string) => `apps/${app}`,
   appFile: (app: string) => `apps/${app}/app.yaml`,
   /** Values files layered app < profile < environment < cluster. */
   appValuesFile: (app: string, variant?: string) => `apps/${app}/${variant ? `values-${variant}` : "values"}.yaml`,
+  secretsClusterDir: (cluster: string) => `secrets/${cluster}`,
   secretsNamespaceDir: (cluster: string, namespace: string) => `secrets/${cluster}/${namespace}`,
   sealedSecretFile: (cluster: string, namespace: string, name: string) => `secrets/${cluster}/${namespace}/${name}.yaml`,
   schemaFile: (kind: "cluster" | "app") => `generator/schemas/${kind}.schema.json`,

@@ -1,18 +1,18 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { CommandIO } from "../commands/context.js";
 import { EnvironmentError, ExitError, UserError } from "../errors.js";
-import type { ExecResult } from "../render/exec.js";
-import { hermeticEnv, withTempDir } from "../render/env.js";
-import { summarizeStderr } from "../render/stderr.js";
-import { parseVersion } from "../render/tools.js";
+import type { ExecResult } from "../exec/spawn.js";
+import { hermeticEnv, withTempDir } from "../exec/env.js";
+import { summarizeStderr } from "../exec/stderr.js";
+import { parseVersion } from "../exec/tools.js";
 import { formatDuration } from "./duration.js";
-import type { Runner } from "./exec.js";
+import type { Runner } from "../exec/runner.js";
 import { formatCmd } from "./format.js";
 import { TIME_LEFT } from "./plan.js";
-import { INLINE_VALUES, type BootstrapPlan, type Cmd, type Step, type Tool } from "./types.js";
+import { INLINE_VALUES, type BootstrapPlan, type Cmd, type ExecuteIO, type Step, type Tool } from "./types.js";
 import { appTitle, changeLines, firstStuck, isReady, parseApplications, progressLine, stuckReport, type AppState } from "./watch.js";
+import { layout } from "../layout.js";
 
 /** Everything execution touches besides the plan: injected so tests drive it with fakes and a fake clock. */
 export interface BootstrapDeps {
@@ -28,7 +28,7 @@ export interface BootstrapDeps {
 
 export interface ExecuteContext {
   root: string;
-  io: CommandIO;
+  io: ExecuteIO;
   deps: BootstrapDeps;
   /** The sealing key Secret (YAML) from --key; only ever written to kubectl's stdin. */
   sealingKeyYaml?: string;
@@ -114,7 +114,7 @@ export async function executeBootstrap(plan: BootstrapPlan, ctx: ExecuteContext)
           if (!list.stdout.split(/\r?\n/).map((l) => l.trim()).includes(plan.context)) {
             throw new UserError([
               {
-                file: `clusters/${plan.cluster}/cluster.yaml`,
+                file: layout.clusterFile(plan.cluster),
                 line: 0,
                 col: 0,
                 message: `kube context ${plan.context} is not in your kubeconfig (\`kubectl config get-contexts\` lists: ${list.stdout.split(/\r?\n/).filter(Boolean).join(", ") || "none"}); nothing was changed on any cluster`,
@@ -136,7 +136,7 @@ export async function executeBootstrap(plan: BootstrapPlan, ctx: ExecuteContext)
           const got = server ? parseVersion(server) : undefined;
           if (want && got && (want.major !== got.major || want.minor !== got.minor)) {
             io.stderr.write(
-              `warning: the cluster runs Kubernetes ${got.text} but clusters/${plan.cluster}/cluster.yaml says ${plan.kubernetesVersion}: charts are rendered for ${plan.kubernetesVersion}; update kubernetes.version and run berth generate\n`,
+              `warning: the cluster runs Kubernetes ${got.text} but ${layout.clusterFile(plan.cluster)} says ${plan.kubernetesVersion}: charts are rendered for ${plan.kubernetesVersion}; update kubernetes.version and run berth generate\n`,
             );
           }
           break;

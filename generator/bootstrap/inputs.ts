@@ -8,11 +8,12 @@ import { mergeValues } from "../plan/merge.js";
 import { planCluster } from "../plan/plan-cluster.js";
 import { compareGenerated } from "../write/generated-tree.js";
 import { nodePortsIn, type NodePortUse } from "./kind-config.js";
+import { layout } from "../layout.js";
 
 /** berth's default kind config template, relative to the repository root. */
 export const KIND_TEMPLATE = "bootstrap/kind-config.yaml";
 /** A cluster's own kind config, preferred over the shared template. */
-export const clusterKindTemplate = (cluster: string) => `clusters/${cluster}/kind-config.yaml`;
+export const clusterKindTemplate = (cluster: string) => layout.kindConfig(cluster);
 
 /** Used when the repository has neither (a fleet repository that is not berth's own). */
 const BUILTIN_KIND_TEMPLATE = `kind: Cluster
@@ -39,8 +40,7 @@ export function readKindTemplate(root: string, cluster: string): { text: string;
  * then the Application's inline values), the way Argo CD passes them to helm.
  */
 export function fleetNodePorts(root: string, fleet: Fleet, cluster: Cluster): NodePortUse[] {
-  const { instances } = planCluster(fleet, cluster);
-  const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
+  const { instances, helmRepos } = planCluster(fleet, cluster);
   const out: NodePortUse[] = [];
   for (const inst of instances) {
     const src = inst.app?.spec.source.type;
@@ -81,7 +81,7 @@ export function requireCurrentOutput(root: string, fleet: Fleet, cluster: Cluste
 
 /** Node configuration files committed under clusters/<cluster>/k3s/ (repository-relative, sorted). */
 export function k3sNodeFiles(root: string, cluster: string): string[] {
-  const dir = `clusters/${cluster}/k3s`;
+  const dir = layout.k3sDir(cluster);
   if (!existsSync(join(root, dir))) return [];
   return readdirSync(join(root, dir), { withFileTypes: true })
     .filter((e) => e.isFile())

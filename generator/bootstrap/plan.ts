@@ -219,7 +219,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
       });
     } else {
       const message =
-        `no --key: the sealed-secrets controller will generate a key of its own when Argo CD installs it, and the ${inputs.sealedSecrets} SealedSecrets committed under secrets/${cluster.name}/ ` +
+        `no --key: the sealed-secrets controller will generate a key of its own when Argo CD installs it, and the ${inputs.sealedSecrets} SealedSecrets committed under ${layout.secretsClusterDir(cluster.name)}/ ` +
         `(sealed for ${certFile}) will not open. Pass --key <the private key from \`berth keys generate --cluster ${cluster.name}\`>, ` +
         `or after bootstrap fetch the new certificate (kubeseal --fetch-cert > ${certFile}) and reseal every secret (berth secrets status --cluster ${cluster.name} lists them).`;
       notes.push(message);
@@ -228,7 +228,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
   }
 
   // Argo CD, from exactly what its own Application renders (no drift when it takes itself over).
-  const req = renderRequest(inputs.root, cluster, argocd, clusterPlan.instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : [])));
+  const req = renderRequest(clusterPlan, argocd, inputs.root);
   const rs = req.source;
   if (rs.type !== "helm-remote" && rs.type !== "helm-local") throw new Error("unreachable: Argo CD source is a chart");
   const chart: HelmChart = rs.type === "helm-local" ? { kind: "local", dir: relative(inputs.root, rs.chartDir) } : remoteChart(rs.repo, rs.chart, rs.version);
@@ -243,7 +243,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
     id: "argocd-render",
     title: `render Argo CD (chart ${chartName}) with its Application's values`,
     why:
-      `the same chart, version, release name (${rs.releaseName}), namespace, value files (${valueFiles.join(", ") || "none"}) and inline values as clusters/${cluster.name}/argocd/${argocd.layer}/${argocd.id}.yaml, ` +
+      `the same chart, version, release name (${rs.releaseName}), namespace, value files (${valueFiles.join(", ") || "none"}) and inline values as ${layout.applicationFile(cluster.name, argocd.layer, argocd.id)}, ` +
       "so Argo CD finds nothing to change when it takes itself over. helm never talks to the cluster, so no Helm release is recorded.",
     action: { type: "render", command: { tool: "helm", args: helmArgs }, inlineValues: rs.values },
     hint: `check that ${rs.type === "helm-remote" ? rs.repo : "the chart"} is reachable, or run \`berth render --cluster ${cluster.name} --app ${app}\` to see helm's error`,
@@ -281,16 +281,16 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
   const dir = layout.generatedDir(cluster.name);
   steps.push({
     id: "project",
-    title: `apply the root's AppProject (${dir}/projects/${ROOT_PROJECT}.yaml)`,
+    title: `apply the root's AppProject (${layout.projectFile(cluster.name, ROOT_PROJECT)})`,
     why: `the root Application belongs to project ${ROOT_PROJECT} (Namespaces, AppProjects and Applications only); the other projects are synced by the root like everything else.`,
-    action: { type: "run", commands: [kubectl("apply", "-f", `${dir}/projects/${ROOT_PROJECT}.yaml`)] },
+    action: { type: "run", commands: [kubectl("apply", "-f", layout.projectFile(cluster.name, ROOT_PROJECT))] },
     hint: "check that the Argo CD CRDs are established",
   });
   steps.push({
     id: "root",
-    title: `apply the root Application (${dir}/root.yaml)`,
+    title: `apply the root Application (${layout.rootFile(cluster.name)})`,
     why: `from here Argo CD reconciles ${cluster.spec.repo.url} at ${cluster.spec.repo.revision ?? "main"}: the root syncs ${dir}/ (itself included), wave by wave. Applied with kubectl apply as Argo CD itself applies it, so it adopts it unchanged.`,
-    action: { type: "run", commands: [kubectl("apply", "-f", `${dir}/root.yaml`)] },
+    action: { type: "run", commands: [kubectl("apply", "-f", layout.rootFile(cluster.name))] },
     hint: `check that the ${ROOT_PROJECT} AppProject was applied`,
   });
 

@@ -74,3 +74,13 @@ export interface BootstrapPlan {
   /** Warnings found while planning (also carried by `warn` steps where they concern a step). */
   notes: string[];
 }
+
+/**
+ * What executing a plan writes to and reads from. Declared here, not imported from commands/, so
+ * the dependency points from commands to bootstrap; a command passes its CommandIO.
+ */
+export interface ExecuteIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  env: NodeJS.ProcessEnv;
+}

@@ -1,14 +1,14 @@
 import { EnvironmentError } from "../errors.js";
 import { executeBootstrap, type BootstrapDeps } from "../bootstrap/execute.js";
-import { spawnRunner } from "../bootstrap/exec.js";
-import { findOnPath } from "../render/exec.js";
+import { spawnRunner } from "../exec/runner.js";
+import { findOnPath } from "../exec/spawn.js";
 import { formatPlan } from "../bootstrap/format.js";
 import { fleetNodePorts, k3sNodeFiles, readKindTemplate, requireCurrentOutput } from "../bootstrap/inputs.js";
 import { loadSealingKey, type LoadedSealingKey } from "../secrets/sealing-key.js";
 import { planBootstrap } from "../bootstrap/plan.js";
-import { resolveTools } from "../render/tools.js";
+import { resolveTools } from "../exec/tools.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface BootstrapOptions {
   root: string;

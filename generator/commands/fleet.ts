@@ -1,7 +1,7 @@
 import { planFleet } from "../plan/plan-cluster.js";
-import { renderFleetTable } from "../plan/fleet-table.js";
+import { buildFleetTable } from "../plan/fleet-table.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface FleetOptions {
   root: string;
@@ -12,6 +12,6 @@ export interface FleetOptions {
 export function runFleet(opts: FleetOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
-  io.stdout.write(renderFleetTable(planFleet(fleet, opts.cluster)));
+  io.stdout.write(buildFleetTable(planFleet(fleet, opts.cluster)));
   return 0;
 }

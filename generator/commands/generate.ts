@@ -2,7 +2,8 @@ import { UserError } from "../errors.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { layout } from "../layout.js";
 
 export interface GenerateOptions {
   root: string;
@@ -32,8 +33,8 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
   }
   writeGenerated(opts.root, outputs, changes.clusters);
   for (const o of outputs) {
-    const changed = changes.changed.filter((f) => f.startsWith(`clusters/${o.cluster}/`)).length;
-    const removed = changes.removed.filter((f) => f.startsWith(`clusters/${o.cluster}/`)).length;
+    const changed = changes.changed.filter((f) => f.startsWith(`${layout.clusterDir(o.cluster)}/`)).length;
+    const removed = changes.removed.filter((f) => f.startsWith(`${layout.clusterDir(o.cluster)}/`)).length;
     io.stdout.write(`${o.cluster}: ${o.files.length} files, ${changed} written, ${removed} removed\n`);
   }
   return 0;

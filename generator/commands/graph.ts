@@ -1,7 +1,7 @@
 import { planFleet } from "../plan/plan-cluster.js";
-import { renderGraph } from "../plan/graph.js";
+import { buildGraph } from "../plan/graph.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface GraphOptions {
   root: string;
@@ -12,6 +12,6 @@ export function runGraph(opts: GraphOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const [plan] = planFleet(fleet, opts.cluster);
-  io.stdout.write("```mermaid\n" + renderGraph(plan!) + "```\n");
+  io.stdout.write("```mermaid\n" + buildGraph(plan!) + "```\n");
   return 0;
 }

@@ -2,13 +2,13 @@ import { join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { layout } from "../layout.js";
 import { generateSealingKeyPair } from "../sealer/index.js";
-import { certificateFingerprint, readCertificateText, shortFingerprint } from "../secrets/certificate.js";
+import { certificateFingerprint, readCertificateText, shortFingerprint } from "../secrets/cluster-certificate.js";
 import { checkKeyOutPath, writePrivateKey } from "../secrets/key-file.js";
 import { loadSealingKey } from "../secrets/sealing-key.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface KeysGenerateOptions {
   root: string;
@@ -35,7 +35,7 @@ export async function runKeysGenerate(opts: KeysGenerateOptions, io: CommandIO):
         line: 0,
         col: 0,
         message: `cluster "${opts.cluster}" already has a sealing certificate (${shortFingerprint(certificateFingerprint(previous))})`,
-        hint: `pass --force to replace it; every SealedSecret under ${layout.secretsDir}/${opts.cluster}/ must then be resealed, and the old key stays needed until they are`,
+        hint: `pass --force to replace it; every SealedSecret under ${layout.secretsClusterDir(opts.cluster)}/ must then be resealed, and the old key stays needed until they are`,
       },
     ]);
   }
@@ -55,7 +55,7 @@ export async function runKeysGenerate(opts: KeysGenerateOptions, io: CommandIO):
   if (previous !== undefined) {
     const stale = readSealedFiles(opts.root, opts.cluster).files.filter((f) => f.parsed?.sealedWith !== fingerprint);
     io.stdout.write(
-      `replaced certificate ${shortFingerprint(certificateFingerprint(previous))}: ${stale.length} SealedSecret${stale.length === 1 ? "" : "s"} under ${layout.secretsDir}/${opts.cluster}/ ` +
+      `replaced certificate ${shortFingerprint(certificateFingerprint(previous))}: ${stale.length} SealedSecret${stale.length === 1 ? "" : "s"} under ${layout.secretsClusterDir(opts.cluster)}/ ` +
         `must be resealed with the new certificate (berth secrets status --cluster ${opts.cluster} lists them); keep the old key installed until they are\n`,
     );
   }

@@ -6,16 +6,17 @@ import type { Fleet } from "../model/fleet.js";
 import { nearest } from "../model/suggest.js";
 import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
-import { renderPreview, type PreviewSideLabel } from "../preview/format.js";
+import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
-import { resolveTools } from "../render/render.js";
+import { resolveTools } from "../exec/tools.js";
 import { scrubSecrets } from "../scrub.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { compareGenerated } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet } from "./load.js";
+import { loadCheckedFleet } from "./checked-fleet.js";
+import { layout } from "../layout.js";
 
 export interface PreviewOptions {
   root: string;
@@ -96,12 +97,12 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
 
     const stale = compareGenerated(head.root, head.plans.map((p) => ({ cluster: p.cluster.name, files: p.files })));
     if (stale.changed.length + stale.removed.length > 0) {
-      notes.push(`The head's committed ${stale.clusters.map((c) => `clusters/${c}/argocd/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.changed.length + stale.removed.length} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
+      notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.changed.length + stale.removed.length} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
     const command = ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
-    const parts = renderPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command }).map(scrubSecrets);
+    const parts = formatPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command }).map(scrubSecrets);
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {

@@ -3,9 +3,10 @@ import { UserError } from "../errors.js";
 import { nearest } from "../model/suggest.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
-import { renderApp, resolveTools } from "../render/render.js";
+import { resolveTools } from "../exec/tools.js";
+import { renderApp } from "../render/render.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface RenderOptions {
   root: string;
@@ -34,10 +35,9 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
     .filter((i) => opts.apps.length === 0 || opts.apps.includes(i.id) || (i.app && opts.apps.includes(i.app.name)))
     .sort((a, b) => plan!.waves.get(a.id)! - plan!.waves.get(b.id)! || (a.id < b.id ? -1 : 1));
   const tools = await resolveTools({ env: io.env });
-  const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
   let failed = 0;
   for (const inst of selected) {
-    const req = renderRequest(opts.root, cluster, inst, helmRepos);
+    const req = renderRequest(plan!, inst, opts.root);
     if (req.source.type === "manifests" && !existsSync(req.source.dir)) {
       io.stderr.write(`${inst.id}: nothing to render (${req.source.dir.slice(opts.root.length + 1)} does not exist yet)\n`);
       continue;

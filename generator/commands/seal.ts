@@ -3,13 +3,13 @@ import { dirname, join } from "node:path";
 import { sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import { checkDnsLabel, checkDnsSubdomain, parseSealedSecretFile, type SealingScope } from "../sealer/index.js";
-import { loadSealingCertificate } from "../secrets/certificate.js";
+import { loadSealingCertificate } from "../secrets/cluster-certificate.js";
 import { clustersConsuming, consumedSecrets } from "../secrets/consumers.js";
 import { readSealInputs, type SealInput, type SealSources } from "../secrets/inputs.js";
 import { planSeal, type SealedFilePlan, type SealTarget } from "../secrets/seal-plan.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface SealOptions {
   root: string;

@@ -1,6 +1,6 @@
 import { FAILING_STATES, formatStatus, secretsStatus } from "../secrets/status.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface SecretsStatusOptions {
   root: string;

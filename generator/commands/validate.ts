@@ -7,7 +7,7 @@ import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
 import { checkSecrets } from "../secrets/check.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./load.js";
+import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
 export interface ValidateOptions {
   root: string;

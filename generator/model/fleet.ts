@@ -43,6 +43,11 @@ export interface Fleet {
   clusters: Cluster[];
   apps: ReadonlyMap<string, App>;
   sealedSecrets: SealedSecretRef[];
+  /**
+   * The local source folders (and their Chart.yaml / kustomization.yaml) that exist, for every
+   * profile and environment an app could be planned for. The loader looks; the rules only ask.
+   */
+  existingSourcePaths: ReadonlySet<string>;
 }
 
 export const PROFILE_DEFAULTS: Record<Profile, { arch: "amd64" | "arm64"; ingressClass: string; storageClass: string }> = {

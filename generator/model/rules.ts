@@ -1,5 +1,3 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { SYSTEM_NAMESPACES, layout } from "../layout.js";
 import { diagnosticAt } from "../yaml/source.js";
@@ -14,11 +12,11 @@ import { LAYERS, type Layer } from "./types.js";
  * Cross-reference rules over a schema-valid fleet: references resolve, the dependency graph is
  * acyclic and flows from earlier layers to later ones, names and namespaces do not collide.
  */
-export function checkFleet(fleet: Fleet, root: string): Diagnostic[] {
+export function checkFleet(fleet: Fleet): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const app of fleet.apps.values()) out.push(...checkApp(app, fleet));
   out.push(...findCycles(fleet));
-  for (const cluster of fleet.clusters) out.push(...checkCluster(cluster, fleet, root));
+  for (const cluster of fleet.clusters) out.push(...checkCluster(cluster, fleet));
   return out;
 }
 
@@ -96,7 +94,7 @@ function findCycles(fleet: Fleet): Diagnostic[] {
   return out;
 }
 
-function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[] {
+function checkCluster(cluster: Cluster, fleet: Fleet): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { spec, source } = cluster;
   const external = spec.external ?? {};
@@ -181,7 +179,7 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
     const dir = localSourceDir(inst.app!, cluster.profile, inst.environment);
     if (dir) {
       const marker = inst.app!.spec.source.type === "chart" ? "Chart.yaml" : inst.app!.spec.source.type === "kustomize" ? "kustomization.yaml" : "";
-      if (!existsSync(join(root, dir, marker))) {
+      if (!fleet.existingSourcePaths.has(marker ? `${dir}/${marker}` : dir)) {
         out.push(diagnosticAt(inst.app!.source, ["source", "path"], `source folder ${dir}${marker ? ` has no ${marker}` : " does not exist"} (for cluster "${cluster.name}")`, `create ${dir}${marker ? `/${marker}` : "/"} or correct source.path`));
       }
     }

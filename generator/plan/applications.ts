@@ -30,7 +30,7 @@ export function labelsFor(cluster: Cluster, inst: Instance): Record<string, stri
 }
 
 /** The child Application of one instance. */
-export function renderApplication(inst: Instance, ctx: ApplicationContext): Record<string, unknown> {
+export function buildApplication(inst: Instance, ctx: ApplicationContext): Record<string, unknown> {
   const { cluster } = ctx;
   const spec = inst.app?.spec;
   const isArgoCD = spec?.role === "argocd";

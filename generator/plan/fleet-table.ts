@@ -5,7 +5,7 @@ import type { ClusterPlan } from "./plan-cluster.js";
  * is its name's prefix before the first '-' (hash-stack → hash); a platform app counts as
  * "platform" unless other apps share its prefix (linkerd-crds, linkerd-identity → linkerd).
  */
-export function renderFleetTable(plans: readonly ClusterPlan[]): string {
+export function buildFleetTable(plans: readonly ClusterPlan[]): string {
   const apps = plans.flatMap((p) => p.instances.flatMap((i) => (i.app ? [i.app.name] : [])));
   const prefixCount = new Map<string, number>();
   for (const name of new Set(apps)) {

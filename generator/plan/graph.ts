@@ -2,7 +2,7 @@ import type { ClusterPlan } from "./plan-cluster.js";
 import { LAYERS } from "../model/types.js";
 
 /** A Mermaid flowchart of a cluster: one subgraph per layer, nodes labelled with their wave, dependsOn edges. */
-export function renderGraph(plan: ClusterPlan): string {
+export function buildGraph(plan: ClusterPlan): string {
   const lines = ["flowchart LR"];
   const node = (id: string) => id.replace(/[^A-Za-z0-9_]/g, "_");
   for (const layer of LAYERS) {

@@ -3,17 +3,19 @@ import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
 import { generatedFile } from "../yaml/canonical.js";
-import { renderApplication } from "./applications.js";
+import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces } from "./namespaces.js";
-import { ROOT_PROJECT, renderProject, renderRootProject } from "./projects.js";
-import { renderRoot } from "./root.js";
+import { ROOT_PROJECT, buildProject, buildRootProject } from "./projects.js";
+import { buildRoot } from "./root.js";
 import { computeWaves } from "./waves.js";
 
 export interface ClusterPlan {
   cluster: Cluster;
   instances: Instance[];
   waves: Map<string, number>;
+  /** Every Helm repository the cluster's apps use (Argo CD registers the OCI ones). */
+  helmRepos: string[];
   files: OutputFile[];
 }
 
@@ -21,25 +23,24 @@ export interface ClusterPlan {
 export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const instances = clusterInstances(fleet, cluster);
   const waves = computeWaves(instances);
-  const dir = layout.generatedDir(cluster.name);
   const clusterFile = layout.clusterFile(cluster.name);
   const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-  const files: OutputFile[] = [{ path: `${dir}/root.yaml`, content: generatedFile([renderRoot(cluster)], [clusterFile]) }];
-  files.push({ path: `${dir}/projects/${ROOT_PROJECT}.yaml`, content: generatedFile([renderRootProject(cluster)], [clusterFile]) });
+  const files: OutputFile[] = [{ path: layout.rootFile(cluster.name), content: generatedFile([buildRoot(cluster)], [clusterFile]) }];
+  files.push({ path: layout.projectFile(cluster.name, ROOT_PROJECT), content: generatedFile([buildRootProject(cluster)], [clusterFile]) });
   for (const ns of clusterNamespaces(instances, cluster)) {
-    files.push({ path: `${dir}/namespaces/${ns.name}.yaml`, content: generatedFile([buildNamespace(ns, cluster)], ns.sources) });
+    files.push({ path: layout.namespaceFile(cluster.name, ns.name), content: generatedFile([buildNamespace(ns, cluster)], ns.sources) });
   }
   for (const layer of LAYERS) {
     if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
-    files.push({ path: `${dir}/projects/${layer}.yaml`, content: generatedFile([renderProject(layer, instances, cluster)], [clusterFile]) });
+    files.push({ path: layout.projectFile(cluster.name, layer), content: generatedFile([buildProject(layer, instances, cluster)], [clusterFile]) });
   }
   for (const inst of instances) {
     const sources = [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])];
-    const app = renderApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
-    files.push({ path: `${dir}/${inst.layer}/${inst.id}.yaml`, content: generatedFile([app], sources) });
+    const app = buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
+    files.push({ path: layout.applicationFile(cluster.name, inst.layer, inst.id), content: generatedFile([app], sources) });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { cluster, instances, waves, files };
+  return { cluster, instances, waves, helmRepos, files };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

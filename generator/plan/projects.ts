@@ -13,7 +13,7 @@ export const ROOT_PROJECT = "berth";
  * namespaces.ts). No layer's project may create a Namespace, and no child Application may
  * create Applications or AppProjects.
  */
-export function renderRootProject(cluster: Cluster): Record<string, unknown> {
+export function buildRootProject(cluster: Cluster): Record<string, unknown> {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
@@ -40,7 +40,7 @@ export function renderRootProject(cluster: Cluster): Record<string, unknown> {
  * One AppProject per layer with least privilege: only the layer's namespaces as destinations,
  * only the repositories its Applications read, and only the cluster-scoped kinds its apps declare.
  */
-export function renderProject(layer: Layer, instances: readonly Instance[], cluster: Cluster): Record<string, unknown> {
+export function buildProject(layer: Layer, instances: readonly Instance[], cluster: Cluster): Record<string, unknown> {
   const own = instances.filter((i) => i.layer === layer);
   const gitRepo = cluster.spec.repo.url;
   const repos = new Set<string>();

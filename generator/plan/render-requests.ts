@@ -1,17 +1,18 @@
 import { join } from "node:path";
-import type { Cluster } from "../model/fleet.js";
 import type { Instance } from "../model/instances.js";
 import { localSourceDir } from "../model/source-paths.js";
 import { layout } from "../layout.js";
 import type { RenderRequest } from "../render/render.js";
 import { valueFiles, valuesObject } from "./applications.js";
+import type { ClusterPlan } from "./plan-cluster.js";
 
 /**
  * What Argo CD's repo-server would render for an instance, as a request for the real tools:
  * the same chart, value files (in the same order) and inline values as the generated
  * Application, the cluster's Kubernetes version and its declared extra API versions.
  */
-export function renderRequest(root: string, cluster: Cluster, inst: Instance, helmRepos: readonly string[]): RenderRequest {
+export function renderRequest(plan: ClusterPlan, inst: Instance, root: string): RenderRequest {
+  const { cluster, helmRepos } = plan;
   const base = {
     app: inst.id,
     namespace: inst.namespace,

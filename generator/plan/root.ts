@@ -10,7 +10,7 @@ export const ROOT_APPLICATION = "root";
  * child Applications, itself included). It carries no finalizer, so deleting it never cascades into
  * the whole cluster.
  */
-export function renderRoot(cluster: Cluster): Record<string, unknown> {
+export function buildRoot(cluster: Cluster): Record<string, unknown> {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",

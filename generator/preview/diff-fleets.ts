@@ -18,6 +18,7 @@ import {
   type SealedSecretSnapshot,
 } from "./model.js";
 import { generatedObjects, type GeneratedObject } from "./objects.js";
+import { layout } from "../layout.js";
 
 export interface DiffFleetsOptions {
   /** Per `cluster/app` input digests of each side; apps whose digest differs are "inputs changed". */
@@ -78,7 +79,7 @@ function diffCluster(
   const headApps = appsOf(hObjs);
   const secretGroup = (s: SealedSecretSnapshot) => {
     const id = secretsInstanceId(s.namespace);
-    return baseApps.has(id) || headApps.has(id) ? id : `secrets/${name}/${s.namespace} (synced by no Application)`;
+    return baseApps.has(id) || headApps.has(id) ? id : `${layout.secretsNamespaceDir(name, s.namespace)} (synced by no Application)`;
   };
   const groups = new Set<string>([...bObjs.values(), ...hObjs.values()].map((o) => o.group));
   for (const s of [...bSec, ...hSec]) groups.add(secretGroup(s));

@@ -9,7 +9,7 @@ export interface PreviewSideLabel {
   workingTree?: boolean;
 }
 
-export interface RenderPreviewOptions {
+export interface FormatPreviewOptions {
   format: "markdown" | "text";
   /** Markdown only: every part's UTF-8 size stays at or under this. */
   maxCommentChars: number;
@@ -49,7 +49,7 @@ interface Block {
  * within `maxCommentChars` (UTF-8 bytes, so also characters) and headed `<!-- berth-preview part i/n -->`.
  * Pure and deterministic; credentials are scrubbed from every line.
  */
-export function renderPreview(model: PreviewModel, opts: RenderPreviewOptions): string[] {
+export function formatPreview(model: PreviewModel, opts: FormatPreviewOptions): string[] {
   const md = opts.format === "markdown";
   const blocks = [...headerBlocks(model, opts), ...model.clusters.flatMap((c) => clusterBlocks(c, model, opts))].map(scrubBlock);
   if (!md) return [blocks.map((b) => blockText(b, false)).join("")];
@@ -102,7 +102,7 @@ function countsOf(c: ClusterDiff): Counts {
   };
 }
 
-function headerBlocks(model: PreviewModel, opts: RenderPreviewOptions): Block[] {
+function headerBlocks(model: PreviewModel, opts: FormatPreviewOptions): Block[] {
   const md = opts.format === "markdown";
   const lines: string[] = [];
   lines.push(`${md ? "**base** " : "base "}${sideText(opts.base, md)} → ${md ? "**head** " : "head "}${sideText(opts.head, md)}`);
@@ -144,7 +144,7 @@ function headerBlocks(model: PreviewModel, opts: RenderPreviewOptions): Block[] 
   ];
 }
 
-function clusterBlocks(c: ClusterDiff, model: PreviewModel, opts: RenderPreviewOptions): Block[] {
+function clusterBlocks(c: ClusterDiff, model: PreviewModel, opts: FormatPreviewOptions): Block[] {
   if (c.status === "unchanged") return [];
   const md = opts.format === "markdown";
   const k = countsOf(c);
@@ -161,7 +161,7 @@ function clusterBlocks(c: ClusterDiff, model: PreviewModel, opts: RenderPreviewO
   return blocks;
 }
 
-function appBlocks(c: ClusterDiff, a: AppDiff, model: PreviewModel, opts: RenderPreviewOptions): Block[] {
+function appBlocks(c: ClusterDiff, a: AppDiff, model: PreviewModel, opts: FormatPreviewOptions): Block[] {
   const md = opts.format === "markdown";
   const ind = md ? "" : "   ";
   const ctx = { cluster: c, app: { cluster: c.name, app: a } };
@@ -248,7 +248,7 @@ function continuation(b: Block): string {
   return s;
 }
 
-function pack(blocks: readonly Block[], limit: number, opts: RenderPreviewOptions): string[] {
+function pack(blocks: readonly Block[], limit: number, opts: FormatPreviewOptions): string[] {
   // Room for the part header and footer at the largest numbers a run can reach.
   const budget = limit - bytes(partHeader(99_999, 99_999)) - bytes(partFooter(99_999, 99_999));
   const parts: string[] = [];
@@ -282,7 +282,7 @@ function pack(blocks: readonly Block[], limit: number, opts: RenderPreviewOption
 }
 
 /** The block cut to `room` bytes: whole lines while they fit, then an explicit notice of what is missing. */
-function cutBlock(b: Block, room: number, opts: RenderPreviewOptions): string {
+function cutBlock(b: Block, room: number, opts: FormatPreviewOptions): string {
   const cluster = b.cluster?.name;
   const note = (n: number) => `… ${n} more line${n === 1 ? "" : "s"} not shown; run \`${opts.command}${cluster ? ` --cluster ${cluster}` : ""} --format text\` locally for the full diff\n`;
   // The frame (heading, fences, notice at its longest) first, then as many lines as fit.

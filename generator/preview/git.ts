@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { findOnPath } from "../render/exec.js";
+import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
-import { run } from "../render/exec.js";
+import { run } from "../exec/spawn.js";
 
 /** The git repository a fleet lives in: its top level and the fleet's folder inside it. */
 export interface GitRepo {

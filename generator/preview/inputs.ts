@@ -4,9 +4,10 @@ import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";
 import type { ClusterPlan } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
-import { renderApp, sourcePaths, type RenderRequest, type Tools } from "../render/render.js";
+import type { Tools } from "../exec/tools.js";
+import { renderApp, sourcePaths, type RenderRequest } from "../render/render.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
-import { listRepoFiles } from "../validate/repo-files.js";
+import { listRepoFiles } from "../write/repo-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { appKey, type InstanceInputs, type RenderOutcome, type RenderedResource, type SealedSecretSnapshot } from "./model.js";
 import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
@@ -51,10 +52,9 @@ export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map
   };
   const out = new Map<string, InstanceInputs>();
   for (const plan of plans) {
-    const helmRepos = helmReposOf(plan);
     for (const inst of plan.instances) {
       if (inst.kind !== "app" || !inst.app) continue;
-      const req = renderRequest(root, plan.cluster, inst, helmRepos);
+      const req = renderRequest(plan, inst, root);
       // The app folder, without the values files of other profiles and environments.
       const appDir = layout.appDir(inst.app.name);
       const used = new Set(sourcePaths(req.source).map((p) => toPosix(relative(root, p))));
@@ -72,10 +72,6 @@ export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map
     }
   }
   return out;
-}
-
-export function helmReposOf(plan: ClusterPlan): string[] {
-  return plan.instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
 }
 
 
@@ -101,7 +97,7 @@ const CACHE_VERSION = "berth-preview-render-v1";
  * error may pass), and neither is a render holding Secret values.
  */
 export async function renderInstance(root: string, plan: ClusterPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
-  const req = renderRequest(root, plan.cluster, inst, helmReposOf(plan));
+  const req = renderRequest(plan, inst, root);
   if (req.source.type === "manifests" && !existsSync(req.source.dir)) return { ok: true, resources: [] };
   const key = inputs ? sha256(JSON.stringify([CACHE_VERSION, inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion])) : undefined;
   const file = key ? join(ctx.cacheDir, `${key}.json`) : undefined;

@@ -2,7 +2,7 @@ import type { DiffLine } from "./line-diff.js";
 
 /**
  * What a preview found, cluster → app → object. Built by diffFleets (pure) and turned into text by
- * renderPreview (pure). Nothing in it is a secret: SealedSecrets and rendered Secrets appear as key
+ * formatPreview (pure). Nothing in it is a secret: SealedSecrets and rendered Secrets appear as key
  * names and "changed" flags only, never values or ciphertext.
  */
 export interface PreviewModel {

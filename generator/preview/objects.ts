@@ -4,6 +4,7 @@ import type { ParsedSealedSecret } from "../sealer/index.js";
 import { toYaml } from "../yaml/canonical.js";
 import type { ClusterPlan } from "../plan/plan-cluster.js";
 import { CLUSTER_GROUP, type RenderedResource, type SealedSecretSnapshot } from "./model.js";
+import { layout } from "../layout.js";
 
 /** Pure helpers: generated objects out of plans, SealedSecrets and rendered manifests reduced to what may be shown. */
 
@@ -24,10 +25,10 @@ export interface GeneratedObject {
 /** Every object berth generates for a cluster, keyed `Kind/name`, grouped by the Application it belongs to. */
 export function generatedObjects(plan: ClusterPlan): Map<string, GeneratedObject> {
   const out = new Map<string, GeneratedObject>();
-  const dir = `clusters/${plan.cluster.name}/argocd/`;
+  const dir = `${layout.generatedDir(plan.cluster.name)}/`;
   for (const file of plan.files) {
     const rel = file.path.startsWith(dir) ? file.path.slice(dir.length) : file.path;
-    const clusterLevel = rel === "root.yaml" || rel.startsWith("projects/") || rel.startsWith("namespaces/");
+    const clusterLevel = layout.isClusterLevel(rel);
     for (const doc of parseAllDocuments(file.content)) {
       const obj = doc.toJS() as Record<string, any> | null;
       if (!obj || typeof obj !== "object") continue;

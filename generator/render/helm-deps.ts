@@ -1,9 +1,9 @@
 import { readdirSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { run } from "./exec.js";
-import { summarizeStderr } from "./stderr.js";
-import type { Tools } from "./tools.js";
+import { run } from "../exec/spawn.js";
+import { summarizeStderr } from "../exec/stderr.js";
+import type { Tools } from "../exec/tools.js";
 
 interface Dependency {
   name: string;

@@ -1,12 +1,12 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { hermeticEnv, withTempDir } from "./env.js";
-import { run } from "./exec.js";
+import { hermeticEnv, withTempDir } from "../exec/env.js";
+import { run } from "../exec/spawn.js";
 import { ensureDependencies } from "./helm-deps.js";
 import { scrubSecrets } from "../scrub.js";
-import { summarizeStderr } from "./stderr.js";
-import type { Tools } from "./tools.js";
+import { summarizeStderr } from "../exec/stderr.js";
+import type { Tools } from "../exec/tools.js";
 
 /** Where a chart comes from. */
 export type HelmChart =

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
-import { hermeticEnv, withTempDir } from "./env.js";
-import { run } from "./exec.js";
+import { hermeticEnv, withTempDir } from "../exec/env.js";
+import { run } from "../exec/spawn.js";
 import { scrubSecrets } from "../scrub.js";
-import { summarizeStderr } from "./stderr.js";
-import type { Tools } from "./tools.js";
+import { summarizeStderr } from "../exec/stderr.js";
+import type { Tools } from "../exec/tools.js";
 
 export type KustomizeResult = { ok: true; manifests: string } | { ok: false; error: string };
 

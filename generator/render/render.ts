@@ -3,7 +3,7 @@ import { helmTemplate, remoteChart, type HelmChart } from "./helm.js";
 import { kustomizeBuild } from "./kustomize.js";
 import { readManifestsDir } from "./manifests.js";
 import { scrubSecrets } from "../scrub.js";
-import type { Tools } from "./tools.js";
+import type { Tools } from "../exec/tools.js";
 
 /** Where an application's manifests come from. All paths are absolute. */
 export type RenderSource =
@@ -105,4 +105,3 @@ function oneParagraph(s: string): string {
 }
 
 // The rest of the rendering API, so callers need only this module.
-export { resolveTools, type Tools } from "./tools.js";

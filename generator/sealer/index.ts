@@ -1,4 +1,4 @@
-export { parseSealingCertificate, type SealingCertificate } from "./certificate.js";
+export { parseSealingCertificate, type SealingCertificate } from "./sealing-certificate.js";
 export { sealValue, sealingLabel } from "./seal.js";
 export {
   buildSealedSecret,

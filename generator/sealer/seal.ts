@@ -1,5 +1,5 @@
 import { constants, createCipheriv, publicEncrypt, randomBytes as cryptoRandomBytes } from "node:crypto";
-import type { SealingCertificate } from "./certificate.js";
+import type { SealingCertificate } from "./sealing-certificate.js";
 import type { SealingScope } from "./sealed-secret.js";
 
 const SESSION_KEY_BYTES = 32;

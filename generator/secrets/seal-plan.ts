@@ -10,7 +10,7 @@ import {
   type SealingScope,
 } from "../sealer/index.js";
 import { toYaml } from "../yaml/canonical.js";
-import { shortFingerprint } from "./certificate.js";
+import { shortFingerprint } from "./cluster-certificate.js";
 import { compare } from "./consumers.js";
 import { updateYamlText } from "./document.js";
 import type { SealInput } from "./inputs.js";

@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import { layout } from "../layout.js";
 import { sealingKeySecret } from "../sealer/index.js";
 import { toYaml } from "../yaml/canonical.js";
-import { certificateFingerprint, FETCH_CERT_HINT, readCertificateText } from "./certificate.js";
+import { certificateFingerprint, FETCH_CERT_HINT, readCertificateText } from "./cluster-certificate.js";
 import { insideRepository } from "./key-file.js";
 
 export interface LoadedSealingKey {

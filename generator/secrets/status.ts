@@ -2,7 +2,7 @@ import { formatDiagnostic, sortDiagnostics, type Diagnostic } from "../errors.js
 import { layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { parseSealingCertificate } from "../sealer/index.js";
-import { certificateFingerprint, readCertificateText, shortFingerprint } from "./certificate.js";
+import { certificateFingerprint, readCertificateText, shortFingerprint } from "./cluster-certificate.js";
 import { compare, consumedSecrets, sealCommand, secretId, type ConsumedSecret } from "./consumers.js";
 import { readSealedFiles, type SealedFile } from "./sealed-files.js";
 

@@ -1,7 +1,7 @@
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { x509 } from "../../generator/sealer/x509.js";
 import { createPrivateKey, webcrypto } from "node:crypto";
-import { findOnPath } from "../../generator/render/exec.js";
+import { findOnPath } from "../../generator/exec/spawn.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BootstrapDeps } from "../../generator/bootstrap/execute.js";

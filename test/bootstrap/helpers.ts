@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { main } from "../../generator/cli.js";
 import { runBootstrap, type BootstrapOptions } from "../../generator/commands/bootstrap.js";
-import { loadCheckedFleet } from "../../generator/commands/load.js";
+import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
 import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { application, captureIO, fakeDeps, list, type FakeWorld, type LogEntry } from "./fake-tools.js";
 

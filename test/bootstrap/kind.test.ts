@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadCheckedFleet } from "../../generator/commands/load.js";
+import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
 import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { renderRequest } from "../../generator/plan/render-requests.js";
 import { application, copyExampleFleet, fakeWorld, list, quickKeyPair, type FakeWorld } from "./fake-tools.js";
@@ -102,8 +102,7 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     const cluster = fleet.clusters.find((c) => c.name === "laptop")!;
     const plan = planCluster(fleet, cluster);
     const argocd = plan.instances.find((i) => i.id === "argo-cd")!;
-    const helmRepos = plan.instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-    const req = renderRequest(root, cluster, argocd, helmRepos);
+    const req = renderRequest(plan, argocd, root);
     if (req.source.type !== "helm-remote") throw new Error("argo-cd is a remote chart");
     const files = Object.entries(helm.helmFiles!);
     const inline = files.find(([f]) => f.endsWith("argocd-inline-values.json"))!;

@@ -7,7 +7,7 @@ import { fleetNodePorts, readKindTemplate } from "../../generator/bootstrap/inpu
 import { kindConfig, nodePortsIn } from "../../generator/bootstrap/kind-config.js";
 import { namesCluster } from "../../generator/bootstrap/plan.js";
 import { changeLines, parseApplications, progressLine, type AppState } from "../../generator/bootstrap/watch.js";
-import { loadCheckedFleet } from "../../generator/commands/load.js";
+import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
 import { application, HELM_OUTPUT, list } from "./fake-tools.js";
 import { REPO } from "./helpers.js";
 

@@ -1,6 +1,9 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { berth } from "../helpers/repo.js";
+import { packageVersion } from "../../generator/version.js";
+import { berth, makeRepo, removeRepo } from "../helpers/repo.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -9,6 +12,17 @@ describe("the berth CLI", () => {
     const run = await berth(process.cwd(), "--version");
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(pkg.version);
+  });
+
+  it("reads the version from the package.json above the module, built or not", () => {
+    const root = makeRepo({ "package.json": JSON.stringify({ name: "berth", version: "9.8.7" }), "dist/package.json": JSON.stringify({ name: "other", version: "1.0.0" }) });
+    try {
+      mkdirSync(join(root, "dist/generator"), { recursive: true });
+      expect(packageVersion(pathToFileURL(join(root, "dist/generator/version.js")))).toBe("9.8.7");
+      expect(packageVersion(pathToFileURL(join(root, "generator/version.ts")))).toBe("9.8.7");
+    } finally {
+      removeRepo(root);
+    }
   });
 
   it("lists every command in its help", async () => {

@@ -4,14 +4,15 @@ import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments } from "yaml";
 import type { App, Cluster, Fleet } from "../../generator/model/fleet.js";
 import { clusterInstances, type Instance } from "../../generator/model/instances.js";
-import { loadFleet } from "../../generator/model/load.js";
+import { loadFleet } from "../../generator/model/load-fleet.js";
 import { cpuMillis, memoryBytes } from "../../generator/model/quantity.js";
 import { resolveReplicas } from "../../generator/model/replicas.js";
 import { valueFiles, valuesObject } from "../../generator/plan/applications.js";
 import { mergeValues } from "../../generator/plan/merge.js";
 import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { renderRequest } from "../../generator/plan/render-requests.js";
-import { renderApp, resolveTools, type Tools } from "../../generator/render/render.js";
+import { resolveTools, type Tools } from "../../generator/exec/tools.js";
+import { renderApp } from "../../generator/render/render.js";
 
 /**
  * The example fleet of this repository, loaded and rendered the way berth and Argo CD do:
@@ -90,7 +91,7 @@ export function render(clusterName: string, id: string): Promise<K8s[]> {
       const c = cluster(clusterName);
       const inst = instance(clusterName, id);
       if (inst.app?.spec.source.type === "helm") throw new Error(`${id} is a remote chart; tests render local sources only`);
-      const result = await renderApp(renderRequest(ROOT, c, inst, []), await tools());
+      const result = await renderApp(renderRequest(planCluster(fleet(), c), inst, ROOT), await tools());
       if (!result.ok) throw new Error(`${key} does not render: ${result.error}`);
       return docs(result.manifests);
     })();

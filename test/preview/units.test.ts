@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { renderPreview, type RenderPreviewOptions } from "../../generator/preview/format.js";
+import { formatPreview, type FormatPreviewOptions } from "../../generator/preview/format.js";
 import { unifiedDiff, yamlPath } from "../../generator/preview/line-diff.js";
 import { diffFleets } from "../../generator/preview/diff-fleets.js";
 import { maskRendered } from "../../generator/preview/objects.js";
 import type { PreviewModel, SealedSecretSnapshot } from "../../generator/preview/model.js";
-import { loadCheckedFleet } from "../../generator/commands/load.js";
+import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
 import { planFleet } from "../../generator/plan/plan-cluster.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";
 
-const opts = (over: Partial<RenderPreviewOptions> = {}): RenderPreviewOptions => ({
+const opts = (over: Partial<FormatPreviewOptions> = {}): FormatPreviewOptions => ({
   format: "markdown",
   maxCommentChars: 65_000,
   base: { label: "main", sha: "aaaaaaa" },
@@ -69,7 +69,7 @@ describe("maskRendered", () => {
   });
 });
 
-describe("diffFleets and renderPreview (pure)", () => {
+describe("diffFleets and formatPreview (pure)", () => {
   it("no change on the same plans; a SealedSecret re-seal shows on its secrets Application", () => {
     const root = makeRepo(fixtureFleet());
     try {
@@ -81,7 +81,7 @@ describe("diffFleets and renderPreview (pure)", () => {
       expect(m.clusters.map((c) => [c.name, c.status, c.apps.map((a) => a.name)])).toEqual([["dev", "unchanged", []], ["prod", "changed", ["secrets-data"]]]);
       expect(m.clusters[1]!.apps[0]!.secrets[0]!.keys).toEqual({ added: [], removed: [], changed: ["postgres-password"] });
       // Same input, same bytes.
-      expect(renderPreview(m, opts())).toEqual(renderPreview(m, opts()));
+      expect(formatPreview(m, opts())).toEqual(formatPreview(m, opts()));
     } finally {
       removeRepo(root);
     }
@@ -94,7 +94,7 @@ describe("diffFleets and renderPreview (pure)", () => {
       rendered: false,
       clusters: [{ name: "c1", status: "changed", unchangedApps: 0, apps: [{ name: "app", status: "changed", inputs: [], secrets: [], identicalOn: ["c1"], objects: [{ kind: "Application", namespace: "argocd", name: "app", change: "modified", diff }] }] }],
     };
-    const parts = renderPreview(model, opts({ maxCommentChars: 4000 }));
+    const parts = formatPreview(model, opts({ maxCommentChars: 4000 }));
     expect(parts.length).toBe(2);
     parts.forEach((p, i) => {
       expect(Buffer.byteLength(p, "utf8")).toBeLessThanOrEqual(4000);
@@ -106,7 +106,7 @@ describe("diffFleets and renderPreview (pure)", () => {
     expect(parts[1]).toContain("#### `c1` (continued)");
     expect(parts[1]).toContain("##### `c1` · Application `app` (continued)");
     // Text output is never split or cut.
-    const text = renderPreview(model, opts({ format: "text", maxCommentChars: 4000 }));
+    const text = formatPreview(model, opts({ format: "text", maxCommentChars: 4000 }));
     expect(text).toHaveLength(1);
     expect(text[0]!.match(/^\s+\+ {2}k\d+/gm)).toHaveLength(500);
   });
@@ -118,7 +118,7 @@ describe("diffFleets and renderPreview (pure)", () => {
       rendered: false,
       clusters: clusters.map((name) => ({ name, status: "changed", unchangedApps: 3, apps: [{ name: "app", status: "changed", inputs: [{ path: "apps/app/values.yaml", change: "modified" }], secrets: [], objects: [], identicalOn: clusters }] })),
     };
-    const parts = renderPreview(model, opts({ maxCommentChars: 3000 }));
+    const parts = formatPreview(model, opts({ maxCommentChars: 3000 }));
     expect(parts.length).toBeGreaterThan(5);
     for (const p of parts) expect(Buffer.byteLength(p, "utf8")).toBeLessThanOrEqual(3000);
     const all = parts.join("");
@@ -133,7 +133,7 @@ describe("diffFleets and renderPreview (pure)", () => {
       rendered: true,
       clusters: [{ name: "c1", status: "changed", unchangedApps: 0, apps: [{ name: "app", status: "changed", inputs: [], secrets: [], objects: [], identicalOn: ["c1"], render: { state: "failed", head: "pull https://user:hunter2@charts.example.com/x?token=abc failed" } }] }],
     };
-    const out = renderPreview(model, opts()).join("");
+    const out = formatPreview(model, opts()).join("");
     expect(out).not.toContain("hunter2");
     expect(out).not.toContain("token=abc");
     expect(out).toContain("render failed");

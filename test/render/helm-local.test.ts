@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { helmTemplateArgs } from "../../generator/render/helm.js";
 import { renderApp, type RenderRequest, type RenderSource } from "../../generator/render/render.js";
-import type { Tools } from "../../generator/render/tools.js";
+import type { Tools } from "../../generator/exec/tools.js";
 import { writeDemoChart } from "./fixtures.js";
 import { bundledTools, findDoc, recordingHelm, removeDir, tempDir, writeFiles } from "./helpers.js";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { helmTemplateArgs, remoteChart, type HelmTemplateOptions } from "../../generator/render/helm.js";
 import { renderApp, type RenderRequest, type RenderSource } from "../../generator/render/render.js";
-import type { Tools } from "../../generator/render/tools.js";
+import type { Tools } from "../../generator/exec/tools.js";
 import { startChartRepoServer, type ChartRepoServer } from "./chart-repo-server.js";
 import { findRegistryBinary, startOciRegistry, type OciRegistry } from "./oci-registry.js";
 import { writeDemoChart } from "./fixtures.js";

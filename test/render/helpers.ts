@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { hermeticEnv } from "../../generator/render/env.js";
-import { run } from "../../generator/render/exec.js";
-import { resolveTools, type Tools } from "../../generator/render/tools.js";
+import { hermeticEnv } from "../../generator/exec/env.js";
+import { run } from "../../generator/exec/spawn.js";
+import { resolveTools, type Tools } from "../../generator/exec/tools.js";
 
 let tools: Promise<Tools> | undefined;
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderApp, type RenderRequest } from "../../generator/render/render.js";
-import type { Tools } from "../../generator/render/tools.js";
+import type { Tools } from "../../generator/exec/tools.js";
 import { bundledTools, docs, findDoc, removeDir, tempDir, writeFiles } from "./helpers.js";
 
 let dir: string;

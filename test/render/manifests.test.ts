@@ -2,7 +2,7 @@ import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderApp, type RenderRequest } from "../../generator/render/render.js";
-import type { Tools } from "../../generator/render/tools.js";
+import type { Tools } from "../../generator/exec/tools.js";
 import { bundledTools, docs, removeDir, tempDir, writeFiles } from "./helpers.js";
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scrubSecrets } from "../../generator/scrub.js";
-import { summarizeStderr } from "../../generator/render/stderr.js";
-import { run } from "../../generator/render/exec.js";
+import { summarizeStderr } from "../../generator/exec/stderr.js";
+import { run } from "../../generator/exec/spawn.js";
 
 describe("scrubSecrets", () => {
   it("removes userinfo from URLs and secret-looking query values", () => {

@@ -3,10 +3,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import AdmZip from "adm-zip";
 import { EnvironmentError } from "../../generator/errors.js";
-import { populateDirAtomically } from "../../generator/render/atomic-dir.js";
-import { hermeticEnv } from "../../generator/render/env.js";
-import { run } from "../../generator/render/exec.js";
-import { extractEntries } from "../../generator/render/unzip.js";
+import { populateDirAtomically } from "../../generator/write/atomic-dir.js";
+import { hermeticEnv } from "../../generator/exec/env.js";
+import { run } from "../../generator/exec/spawn.js";
+import { extractEntries } from "../../generator/exec/unzip.js";
 import {
   BUNDLE,
   defaultCacheDir,
@@ -15,7 +15,7 @@ import {
   parseVersion,
   resolveTools,
   type Tools,
-} from "../../generator/render/tools.js";
+} from "../../generator/exec/tools.js";
 import { removeDir, tempDir } from "./helpers.js";
 
 let dir: string;

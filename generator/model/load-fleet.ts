@@ -5,6 +5,8 @@ import { layout } from "../layout.js";
 import { parseYamlSource, toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
 import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "./fleet.js";
 import { checkApp, checkCluster } from "./schema-check.js";
+import { localSourceDir } from "./source-paths.js";
+import type { Profile } from "./types.js";
 
 /**
  * Reads and validates every cluster.yaml, app.yaml and values file of the repository at `root`.
@@ -23,7 +25,25 @@ export function loadFleet(root: string): Result<Fleet> {
     if (cluster) clusters.push(cluster);
   }
   if (diagnostics.length > 0) return fail(diagnostics);
-  return ok({ clusters, apps, sealedSecrets: listSealedSecrets(root) });
+  return ok({ clusters, apps, sealedSecrets: listSealedSecrets(root), existingSourcePaths: existingSourcePaths(root, apps, clusters) });
+}
+
+/** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization.yaml. */
+export const SOURCE_MARKERS = ["Chart.yaml", "kustomization.yaml"] as const;
+
+function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
+  const out = new Set<string>();
+  const environments = new Set<string | undefined>([undefined, ...clusters.flatMap((c) => c.spec.environments)]);
+  for (const app of apps.values()) {
+    for (const profile of Object.keys(PROFILE_DEFAULTS) as Profile[]) {
+      for (const environment of environments) {
+        const dir = localSourceDir(app, profile, environment);
+        if (!dir) continue;
+        for (const path of [dir, ...SOURCE_MARKERS.map((m) => `${dir}/${m}`)]) if (existsSync(join(root, path))) out.add(path);
+      }
+    }
+  }
+  return out;
 }
 
 function subdirs(root: string, dir: string): string[] {

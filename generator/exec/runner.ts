@@ -1,4 +1,4 @@
-import { run, type ExecResult } from "../render/exec.js";
+import { run, type ExecResult } from "./spawn.js";
 
 export interface RunOptions {
   env: Record<string, string>;
@@ -12,5 +12,5 @@ export interface RunOptions {
 /** Runs an executable by argv (never a shell). Injected so tests can record or script commands. */
 export type Runner = (file: string, args: readonly string[], opts: RunOptions) => Promise<ExecResult>;
 
-/** The real runner: render/exec.ts's spawner (argv, stdin, output without a size cap, timeout). */
+/** The real runner: spawn.ts's (argv, stdin, output without a size cap, timeout). */
 export const spawnRunner: Runner = (file, args, opts) => run(file, args, opts);

@@ -1,14 +1,15 @@
 import { sortDiagnostics, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
-import { loadFleet } from "../model/load.js";
+import { loadFleet } from "../model/load-fleet.js";
 import { checkFleet } from "../model/rules.js";
 import { nearest } from "../model/suggest.js";
+import { layout } from "../layout.js";
 
 /** Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them. */
 export function loadCheckedFleet(root: string): Fleet {
   const loaded = loadFleet(root);
   if (!loaded.ok) throw new UserError(sortDiagnostics(loaded.diagnostics));
-  const problems = checkFleet(loaded.value, root);
+  const problems = checkFleet(loaded.value);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   return loaded.value;
 }
@@ -22,7 +23,7 @@ export function requireCluster(fleet: Fleet, name: string | undefined): void {
       file: "clusters",
       line: 0,
       col: 0,
-      message: `no cluster named "${name}" (there is no clusters/${name}/cluster.yaml)`,
+      message: `no cluster named "${name}" (there is no ${layout.clusterFile(name)})`,
       hint: guess ? `did you mean --cluster ${guess}?` : `clusters are: ${fleet.clusters.map((c) => c.name).join(", ")}`,
     },
   ]);

@@ -5,9 +5,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError } from "../errors.js";
 import { hermeticEnv, withTempDir } from "./env.js";
-import { findOnPath, run } from "./exec.js";
+import { findOnPath, run } from "./spawn.js";
 import { extractEntries } from "./unzip.js";
-import { populateDirAtomically } from "./atomic-dir.js";
+import { populateDirAtomically } from "../write/atomic-dir.js";
 
 /** The helm and kubectl binaries every render uses, with the versions they reported. */
 export interface Tools {
