@@ -7,7 +7,7 @@ import { REPO_ROOT } from "./fleet.mjs";
 import { HarnessError } from "./processes.mjs";
 
 export async function linkKubectl(pathDir) {
-  const candidates = ["dist/generator/exec/tools.js", "dist/generator/render/tools.js"].map((p) => join(REPO_ROOT, p));
+  const candidates = ["dist/generator/exec/tools.js"].map((p) => join(REPO_ROOT, p));
   const module = candidates.find((p) => existsSync(p));
   if (!module) throw new HarnessError("kubectl", "berth is not built (no dist/): run npm ci or npm run build first");
   const { resolveTools } = await import(pathToFileURL(module).href);
