@@ -158,6 +158,25 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runPreview({ root: root(), base: o.base, head: o.head, cluster: o.cluster, render: o.render, format: o.format, maxCommentChars: max, outDir: o.outDir === undefined ? undefined : resolve(io.cwd, o.outDir) }, io);
     });
 
+  program
+    .command("comment")
+    .description("post the parts `berth preview --out-dir` wrote as the pull request's sticky comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
+    .addOption(new Option("--pr <number>", "the pull request number").makeOptionMandatory())
+    .addOption(new Option("--dir <dir>", "the folder holding part-1.md …").makeOptionMandatory())
+    .option("--author <login>", "only comments by this login are berth's to edit (default: any bot account)")
+    .addHelpText("after", `
+Examples:
+  # in a workflow_run job with pull-requests: write, after downloading the preview artifact
+  GITHUB_TOKEN=… GITHUB_REPOSITORY=owner/fleet berth comment --pr 42 --dir "$RUNNER_TEMP/preview"
+  # only edit comments written by the Actions bot
+  berth comment --pr 42 --dir preview --author 'github-actions[bot]'
+
+Exit codes: 0 the comment is current; 2 it could not be posted (GitHub's status and message are shown).`)
+    .action(async (o: { pr: string; dir: string; author?: string }) => {
+      const { runComment } = await import("./commands/comment.js");
+      code = await runComment({ pr: o.pr, dir: resolve(io.cwd, o.dir), author: o.author }, { io });
+    });
+
   try {
     await program.parseAsync([...argv], { from: "user" });
     return code;

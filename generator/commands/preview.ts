@@ -8,6 +8,7 @@ import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { renderPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
+import { partFileName, PART_FILE } from "../preview/marker.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
 import { resolveTools } from "../render/render.js";
@@ -159,14 +160,13 @@ function emit(parts: string[], opts: PreviewOptions, io: CommandIO): void {
   const ext = opts.format === "markdown" ? "md" : "txt";
   mkdirSync(opts.outDir, { recursive: true });
   const names = parts.map((p, i) => {
-    const name = `part-${i + 1}.${ext}`;
+    const name = partFileName(i + 1, ext);
     writeFileAtomic(join(opts.outDir!, name), p);
     return name;
   });
   // Parts left over from a longer earlier run would be posted as if current.
   for (const f of readdirSync(opts.outDir)) {
-    const m = /^part-(\d+)\.(md|txt)$/.exec(f);
-    if (m && !names.includes(f)) rmSync(join(opts.outDir, f), { force: true });
+    if (PART_FILE.test(f) && !names.includes(f)) rmSync(join(opts.outDir, f), { force: true });
   }
   io.stdout.write(`wrote ${names.length} part${names.length === 1 ? "" : "s"} to ${opts.outDir}: ${names.join(", ")}\n`);
 }

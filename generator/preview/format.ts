@@ -1,4 +1,5 @@
 import { scrubSecrets } from "../scrub.js";
+import { partMarker } from "./marker.js";
 import { CLUSTER_GROUP, type AppDiff, type ClusterDiff, type KeyChanges, type ObjectDiff, type PreviewModel, type SealedSecretDiff } from "./model.js";
 
 export interface PreviewSideLabel {
@@ -59,7 +60,7 @@ export function renderPreview(model: PreviewModel, opts: RenderPreviewOptions): 
   return parts.map((p, i) => `${partHeader(i + 1, n)}${p}${i + 1 < n ? partFooter(i + 2, n) : ""}`);
 }
 
-const partHeader = (i: number, n: number) => `<!-- berth-preview part ${i}/${n} -->\n### berth preview (part ${i}/${n})\n\n`;
+const partHeader = (i: number, n: number) => `${partMarker(i, n)}\n### berth preview (part ${i}/${n})\n\n`;
 const partFooter = (i: number, n: number) => `\n_continued in part ${i}/${n}_\n`;
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
