@@ -25,9 +25,10 @@ export function readParts(dir: string): string[] {
   if (numbers.length === 0) throw new EnvironmentError(`--dir ${dir}: no part-1.md … in the folder`, "run `berth preview --out-dir <dir>` (Markdown format) first and pass the same folder");
   if (numbers.length > MAX_PARTS) throw new EnvironmentError(`--dir ${dir}: ${numbers.length} parts, more than ${MAX_PARTS}`, "narrow the preview with --cluster, or raise --max-comment-chars");
   const n = numbers.length;
-  return numbers.map((num, i) => {
+  const gap = numbers.findIndex((num, i) => num !== i + 1);
+  if (gap >= 0) throw new EnvironmentError(`--dir ${dir}: ${partFileName(gap + 1)} is missing (found ${numbers.map((x) => partFileName(x)).join(", ")})`, "post only a complete preview: run `berth preview --out-dir` again");
+  return numbers.map((_, i) => {
     const name = partFileName(i + 1);
-    if (num !== i + 1) throw new EnvironmentError(`--dir ${dir}: ${name} is missing (found ${numbers.map((x) => partFileName(x)).join(", ")})`, "post only a complete preview: run `berth preview --out-dir` again");
     const body = readSmallFile(join(dir, name), dir);
     const marker = parsePartMarker(body);
     if (!marker || marker.part !== i + 1 || marker.of !== n) {
