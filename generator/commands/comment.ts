@@ -69,11 +69,13 @@ export async function runComment(opts: CommentOptions, deps: CommentDeps): Promi
         counts.kept++;
         first ??= existing.find((c) => c.id === a.id)?.html_url;
       } else if (a.op === "update") {
-        first ??= (await api.update(a.id, a.body)).html_url;
+        const url = (await api.update(a.id, a.body)).html_url;
+        first ??= url;
         counts.updated++;
         done.push(`part ${a.part} updated`);
       } else if (a.op === "create") {
-        first ??= (await api.create(pr, a.body)).html_url;
+        const url = (await api.create(pr, a.body)).html_url;
+        first ??= url;
         counts.created++;
         done.push(`part ${a.part} created`);
       } else {
