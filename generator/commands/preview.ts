@@ -8,6 +8,7 @@ import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { renderPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
+import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
@@ -62,7 +63,11 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     try {
       headFleet = loadCheckedFleet(headRoot);
     } catch (e) {
-      if (e instanceof UserError) io.stderr.write(`berth preview: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
+      if (e instanceof UserError) {
+        io.stderr.write(`berth preview: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
+        // The pull request's comment must say so too, instead of keeping an older preview.
+        if (opts.outDir !== undefined && opts.format === "markdown") emit(renderHeadFailure(e.diagnostics, opts.head ?? "working tree", previewCommand(opts), opts.maxCommentChars), opts, io);
+      }
       throw e;
     }
 
@@ -101,13 +106,17 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
-    const command = ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
+    const command = previewCommand(opts);
     const parts = renderPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command }).map(scrubSecrets);
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+function previewCommand(opts: PreviewOptions): string {
+  return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
 }
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {

@@ -1,5 +1,5 @@
 import MarkdownIt from "markdown-it";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -103,6 +103,29 @@ describe("berth preview --render with a hostile chart", () => {
     expect(r.code).toBe(1);
     const md = readFileSync(join(out, "part-1.md"), "utf8");
     expect(md).toContain("ConfigMap\\*\\*   \\#\\# ✅ safe to merge \\[details\\]\\(https://evil.example/x\\)");
+    expect(forged(md)).toEqual([]);
+  });
+});
+
+describe("berth preview --out-dir when the head does not load", () => {
+  const roots: string[] = [];
+  afterEach(() => roots.splice(0).forEach(removeRepo));
+
+  it("still writes one part saying so (the sticky comment must not keep an older preview), problems fenced", async () => {
+    const root = await fixtureRepo();
+    roots.push(root);
+    const out = mkdtempSync(join(tmpdir(), "berth-preview-out-"));
+    roots.push(out);
+    writeFileSync(join(out, "part-2.md"), "an older, longer preview");
+    const text = readFileSync(join(root, "clusters/dev/cluster.yaml"), "utf8");
+    edit(root, { "clusters/dev/cluster.yaml": text.replace("profile: kind", `profile: "kindd\\n\\n## ✅ safe to merge"`) });
+    const r = await berthIn(root, "preview", "--base", "main", "--out-dir", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the head (working tree) does not load");
+    expect(readdirSync(out).filter((f) => f.startsWith("part-"))).toEqual(["part-1.md"]);
+    const md = readFileSync(join(out, "part-1.md"), "utf8");
+    expect(md).toMatch(/^<!-- berth-preview part 1\/1 -->\n### berth preview \(part 1\/1\)\n\n\*\*The head \(`working tree`\) does not load: 1 problem/);
+    expect(md).toMatch(/```text\nclusters\/dev\/cluster\.yaml:\d+:\d+: /);
     expect(forged(md)).toEqual([]);
   });
 });
