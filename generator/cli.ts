@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { resolve } from "node:path";
 import { EnvironmentError, ExitError, UserError } from "./errors.js";
 import type { CommandIO, ExitCode } from "./commands/context.js";
+import type { OutputFormat } from "./findings/report.js";
 import { scrubSecrets } from "./scrub.js";
 
 const VERSION = "0.1.0";
@@ -27,18 +28,22 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .description("write each cluster's Argo CD Applications and AppProjects under clusters/<name>/argocd/")
     .option("--cluster <name>", "only this cluster")
     .option("--check", "write nothing; exit 1 listing stale files when committed output is out of date", false)
-    .action(async (o: { cluster?: string; check: boolean }) => {
+    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
+    .action(async (o: { cluster?: string; check: boolean; format: OutputFormat }) => {
       const { runGenerate } = await import("./commands/generate.js");
-      code = runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io);
+      const { runWithFindings } = await import("./findings/report.js");
+      code = runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io, report));
     });
 
   program
     .command("validate")
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
     .option("--cluster <name>", "only this cluster")
-    .action(async (o: { cluster?: string }) => {
+    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
+    .action(async (o: { cluster?: string; format: OutputFormat }) => {
       const { runValidate } = await import("./commands/validate.js");
-      code = runValidate({ root: root(), cluster: o.cluster }, io);
+      const { runWithFindings } = await import("./findings/report.js");
+      code = runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: o.cluster }, io));
     });
 
   program
@@ -119,9 +124,11 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .command("status")
     .description("per cluster: secrets missing for the apps that consume them, sealed with an old certificate, or unused")
     .option("--cluster <name>", "only this cluster")
-    .action(async (o: { cluster?: string }) => {
+    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
+    .action(async (o: { cluster?: string; format: OutputFormat }) => {
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
-      code = runSecretsStatus({ root: root(), cluster: o.cluster }, io);
+      const { runWithFindings } = await import("./findings/report.js");
+      code = runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: o.cluster }, io, report));
     });
 
   program
