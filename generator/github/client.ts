@@ -40,7 +40,8 @@ export function issueComments(config: GithubConfig, opts: ClientOptions): IssueC
     userAgent: "berth",
     // 429/403 rate limits are berth's own hook (rate-limit.ts); plugin-retry keeps to 5xx and network errors.
     retry: { retryAfterBaseValue: opts.retryBaseMs ?? 1000, retries: opts.retries ?? 3, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-    log: { debug: () => {}, info: () => {}, warn: opts.warn, error: opts.warn },
+    // Errors are reported once, by berth, with GitHub's message; Octokit's per-request error log would repeat them.
+    log: { debug: () => {}, info: () => {}, warn: opts.warn, error: () => {} },
   });
   octokit.hook.wrap("request", withRateLimit(opts.rateLimit) as never);
   const { owner, repo } = config;

@@ -23,10 +23,11 @@ export function githubFailure(e: unknown, doing: string, progress: string, token
   const err = e as { status?: number; message?: string; response?: { data?: unknown }; cause?: { code?: string } };
   const data = err.response?.data as { message?: unknown } | string | undefined;
   const ghMessage = typeof data === "object" && data !== null && typeof data.message === "string" ? data.message : typeof data === "string" ? data.slice(0, 500) : err.message ?? String(e);
-  const status = typeof err.status === "number" && err.status > 0 ? err.status : undefined;
+  // Octokit reports a request that never got an answer (refused, DNS, TLS) as status 500 without a response.
+  const status = typeof err.status === "number" && err.status > 0 && err.response !== undefined ? err.status : undefined;
   const what = status !== undefined
     ? `GitHub answered ${status} to ${doing}: ${ghMessage}`
-    : `could not reach GitHub to ${doing}: ${err.cause?.code ?? ghMessage}`;
+    : `could not reach GitHub to ${doing}: ${[err.cause?.code, ghMessage].filter(Boolean).join(" ")}`;
   const hint = (status !== undefined ? HINTS[status] ?? (status >= 500 ? "GitHub failed after retries; run again later" : undefined) : "check GITHUB_API_URL and the network") ?? "see GitHub's message";
   return new EnvironmentError(redact(`${what}${progress ? ` (${progress})` : ""}`, token), `${redact(hint, token)}; a later run converges to the current preview`);
 }

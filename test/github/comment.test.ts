@@ -165,6 +165,18 @@ describe("berth comment against a loopback GitHub validated by its OpenAPI descr
     expect(gh.requests.filter((r) => r.status === 502)).toHaveLength(4);
   });
 
+  it("a GitHub that cannot be reached: exit 2, said as such (not as an HTTP status)", async () => {
+    const dir = partsDir(parts(1, "x"));
+    dirs.push(dir);
+    const closed = await new FakeGithub(TOKEN).start();
+    await closed.stop();
+    const io = { stdout: { write: () => 0 }, stderr: { write: () => 0 }, cwd: dir, env: { ...env(), GITHUB_API_URL: closed.url } };
+    const err = await runComment({ pr: String(PR), dir }, { io, retryBaseMs: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EnvironmentError);
+    expect((err as Error).message).toMatch(/^could not reach GitHub to list the comments of #7 in acme\/fleet: /);
+    expect((err as EnvironmentError).hint).toContain("check GITHUB_API_URL");
+  });
+
   it("404 for a repository the token cannot see", async () => {
     const dir = partsDir(parts(1, "x"));
     dirs.push(dir);
