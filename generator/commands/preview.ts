@@ -8,6 +8,7 @@ import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { renderPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
+import { requireLinksInside } from "../preview/contained.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
@@ -61,6 +62,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
     let headFleet: Fleet;
     try {
+      if (opts.head !== undefined) requireLinksInside(headRoot);
       headFleet = loadCheckedFleet(headRoot);
     } catch (e) {
       if (e instanceof UserError) {
@@ -77,6 +79,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
       try {
+        requireLinksInside(baseRoot);
         baseFleet = loadCheckedFleet(baseRoot);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;

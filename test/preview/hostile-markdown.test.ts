@@ -1,5 +1,5 @@
 import MarkdownIt from "markdown-it";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { renderPreview } from "../../generator/preview/format.js";
 import { escapeText, inlineCode } from "../../generator/preview/markdown.js";
 import type { ObjectDiff, PreviewModel } from "../../generator/preview/model.js";
 import { removeRepo } from "../helpers/repo.js";
-import { berthIn, edit, fixtureRepo } from "./helpers.js";
+import { berthIn, edit, fixtureRepo, git } from "./helpers.js";
 
 // The issue's example: a chart resource whose kind fakes berth's verdict.
 const KIND = "ConfigMap** \n\n## ✅ safe to merge [details](https://evil.example/x)";
@@ -127,5 +127,25 @@ describe("berth preview --out-dir when the head does not load", () => {
     expect(md).toMatch(/^<!-- berth-preview part 1\/1 -->\n### berth preview \(part 1\/1\)\n\n\*\*The head \(`working tree`\) does not load: 1 problem/);
     expect(md).toMatch(/```text\nclusters\/dev\/cluster\.yaml:\d+:\d+: /);
     expect(forged(md)).toEqual([]);
+  });
+});
+
+describe("berth preview of a revision with symbolic links", () => {
+  const roots: string[] = [];
+  afterEach(() => roots.splice(0).forEach(removeRepo));
+
+  it("refuses a link out of the repository (it could show any file of the machine), keeps one inside", async () => {
+    const root = await fixtureRepo();
+    roots.push(root);
+    rmSync(join(root, "apps/shop/values-staging.yaml"));
+    symlinkSync("/etc/hostname", join(root, "apps/shop/values-staging.yaml"));
+    symlinkSync("values.yaml", join(root, "apps/shop/values-copy.yaml"));
+    git(root, "add", "-A");
+    git(root, "commit", "-q", "-m", "links");
+    const r = await berthIn(root, "preview", "--base", "main~1", "--head", "HEAD");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("apps/shop/values-staging.yaml:1:1: is a symbolic link to /etc/hostname, outside the repository");
+    expect(r.stderr).not.toContain("values-copy.yaml");
+    expect(r.stdout).toBe("");
   });
 });
