@@ -10,12 +10,12 @@ const TOKEN = "another-s3cret-0f7a";
 let gh: RecordingGithub;
 const dirs: string[] = [];
 
-async function comment(bodies: string[]) {
+async function comment(bodies: string[], expectCode = 0) {
   const dir = partsDir(bodies);
   dirs.push(dir);
   const run = await berthWithEnv(dir, { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "o/r", GITHUB_API_URL: gh.url }, "comment", "--pr", "9", "--dir", dir);
   expect(run.stdout + run.stderr).not.toContain(TOKEN);
-  expect(run.code).toBe(0);
+  expect(run.code).toBe(expectCode);
   return run;
 }
 
@@ -62,5 +62,19 @@ describe("berth comment's writes, as an independent server records them", () => 
     expect(gh.writes).toEqual([{ method: "PATCH", target: own[0], body: next[0] }, { method: "DELETE", target: own[1] }]);
     expect(gh.ids(9)).toContain(quote);
     expect(gh.bodies(9)).toHaveLength(152);
+  });
+
+  it("a 403 writes nothing; a 429 with retry-after is retried once and written once", async () => {
+    gh.failNext.push({ method: "POST", status: 403, message: "Resource not accessible by integration" });
+    const denied = await comment(parts(1, "x"), 2);
+    expect(denied.stderr).toContain("GitHub answered 403 to create part 1/1: Resource not accessible by integration");
+    expect(gh.attempts).toEqual(["POST 403"]);
+    expect(gh.writes).toEqual([]);
+    gh.attempts.length = 0;
+    gh.failNext.push({ method: "POST", status: 429, headers: { "retry-after": "0" }, message: "API rate limit exceeded" });
+    const p = parts(1, "y");
+    await comment(p);
+    expect(gh.attempts).toEqual(["POST 429", "POST ok"]);
+    expect(gh.writes).toEqual([{ method: "POST", target: 9, body: p[0] }]);
   });
 });

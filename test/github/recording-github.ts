@@ -23,6 +23,10 @@ interface Comment {
  */
 export class RecordingGithub {
   readonly writes: Write[] = [];
+  /** Every write attempted, including those answered with an injected failure: "POST 429". */
+  readonly attempts: string[] = [];
+  /** Answers for the next writes of a method, used up in order. */
+  readonly failNext: Array<{ method: string; status: number; headers?: Record<string, string>; message: string }> = [];
   readonly pagesRead: number[] = [];
   private comments: Comment[] = [];
   private next = 1;
@@ -52,6 +56,15 @@ export class RecordingGithub {
         res.end(data === undefined ? "" : JSON.stringify(data));
       };
       const view = (c: Comment) => ({ id: c.id, body: c.body, user: { login: c.login, type: c.type }, html_url: `https://github.example/c/${c.id}` });
+      if (req.method !== "GET") {
+        const i = this.failNext.findIndex((f) => f.method === req.method);
+        if (i >= 0) {
+          const [f] = this.failNext.splice(i, 1);
+          this.attempts.push(`${req.method} ${f!.status}`);
+          return reply(f!.status, { message: f!.message }, f!.headers);
+        }
+        this.attempts.push(`${req.method} ok`);
+      }
       let m = /^\/repos\/o\/r\/issues\/(\d+)\/comments$/.exec(url.pathname);
       if (m && req.method === "GET") {
         const per = Number(url.searchParams.get("per_page") ?? 30);
