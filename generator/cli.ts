@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { resolve } from "node:path";
 import { EnvironmentError, ExitError, UserError } from "./errors.js";
 import type { CommandIO, ExitCode } from "./commands/context.js";
+import type { OutputFormat } from "./findings/report.js";
 import { scrubSecrets } from "./scrub.js";
 import { packageVersion } from "./version.js";
 
@@ -27,18 +28,22 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .description("write each cluster's Argo CD Applications and AppProjects under clusters/<name>/argocd/")
     .option("--cluster <name>", "only this cluster")
     .option("--check", "write nothing; exit 1 listing stale files when committed output is out of date", false)
-    .action(async (o: { cluster?: string; check: boolean }) => {
+    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
+    .action(async (o: { cluster?: string; check: boolean; format: OutputFormat }) => {
       const { runGenerate } = await import("./commands/generate.js");
-      code = runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io);
+      const { runWithFindings } = await import("./findings/report.js");
+      code = runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io, report));
     });
 
   program
     .command("validate")
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
     .option("--cluster <name>", "only this cluster")
-    .action(async (o: { cluster?: string }) => {
+    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
+    .action(async (o: { cluster?: string; format: OutputFormat }) => {
       const { runValidate } = await import("./commands/validate.js");
-      code = runValidate({ root: root(), cluster: o.cluster }, io);
+      const { runWithFindings } = await import("./findings/report.js");
+      code = runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: o.cluster }, io));
     });
 
   program
@@ -119,9 +124,11 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .command("status")
     .description("per cluster: secrets missing for the apps that consume them, sealed with an old certificate, or unused")
     .option("--cluster <name>", "only this cluster")
-    .action(async (o: { cluster?: string }) => {
+    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
+    .action(async (o: { cluster?: string; format: OutputFormat }) => {
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
-      code = runSecretsStatus({ root: root(), cluster: o.cluster }, io);
+      const { runWithFindings } = await import("./findings/report.js");
+      code = runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: o.cluster }, io, report));
     });
 
   program
@@ -156,6 +163,25 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       const max = Number(o.maxCommentChars);
       if (!Number.isInteger(max) || max < MIN_MAX_COMMENT_CHARS) throw new EnvironmentError(`--max-comment-chars ${o.maxCommentChars} is not a whole number of at least ${MIN_MAX_COMMENT_CHARS}`, "GitHub accepts comments up to 65536 characters; the default is 65000");
       code = await runPreview({ root: root(), base: o.base, head: o.head, cluster: o.cluster, render: o.render, format: o.format, maxCommentChars: max, outDir: o.outDir === undefined ? undefined : resolve(io.cwd, o.outDir) }, io);
+    });
+
+  program
+    .command("comment")
+    .description("post the parts `berth preview --out-dir` wrote as the pull request's sticky comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
+    .addOption(new Option("--pr <number>", "the pull request number").makeOptionMandatory())
+    .addOption(new Option("--dir <dir>", "the folder holding part-1.md …").makeOptionMandatory())
+    .option("--author <login>", "only comments by this login are berth's to edit (default: any bot account)")
+    .addHelpText("after", `
+Examples:
+  # in a workflow_run job with pull-requests: write, after downloading the preview artifact
+  GITHUB_TOKEN=… GITHUB_REPOSITORY=owner/fleet berth comment --pr 42 --dir "$RUNNER_TEMP/preview"
+  # only edit comments written by the Actions bot
+  berth comment --pr 42 --dir preview --author 'github-actions[bot]'
+
+Exit codes: 0 the comment is current; 2 it could not be posted (GitHub's status and message are shown).`)
+    .action(async (o: { pr: string; dir: string; author?: string }) => {
+      const { runComment } = await import("./commands/comment.js");
+      code = await runComment({ pr: o.pr, dir: resolve(io.cwd, o.dir), author: o.author }, { io });
     });
 
   try {

@@ -1,4 +1,6 @@
 import { UserError } from "../errors.js";
+import type { Finding } from "../findings/finding.js";
+import type { ReportFindings } from "../findings/report.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
@@ -12,7 +14,7 @@ export interface GenerateOptions {
   check: boolean;
 }
 
-export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
+export function runGenerate(opts: GenerateOptions, io: CommandIO, report: ReportFindings = () => {}): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
@@ -26,6 +28,9 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
       io.stdout.write(`generated output is up to date (${total} files, ${outputs.length} clusters)\n`);
       return 0;
     }
+    const fix = "run `berth generate` and commit the result";
+    const stale = (file: string, message: string): Finding => ({ file, line: 1, col: 1, severity: "error", message, fix });
+    report([...changes.changed.map((f) => stale(f, "stale: differs from what berth generates from the inputs")), ...changes.removed.map((f) => stale(f, "stale: berth no longer generates this file"))]);
     for (const f of changes.changed) io.stdout.write(`stale: ${f}\n`);
     for (const f of changes.removed) io.stdout.write(`stale (would be removed): ${f}\n`);
     io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);

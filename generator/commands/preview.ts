@@ -8,6 +8,9 @@ import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
+import { requireLinksInside } from "../preview/contained.js";
+import { renderHeadFailure } from "../preview/head-failure.js";
+import { partFileName, PART_FILE } from "../preview/marker.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
 import { resolveTools } from "../exec/tools.js";
@@ -60,9 +63,14 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
     let headFleet: Fleet;
     try {
+      if (opts.head !== undefined) requireLinksInside(headRoot);
       headFleet = loadCheckedFleet(headRoot);
     } catch (e) {
-      if (e instanceof UserError) io.stderr.write(`berth preview: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
+      if (e instanceof UserError) {
+        io.stderr.write(`berth preview: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
+        // The pull request's comment must say so too, instead of keeping an older preview.
+        if (opts.outDir !== undefined && opts.format === "markdown") emit(renderHeadFailure(e.diagnostics, opts.head ?? "working tree", previewCommand(opts), opts.maxCommentChars), opts, io);
+      }
       throw e;
     }
 
@@ -72,6 +80,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
       try {
+        requireLinksInside(baseRoot);
         baseFleet = loadCheckedFleet(baseRoot);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
@@ -101,13 +110,17 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
-    const command = ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
+    const command = previewCommand(opts);
     const parts = formatPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command }).map(scrubSecrets);
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+function previewCommand(opts: PreviewOptions): string {
+  return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
 }
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {
@@ -160,14 +173,13 @@ function emit(parts: string[], opts: PreviewOptions, io: CommandIO): void {
   const ext = opts.format === "markdown" ? "md" : "txt";
   mkdirSync(opts.outDir, { recursive: true });
   const names = parts.map((p, i) => {
-    const name = `part-${i + 1}.${ext}`;
+    const name = partFileName(i + 1, ext);
     writeFileAtomic(join(opts.outDir!, name), p);
     return name;
   });
   // Parts left over from a longer earlier run would be posted as if current.
   for (const f of readdirSync(opts.outDir)) {
-    const m = /^part-(\d+)\.(md|txt)$/.exec(f);
-    if (m && !names.includes(f)) rmSync(join(opts.outDir, f), { force: true });
+    if (PART_FILE.test(f) && !names.includes(f)) rmSync(join(opts.outDir, f), { force: true });
   }
   io.stdout.write(`wrote ${names.length} part${names.length === 1 ? "" : "s"} to ${opts.outDir}: ${names.join(", ")}\n`);
 }

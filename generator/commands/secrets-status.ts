@@ -1,4 +1,7 @@
-import { FAILING_STATES, formatStatus, secretsStatus } from "../secrets/status.js";
+import type { Finding } from "../findings/finding.js";
+import type { ReportFindings } from "../findings/report.js";
+import { layout } from "../layout.js";
+import { FAILING_STATES, formatStatus, secretsStatus, type SecretStatusRow } from "../secrets/status.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
@@ -12,10 +15,26 @@ export interface SecretsStatusOptions {
  * consumes that are not sealed (or lack keys), and sealed secrets nothing consumes.
  * Exit 1 when anything is missing, stale or invalid; unused secrets alone do not fail.
  */
-export function runSecretsStatus(opts: SecretsStatusOptions, io: CommandIO): ExitCode {
+export function runSecretsStatus(opts: SecretsStatusOptions, io: CommandIO, report: ReportFindings = () => {}): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const status = secretsStatus(opts.root, fleet, io.now?.() ?? new Date(), opts.cluster);
   io.stdout.write(formatStatus(status));
+  report(status.rows.filter((r) => r.state !== "ok").map(rowFinding));
   return status.rows.some((r) => FAILING_STATES.has(r.state)) ? 1 : 0;
+}
+
+/** A row as a finding on its sealed file (or, for a secret not sealed yet, where it should be). */
+function rowFinding(r: SecretStatusRow): Finding {
+  const [ns, name, ...rest] = r.secret.split("/");
+  const file = rest.length === 0 && name !== undefined ? layout.sealedSecretFile(r.cluster, ns!, name) : r.secret;
+  const texts = r.findings.filter((f) => f.state !== "ok").map((f) => f.text);
+  return {
+    file,
+    line: 1,
+    col: 1,
+    severity: FAILING_STATES.has(r.state) ? "error" : "warning",
+    message: `${r.cluster}: ${r.secret} is ${r.state}: ${texts.join("; ")}`,
+    fix: null,
+  };
 }

@@ -1,4 +1,6 @@
 import { scrubSecrets } from "../scrub.js";
+import { partMarker } from "./marker.js";
+import { escapeText, fenceFor, inlineCode } from "./markdown.js";
 import { CLUSTER_GROUP, type AppDiff, type ClusterDiff, type KeyChanges, type ObjectDiff, type PreviewModel, type SealedSecretDiff } from "./model.js";
 
 export interface PreviewSideLabel {
@@ -59,7 +61,7 @@ export function formatPreview(model: PreviewModel, opts: FormatPreviewOptions): 
   return parts.map((p, i) => `${partHeader(i + 1, n)}${p}${i + 1 < n ? partFooter(i + 2, n) : ""}`);
 }
 
-const partHeader = (i: number, n: number) => `<!-- berth-preview part ${i}/${n} -->\n### berth preview (part ${i}/${n})\n\n`;
+const partHeader = (i: number, n: number) => `${partMarker(i, n)}\n### berth preview (part ${i}/${n})\n\n`;
 const partFooter = (i: number, n: number) => `\n_continued in part ${i}/${n}_\n`;
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
@@ -71,7 +73,8 @@ function scrubBlock(b: Block): Block {
 // Content
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-const code = (s: string, md: boolean) => (md ? `\`${s.replace(/`/g, "'")}\`` : s);
+/** Untrusted text (names, paths, keys, revisions) in Markdown: inline code that cannot break out. */
+const code = (s: string, md: boolean) => (md ? inlineCode(s) : s);
 
 function sideText(s: PreviewSideLabel, md: boolean): string {
   if (s.workingTree) return `working tree${s.sha ? ` on ${code(s.sha, md)}` : ""} (uncommitted changes included)`;
@@ -115,7 +118,8 @@ function headerBlocks(model: PreviewModel, opts: FormatPreviewOptions): Block[] 
   const cols = ["cluster", "apps changed", "added", "removed", "resources changed", "render failures"];
   const rows = model.clusters.map((c) => {
     const k = countsOf(c);
-    const name = c.status === "added" ? `${c.name} (new)` : c.status === "removed" ? `${c.name} (removed)` : c.name;
+    const shown = md ? escapeText(c.name) : c.name;
+    const name = c.status === "added" ? `${shown} (new)` : c.status === "removed" ? `${shown} (removed)` : shown;
     return [name, k.changed, k.added, k.removed, k.resources, model.rendered ? k.failures : "–"].map(String);
   });
   const tableHead: string[] = [];
@@ -132,7 +136,8 @@ function headerBlocks(model: PreviewModel, opts: FormatPreviewOptions): Block[] 
   const after: string[] = [""];
   const footnote = `resources: ${model.rendered ? "rendered resources, " : ""}SealedSecrets, Namespaces, AppProjects and the root Application${model.rendered ? "" : "; rendered manifests were not compared (add --render)"}`;
   after.push(md ? `<sub>${footnote}</sub>` : footnote);
-  for (const n of opts.notes) after.push("", md ? `> ${n}` : `note: ${n}`);
+  // Notes quote revisions and error messages from the change: plain escaped text.
+  for (const n of opts.notes) after.push("", md ? `> ${escapeText(n)}` : `note: ${n}`);
   after.push("");
   const nl = (ls: string[]) => ls.map((l) => `${l}\n`);
   const head = nl(tableHead).join("");
@@ -199,7 +204,7 @@ function objectBlock(o: ObjectDiff, md: boolean, ctx: Pick<Block, "cluster" | "a
   const id = o.namespace ? `${o.namespace}/${o.name}` : o.name;
   const keys = o.keys ? keyText(o.keys, md, "value changed") : "";
   const pre = md
-    ? `**${o.kind}** ${code(id, md)} ${o.change}${keys ? ` — keys: ${keys} (values hidden)` : ""}\n\n`
+    ? `**${escapeText(o.kind)}** ${code(id, md)} ${o.change}${keys ? ` — keys: ${keys} (values hidden)` : ""}\n\n`
     : `   ${o.kind} ${id} (${o.change})${keys ? ` keys: ${keys} (values hidden)` : ""}\n`;
   return { pre, body: o.diff.map((l) => `${md ? "" : "     "}${l}\n`), fence: "diff", post: md ? "\n" : "", role: "item", ...ctx };
 }
@@ -215,7 +220,7 @@ function keyText(k: KeyChanges, md: boolean, changedWord: string): string {
 
 function sealedBlock(s: SealedSecretDiff, md: boolean, ctx: Pick<Block, "cluster" | "app">): Block {
   const keys = keyText(s.keys, md, "re-sealed");
-  const what = [keys && `keys: ${keys}`, ...s.notes].filter(Boolean).join("; ");
+  const what = [keys && `keys: ${keys}`, ...s.notes.map((n) => (md ? escapeText(n) : n))].filter(Boolean).join("; ");
   const line = `${md ? "**SealedSecret**" : "   SealedSecret"} ${code(`${s.namespace}/${s.name}`, md)} ${s.change}${what ? ` — ${what}` : ""} (ciphertext never shown)`;
   return { pre: `${line}\n${md ? "\n" : ""}`, body: [], post: "", role: "item", ...ctx };
 }
@@ -223,11 +228,7 @@ function sealedBlock(s: SealedSecretDiff, md: boolean, ctx: Pick<Block, "cluster
 // ---------------------------------------------------------------------------------------------
 // Layout and splitting
 
-function fenceOf(b: Block): string {
-  let longest = 2;
-  for (const l of b.body) for (const m of l.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
-  return "`".repeat(longest + 1);
-}
+const fenceOf = (b: Block): string => fenceFor(b.body);
 
 function blockText(b: Block, md: boolean, body = b.body, cutNote = ""): string {
   if (!md || !b.fence) return `${b.pre}${body.join("")}${cutNote}${b.post}`;
@@ -240,10 +241,10 @@ function blockText(b: Block, md: boolean, body = b.body, cutNote = ""): string {
 function continuation(b: Block): string {
   if (b.tableHead !== undefined) return b.tableHead;
   if (b.role === "header" || b.role === "cluster") return "";
-  let s = b.cluster ? `#### \`${b.cluster.name}\` (continued)\n\n` : "";
+  let s = b.cluster ? `#### ${inlineCode(b.cluster.name)} (continued)\n\n` : "";
   if (b.role === "item" && b.app) {
-    const name = b.app.app.name === CLUSTER_GROUP ? "root Application, AppProjects and Namespaces" : `Application \`${b.app.app.name}\``;
-    s += `##### \`${b.app.cluster}\` · ${name} (continued)\n\n`;
+    const name = b.app.app.name === CLUSTER_GROUP ? "root Application, AppProjects and Namespaces" : `Application ${inlineCode(b.app.app.name)}`;
+    s += `##### ${inlineCode(b.app.cluster)} · ${name} (continued)\n\n`;
   }
   return s;
 }
@@ -284,7 +285,7 @@ function pack(blocks: readonly Block[], limit: number, opts: FormatPreviewOption
 /** The block cut to `room` bytes: whole lines while they fit, then an explicit notice of what is missing. */
 function cutBlock(b: Block, room: number, opts: FormatPreviewOptions): string {
   const cluster = b.cluster?.name;
-  const note = (n: number) => `… ${n} more line${n === 1 ? "" : "s"} not shown; run \`${opts.command}${cluster ? ` --cluster ${cluster}` : ""} --format text\` locally for the full diff\n`;
+  const note = (n: number) => `… ${n} more line${n === 1 ? "" : "s"} not shown; run ${inlineCode(`${opts.command}${cluster ? ` --cluster ${cluster}` : ""} --format text`)} locally for the full diff\n`;
   // The frame (heading, fences, notice at its longest) first, then as many lines as fit.
   const frame = bytes(blockText(b, true, [], note(b.body.length)));
   let used = frame;

@@ -1,0 +1,38 @@
+import type { CommandIO, ExitCode } from "../commands/context.js";
+import { UserError } from "../errors.js";
+import { scrubSecrets } from "../scrub.js";
+import { fromDiagnostic, type Finding } from "./finding.js";
+import { workflowCommand } from "./github.js";
+
+export const OUTPUT_FORMATS = ["human", "github", "json"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Where a command hands the problems it found, besides telling them in its human output. */
+export type ReportFindings = (findings: readonly Finding[]) => void;
+
+/**
+ * Runs a checking command in the chosen format. human: exactly as before. github: the command's
+ * own output, then one workflow command per finding on standard output (annotations on the PR).
+ * json: one array of findings on standard output, and the human text on standard error. Bad input
+ * (a UserError) becomes findings and exit 1 instead of the error report; "could not run" (exit 2)
+ * stays the CLI's to report.
+ */
+export function runWithFindings(format: OutputFormat, title: string, io: CommandIO, run: (io: CommandIO, report: ReportFindings) => ExitCode): ExitCode {
+  if (format === "human") return run(io, () => {});
+  const findings: Finding[] = [];
+  const inner: CommandIO = format === "json" ? { ...io, stdout: io.stderr } : io;
+  let code: ExitCode;
+  try {
+    code = run(inner, (fs) => void findings.push(...fs));
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    findings.push(...e.diagnostics.map((d) => fromDiagnostic(d)));
+    io.stderr.write(`berth: ${findings.length} problem${findings.length === 1 ? "" : "s"} found; nothing was written\n`);
+    code = 1;
+  }
+  // Messages quote values from the repository: credentials are scrubbed, as in the human format.
+  const shown = findings.map((f) => ({ ...f, message: scrubSecrets(f.message), fix: f.fix === null ? null : scrubSecrets(f.fix) }));
+  if (format === "json") io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  else for (const f of shown) io.stdout.write(`${workflowCommand(f, title)}\n`);
+  return code;
+}
