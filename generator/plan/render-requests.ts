@@ -29,7 +29,7 @@ export function renderRequest(root: string, cluster: Cluster, inst: Instance, he
   const files = valueFiles(inst, cluster).map((f) => join(root, f));
   const values = valuesObject(inst, { cluster, wave: 0, helmRepos });
   if (src.type === "chart") {
-    return { ...base, source: { type: "helm-local", chartDir: join(root, dir!), releaseName: app.name, valueFiles: files, values } };
+    return { ...base, source: { type: "helm-local", chartDir: join(root, dir!), releaseName: app.spec.releaseName ?? app.name, valueFiles: files, values } };
   }
-  return { ...base, source: { type: "helm-remote", repo: src.repo, chart: src.chart, version: src.version, releaseName: app.name, valueFiles: files, values } };
+  return { ...base, source: { type: "helm-remote", repo: src.repo, chart: src.chart, version: src.version, releaseName: app.spec.releaseName ?? app.name, valueFiles: files, values } };
 }

@@ -1,0 +1,85 @@
+import { fail, ok, type Diagnostic, type Result } from "../errors.js";
+import { layout } from "../layout.js";
+import { clusterSchema } from "../model/schema/cluster.schema.js";
+import type { Profile } from "../model/types.js";
+import type { PlannedFile } from "../write/changes.js";
+import { setRepoUrl } from "./cluster-edit.js";
+import type { ScaffoldPlan } from "./new-app.js";
+import { planNewCluster } from "./new-cluster.js";
+import { checkOption } from "./option-check.js";
+import { ALL_PLATFORM_APPS } from "./profiles.js";
+import type { RepoSnapshot } from "./snapshot.js";
+
+export interface InitRequest {
+  repoUrl: string;
+  cluster?: { name: string; profile: Profile };
+  /** Remove the example fleet: its clusters (with certificates), its apps but the platform ones, its sealed secrets. */
+  empty: boolean;
+}
+
+/** Where the project's own tests find the example fleet once a fork has removed it (see test/helpers/example-fleet.ts). */
+export const EXAMPLE_REF_FILE = ".berth/example-fleet.ref";
+
+/** A removed folder and how many files it held, for the report. */
+export interface RemovedFolder {
+  path: string;
+  files: number;
+}
+
+export interface InitPlan extends ScaffoldPlan {
+  removedFolders: RemovedFolder[];
+}
+
+/**
+ * `berth init`: points every cluster at the user's repository, adds their first cluster and, with
+ * `empty`, removes the example: every existing cluster folder (cluster.yaml, sealing certificate,
+ * generated output, values), every app folder except the platform apps, all of secrets/.
+ */
+/** `recordCommit`: the commit holding the pristine example, written to {@link EXAMPLE_REF_FILE} (undefined: keep what is there). */
+export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: string | undefined): Result<InitPlan> {
+  const problems: Diagnostic[] = [];
+  checkOption("--repo-url", req.repoUrl, clusterSchema.properties.repo.properties.url, problems);
+  if (req.empty && !req.cluster) problems.push({ file: "--cluster", line: 0, col: 0, message: "is required with --empty: the fleet needs at least one cluster", hint: "pass --cluster NAME --profile kind|k3s|cloud" });
+  if (problems.length > 0) return fail(problems);
+
+  const removedClusters = req.empty ? [...snap.clusterFiles.keys()] : [];
+  const kept = new Map([...snap.clusterFiles].filter(([c]) => !removedClusters.includes(c)));
+  const keptApps = req.empty ? new Set(ALL_PLATFORM_APPS.filter((a) => snap.apps.has(a))) : snap.apps;
+  const writes: PlannedFile[] = [];
+  const done: string[] = [];
+  for (const [c, text] of kept) {
+    const edited = setRepoUrl(text, req.repoUrl);
+    if (edited !== text) {
+      writes.push({ path: layout.clusterFile(c), content: edited });
+      done.push(`set repo.url in ${layout.clusterFile(c)}`);
+    }
+  }
+  let next: string[] = ["berth generate && berth validate, then commit"];
+  if (req.cluster) {
+    const snapAfter: RepoSnapshot = { ...snap, apps: keptApps, clusterFiles: kept };
+    const cluster = planNewCluster({ ...req.cluster, repoUrl: req.repoUrl }, snapAfter);
+    if (!cluster.ok) return cluster;
+    writes.push(...cluster.value.writes);
+    done.push(...cluster.value.done);
+    next = cluster.value.next;
+  }
+  const removedFolders: RemovedFolder[] = [];
+  const removals: string[] = [];
+  if (req.empty) {
+    const written = new Set(writes.map((w) => w.path));
+    const folders = [
+      ...removedClusters.map((c) => `${layout.clustersDir}/${c}`),
+      ...[...snap.apps].filter((a) => !keptApps.has(a)).map((a) => layout.appDir(a)),
+      layout.secretsDir,
+    ];
+    for (const folder of folders) {
+      const files = snap.files.filter((f) => f.startsWith(`${folder}/`) && !written.has(f));
+      if (files.length === 0) continue;
+      removals.push(...files);
+      removedFolders.push({ path: `${folder}/`, files: files.length });
+    }
+    done.push(`removed the example fleet: ${removedClusters.length} clusters, ${[...snap.apps].length - keptApps.size} apps, ${snap.files.filter((f) => f.startsWith(`${layout.secretsDir}/`)).length} sealed secrets; kept the platform apps ${[...keptApps].join(", ")}`);
+  }
+  if (recordCommit) writes.push({ path: EXAMPLE_REF_FILE, content: `${recordCommit}\n` });
+  return ok({ writes, removals, done, next, removedFolders });
+}
