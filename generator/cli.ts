@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { EnvironmentError, ExitError, UserError } from "./errors.js";
 import type { CommandIO, ExitCode } from "./commands/context.js";
 import { scrubSecrets } from "./scrub.js";
@@ -224,7 +224,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     ))
     .action(async (file: string, o: { cluster: string; environment?: string; layer: string; prefix?: string }) => {
       const { runImportHelmfile } = await import("./commands/import-helmfile.js");
-      code = await runImportHelmfile({ root: root(), file: resolve(io.cwd, file), shownAs: file, cluster: o.cluster, environment: o.environment, layer: o.layer, prefix: o.prefix }, io);
+      code = await runImportHelmfile({ root: root(), file: resolve(io.cwd, file), shownAs: isAbsolute(file) ? relative(io.cwd, file) : file, cluster: o.cluster, environment: o.environment, layer: o.layer, prefix: o.prefix }, io);
     });
 
   try {

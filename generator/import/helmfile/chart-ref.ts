@@ -1,7 +1,8 @@
 import type { Repository } from "./parse.js";
 
 /** Where a release's chart comes from, as berth's app.yaml `source:` needs it. */
-export type ChartRef = { kind: "remote"; repo: string; chart: string } | { kind: "local"; path: string } | { kind: "unknown"; reason: string };
+/** `explicit`: written as a path (./…, ../…), not possibly a repository reference. */
+export type ChartRef = { kind: "remote"; repo: string; chart: string } | { kind: "local"; path: string; explicit: boolean } | { kind: "unknown"; reason: string };
 
 /**
  * helmfile's `chart:` is `oci://host/path/chart`, `<repository>/<chart>` for a repository listed
@@ -20,6 +21,7 @@ export function resolveChart(chart: string, repositories: ReadonlyMap<string, Re
     return { kind: "remote", repo: repo.oci && !url.startsWith("oci://") ? `oci://${url}` : url, chart: chart.slice(slash + 1) };
   }
   if (chart.startsWith("/")) return { kind: "unknown", reason: "is an absolute path" };
-  if (chart.startsWith("./") || chart.startsWith("../") || slash > 0) return { kind: "local", path: chart.replace(/^\.\//, "").replace(/\/+$/, "") };
+  const explicit = chart.startsWith("./") || chart.startsWith("../");
+  if (explicit || slash > 0) return { kind: "local", path: chart.replace(/^\.\//, "").replace(/\/+$/, ""), explicit };
   return { kind: "unknown", reason: "names no repository under repositories: and no folder" };
 }

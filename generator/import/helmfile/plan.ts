@@ -166,7 +166,11 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
       source = { type: "helm", repo: chart.repo, chart: chart.chart, version };
     } else {
       const folder = inputs.readFolder(chart.path);
-      problems.push(...folder.problems);
+      if (folder.files.length === 0 && !chart.explicit) {
+        problems.push(here(r.chart.line, r.chart.col, `chart "${r.chart.value}" names no repository under repositories: and no folder`, "list its repository under repositories:, use oci://…, or give a folder relative to the helmfile (./charts/…)"));
+        continue;
+      }
+      if (folder.files.length > 0) problems.push(...folder.problems);
       if (!folder.files.some((f) => f.path === "Chart.yaml")) {
         problems.push(here(r.chart.line, r.chart.col, `local chart ${rel(chart.path)} has no Chart.yaml`, "point chart: at the chart's folder"));
         continue;
