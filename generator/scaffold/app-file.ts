@@ -5,8 +5,11 @@ import { schemaLine } from "./schema-line.js";
 /** The keys of app.yaml in the order people read them. */
 const ORDER = ["description", "layer", "namespace", "releaseName", "source", "dependsOn", "secrets"];
 
+/** app.yaml as written: fields with a schema default may be left out. */
+export type AppFile = Omit<AppSpec, "perEnvironment"> & { perEnvironment?: boolean };
+
 /** An apps/<name>/app.yaml with the `$schema` line, keys in reading order. */
-export function appFileContent(spec: AppSpec): string {
+export function appFileContent(spec: AppFile): string {
   const entries = Object.entries(spec).filter(([, v]) => v !== undefined);
   entries.sort(([a], [b]) => rank(a) - rank(b));
   const doc = new Document(Object.fromEntries(entries));

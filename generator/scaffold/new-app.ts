@@ -59,7 +59,7 @@ export function planNewApp(req: NewAppRequest, snap: RepoSnapshot): Result<Scaff
     for (const f of req.source.files) writes.push({ path: `${layout.appDir(req.name)}/${kind}/${f.path}`, content: f.content, mode: f.mode });
     done.push(`copied ${req.source.files.length} files of ${req.source.shownAs} (a ${kind === "chart" ? "Helm chart" : kind === "kustomize" ? "kustomize folder" : "folder of manifests"}) into ${layout.appDir(req.name)}/${kind}/`);
   }
-  const app = appFileContent({ layer: req.layer, namespace: req.namespace, source } as AppSpec);
+  const app = appFileContent({ layer: req.layer, namespace: req.namespace, source });
   assertSchemaValid("app", layout.appFile(req.name), app);
   writes.unshift({ path: layout.appFile(req.name), content: app });
   done.unshift(`created ${layout.appFile(req.name)}${req.source.type === "helm" ? ` and ${layout.appValuesFile(req.name)}` : ""}`);

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,4 +23,23 @@ export function exampleFleetRoot(): string {
   copyExampleFleet(REPO_ROOT, dir);
   copy = dir;
   return dir;
+}
+
+/** git with a fixed identity and no user or system configuration. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" },
+  });
+}
+
+/** A new git repository holding the pristine example fleet in one commit: what a new user clones. The caller removes it. */
+export function freshExampleClone(): string {
+  const root = mkdtempSync(join(tmpdir(), "berth-clone-"));
+  cpSync(exampleFleetRoot(), root, { recursive: true });
+  git(root, "init", "-q", "-b", "main");
+  git(root, "add", "-A");
+  git(root, "commit", "-q", "-m", "berth's example fleet");
+  return root;
 }

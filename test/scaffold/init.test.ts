@@ -1,10 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
-import { exampleFleetRoot } from "../helpers/example-fleet.js";
+import { exampleFleetRoot, freshExampleClone, git } from "../helpers/example-fleet.js";
 import { berthWithEnv, readTree, removeRepo } from "../helpers/repo.js";
 // @ts-expect-error -- a plain ES module script without type declarations
 import { copyExampleFleet } from "../../scripts/example-fleet.js";
@@ -12,18 +11,11 @@ import { copyExampleFleet } from "../../scripts/example-fleet.js";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeRepo));
 const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@e", "-c", "commit.gpgsign=false", ...args], { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
 const berth = (root: string, ...args: string[]) => berthWithEnv(root, env, ...args);
 
-/** A fresh git repository holding the pristine example fleet in one commit: a new user's clone. */
 function freshClone(): string {
-  const root = mkdtempSync(join(tmpdir(), "berth-clone-"));
+  const root = freshExampleClone();
   dirs.push(root);
-  cpSync(exampleFleetRoot(), root, { recursive: true });
-  git(root, "init", "-q", "-b", "main");
-  git(root, "add", "-A");
-  git(root, "commit", "-q", "-m", "berth's example fleet");
   return root;
 }
 

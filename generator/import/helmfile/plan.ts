@@ -222,7 +222,7 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
       ...(p.releaseName !== p.app ? { releaseName: p.releaseName } : {}),
       source,
       ...(dependsOn.length > 0 ? { dependsOn } : {}),
-    } as AppSpec;
+    };
     const appFile = appFileContent(spec);
     assertSchemaValid("app", layout.appFile(p.app), appFile);
     writes.push({ path: layout.appFile(p.app), content: appFile });
