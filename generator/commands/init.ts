@@ -5,7 +5,7 @@ import { readGitState } from "../scaffold/git-state.js";
 import { readSnapshot } from "../scaffold/snapshot.js";
 import { applyChanges } from "../write/changes.js";
 import type { Profile } from "../model/types.js";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { optionOrAsk, throwProblems } from "./ask.js";
 import type { CommandIO, ExitCode } from "./context.js";
@@ -33,8 +33,11 @@ export async function runInit(opts: InitOptions, io: CommandIO): Promise<ExitCod
     cluster = { name, profile: profile as Profile };
   }
   const snap = readSnapshot(opts.root);
-  const record = existsSync(join(opts.root, EXAMPLE_REF_FILE)) ? undefined : git.head;
-  const plan = planInit({ repoUrl, cluster, empty: opts.empty }, snap, record);
+  const recorded = existsSync(join(opts.root, EXAMPLE_REF_FILE)) ? readFileSync(join(opts.root, EXAMPLE_REF_FILE), "utf8").trim() : undefined;
+  const exampleCommit = recorded ?? git.head;
+  if (opts.empty && exampleCommit === undefined) throw new EnvironmentError("the repository has no commit holding the example fleet", "run berth init --empty in a clone of berth's repository");
+  const example = opts.empty && exampleCommit ? await git.foldersAt(exampleCommit) : { clusters: [], apps: [] };
+  const plan = planInit({ repoUrl, cluster, empty: opts.empty, example }, snap, recorded === undefined ? git.head : undefined);
   if (!plan.ok) throwProblems(plan.diagnostics);
   applyChanges(opts.root, plan.value);
   for (const f of plan.value.removedFolders) io.stdout.write(`removed ${f.path} (${f.files} file${f.files === 1 ? "" : "s"})\n`);

@@ -7,6 +7,8 @@ export interface GitState {
   dirty: string[];
   /** The commit checked out, undefined in a repository without commits. */
   head?: string;
+  /** Lists the cluster and app folder names a commit holds (the example fleet's, for init --empty). */
+  foldersAt(commit: string): Promise<{ clusters: string[]; apps: string[] }>;
 }
 
 /** Reads the state of the git repository at `root`; undefined when `root` is not in one. */
@@ -19,7 +21,13 @@ export async function readGitState(root: string, callerEnv: Readonly<Record<stri
   const status = await run(git, ["status", "--porcelain", "--untracked-files=all", "--", "."], { env, cwd: root, timeoutMs: 60_000 });
   if (status.code !== 0) return undefined;
   const head = await run(git, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { env, cwd: root, timeoutMs: 60_000 });
+  const names = async (commit: string, dir: string) => {
+    const r = await run(git, ["ls-tree", "--name-only", commit, `${dir}/`], { env, cwd: root, timeoutMs: 60_000 });
+    if (r.code !== 0) throw new EnvironmentError(`cannot list ${dir}/ of commit ${commit.slice(0, 7)}: ${r.stderr.trim()}`, "fetch the full history (git fetch --unshallow)");
+    return r.stdout.split("\n").filter((l) => l !== "").map((l) => l.slice(dir.length + 1));
+  };
   return {
+    foldersAt: async (commit) => ({ clusters: await names(commit, "clusters"), apps: await names(commit, "apps") }),
     dirty: status.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3)),
     head: head.code === 0 ? head.stdout.trim() : undefined,
   };

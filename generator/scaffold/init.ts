@@ -15,6 +15,11 @@ export interface InitRequest {
   cluster?: { name: string; profile: Profile };
   /** Remove the example fleet: its clusters (with certificates), its apps but the platform ones, its sealed secrets. */
   empty: boolean;
+  /**
+   * The folders the example fleet has (at the commit it was taken from): only these are removed,
+   * so clusters and apps added since, or a second `init --empty`, lose nothing of the user's.
+   */
+  example: { clusters: readonly string[]; apps: readonly string[] };
 }
 
 /** Where the project's own tests find the example fleet once a fork has removed it (see test/helpers/example-fleet.ts). */
@@ -32,8 +37,8 @@ export interface InitPlan extends ScaffoldPlan {
 
 /**
  * `berth init`: points every cluster at the user's repository, adds their first cluster and, with
- * `empty`, removes the example: every existing cluster folder (cluster.yaml, sealing certificate,
- * generated output, values), every app folder except the platform apps, all of secrets/.
+ * `empty`, removes the example: its cluster folders (cluster.yaml, sealing certificate, generated
+ * output, values), its app folders except the platform apps, its clusters' sealed secrets.
  */
 /** `recordCommit`: the commit holding the pristine example, written to {@link EXAMPLE_REF_FILE} (undefined: keep what is there). */
 export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: string | undefined): Result<InitPlan> {
@@ -42,9 +47,9 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
   if (req.empty && !req.cluster) problems.push({ file: "--cluster", line: 0, col: 0, message: "is required with --empty: the fleet needs at least one cluster", hint: "pass --cluster NAME --profile kind|k3s|cloud" });
   if (problems.length > 0) return fail(problems);
 
-  const removedClusters = req.empty ? [...snap.clusterFiles.keys()] : [];
+  const removedClusters = req.empty ? [...snap.clusterFiles.keys()].filter((c) => req.example.clusters.includes(c)) : [];
   const kept = new Map([...snap.clusterFiles].filter(([c]) => !removedClusters.includes(c)));
-  const keptApps = req.empty ? new Set(ALL_PLATFORM_APPS.filter((a) => snap.apps.has(a))) : snap.apps;
+  const keptApps = req.empty ? new Set([...snap.apps].filter((a) => ALL_PLATFORM_APPS.includes(a) || !req.example.apps.includes(a))) : snap.apps;
   const writes: PlannedFile[] = [];
   const done: string[] = [];
   for (const [c, text] of kept) {
@@ -70,7 +75,7 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
     const folders = [
       ...removedClusters.map((c) => `${layout.clustersDir}/${c}`),
       ...[...snap.apps].filter((a) => !keptApps.has(a)).map((a) => layout.appDir(a)),
-      layout.secretsDir,
+      ...removedClusters.map((c) => `${layout.secretsDir}/${c}`),
     ];
     for (const folder of folders) {
       const files = snap.files.filter((f) => f.startsWith(`${folder}/`) && !written.has(f));
@@ -78,7 +83,10 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
       removals.push(...files);
       removedFolders.push({ path: `${folder}/`, files: files.length });
     }
-    done.push(`removed the example fleet: ${removedClusters.length} clusters, ${[...snap.apps].length - keptApps.size} apps, ${snap.files.filter((f) => f.startsWith(`${layout.secretsDir}/`)).length} sealed secrets; kept the platform apps ${[...keptApps].join(", ")}`);
+    const secrets = removals.filter((f) => f.startsWith(`${layout.secretsDir}/`)).length;
+    const platform = [...keptApps].filter((a) => ALL_PLATFORM_APPS.includes(a));
+    if (removedFolders.length === 0) done.push("nothing of the example fleet is left to remove");
+    else done.push(`removed the example fleet: ${removedClusters.length} clusters, ${snap.apps.size - keptApps.size} apps, ${secrets} sealed secrets; kept the platform apps ${platform.join(", ")}`);
   }
   if (recordCommit) writes.push({ path: EXAMPLE_REF_FILE, content: `${recordCommit}\n` });
   return ok({ writes, removals, done, next, removedFolders });

@@ -29,7 +29,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     expect(run.code).toBe(0);
     for (const c of ["laptop", "pi", "cloud"]) expect(run.stdout).toMatch(new RegExp(`^removed clusters/${c}/ \\(\\d+ files\\)$`, "m"));
     expect(run.stdout).toMatch(/^removed apps\/coalesce-api-server\/ \(\d+ files\)$/m);
-    expect(run.stdout).toMatch(/^removed secrets\/ \(\d+ files\)$/m);
+    for (const c of ["laptop", "pi", "cloud"]) expect(run.stdout).toMatch(new RegExp(`^removed secrets/${c}/ \\(\\d+ files\\)$`, "m"));
     expect(readdirSync(join(root, "clusters"))).toEqual(["dev"]);
     expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "ingress-nginx", "sealed-secrets"]);
     expect(existsSync(join(root, "secrets"))).toBe(false);
@@ -71,21 +71,34 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     const graph = await berth(copy, "graph", "--cluster", "pi");
     expect(graph.stdout).toContain("argo_cd[\"argo-cd<br/>wave 0 · argocd\"]");
   });
+
+  it("run again, removes only what the example had: your clusters and apps stay", async () => {
+    const run = await berth(root, "init", "--empty", "--repo-url", "https://github.com/acme/fleet.git", "--cluster", "edge", "--profile", "k3s");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(/^removed /m);
+    expect(run.stdout).toContain("nothing of the example fleet is left to remove");
+    expect(readdirSync(join(root, "clusters")).sort()).toEqual(["dev", "edge"]);
+    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "ingress-nginx", "podinfo", "sealed-secrets"]);
+    expect(readFileSync(join(root, ".berth/example-fleet.ref"), "utf8")).toBe(`${exampleCommit}\n`);
+  });
 });
 
 describe("berth init refuses", () => {
+  // Each case leaves the clone as it was, so they share one.
+  const root = freshClone();
+
   it("to delete anything in a tree with uncommitted changes", async () => {
-    const root = freshClone();
     writeFileSync(join(root, "apps/argo-cd/values.yaml"), "# edited\n", { flag: "a" });
     const before = readTree(root, "apps");
     const run = await berth(root, "init", "--empty", "--repo-url", "https://github.com/acme/fleet.git", "--cluster", "dev", "--profile", "kind");
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("apps/argo-cd/values.yaml:1:1: has uncommitted changes; berth init --empty deletes files only in a clean git tree");
     expect(readTree(root, "apps")).toEqual(before);
+    git(root, "checkout", "--", "apps/argo-cd/values.yaml");
   });
 
   it("to wait for an answer without a terminal: a missing flag is an error naming it", async () => {
-    const root = freshClone();
     const run = await berth(root, "init", "--empty", "--repo-url", "https://github.com/acme/fleet.git", "--profile", "kind");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("berth: --cluster is required");
@@ -93,7 +106,6 @@ describe("berth init refuses", () => {
   });
 
   it("an invalid repository URL, before touching anything", async () => {
-    const root = freshClone();
     const run = await berth(root, "init", "--empty", "--repo-url", "github.com/acme/fleet", "--cluster", "dev", "--profile", "kind");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--repo-url "github.com/acme/fleet" is not valid');
