@@ -6,7 +6,7 @@ import type { PlannedFile } from "../write/changes.js";
 import { setRepoUrl } from "./cluster-edit.js";
 import type { ScaffoldPlan } from "./new-app.js";
 import { planNewCluster } from "./new-cluster.js";
-import { checkOption } from "./option-check.js";
+import { checkNoCredentials, checkOption } from "./option-check.js";
 import { ALL_PLATFORM_APPS } from "./profiles.js";
 import type { RepoSnapshot } from "./snapshot.js";
 
@@ -44,6 +44,7 @@ export interface InitPlan extends ScaffoldPlan {
 export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: string | undefined): Result<InitPlan> {
   const problems: Diagnostic[] = [];
   checkOption("--repo-url", req.repoUrl, clusterSchema.properties.repo.properties.url, problems);
+  checkNoCredentials("--repo-url", req.repoUrl, problems);
   if (req.empty && !req.cluster) problems.push({ file: "--cluster", line: 0, col: 0, message: "is required with --empty: the fleet needs at least one cluster", hint: "pass --cluster NAME --profile kind|k3s|cloud" });
   if (problems.length > 0) return fail(problems);
 

@@ -5,7 +5,7 @@ import type { AppSpec, Layer } from "../model/types.js";
 import type { FileChanges, PlannedFile } from "../write/changes.js";
 import { appFileContent } from "./app-file.js";
 import { addApps } from "./cluster-edit.js";
-import { assertSchemaValid, checkOption } from "./option-check.js";
+import { assertSchemaValid, checkNoCredentials, checkOption } from "./option-check.js";
 import { folderKind, type FolderFile } from "./read-folder.js";
 import type { RepoSnapshot } from "./snapshot.js";
 
@@ -36,6 +36,7 @@ export function planNewApp(req: NewAppRequest, snap: RepoSnapshot): Result<Scaff
   checkOption("--namespace", req.namespace, props.namespace, problems);
   if (req.source.type === "helm") {
     checkOption("--repo", req.source.repo, helmProps.repo, problems);
+    checkNoCredentials("--repo", req.source.repo, problems);
     checkOption("--chart", req.source.chart, { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$", description: "a chart name" }, problems);
     checkOption("--version", req.source.version, helmProps.version, problems);
   }

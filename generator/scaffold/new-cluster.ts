@@ -4,7 +4,7 @@ import { layout } from "../layout.js";
 import { clusterSchema } from "../model/schema/cluster.schema.js";
 import type { Profile } from "../model/types.js";
 import { clusterFileContent } from "./cluster-file.js";
-import { assertSchemaValid, checkOption } from "./option-check.js";
+import { assertSchemaValid, checkNoCredentials, checkOption } from "./option-check.js";
 import { PLATFORM_APPS } from "./profiles.js";
 import type { ScaffoldPlan } from "./new-app.js";
 import type { RepoSnapshot } from "./snapshot.js";
@@ -23,7 +23,10 @@ export function planNewCluster(req: NewClusterRequest, snap: RepoSnapshot): Resu
   checkOption("--profile", req.profile, clusterSchema.properties.profile, problems);
   const repoUrl = req.repoUrl ?? trackedRepo(snap);
   if (repoUrl === undefined) problems.push({ file: "--repo-url", line: 0, col: 0, message: "is required: there is no cluster yet to take the repository URL from", hint: "pass --repo-url https://github.com/<you>/<fleet>.git" });
-  else checkOption("--repo-url", repoUrl, clusterSchema.properties.repo.properties.url, problems);
+  else {
+    checkOption("--repo-url", repoUrl, clusterSchema.properties.repo.properties.url, problems);
+    checkNoCredentials("--repo-url", repoUrl, problems);
+  }
   if (snap.clusterFiles.has(req.name)) problems.push({ file: layout.clusterFile(req.name), line: 0, col: 0, message: `cluster "${req.name}" already exists`, hint: "choose another name" });
   if (problems.length > 0 || repoUrl === undefined) return fail(problems);
   const apps = PLATFORM_APPS[req.profile];

@@ -25,6 +25,12 @@ export function checkOption(flag: string, value: string, rule: StringRule, probl
   problems.push({ file: flag, line: 0, col: 0, message: `${JSON.stringify(value)} is not valid: expected ${expected}`, hint: `pass a valid ${flag}` });
 }
 
+/** A URL with a password or token in it would be committed in plain text: refused. */
+export function checkNoCredentials(flag: string, url: string, problems: Diagnostic[]): void {
+  if (!/^[a-z]+:\/\/[^/@\s]*:[^/@\s]*@/i.test(url)) return;
+  problems.push({ file: flag, line: 0, col: 0, message: "holds credentials (user:password@); they would be committed in plain text", hint: "give the URL without them; Argo CD reads repository credentials from a Secret (seal it with berth seal)" });
+}
+
 /**
  * The last guard of every scaffolded app.yaml and cluster.yaml: it must pass the same schema
  * check `berth validate` runs. A failure is a bug in the planner, not in the user's input.

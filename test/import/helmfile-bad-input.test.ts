@@ -112,3 +112,20 @@ describe("values conversion", () => {
     expect(setEntryValues("list[0].x", 1)).toBeUndefined();
   });
 });
+
+describe("berth import helmfile on hostile input", () => {
+  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
+
+  it("refuses a values file that is an alias bomb, by file", async () => {
+    const run = await rejected(`${repos2}releases:\n  - name: a\n    namespace: x\n    chart: bitnami/nginx\n    version: 18.3.1\n    values: [bomb.yaml]\n`, [], { "legacy/bomb.yaml": `${bomb}\n` });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("legacy/bomb.yaml:1:1: values file of release a cannot be read");
+  });
+
+  it("refuses inline values that are an alias bomb, by line", async () => {
+    const inline = bomb.split("\n").map((l) => `          ${l}`).join("\n");
+    const run = await rejected(`${repos2}releases:\n  - name: a\n    namespace: x\n    chart: bitnami/nginx\n    version: 18.3.1\n    values:\n      - bomb:\n${inline}\n`);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("legacy/h.yaml:10:9: inline values cannot be read");
+  });
+});

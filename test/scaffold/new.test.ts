@@ -131,6 +131,26 @@ describe("berth new app", () => {
   });
 });
 
+describe("scaffolding commands", () => {
+  it("refuse a repository URL with credentials in it (it would be committed)", async () => {
+    const root = repo();
+    const before = readTree(root);
+    const run = await berth(root, "new", "cluster", "eu", "--profile", "k3s", "--repo-url", "https://bot:hunter2@git.example.com/fleet.git");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--repo-url holds credentials");
+    expect(run.stderr).not.toContain("hunter2");
+    expect(readTree(root)).toEqual(before);
+  });
+
+  it("show examples in --help", async () => {
+    for (const cmd of [["init"], ["new", "cluster"], ["new", "app"], ["import", "helmfile"]]) {
+      const run = await berth(process.cwd(), ...cmd, "--help");
+      expect(run.code, cmd.join(" ")).toBe(0);
+      expect(run.stdout, cmd.join(" ")).toMatch(new RegExp(`\\nExamples:\\n {2}\\$ berth ${cmd.join(" ")} `));
+    }
+  });
+});
+
 describe("editing a hand-written cluster.yaml", () => {
   const text = `# our laptop\ndescription: >-\n  A long folded description that goes on and on past the usual\n  line width of eighty characters, kept exactly.\nrepo:\n  url: https://old.example.com/f.git # the old one\n  revision: main\napps:\n  # platform\n  - argo-cd\n  - name: shop # tuned\n    values: { replicas: 1 }\n# trailing comment\n`;
 

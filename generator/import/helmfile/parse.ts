@@ -14,7 +14,10 @@ export interface Located<T> {
 }
 
 /** A values entry: a file path (relative to the helmfile) or an inline mapping (its YAML node, comments kept). */
-export type ValuesEntry = { kind: "file"; path: string; line: number; col: number } | { kind: "inline"; node: Node; line: number; col: number; endLine: number };
+/** An inline values mapping resolved to plain data (aliases bounded), or why it could not be. */
+export const ALIAS_LIMIT = 100;
+
+export type ValuesEntry = { kind: "file"; path: string; line: number; col: number } | { kind: "inline"; node: Node; line: number; col: number; endLine: number; plain: unknown };
 
 export interface Repository {
   name: string;
@@ -67,6 +70,15 @@ export function parseHelmfile(file: string, text: string): { helmfile?: Helmfile
   if (problems.length > 0) return { problems };
   const result: Helmfile = { repositories: new Map(), releases: [], unsupported: [] };
   for (const d of Array.isArray(docs) ? docs : []) {
+    // Plain data of a node, aliases resolved against its own document, expansion bounded.
+    const toPlain: ToPlain = (n) => {
+      try {
+        return n.toJS(d, { maxAliasCount: ALIAS_LIMIT });
+      } catch (e) {
+        problems.push({ file, ...at(n), message: `inline values cannot be read: ${(e as Error).message}`, hint: "write the values without aliases that expand this much" });
+        return undefined;
+      }
+    };
     const root = d.contents;
     if (root === null) continue;
     if (!isMap(root)) {
@@ -87,11 +99,11 @@ export function parseHelmfile(file: string, text: string): { helmfile?: Helmfile
         result.environments ??= new Map();
         for (const env of value.items) {
           const envMap = env.value as Node | null;
-          const values = isMap(envMap) && isSeq(envMap.get("values", true)) ? valuesEntries(envMap.get("values", true) as Node, at) : [];
+          const values = isMap(envMap) && isSeq(envMap.get("values", true)) ? valuesEntries(envMap.get("values", true) as Node, at, toPlain) : [];
           result.environments.set(keyOf(env), values);
         }
       } else if (key === "releases" && isSeq(value)) {
-        for (const item of value.items) if (isMap(item)) result.releases.push(release(item, at));
+        for (const item of value.items) if (isMap(item)) result.releases.push(release(item, at, toPlain));
       } else if (!KNOWN_TOP_KEYS.has(key)) {
         result.unsupported.push({ value: key, ...at(pair.key as Node) });
       }
@@ -100,7 +112,7 @@ export function parseHelmfile(file: string, text: string): { helmfile?: Helmfile
   return { helmfile: result, problems };
 }
 
-function release(item: YAMLMap, at: At): Release {
+function release(item: YAMLMap, at: At, toPlain: ToPlain): Release {
   const { line, col } = at(item);
   const r: Release = { line, col, needs: [], values: [], set: [], secrets: [], unsupported: [] };
   for (const pair of item.items) {
@@ -122,7 +134,7 @@ function release(item: YAMLMap, at: At): Release {
         if (isSeq(value)) for (const n of value.items) if (isScalar(n)) r.needs.push({ value: String(n.value), ...at(n) });
         break;
       case "values":
-        if (isSeq(value)) r.values.push(...valuesEntries(value, at));
+        if (isSeq(value)) r.values.push(...valuesEntries(value, at, toPlain));
         break;
       case "set":
         if (isSeq(value)) {
@@ -144,16 +156,17 @@ function release(item: YAMLMap, at: At): Release {
   return r;
 }
 
-function valuesEntries(seq: Node, at: At): ValuesEntry[] {
+function valuesEntries(seq: Node, at: At, toPlain: ToPlain): ValuesEntry[] {
   if (!isSeq(seq)) return [];
   return seq.items.flatMap((v): ValuesEntry[] => {
     if (isScalar(v) && typeof v.value === "string") return [{ kind: "file", path: v.value, line: at(v).line, col: at(v).col }];
-    if (isMap(v)) return [{ kind: "inline", node: v, ...at(v) }];
+    if (isMap(v)) return [{ kind: "inline", node: v, ...at(v), plain: toPlain(v) }];
     return [];
   });
 }
 
 type At = (n: Node | null | undefined) => { line: number; col: number; endLine: number };
+type ToPlain = (n: Node) => unknown;
 
 function keyOf(pair: Pair): string {
   return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);

@@ -79,7 +79,7 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
 
   // Pass 1, templates unresolved: only to read `environments:` and the selected environment's values.
   const first = parseHelmfile(req.file, resolveTemplates(inputs.helmfile, req.environment, {}).text);
-  if (!first.helmfile) return fail(first.problems);
+  if (!first.helmfile || first.problems.length > 0) return fail(first.problems);
   const envs = first.helmfile.environments;
   let envValues: Record<string, unknown> = {};
   if (req.environment !== undefined) {
@@ -98,7 +98,7 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
   for (const l of pass.logic) leftBehind.push(here(l.line, l.col, `go-template logic \`${l.expression}\` is not evaluated by berth: the lines it guards were read as if it held`, "check the imported apps against `helmfile -e ENV build`, or import the rendered helmfile (helmfile -e ENV build > rendered.yaml)"));
   for (const u of pass.unresolved) leftBehind.push(here(u.line, u.col, `template expression ${u.expression} cannot be resolved${req.environment ? "" : " without --environment"}`, req.environment ? "replace it with its value in the imported files by hand" : "pass --environment NAME"));
   const parsed = parseHelmfile(req.file, pass.text);
-  if (!parsed.helmfile) return fail(parsed.problems);
+  if (!parsed.helmfile || parsed.problems.length > 0) return fail(parsed.problems);
   const hf = parsed.helmfile;
   for (const u of hf.unsupported) leftBehind.push(here(u.line, u.col, `\`${u.value}:\` is not imported`, TOP_KEY_ADVICE[u.value] ?? DEFAULT_ADVICE));
 
@@ -263,7 +263,7 @@ function environmentValues(entries: readonly ValuesEntry[], inputs: ImportInputs
   let values: Record<string, unknown> = {};
   for (const e of entries) {
     let v: unknown;
-    if (e.kind === "inline") v = e.node.toJSON();
+    if (e.kind === "inline") v = e.plain;
     else {
       const text = inputs.readText(e.path);
       if (text === undefined) {
@@ -278,11 +278,16 @@ function environmentValues(entries: readonly ValuesEntry[], inputs: ImportInputs
 }
 
 function valuesPart(v: ValuesEntry, p: Planned, inputs: ImportInputs, rel: (p: string) => string, req: ImportRequest, leftBehind: Diagnostic[], problems: Diagnostic[], at: (f: string, l: number, c: number, m: string, h: string) => Diagnostic): ValuesPart | undefined {
-  if (v.kind === "inline") return { kind: "inline", node: v.node, source: `${req.file}:${v.line} (inline values)` };
+  if (v.kind === "inline") return { kind: "inline", node: v.node, plain: v.plain, source: `${req.file}:${v.line} (inline values)` };
   if (hasUnresolved(v.path)) return undefined; // reported with the expression already
   const text = inputs.readText(v.path);
   if (text === undefined) {
     problems.push(at(req.file, v.line, v.col, `values file ${rel(v.path)} of release ${p.releaseName} does not exist`, "create it, or remove it from the release's values:"));
+    return undefined;
+  }
+  const unreadable = yamlProblem(text);
+  if (unreadable) {
+    problems.push(at(rel(v.path), 0, 0, `values file of release ${p.releaseName} cannot be read: ${unreadable}`, "fix the file (valid YAML, aliases that do not expand beyond 100 nodes)"));
     return undefined;
   }
   if (!text.includes("{{")) return { kind: "file", text, source: rel(v.path) };
@@ -293,6 +298,17 @@ function valuesPart(v: ValuesEntry, p: Planned, inputs: ImportInputs, rel: (p: s
     return undefined;
   }
   return { kind: "file", text: pass.text, source: rel(v.path) };
+}
+
+/** Why a values file is not usable YAML for Helm, or undefined. Templated files are checked after resolving. */
+function yamlProblem(text: string): string | undefined {
+  if (text.includes("{{")) return undefined;
+  try {
+    parse(text, { version: "1.1", merge: true, maxAliasCount: 100 });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.split("\n")[0];
+  }
 }
 
 function inlineTemplated(v: ValuesEntry, lines: readonly string[]): boolean {

@@ -1,10 +1,10 @@
-import { Document, parse, type Node } from "yaml";
+import { Document, parse, visit, type Node } from "yaml";
 import { mergeValues } from "../../plan/merge.js";
 
 /** One layer of a release's values, in helmfile's order (later wins). */
 export type ValuesPart =
   | { kind: "file"; text: string; source: string }
-  | { kind: "inline"; node: Node; source: string }
+  | { kind: "inline"; node: Node; plain: unknown; source: string }
   | { kind: "set"; values: Record<string, unknown>; source: string };
 
 /**
@@ -17,7 +17,7 @@ export function valuesFileContent(parts: readonly ValuesPart[]): string | undefi
   if (parts.length === 0) return undefined;
   const only = parts.length === 1 ? parts[0]! : undefined;
   if (only?.kind === "file") return only.text.endsWith("\n") || only.text === "" ? only.text : `${only.text}\n`;
-  if (only?.kind === "inline") {
+  if (only?.kind === "inline" && !hasAlias(only.node)) {
     const doc = new Document(null, { version: "1.1" });
     doc.contents = only.node;
     return `# from ${only.source}\n${doc.toString({ lineWidth: 0 })}`;
@@ -28,8 +28,15 @@ export function valuesFileContent(parts: readonly ValuesPart[]): string | undefi
   return `${header}${new Document(merged, { version: "1.1" }).toString({ lineWidth: 0 })}`;
 }
 
+/** An alias may point at an anchor outside the node: such a node is written out resolved instead. */
+function hasAlias(node: Node): boolean {
+  let found = false;
+  visit(node, { Alias: () => { found = true; return visit.BREAK; } });
+  return found;
+}
+
 function plainOf(p: ValuesPart): Record<string, unknown> {
-  const v = p.kind === "set" ? p.values : p.kind === "file" ? parse(p.text, { version: "1.1", merge: true, maxAliasCount: 100 }) : new Document(p.node, { version: "1.1" }).toJS({ maxAliasCount: 100 });
+  const v = p.kind === "set" ? p.values : p.kind === "file" ? parse(p.text, { version: "1.1", merge: true, maxAliasCount: 100 }) : p.plain;
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
