@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { berth, readTree, removeRepo } from "../helpers/repo.js";
 import { importRepo, SEED_003 } from "./helpers.js";
 
@@ -77,6 +77,20 @@ describe("berth import helmfile: seed 003's three helmfiles, one after another",
     expect(validate.stderr).toBe("");
     expect(validate.code).toBe(0);
     expect((await berth(root, "generate", "--check")).code).toBe(0);
+    // No values file goes unused: each one the imports wrote is a valueFile of a generated Application.
+    const tree = readTree(root);
+    const used = new Set<string>();
+    for (const [path, content] of Object.entries(tree)) {
+      if (!path.startsWith("clusters/pi/argocd/")) continue;
+      for (const doc of parseAllDocuments(content).map((d) => d.toJS())) {
+        for (const src of [doc?.spec?.source, ...(doc?.spec?.sources ?? [])].filter(Boolean)) {
+          for (const f of src.helm?.valueFiles ?? []) used.add(f.startsWith("$values/") ? f.slice("$values/".length) : posix.normalize(posix.join(src.path, f)));
+        }
+      }
+    }
+    const written = Object.keys(tree).filter((p) => /^(apps\/[^/]+\/values\.yaml|clusters\/pi\/values\/.+\.yaml)$/.test(p));
+    expect(written.length).toBeGreaterThan(5);
+    for (const f of written) expect(used, f).toContain(f);
     expect(text(root, "clusters/pi/cluster.yaml")).toContain("apps:\n  # platform\n  - argo-cd\n  - sealed-secrets\n  - postgres\n  - kafka\n  - valkey\n  - prometheus\n  - server\n  - order-service\n  - order-worker\n");
   });
 });
