@@ -1,6 +1,7 @@
 import { EnvironmentError, UserError } from "../errors.js";
 import { PROFILES } from "../scaffold/profiles.js";
-import { EXAMPLE_REF_FILE, planInit } from "../scaffold/init.js";
+import { planInit } from "../scaffold/init.js";
+import { layout } from "../layout.js";
 import { readGitState } from "../scaffold/git-state.js";
 import { readSnapshot } from "../scaffold/snapshot.js";
 import { applyChanges } from "../write/changes.js";
@@ -33,7 +34,7 @@ export async function runInit(opts: InitOptions, io: CommandIO): Promise<ExitCod
     cluster = { name, profile: profile as Profile };
   }
   const snap = readSnapshot(opts.root);
-  const recorded = existsSync(join(opts.root, EXAMPLE_REF_FILE)) ? readFileSync(join(opts.root, EXAMPLE_REF_FILE), "utf8").trim() : undefined;
+  const recorded = existsSync(join(opts.root, layout.exampleFleetRef)) ? readFileSync(join(opts.root, layout.exampleFleetRef), "utf8").trim() : undefined;
   const exampleCommit = recorded ?? git.head;
   if (opts.empty && exampleCommit === undefined) throw new EnvironmentError("the repository has no commit holding the example fleet", "run berth init --empty in a clone of berth's repository");
   const example = opts.empty && exampleCommit ? await git.foldersAt(exampleCommit) : { clusters: [], apps: [] };

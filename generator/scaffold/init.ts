@@ -22,8 +22,6 @@ export interface InitRequest {
   example: { clusters: readonly string[]; apps: readonly string[] };
 }
 
-/** Where the project's own tests find the example fleet once a fork has removed it (see test/helpers/example-fleet.ts). */
-export const EXAMPLE_REF_FILE = ".berth/example-fleet.ref";
 
 /** A removed folder and how many files it held, for the report. */
 export interface RemovedFolder {
@@ -39,8 +37,9 @@ export interface InitPlan extends ScaffoldPlan {
  * `berth init`: points every cluster at the user's repository, adds their first cluster and, with
  * `empty`, removes the example: its cluster folders (cluster.yaml, sealing certificate, generated
  * output, values), its app folders except the platform apps, its clusters' sealed secrets.
+ * `recordCommit` is the commit holding the pristine example, written to `layout.exampleFleetRef`
+ * (undefined: keep the one recorded by an earlier run).
  */
-/** `recordCommit`: the commit holding the pristine example, written to {@link EXAMPLE_REF_FILE} (undefined: keep what is there). */
 export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: string | undefined): Result<InitPlan> {
   const problems: Diagnostic[] = [];
   checkOption("--repo-url", req.repoUrl, clusterSchema.properties.repo.properties.url, problems);
@@ -89,6 +88,6 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
     if (removedFolders.length === 0) done.push("nothing of the example fleet is left to remove");
     else done.push(`removed the example fleet: ${removedClusters.length} clusters, ${snap.apps.size - keptApps.size} apps, ${secrets} sealed secrets; kept the platform apps ${platform.join(", ")}`);
   }
-  if (recordCommit) writes.push({ path: EXAMPLE_REF_FILE, content: `${recordCommit}\n` });
+  if (recordCommit) writes.push({ path: layout.exampleFleetRef, content: `${recordCommit}\n` });
   return ok({ writes, removals, done, next, removedFolders });
 }

@@ -6,7 +6,8 @@ import { main } from "../../generator/cli.js";
 import { exampleFleetRoot, freshExampleClone, git } from "../helpers/example-fleet.js";
 import { berthWithEnv, readTree, removeRepo } from "../helpers/repo.js";
 // @ts-expect-error -- a plain ES module script without type declarations
-import { copyExampleFleet } from "../../scripts/example-fleet.js";
+import { copyExampleFleet, EXAMPLE_REF_FILE } from "../../scripts/example-fleet.js";
+import { layout } from "../../generator/layout.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeRepo));
@@ -42,6 +43,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     const listed = [...run.stdout.matchAll(/^removed .* \((\d+) files?\)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(removed).toBe(listed);
     expect(readFileSync(join(root, ".berth/example-fleet.ref"), "utf8")).toBe(`${exampleCommit}\n`);
+    expect(EXAMPLE_REF_FILE).toBe(layout.exampleFleetRef);
   });
 
   it("adds an app to the new cluster; the fleet generates, validates and is up to date", async () => {
