@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { hermeticEnv } from "../../generator/render/env.js";
 import { run } from "../../generator/render/exec.js";
@@ -27,6 +29,11 @@ describe("an imported local-chart release", () => {
     const helm = await run(tools.helm, ["template", "server", join(SEED_003, "charts/server"), "--namespace", "staging", "--kube-version", "1.31.4", ...values], { env: hermeticEnv(home) });
     expect(helm.stderr).toBe("");
     expect(helm.code).toBe(0);
+
+    // Argo CD gets the same release name.
+    expect((await berth(root, "generate")).code).toBe(0);
+    const application = parse(readFileSync(join(root, "clusters/pi/argocd/apps/everything-server.yaml"), "utf8").split("\n---\n")[1]!);
+    expect(application.spec.source.helm.releaseName).toBe("server");
 
     const body = rendered.stdout.replace(/^# ---- .*\n/, "");
     expect(body).toBe(helm.stdout);
