@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (built by `npm ci` through the prepare script) so that starting berth
 // never pays for compiling TypeScript.
+import { createInterface } from "node:readline/promises";
 import { main } from "../dist/generator/cli.js";
 
 /** Standard input, read only when a command asks for it (`berth seal --from-stdin`). */
@@ -14,11 +15,23 @@ async function readStdin() {
   return Buffer.concat(chunks);
 }
 
+/** A question at the terminal (`berth init` without flags); absent when not interactive, so CI never waits. */
+async function prompt(question) {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+const interactive = process.stdin.isTTY && process.stderr.isTTY;
+
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
   stdin: readStdin,
+  prompt: interactive ? prompt : undefined,
   now: () => new Date(),
 });

@@ -29,6 +29,8 @@ export const layout = {
   secretsNamespaceDir: (cluster: string, namespace: string) => `secrets/${cluster}/${namespace}`,
   sealedSecretFile: (cluster: string, namespace: string, name: string) => `secrets/${cluster}/${namespace}/${name}.yaml`,
   schemaFile: (kind: "cluster" | "app") => `generator/schemas/${kind}.schema.json`,
+  /** Written by `berth init`: the commit that holds the example fleet (scripts/example-fleet.js reads it). */
+  exampleFleetRef: ".berth/example-fleet.ref",
 } as const;
 
 /** Argo CD's namespace on every cluster; Applications and AppProjects live here. */

@@ -2,15 +2,32 @@
 // `npm run readme`: refreshes the README's generated sections from the commands that produce
 // them, so every table and diagram in the README is the output of a command in this repository.
 // test/docs/readme.test.ts fails when a section is out of date.
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../dist/generator/cli.js";
+import { copyExampleFleet } from "./example-fleet.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const readmePath = new URL("../README.md", import.meta.url);
 
-/** Runs berth in-process and returns its standard output. */
+/**
+ * The README describes the example fleet, so its figures come from a pristine copy of it (in a
+ * fork after `berth init --empty`, the repository's own folders hold another fleet).
+ */
+let root;
+function exampleRoot() {
+  if (root) return root;
+  root = mkdtempSync(join(tmpdir(), "berth-readme-"));
+  process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  copyExampleFleet(repoRoot, root);
+  return root;
+}
+
+/** Runs berth in-process against the example fleet and returns its standard output. */
 export async function berthOutput(args) {
+  const root = exampleRoot();
   let out = "";
   const code = await main(args, { stdout: { write: (s) => (out += s) }, stderr: { write: (s) => process.stderr.write(s) }, cwd: root, env: {} });
   if (code !== 0) throw new Error(`berth ${args.join(" ")} exited ${code}`);

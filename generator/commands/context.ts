@@ -6,6 +6,8 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
   /** Standard input, read to the end (`berth seal --from-stdin`); absent when there is none. */
   stdin?: () => Promise<Buffer>;
+  /** Asks a question at a terminal; absent when there is none (then a missing option is an error). */
+  prompt?: (question: string) => Promise<string>;
   /** The clock (certificate validity, key generation); defaults to `new Date()`. */
   now?: () => Date;
 }

@@ -88,7 +88,7 @@ function sourcesOf(inst: Instance, ctx: ApplicationContext): Record<string, unkn
   const files = valueFiles(inst, cluster);
   const values = valuesObject(inst, ctx);
   const helm = (prefix: (file: string) => string) => ({
-    releaseName: app.name,
+    releaseName: app.spec.releaseName ?? app.name,
     valueFiles: files.length > 0 ? files.map(prefix) : undefined,
     valuesObject: Object.keys(values).length > 0 ? values : undefined,
   });

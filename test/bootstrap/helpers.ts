@@ -1,12 +1,12 @@
-import { resolve } from "node:path";
 import { main } from "../../generator/cli.js";
 import { runBootstrap, type BootstrapOptions } from "../../generator/commands/bootstrap.js";
 import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
 import { planCluster } from "../../generator/plan/plan-cluster.js";
+import { exampleFleetRoot } from "../helpers/example-fleet.js";
 import { application, captureIO, fakeDeps, list, type FakeWorld, type LogEntry } from "./fake-tools.js";
 
-/** The repository: the example fleet, used read-only. */
-export const REPO = resolve(__dirname, "../..");
+/** The example fleet (a pristine copy), used read-only. */
+export const REPO = exampleFleetRoot();
 
 /** "tool arg arg …" per logged command, with the temp paths of the run made stable. */
 export function commandLines(log: readonly LogEntry[], world: FakeWorld): string[] {

@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { exampleFleetRoot } from "../helpers/example-fleet.js";
 import { berth } from "../helpers/repo.js";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+const repoRoot = exampleFleetRoot();
 
 describe("the example fleet in this repository", () => {
   it("has committed generated output that is up to date", async () => {

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import type { App, Cluster, Fleet } from "../../generator/model/fleet.js";
 import { clusterInstances, type Instance } from "../../generator/model/instances.js";
@@ -13,6 +12,7 @@ import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { renderRequest } from "../../generator/plan/render-requests.js";
 import { resolveTools, type Tools } from "../../generator/exec/tools.js";
 import { renderApp } from "../../generator/render/render.js";
+import { exampleFleetRoot } from "../helpers/example-fleet.js";
 
 /**
  * The example fleet of this repository, loaded and rendered the way berth and Argo CD do:
@@ -22,7 +22,8 @@ import { renderApp } from "../../generator/render/render.js";
  * charts would need the network.
  */
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** A pristine copy of the example fleet (never the repository's own folders, which a fork replaces). */
+export const ROOT = exampleFleetRoot();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8s = Record<string, any>;

@@ -57,6 +57,11 @@ export const appSchema = {
       uniqueItems: true,
       description: "Cluster profiles this app supports; all when omitted.",
     },
+    releaseName: {
+      ...dnsLabel,
+      maxLength: 53,
+      description: "Helm release name of a `helm` or `chart` source; defaults to the app's name. Kept when importing a helmfile release whose name differs.",
+    },
     role: {
       type: "string",
       enum: ["argocd", "sealed-secrets"],

@@ -1,0 +1,31 @@
+import type { Profile } from "../model/types.js";
+
+/**
+ * The platform apps a new cluster of each profile starts with: Argo CD (which manages itself),
+ * the Sealed Secrets controller, and an ingress controller where the profile has none built in
+ * (k3s ships Traefik). `berth init --empty` keeps exactly the union of these app folders.
+ */
+export const PLATFORM_APPS: Record<Profile, readonly string[]> = {
+  kind: ["argo-cd", "sealed-secrets", "ingress-nginx"],
+  k3s: ["argo-cd", "sealed-secrets"],
+  cloud: ["argo-cd", "sealed-secrets", "ingress-nginx"],
+};
+
+export const ALL_PLATFORM_APPS: readonly string[] = [...new Set(Object.values(PLATFORM_APPS).flat())].sort();
+
+export const PROFILES: readonly Profile[] = ["kind", "k3s", "cloud"];
+
+/** Starting values for a new cluster.yaml; every one is a line the user is told to check. */
+export interface ClusterDefaults {
+  kubernetes: string;
+  capacity: { nodes: number; cpu: string; memory: string };
+  environments: string[];
+  /** Base domain for app hosts; only kind has one that works everywhere (localhost). */
+  domain?: string;
+}
+
+export const CLUSTER_DEFAULTS: Record<Profile, ClusterDefaults> = {
+  kind: { kubernetes: "1.31.4", capacity: { nodes: 1, cpu: "4", memory: "8Gi" }, environments: ["dev"], domain: "localhost" },
+  k3s: { kubernetes: "1.31.4", capacity: { nodes: 1, cpu: "4", memory: "4Gi" }, environments: ["prod"] },
+  cloud: { kubernetes: "1.31.4", capacity: { nodes: 3, cpu: "4", memory: "16Gi" }, environments: ["prod"] },
+};
