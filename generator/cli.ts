@@ -187,7 +187,8 @@ function report(e: unknown, io: CommandIO): ExitCode {
   }
   const sys = e as NodeJS.ErrnoException;
   if (typeof sys?.code === "string" && typeof sys.syscall === "string") {
-    io.stderr.write(`berth: could not ${sys.syscall} ${sys.path ?? ""}: ${sys.code}\n  fix: check that the path exists and is readable, or pass --root <repository>\n`);
+    const fix = sys.code === "ENOSPC" || sys.code === "EDQUOT" ? "free space on that file system (nothing was half-written), then run the command again" : "check that the path exists and is readable, or pass --root <repository>";
+    io.stderr.write(`berth: could not ${sys.syscall} ${sys.path ?? "(no path given by the system)"}: ${sys.code}\n  fix: ${fix}\n`);
     return 2;
   }
   const err = e instanceof Error ? e : new Error(String(e));

@@ -5,7 +5,7 @@ import { layout } from "../layout.js";
 import { diagnosticAt } from "../yaml/source.js";
 import type { App, Cluster, Fleet } from "./fleet.js";
 import { clusterKindAllowed } from "./cluster-kinds.js";
-import { clusterInstances } from "./instances.js";
+import { clusterInstances, type Instance } from "./instances.js";
 import { localSourceDir } from "./source-paths.js";
 import { nearest } from "./suggest.js";
 import { LAYERS, type Layer } from "./types.js";
@@ -147,12 +147,13 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
   const ids = new Map<string, string>();
   const namespaceLayer = new Map<string, { layer: Layer; by: string }>();
   for (const inst of instances) {
-    const owner = inst.app?.name ?? inst.id;
+    const owner = describeInstance(inst);
     const prev = ids.get(inst.id);
     if (prev !== undefined) {
-      out.push(diagnosticAt(source, ["apps"], `two apps produce the Application "${inst.id}" on this cluster (${prev} and ${owner})`, "rename one of the apps"));
+      out.push(diagnosticAt(source, ["apps"], `two Applications are both named "${inst.id}" on this cluster: ${prev}, and ${owner}`, "rename one of the apps (or its namespace)"));
     }
     ids.set(inst.id, owner);
+    out.push(...finalNameProblems(cluster, inst));
     if (inst.kind !== "app") continue;
     const claim = namespaceLayer.get(inst.namespace);
     if (claim && claim.layer !== inst.layer) {
@@ -169,5 +170,30 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
       }
     }
   }
+  return out;
+}
+
+/** Where an Application comes from, for messages that must tell two of them apart. */
+function describeInstance(inst: Instance): string {
+  if (inst.kind === "secrets") return `the SealedSecrets Application of namespace "${inst.namespace}"`;
+  return `app "${inst.app!.name}"${inst.environment ? ` in environment "${inst.environment}"` : ""}`;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Names as Kubernetes will see them, after `{environment}` is substituted: a namespace and an
+ * Application name (Argo CD copies it into the app.kubernetes.io/instance label) must each be a
+ * DNS label of at most 63 characters, or the sync fails on the cluster instead of here.
+ */
+function finalNameProblems(cluster: Cluster, inst: Instance): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const where = inst.kind === "app" ? { source: inst.app!.source, path: ["namespace"] } : { source: cluster.source, path: ["apps"] };
+  const check = (what: string, value: string, hint: string) => {
+    const problem = value.length > 63 ? `is ${value.length} characters long, at most 63 are allowed` : DNS_LABEL.test(value) ? undefined : "is not a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit)";
+    if (problem) out.push(diagnosticAt(where.source, where.path, `${what} "${value}"${inst.environment ? ` (environment "${inst.environment}" on cluster "${cluster.name}")` : ` (on cluster "${cluster.name}")`} ${problem}`, hint));
+  };
+  check("namespace", inst.namespace, "shorten the namespace template or the environment name, using lowercase letters, digits and '-'");
+  if (inst.kind === "app") check("Application name", inst.id, "shorten the app folder's name or the environment name");
   return out;
 }
