@@ -157,10 +157,10 @@ function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[
     if (inst.kind !== "app") continue;
     const claim = namespaceLayer.get(inst.namespace);
     if (claim && claim.layer !== inst.layer) {
-      const [first, second] = [claim, { layer: inst.layer, by: owner }].sort((a, b) => LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer));
+      const [first, second] = [claim, { layer: inst.layer, by: inst.app!.name }].sort((a, b) => LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer));
       out.push(diagnosticAt(source, ["apps", inst.entry!.index], `namespace "${inst.namespace}" is claimed by layer ${first!.layer} (${first!.by}) and layer ${second!.layer} (${second!.by})`, "give one of the apps its own namespace, or put both in the same layer"));
     } else if (!claim) {
-      namespaceLayer.set(inst.namespace, { layer: inst.layer, by: owner });
+      namespaceLayer.set(inst.namespace, { layer: inst.layer, by: inst.app!.name });
     }
     const dir = localSourceDir(inst.app!, cluster.profile, inst.environment);
     if (dir) {
