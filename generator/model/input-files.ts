@@ -97,3 +97,33 @@ function realRoot(root: string): string {
     return root;
   }
 }
+
+/**
+ * Repository-relative paths of every file below `dir`, sorted, with nothing skipped: a file in a
+ * chart's dist/ or node_modules/ folder is deployed by Argo CD, so it is an input like any other.
+ * Symlinked folders are listed through (the loader has refused those leaving the repository).
+ */
+export function listInputFiles(root: string, dir: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const stack = [dir];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    let st: Stats;
+    try {
+      st = statSync(join(root, rel));
+    } catch {
+      continue;
+    }
+    if (st.isFile()) {
+      out.push(rel);
+      continue;
+    }
+    if (!st.isDirectory()) continue;
+    const real = realpathSync(join(root, rel));
+    if (seen.has(real)) continue;
+    seen.add(real);
+    for (const name of readdirSync(join(root, rel))) stack.push(rel ? `${rel}/${name}` : name);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

@@ -6,7 +6,7 @@ import type { ClusterPlan } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
 import { renderApp, sourcePaths, type RenderRequest, type Tools } from "../render/render.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
-import { listRepoFiles } from "../validate/repo-files.js";
+import { listInputFiles } from "../model/input-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { appKey, type InstanceInputs, type RenderOutcome, type RenderedResource, type SealedSecretSnapshot } from "./model.js";
 import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
@@ -46,7 +46,7 @@ export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map
   const dirFiles = new Map<string, string[]>();
   const filesUnder = (rel: string) => {
     let list = dirFiles.get(rel);
-    if (!list) dirFiles.set(rel, (list = listRepoFiles(root, [rel])));
+    if (!list) dirFiles.set(rel, (list = listInputFiles(root, rel)));
     return list;
   };
   const out = new Map<string, InstanceInputs>();
