@@ -116,8 +116,9 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
   return withTempDir("helm", async (home) => {
     const env = hermeticEnv(home);
     if (o.chart.kind === "local") {
-      const deps = await ensureDependencies(tools, o.chart.dir, env);
+      const deps = await ensureDependencies(tools, o.chart.dir, env, home);
       if (!deps.ok) return fail(deps.error);
+      o = { ...o, chart: { kind: "local", dir: deps.dir } };
     }
     let valuesFile: string | undefined;
     if (Object.keys(o.values).length > 0) {
