@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
+import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
 
@@ -12,6 +13,17 @@ export interface GenerateOptions {
 }
 
 export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
+  if (opts.check) return generate(opts, io);
+  // Held from reading the inputs to the last swap: a concurrent run cannot interleave its renames.
+  const lock = acquireWriteLock(opts.root);
+  try {
+    return generate(opts, io);
+  } finally {
+    lock.release();
+  }
+}
+
+function generate(opts: GenerateOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
