@@ -22,9 +22,32 @@ export function checkFleet(fleet: Fleet, root: string): Diagnostic[] {
   return out;
 }
 
+/**
+ * Credentials in a repository URL would be copied into every Application and AppProject (and
+ * into git history): https://user:token@…, https://token@…, oci://user:pass@…. An ssh URL's user
+ * (git@…, ssh://git@…) is a login name, not a secret; a password there is.
+ */
+export function urlCredentials(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // scp-like git@host:path, or rejected by the schema
+  }
+  if (parsed.password !== "") return "contains a password";
+  if (parsed.username !== "" && parsed.protocol !== "ssh:") return "contains a user name or token before '@'";
+  return undefined;
+}
+
+const URL_CREDENTIALS_HINT = "remove the credentials from the URL: give Argo CD the repository's credentials as a repository Secret (argocd.argoproj.io/secret-type: repository), sealed with berth seal, and rotate the exposed ones";
+
 function checkApp(app: App, fleet: Fleet): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { spec, source } = app;
+  if (spec.source.type === "helm") {
+    const problem = urlCredentials(spec.source.repo);
+    if (problem) out.push(diagnosticAt(source, ["source", "repo"], `source.repo ${problem}`, URL_CREDENTIALS_HINT));
+  }
   const templated = spec.namespace.includes("{environment}");
   if (templated && !spec.perEnvironment) {
     out.push(diagnosticAt(source, ["namespace"], `namespace "${spec.namespace}" uses {environment} but the app is not per-environment`, "add `perEnvironment: true`, or use a fixed namespace"));
@@ -94,6 +117,8 @@ function findCycles(fleet: Fleet): Diagnostic[] {
 function checkCluster(cluster: Cluster, fleet: Fleet, root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { spec, source } = cluster;
+  const urlProblem = urlCredentials(spec.repo.url);
+  if (urlProblem) out.push(diagnosticAt(source, ["repo", "url"], `repo.url ${urlProblem}`, URL_CREDENTIALS_HINT));
   const external = spec.external ?? {};
   const enabled = new Set<string>();
   for (const entry of cluster.entries) {
