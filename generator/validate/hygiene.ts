@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { isPair, isScalar, visit } from "yaml";
 import type { Diagnostic } from "../errors.js";
@@ -16,13 +16,25 @@ const SAFE_VALUE = /^(([^\s@]+@)?sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S
 export function findPrivateKeys(root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const file of listRepoFiles(root)) {
-    const text = readFileSync(join(root, file)).subarray(0, 1 << 20).toString("latin1");
+    const text = readHead(join(root, file), 1 << 20);
     const m = PRIVATE_KEY.exec(text);
     if (!m) continue;
     const line = text.slice(0, m.index).split("\n").length;
     out.push({ file, line, col: 1, message: "contains a private key; private keys must never be committed", hint: "move it out of the repository (e.g. a password manager), rotate it, and purge it from Git history" });
   }
   return out;
+}
+
+/** The first `bytes` of a file: a multi-gigabyte file anywhere in the repository must not be read whole. */
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString("latin1");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Shannon entropy in bits per character. */
