@@ -139,15 +139,16 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .description("take a bare cluster to \"Argo CD is reconciling this repository\": kind cluster (kind), sealing key, Argo CD with its own values, root app, live progress")
     .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
     .option("--dry-run", "print the numbered plan (every command) and run nothing", false)
-    .option("--context <context>", "kube context (kind: kind-<cluster>, the default; k3s/cloud: required, and its name must contain the cluster's)")
+    .option("--context <context>", "kube context (kind: kind-<cluster>, the default; k3s/cloud: required, named exactly as the cluster unless cluster.yaml records its identity)")
+    .option("--trust-context", "accept a --context whose name is not the cluster's although cluster.yaml records no identity (you vouch that it is this cluster)", false)
     .option("--key <path>", "the cluster's sealing private key (berth keys generate --out), installed before the controller starts")
     .option("--timeout <duration>", "how long to wait in all for Argo CD and every Application to be Synced and Healthy (e.g. 15m, 1h30m)", "15m")
-    .action(async (o: { cluster: string; dryRun: boolean; context?: string; key?: string; timeout: string }) => {
+    .action(async (o: { cluster: string; dryRun: boolean; context?: string; trustContext: boolean; key?: string; timeout: string }) => {
       const { runBootstrap } = await import("./commands/bootstrap.js");
       const { parseDuration } = await import("./bootstrap/duration.js");
       const timeoutMs = parseDuration(o.timeout);
       if (timeoutMs === undefined) throw new EnvironmentError(`--timeout ${o.timeout} is not a duration`, "give it like 15m, 90s or 1h30m");
-      code = await runBootstrap({ root: root(), cluster: o.cluster, dryRun: o.dryRun, context: o.context, key: o.key, timeoutMs }, io);
+      code = await runBootstrap({ root: root(), cluster: o.cluster, dryRun: o.dryRun, context: o.context, trustContext: o.trustContext, key: o.key, timeoutMs }, io);
     });
 
   program
@@ -282,7 +283,8 @@ function report(e: unknown, io: CommandIO): ExitCode {
   }
   const sys = e as NodeJS.ErrnoException;
   if (typeof sys?.code === "string" && typeof sys.syscall === "string") {
-    io.stderr.write(`berth: could not ${sys.syscall} ${sys.path ?? ""}: ${sys.code}\n  fix: check that the path exists and is readable, or pass --root <repository>\n`);
+    const fix = sys.code === "ENOSPC" || sys.code === "EDQUOT" ? "free space on that file system (nothing was half-written), then run the command again" : "check that the path exists and is readable, or pass --root <repository>";
+    io.stderr.write(`berth: could not ${sys.syscall} ${sys.path ?? "(no path given by the system)"}: ${sys.code}\n  fix: ${fix}\n`);
     return 2;
   }
   const err = e instanceof Error ? e : new Error(String(e));

@@ -130,6 +130,23 @@ export async function executeBootstrap(plan: BootstrapPlan, ctx: ExecuteContext)
               `${step.hint}; nothing was changed on the cluster`,
             );
           }
+          for (const check of a.identity) {
+            // Before the first change: a context that reaches another cluster stops here.
+            const live = (await runOk(i, step, check.command)).stdout.trim();
+            const same = check.field === "apiServer" ? live.replace(/\/+$/, "") === check.expected.replace(/\/+$/, "") : live === check.expected;
+            if (!same) {
+              throw new UserError([
+                {
+                  file: `clusters/${plan.cluster}/cluster.yaml`,
+                  line: 0,
+                  col: 0,
+                  message: `kube context ${plan.context} reaches a cluster whose ${check.field === "apiServer" ? "API server" : "kube-system namespace UID"} is ${live || "(empty)"}, but identity.${check.field} records ${check.expected}: it is not cluster ${plan.cluster}; nothing was changed on any cluster`,
+                  hint: `pass the context of cluster ${plan.cluster}; if the cluster was rebuilt, update identity.${check.field} in clusters/${plan.cluster}/cluster.yaml`,
+                },
+              ]);
+            }
+            say(`  identity.${check.field} matches: ${check.expected}`);
+          }
           const server = serverVersion(v.stdout);
           say(`  ${plan.context}: Kubernetes ${server ?? "(version unknown)"}`);
           const want = parseVersion(plan.kubernetesVersion);

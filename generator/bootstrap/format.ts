@@ -21,7 +21,7 @@ export function stepCommands(step: Step): string[] {
     case "kind-create":
       return [formatCmd(a.list), `${formatCmd(a.create)}   (only when not listed)`];
     case "check-context":
-      return [formatCmd(a.contexts), formatCmd(a.version)];
+      return [formatCmd(a.contexts), formatCmd(a.version), ...a.identity.map((c) => `${formatCmd(c.command)}   (must print ${c.expected}, as identity.${c.field} in cluster.yaml says)`)];
     case "run":
       return a.commands.map((c) => formatCmd(c));
     case "render":

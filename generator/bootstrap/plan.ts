@@ -11,7 +11,7 @@ import { locate } from "../yaml/source.js";
 import { toYaml } from "../yaml/canonical.js";
 import { formatDuration } from "./duration.js";
 import { kindConfig, type NodePortUse } from "./kind-config.js";
-import { INLINE_VALUES, type BootstrapPlan, type Cmd, type ExpectedApp, type Step } from "./types.js";
+import { INLINE_VALUES, type BootstrapPlan, type Cmd, type ExpectedApp, type IdentityCheck, type Step } from "./types.js";
 
 /** Argo CD's field manager for server-side apply (argo-cd common.ArgoCDSSAManager). */
 export const ARGOCD_FIELD_MANAGER = "argocd-controller";
@@ -27,6 +27,8 @@ export interface BootstrapInputs {
   context?: string;
   /** Planning for --dry-run: a missing --context (k3s, cloud) becomes a placeholder and a note instead of an error. */
   dryRun?: boolean;
+  /** --trust-context: accept a --context whose name is not the cluster's, without a recorded identity. */
+  trustContext?: boolean;
   timeoutMs: number;
   /** kind only: the kind config template and the file it came from. */
   kindTemplate?: { text: string; file: string };
@@ -44,14 +46,17 @@ export interface BootstrapInputs {
  * The context bootstrap talks to, or a UserError before anything runs. kind: always
  * `kind-<cluster>` (what kind names it). k3s and cloud: --context must be given explicitly (the
  * current context is never used, so switching contexts in another terminal cannot redirect a
- * bootstrap) and its name must contain the cluster's name as a word (`pi`, `k3s-pi`, `pi@home`).
+ * bootstrap) and must be the cluster's name exactly. A context that merely contains the name
+ * (`pi-prod` for `pi`) proves nothing; any other name is accepted only when cluster.yaml records
+ * the cluster's identity (checked against the live cluster before the first change) or with
+ * --trust-context.
  */
-export function expectedContext(cluster: Cluster, given: string | undefined, dryRun = false): string {
+export function expectedContext(cluster: Cluster, given: string | undefined, dryRun = false, trustContext = false): string {
   const where = { file: cluster.source.file, ...locate(cluster.source, ["profile"]) };
   const name = cluster.name;
   if (cluster.profile === "kind") {
     const ctx = `kind-${name}`;
-    if (given !== undefined && given !== ctx) {
+    if (given !== undefined && given !== ctx && !trustContext) {
       throw new UserError([
         {
           ...where,
@@ -60,7 +65,7 @@ export function expectedContext(cluster: Cluster, given: string | undefined, dry
         },
       ]);
     }
-    return ctx;
+    return given ?? ctx;
   }
   if ((given === undefined || given.trim() === "") && dryRun) return contextPlaceholder(name);
   if (given === undefined || given.trim() === "") {
@@ -68,16 +73,16 @@ export function expectedContext(cluster: Cluster, given: string | undefined, dry
       {
         ...where,
         message: `cluster "${name}" has profile ${cluster.profile}: pass its kube context explicitly with --context (bootstrap never uses the current context for a ${cluster.profile} cluster)`,
-        hint: `list contexts with \`kubectl config get-contexts\`, then run berth bootstrap --cluster ${name} --context <context>; the context's name must contain "${name}" (rename it with \`kubectl config rename-context <context> ${name}\`)`,
+        hint: `list contexts with \`kubectl config get-contexts\`, then run berth bootstrap --cluster ${name} --context ${name}; the context must be named "${name}" (rename it with \`kubectl config rename-context <context> ${name}\`), or cluster.yaml must record the cluster's identity`,
       },
     ]);
   }
-  if (!namesCluster(given, name)) {
+  if (given !== name && cluster.spec.identity === undefined && !trustContext) {
     throw new UserError([
       {
         ...where,
-        message: `--context ${given} does not name cluster "${name}": berth refuses to bootstrap a context that may belong to another cluster`,
-        hint: `pass the context of cluster ${name}; if it is ${given}, rename it so its name says so: \`kubectl config rename-context ${given} ${name}\``,
+        message: `--context ${given} is not named "${name}", and clusters/${name}/cluster.yaml records no identity: berth refuses to bootstrap a context that may belong to another cluster`,
+        hint: `rename the context if it is cluster ${name}'s (\`kubectl config rename-context ${given} ${name}\`), or record the cluster's identity in cluster.yaml (identity.apiServer or identity.kubeSystemUID), or pass --trust-context to take responsibility`,
       },
     ]);
   }
@@ -87,19 +92,13 @@ export function expectedContext(cluster: Cluster, given: string | undefined, dry
 /** Shown by --dry-run for a k3s or cloud cluster when --context is not given. */
 export const contextPlaceholder = (cluster: string) => `<context of ${cluster}>`;
 
-/** True when `context` contains `cluster` as a whole word (delimited by non-alphanumerics or the ends). */
-export function namesCluster(context: string, cluster: string): boolean {
-  const escaped = cluster.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`(^|[^a-z0-9])${escaped}($|[^a-z0-9])`).test(context.toLowerCase());
-}
-
 /**
  * The bootstrap of one cluster as a list of steps with their exact commands. Pure: reads nothing,
  * runs nothing. Throws a UserError when the context is not the cluster's or the cluster runs no
  * Argo CD.
  */
 export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapInputs): BootstrapPlan {
-  const context = expectedContext(cluster, inputs.context, inputs.dryRun);
+  const context = expectedContext(cluster, inputs.context, inputs.dryRun, inputs.trustContext);
   const clusterPlan = planCluster(fleet, cluster);
   const { instances, waves } = clusterPlan;
   const argocd = instances.find((i) => i.app?.spec.role === "argocd");
@@ -130,7 +129,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
   const steps: Step[] = [];
   const notes: string[] = [];
   if (context === contextPlaceholder(cluster.name)) {
-    notes.push(`to run this plan, pass --context: the kube context of cluster ${cluster.name}, whose name must contain "${cluster.name}" (bootstrap never uses the current context for a ${cluster.profile} cluster)`);
+    notes.push(`to run this plan, pass --context: the kube context of cluster ${cluster.name}, named "${cluster.name}" unless cluster.yaml records the cluster's identity (bootstrap never uses the current context for a ${cluster.profile} cluster)`);
   }
 
   if (cluster.profile === "kind") {
@@ -169,7 +168,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
     id: "context",
     title: `check that context ${context} exists and its API server answers`,
     why: `every kubectl command below passes --context ${context} explicitly, so switching the current context elsewhere cannot redirect the bootstrap.`,
-    action: { type: "check-context", contexts: { tool: "kubectl", args: ["config", "get-contexts", "-o", "name"] }, version: kubectl("version", "-o", "json", "--request-timeout", "20s") },
+    action: { type: "check-context", contexts: { tool: "kubectl", args: ["config", "get-contexts", "-o", "name"] }, version: kubectl("version", "-o", "json", "--request-timeout", "20s"), identity: identityChecks(cluster, context) },
     hint:
       cluster.profile === "kind"
         ? `check the cluster with \`kind get clusters\`; restore its context with \`kind export kubeconfig --name ${cluster.name}\``
@@ -307,4 +306,17 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
   });
 
   return { cluster: cluster.name, profile: cluster.profile, context, kubernetesVersion: cluster.spec.kubernetes.version, timeoutMs: inputs.timeoutMs, steps, notes };
+}
+
+/** The commands that read the live values of the identity cluster.yaml records (none when it records none). */
+function identityChecks(cluster: Cluster, context: string): IdentityCheck[] {
+  const id = cluster.spec.identity ?? {};
+  const out: IdentityCheck[] = [];
+  if (id.apiServer !== undefined) {
+    out.push({ field: "apiServer", expected: id.apiServer, command: { tool: "kubectl", args: ["config", "view", "--minify", "--context", context, "-o", "jsonpath={.clusters[0].cluster.server}"] } });
+  }
+  if (id.kubeSystemUID !== undefined) {
+    out.push({ field: "kubeSystemUID", expected: id.kubeSystemUID, command: { tool: "kubectl", args: ["--context", context, "get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}", "--request-timeout", "20s"] } });
+  }
+  return out;
 }

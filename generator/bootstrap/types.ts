@@ -29,7 +29,7 @@ export type Action =
   /** `kind get clusters`; `kind create cluster` only when the cluster is not listed. */
   | { type: "kind-create"; list: Cmd; create: Cmd; config: string; configSource: string }
   /** The context exists in the kubeconfig and its API server answers. */
-  | { type: "check-context"; contexts: Cmd; version: Cmd }
+  | { type: "check-context"; contexts: Cmd; version: Cmd; identity: IdentityCheck[] }
   /** Commands run in order; each must succeed. */
   | { type: "run"; commands: Cmd[] }
   /** `helm template`; its output (split into CRDs and the rest) feeds later steps. */
@@ -83,4 +83,13 @@ export interface ExecuteIO {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   env: NodeJS.ProcessEnv;
+}
+
+/** One recorded identity of the cluster (cluster.yaml `identity:`), compared with the live cluster before any change. */
+export interface IdentityCheck {
+  /** The cluster.yaml field, e.g. "identity.apiServer". */
+  field: "apiServer" | "kubeSystemUID";
+  expected: string;
+  /** Prints the live value. */
+  command: Cmd;
 }

@@ -17,6 +17,8 @@ export interface BootstrapOptions {
   dryRun: boolean;
   /** The kube context (kind: defaults to, and must be, kind-<cluster>; k3s/cloud: required). */
   context?: string;
+  /** Accept a --context whose name is not the cluster's, without a recorded identity. */
+  trustContext?: boolean;
   /** The cluster's sealing private key (from `berth keys generate`), installed before the controller starts. */
   key?: string;
   /** How long to wait, in all, for Argo CD and every Application to be ready. */
@@ -64,6 +66,7 @@ export async function runBootstrap(opts: BootstrapOptions, io: CommandIO, deps: 
     root: opts.root,
     context: opts.context,
     dryRun: opts.dryRun,
+    trustContext: opts.trustContext,
     timeoutMs: opts.timeoutMs,
     kindTemplate: cluster.profile === "kind" ? readKindTemplate(opts.root, cluster.name) : undefined,
     nodePorts: cluster.profile === "kind" ? fleetNodePorts(opts.root, fleet, cluster) : [],

@@ -3,6 +3,7 @@ import type { Finding } from "../findings/finding.js";
 import type { ReportFindings } from "../findings/report.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
+import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 import { layout } from "../layout.js";
@@ -15,6 +16,17 @@ export interface GenerateOptions {
 }
 
 export function runGenerate(opts: GenerateOptions, io: CommandIO, report: ReportFindings = () => {}): ExitCode {
+  if (opts.check) return generate(opts, io, report);
+  // Held from reading the inputs to the last swap: a concurrent run cannot interleave its renames.
+  const lock = acquireWriteLock(opts.root);
+  try {
+    return generate(opts, io, report);
+  } finally {
+    lock.release();
+  }
+}
+
+function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);

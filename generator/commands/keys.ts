@@ -7,6 +7,7 @@ import { checkKeyOutPath, writePrivateKey } from "../secrets/key-file.js";
 import { loadSealingKey } from "../secrets/sealing-key.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
+import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
@@ -24,6 +25,15 @@ export interface KeysGenerateOptions {
  * it exists: the certificate goes into the repository, the private key only to --out (mode 0600).
  */
 export async function runKeysGenerate(opts: KeysGenerateOptions, io: CommandIO): Promise<ExitCode> {
+  const lock = acquireWriteLock(opts.root);
+  try {
+    return await generateKeys(opts, io);
+  } finally {
+    lock.release();
+  }
+}
+
+async function generateKeys(opts: KeysGenerateOptions, io: CommandIO): Promise<ExitCode> {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const certFile = layout.sealingCert(opts.cluster);

@@ -11,6 +11,7 @@ import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from 
 import { requireLinksInside } from "../preview/contained.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
+import { openRenderCache } from "../preview/render-cache.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
 import { resolveTools } from "../exec/tools.js";
@@ -141,7 +142,10 @@ async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: 
   const candidates = model.clusters.flatMap((c) => c.apps.filter((a) => a.name !== CLUSTER_GROUP).map((a) => appKey(c.name, a.name)));
   if (candidates.length === 0) return renders;
   const tools = await resolveTools({ env: io.env });
-  const ctx: RenderContext = { tools, cacheDir: opts.outDir ? join(opts.outDir, "render-cache") : join(tmpdir(), "berth-preview-cache"), stats: { rendered: 0, cached: 0 } };
+  const uid = process.getuid?.();
+  const cache = openRenderCache(opts.outDir, { env: io.env, uid });
+  if (cache.problem) notes.push(`The render cache was not used: ${cache.problem}.`);
+  const ctx: RenderContext = { tools, cacheDir: cache.dir, uid, stats: { rendered: 0, cached: 0 } };
   for (const key of candidates) {
     const pair: RenderPair = {};
     let any = false;

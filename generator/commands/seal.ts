@@ -8,6 +8,7 @@ import { clustersConsuming, consumedSecrets } from "../secrets/consumers.js";
 import { readSealInputs, type SealInput, type SealSources } from "../secrets/inputs.js";
 import { planSeal, type SealedFilePlan, type SealTarget } from "../secrets/seal-plan.js";
 import { writeFileAtomic } from "../write/atomic.js";
+import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
@@ -29,6 +30,17 @@ export interface SealOptions {
  * and zeroed; output names keys and files, never values.
  */
 export async function runSeal(opts: SealOptions, io: CommandIO): Promise<ExitCode> {
+  // Held from reading the existing file to replacing it: two seals of one file cannot both merge
+  // into the same old content and lose each other's keys.
+  const lock = acquireWriteLock(opts.root);
+  try {
+    return await seal(opts, io);
+  } finally {
+    lock.release();
+  }
+}
+
+async function seal(opts: SealOptions, io: CommandIO): Promise<ExitCode> {
   const { namespace, name } = opts;
   const cliProblem = (file: string, message: string, hint: string): Diagnostic => ({ file, line: 0, col: 0, message, hint });
   if ((opts.cluster === undefined) === !opts.allClusters) {

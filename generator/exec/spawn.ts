@@ -11,6 +11,8 @@ export interface ExecResult {
   /** Set when the process could not be started at all (ENOENT, EACCES…). */
   spawnError?: string;
   timedOut: boolean;
+  /** Set when stdout passed `maxStdoutBytes` and the process was killed. */
+  tooMuchOutput?: boolean;
 }
 
 export interface ExecOptions {
@@ -20,6 +22,8 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Written to the child's stdin, which is then closed; stdin is empty when absent. */
   stdin?: string;
+  /** Killed (SIGKILL) once its stdout exceeds this many bytes, so a runaway chart cannot exhaust memory. */
+  maxStdoutBytes?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -45,7 +49,19 @@ export function run(file: string, args: readonly string[], opts: ExecOptions): P
       timedOut = true;
       child.kill("SIGKILL");
     }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    child.stdout.on("data", (b: Buffer) => out.push(b));
+    let outBytes = 0;
+    let tooMuchOutput = false;
+    child.stdout.on("data", (b: Buffer) => {
+      if (tooMuchOutput) return;
+      outBytes += b.length;
+      if (opts.maxStdoutBytes !== undefined && outBytes > opts.maxStdoutBytes) {
+        tooMuchOutput = true;
+        out.length = 0;
+        child.kill("SIGKILL");
+        return;
+      }
+      out.push(b);
+    });
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", (e) => {
       spawnError = e.message;
@@ -61,6 +77,7 @@ export function run(file: string, args: readonly string[], opts: ExecOptions): P
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err).toString("utf8"),
         ...(spawnError !== undefined ? { spawnError } : {}),
+        ...(tooMuchOutput ? { tooMuchOutput } : {}),
         timedOut,
       });
     });

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fail, ok, type Diagnostic, type Result } from "../errors.js";
 import { layout } from "../layout.js";
 import { parseYamlSource, toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
 import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "./fleet.js";
+import { checkInputTree, readInputText } from "./input-files.js";
 import { checkApp, checkCluster } from "./schema-check.js";
 import { localSourceDir } from "./source-paths.js";
 import type { Profile } from "./types.js";
@@ -14,6 +15,8 @@ import type { Profile } from "./types.js";
  */
 export function loadFleet(root: string): Result<Fleet> {
   const diagnostics: Diagnostic[] = [];
+  // Hostile files (symlinks out of the repository, devices, huge files) are refused before anything reads them.
+  for (const dir of [layout.appsDir, layout.clustersDir, layout.secretsDir]) diagnostics.push(...checkInputTree(root, dir));
   const apps = new Map<string, App>();
   for (const name of subdirs(root, layout.appsDir)) {
     const app = loadApp(root, name, diagnostics);
@@ -24,7 +27,7 @@ export function loadFleet(root: string): Result<Fleet> {
     const cluster = loadCluster(root, name, diagnostics);
     if (cluster) clusters.push(cluster);
   }
-  if (diagnostics.length > 0) return fail(diagnostics);
+  if (diagnostics.length > 0) return fail(unique(diagnostics));
   return ok({ clusters, apps, sealedSecrets: listSealedSecrets(root), existingSourcePaths: existingSourcePaths(root, apps, clusters) });
 }
 
@@ -55,15 +58,22 @@ function subdirs(root: string, dir: string): string[] {
     .sort();
 }
 
+/** The same finding reached twice (by the tree check and by the reader) is reported once. */
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}\u0000${d.line}\u0000${d.col}\u0000${d.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
 function readSource(root: string, file: string, diagnostics: Diagnostic[]): YamlSource | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(root, file), "utf8");
-  } catch (e) {
-    diagnostics.push({ file, line: 0, col: 0, message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, hint: "check that the file exists and is readable" });
+  const read = readInputText(root, file);
+  if ("diagnostic" in read) {
+    diagnostics.push(read.diagnostic);
     return undefined;
   }
-  const parsed = parseYamlSource(file, text);
+  const parsed = parseYamlSource(file, read.text);
   diagnostics.push(...parsed.diagnostics);
   return parsed.source;
 }

@@ -3,7 +3,7 @@ import { SYSTEM_NAMESPACES, layout } from "../layout.js";
 import { diagnosticAt } from "../yaml/source.js";
 import type { App, Cluster, Fleet } from "./fleet.js";
 import { clusterKindAllowed, isNamespaceKind } from "./cluster-kinds.js";
-import { clusterInstances } from "./instances.js";
+import { clusterInstances, type Instance } from "./instances.js";
 import { localSourceDir } from "./source-paths.js";
 import { nearest } from "./suggest.js";
 import { LAYERS, type Layer } from "./types.js";
@@ -20,9 +20,32 @@ export function checkFleet(fleet: Fleet): Diagnostic[] {
   return out;
 }
 
+/**
+ * Credentials in a repository URL would be copied into every Application and AppProject (and
+ * into git history): https://user:token@…, https://token@…, oci://user:pass@…. An ssh URL's user
+ * (git@…, ssh://git@…) is a login name, not a secret; a password there is.
+ */
+export function urlCredentials(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // scp-like git@host:path, or rejected by the schema
+  }
+  if (parsed.password !== "") return "contains a password";
+  if (parsed.username !== "" && parsed.protocol !== "ssh:") return "contains a user name or token before '@'";
+  return undefined;
+}
+
+const URL_CREDENTIALS_HINT = "remove the credentials from the URL: give Argo CD the repository's credentials as a repository Secret (argocd.argoproj.io/secret-type: repository), sealed with berth seal, and rotate the exposed ones";
+
 function checkApp(app: App, fleet: Fleet): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { spec, source } = app;
+  if (spec.source.type === "helm") {
+    const problem = urlCredentials(spec.source.repo);
+    if (problem) out.push(diagnosticAt(source, ["source", "repo"], `source.repo ${problem}`, URL_CREDENTIALS_HINT));
+  }
   const templated = spec.namespace.includes("{environment}");
   if (templated && !spec.perEnvironment) {
     out.push(diagnosticAt(source, ["namespace"], `namespace "${spec.namespace}" uses {environment} but the app is not per-environment`, "add `perEnvironment: true`, or use a fixed namespace"));
@@ -97,6 +120,8 @@ function findCycles(fleet: Fleet): Diagnostic[] {
 function checkCluster(cluster: Cluster, fleet: Fleet): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { spec, source } = cluster;
+  const urlProblem = urlCredentials(spec.repo.url);
+  if (urlProblem) out.push(diagnosticAt(source, ["repo", "url"], `repo.url ${urlProblem}`, URL_CREDENTIALS_HINT));
   const external = spec.external ?? {};
   const enabled = new Set<string>();
   for (const entry of cluster.entries) {
@@ -151,19 +176,20 @@ function checkCluster(cluster: Cluster, fleet: Fleet): Diagnostic[] {
   const namespaceLayer = new Map<string, { layer: Layer; by: string }>();
   const namespaceMeta = new Map<string, { value: string; by: string }>();
   for (const inst of instances) {
-    const owner = inst.app?.name ?? inst.id;
+    const owner = describeInstance(inst);
     const prev = ids.get(inst.id);
     if (prev !== undefined) {
-      out.push(diagnosticAt(source, ["apps"], `two apps produce the Application "${inst.id}" on this cluster (${prev} and ${owner})`, "rename one of the apps"));
+      out.push(diagnosticAt(source, ["apps"], `two Applications are both named "${inst.id}" on this cluster: ${prev}, and ${owner}`, "rename one of the apps (or its namespace)"));
     }
     ids.set(inst.id, owner);
+    out.push(...finalNameProblems(cluster, inst));
     if (inst.kind !== "app") continue;
     const claim = namespaceLayer.get(inst.namespace);
     if (claim && claim.layer !== inst.layer) {
-      const [first, second] = [claim, { layer: inst.layer, by: owner }].sort((a, b) => LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer));
+      const [first, second] = [claim, { layer: inst.layer, by: inst.app!.name }].sort((a, b) => LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer));
       out.push(diagnosticAt(source, ["apps", inst.entry!.index], `namespace "${inst.namespace}" is claimed by layer ${first!.layer} (${first!.by}) and layer ${second!.layer} (${second!.by})`, "give one of the apps its own namespace, or put both in the same layer"));
     } else if (!claim) {
-      namespaceLayer.set(inst.namespace, { layer: inst.layer, by: owner });
+      namespaceLayer.set(inst.namespace, { layer: inst.layer, by: inst.app!.name });
     }
     // One Namespace object carries what every app in it asks for, so the apps must agree.
     for (const field of ["labels", "annotations"] as const) {
@@ -184,5 +210,30 @@ function checkCluster(cluster: Cluster, fleet: Fleet): Diagnostic[] {
       }
     }
   }
+  return out;
+}
+
+/** Where an Application comes from, for messages that must tell two of them apart. */
+function describeInstance(inst: Instance): string {
+  if (inst.kind === "secrets") return `the SealedSecrets Application of namespace "${inst.namespace}"`;
+  return `app "${inst.app!.name}"${inst.environment ? ` in environment "${inst.environment}"` : ""}`;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Names as Kubernetes will see them, after `{environment}` is substituted: a namespace and an
+ * Application name (Argo CD copies it into the app.kubernetes.io/instance label) must each be a
+ * DNS label of at most 63 characters, or the sync fails on the cluster instead of here.
+ */
+function finalNameProblems(cluster: Cluster, inst: Instance): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const where = inst.kind === "app" ? { source: inst.app!.source, path: ["namespace"] } : { source: cluster.source, path: ["apps"] };
+  const check = (what: string, value: string, hint: string) => {
+    const problem = value.length > 63 ? `is ${value.length} characters long, at most 63 are allowed` : DNS_LABEL.test(value) ? undefined : "is not a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit)";
+    if (problem) out.push(diagnosticAt(where.source, where.path, `${what} "${value}"${inst.environment ? ` (environment "${inst.environment}" on cluster "${cluster.name}")` : ` (on cluster "${cluster.name}")`} ${problem}`, hint));
+  };
+  check("namespace", inst.namespace, "shorten the namespace template or the environment name, using lowercase letters, digits and '-'");
+  if (inst.kind === "app") check("Application name", inst.id, "shorten the app folder's name or the environment name");
   return out;
 }

@@ -162,7 +162,7 @@ function clusterBlocks(c: ClusterDiff, model: PreviewModel, opts: FormatPreviewO
   const status = c.status === "added" ? "new cluster" : c.status === "removed" ? "cluster removed" : "changed";
   const heading = md ? `#### ${code(c.name, md)} — ${status}\n\n` : `== cluster ${c.name}: ${status} ==\n`;
   const blocks: Block[] = [{ pre: heading, body: [`${md ? "" : "   "}Applications: ${bits.join(", ") || "none changed"}\n`, md ? "\n" : ""], post: "", role: "cluster", cluster: c }];
-  for (const a of c.apps) blocks.push(...appBlocks(c, a, model, opts));
+  for (const a of c.apps) for (const block of appBlocks(c, a, model, opts)) blocks.push(block);
   return blocks;
 }
 

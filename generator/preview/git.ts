@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../exec/spawn.js";
@@ -62,63 +63,111 @@ export async function currentCommit(repo: GitRepo): Promise<string | undefined> 
 export const shortSha = (sha: string | undefined) => sha?.slice(0, 7);
 
 /**
- * Writes the fleet folder of commit `sha` into `into` (`git archive <sha>:<prefix> | tar -x`, two
- * argv-spawned processes, no shell). Returns false when the folder does not exist at that commit.
+ * Writes the fleet folder of commit `sha` into `into` as Argo CD's checkout has it: every blob of
+ * the tree, read raw with `git ls-tree -r` and `git cat-file --batch` (argv-spawned, no shell).
+ * Unlike `git archive`, no `.gitattributes` export-ignore or export-subst and no filter can hide
+ * or change a file. Symlinks stay symlinks (the loader then refuses those that leave the
+ * repository); submodules are left out. Returns false when the folder does not exist at that commit.
  */
 export async function materialise(repo: GitRepo, sha: string, into: string): Promise<boolean> {
   mkdirSync(into, { recursive: true });
-  const tree = `${sha}:${repo.prefix.replace(/\/$/, "")}`;
-  const exists = await git(repo, ["cat-file", "-t", repo.prefix ? tree : sha]);
-  if (exists.code !== 0) return false;
-  const tar = findOnPath("tar", repo.env.PATH);
-  if (!tar) throw new EnvironmentError("tar is not on PATH: berth preview unpacks the base revision with `git archive | tar -x`", "install tar, or add it to PATH");
-  const result = await pipe(
-    { file: repo.git, args: ["archive", "--format=tar", repo.prefix ? tree : sha], cwd: repo.top },
-    { file: tar, args: ["-x", "-f", "-", "-C", into], cwd: into },
-    repo.env,
-  );
-  if (result) throw new EnvironmentError(`could not unpack ${shortSha(sha)} of the repository: ${result}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
+  const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : `${sha}^{tree}`;
+  const exists = await git(repo, ["cat-file", "-t", tree]);
+  if (exists.code !== 0 || exists.stdout.trim() !== "tree") return false;
+  const listing = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
+  if (listing.code !== 0) throw new EnvironmentError(`could not list ${shortSha(sha)} of the repository: ${firstLine(listing.stderr || listing.spawnError || "")}`, "check that the repository is not corrupt (`git fsck`)");
+  const blobs: Array<{ mode: string; oid: string; path: string }> = [];
+  for (const record of listing.stdout.split("\0")) {
+    const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t(.+)$/s.exec(record);
+    if (!m || m[2] !== "blob") continue;
+    const path = m[4]!;
+    // git never stores these, but a crafted tree object could: nothing may land outside `into`.
+    if (path.split("/").some((seg) => seg === "" || seg === "." || seg === ".." || seg.toLowerCase() === ".git")) continue;
+    blobs.push({ mode: m[1]!, oid: m[3]!, path });
+  }
+  const problem = await catFileBatch(repo, blobs.map((b) => b.oid), (i, content) => {
+    const { mode, path } = blobs[i]!;
+    const target = join(into, path);
+    mkdirSync(dirname(target), { recursive: true });
+    if (mode === "120000") symlinkSync(content.toString("utf8"), target);
+    else writeFileSync(target, content, { mode: mode === "100755" ? 0o755 : 0o644 });
+  });
+  if (problem) throw new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${problem}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
   return true;
+}
+
+/**
+ * Streams the objects `oids` out of one `git cat-file --batch` process, calling `each` with every
+ * object's raw content in order. Resolves to undefined on success, else a one-line reason.
+ */
+function catFileBatch(repo: GitRepo, oids: readonly string[], each: (index: number, content: Buffer) => void): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn(repo.git, ["cat-file", "--batch"], { cwd: repo.top, env: repo.env, stdio: ["pipe", "pipe", "pipe"], shell: false });
+    const err: Buffer[] = [];
+    let problem: string | undefined;
+    const timer = setTimeout(() => {
+      problem ??= `timed out after ${TIMEOUT_MS / 1000}s`;
+      child.kill("SIGKILL");
+    }, TIMEOUT_MS);
+    let index = 0;
+    let header: Buffer = Buffer.alloc(0);
+    let size = -1;
+    let body: Buffer[] = [];
+    let bodyLength = 0;
+    child.stdout.on("data", (chunk: Buffer) => {
+      let rest = chunk;
+      while (rest.length > 0 && problem === undefined) {
+        if (size < 0) {
+          const nl = rest.indexOf(10);
+          if (nl < 0) {
+            header = Buffer.concat([header, rest]);
+            return;
+          }
+          const line = Buffer.concat([header, rest.subarray(0, nl)]).toString("utf8");
+          header = Buffer.alloc(0);
+          rest = rest.subarray(nl + 1);
+          const m = / (\w+) (\d+)$/.exec(line);
+          if (!m) {
+            problem = `unexpected object header "${line.slice(0, 80)}"`;
+            child.kill("SIGKILL");
+            return;
+          }
+          size = Number(m[2]);
+        }
+        // The body, then one newline.
+        const take = Math.min(rest.length, size + 1 - bodyLength);
+        body.push(rest.subarray(0, take));
+        bodyLength += take;
+        rest = rest.subarray(take);
+        if (bodyLength === size + 1) {
+          const content = Buffer.concat(body).subarray(0, size);
+          body = [];
+          bodyLength = 0;
+          size = -1;
+          try {
+            each(index++, content);
+          } catch (e) {
+            problem = (e as Error).message;
+            child.kill("SIGKILL");
+          }
+        }
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    child.on("error", (e) => (problem ??= `git: ${e.message}`));
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(oids.map((o) => `${o}\n`).join(""));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) problem ??= `git cat-file exited with ${code}: ${firstLine(Buffer.concat(err).toString("utf8"))}`;
+      if (problem === undefined && index !== oids.length) problem = `git cat-file returned ${index} of ${oids.length} objects`;
+      resolve(problem);
+    });
+  });
 }
 
 function git(repo: GitRepo, args: string[]) {
   return run(repo.git, args, { env: repo.env, cwd: repo.root, timeoutMs: TIMEOUT_MS });
-}
-
-/** Runs `a | b`; resolves to undefined on success, else a one-line reason. */
-function pipe(
-  a: { file: string; args: string[]; cwd: string },
-  b: { file: string; args: string[]; cwd: string },
-  env: Record<string, string>,
-): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const pa = spawn(a.file, a.args, { cwd: a.cwd, env, stdio: ["ignore", "pipe", "pipe"], shell: false });
-    const pb = spawn(b.file, b.args, { cwd: b.cwd, env, stdio: ["pipe", "ignore", "pipe"], shell: false });
-    const errA: Buffer[] = [];
-    const errB: Buffer[] = [];
-    let problem: string | undefined;
-    let open = 2;
-    const timer = setTimeout(() => {
-      problem ??= `timed out after ${TIMEOUT_MS / 1000}s`;
-      pa.kill("SIGKILL");
-      pb.kill("SIGKILL");
-    }, TIMEOUT_MS);
-    const done = (who: string, code: number | null, err: Buffer[]) => {
-      if (code !== 0) problem ??= `${who} exited with ${code}: ${firstLine(Buffer.concat(err).toString("utf8"))}`;
-      if (--open === 0) {
-        clearTimeout(timer);
-        resolve(problem);
-      }
-    };
-    pa.stderr.on("data", (d: Buffer) => errA.push(d));
-    pb.stderr.on("data", (d: Buffer) => errB.push(d));
-    pa.on("error", (e) => (problem ??= `git: ${e.message}`));
-    pb.on("error", (e) => (problem ??= `tar: ${e.message}`));
-    pb.stdin.on("error", () => undefined);
-    pa.stdout.pipe(pb.stdin);
-    pa.on("close", (code) => done("git archive", code, errA));
-    pb.on("close", (code) => done("tar", code, errB));
-  });
 }
 
 function firstLine(s: string): string {

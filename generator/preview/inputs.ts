@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";
@@ -7,9 +7,9 @@ import { renderRequest } from "../plan/render-requests.js";
 import type { Tools } from "../exec/tools.js";
 import { renderApp, sourcePaths, type RenderRequest } from "../render/render.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
-import { listRepoFiles } from "../write/repo-files.js";
-import { writeFileAtomic } from "../write/atomic.js";
-import { appKey, type InstanceInputs, type RenderOutcome, type RenderedResource, type SealedSecretSnapshot } from "./model.js";
+import { listInputFiles } from "../model/input-files.js";
+import { appKey, type InstanceInputs, type RenderOutcome, type SealedSecretSnapshot } from "./model.js";
+import { cacheKey, readCacheEntry, writeCacheEntry } from "./render-cache.js";
 import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
 
 /** The I/O half of a preview side: reading inputs, SealedSecrets and rendering. */
@@ -47,7 +47,7 @@ export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map
   const dirFiles = new Map<string, string[]>();
   const filesUnder = (rel: string) => {
     let list = dirFiles.get(rel);
-    if (!list) dirFiles.set(rel, (list = listRepoFiles(root, [rel])));
+    if (!list) dirFiles.set(rel, (list = listInputFiles(root, rel)));
     return list;
   };
   const out = new Map<string, InstanceInputs>();
@@ -84,12 +84,11 @@ function relativeRequest(req: RenderRequest, root: string): unknown {
 
 export interface RenderContext {
   tools: Tools;
-  /** Where masked renders are cached; created 0700. */
-  cacheDir: string;
+  /** Where masked renders are cached (see render-cache.ts); undefined: no cache. */
+  cacheDir: string | undefined;
+  uid: number | undefined;
   stats: { rendered: number; cached: number };
 }
-
-const CACHE_VERSION = "berth-preview-render-v1";
 
 /**
  * Renders one Application of one side with real helm/kustomize, reduced to masked resources.
@@ -99,10 +98,9 @@ const CACHE_VERSION = "berth-preview-render-v1";
 export async function renderInstance(root: string, plan: ClusterPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
   const req = renderRequest(plan, inst, root);
   if (req.source.type === "manifests" && !existsSync(req.source.dir)) return { ok: true, resources: [] };
-  const key = inputs ? sha256(JSON.stringify([CACHE_VERSION, inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion])) : undefined;
-  const file = key ? join(ctx.cacheDir, `${key}.json`) : undefined;
-  if (file) {
-    const hit = readCache(file);
+  const key = inputs && ctx.cacheDir ? cacheKey(inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion) : undefined;
+  if (key) {
+    const hit = readCacheEntry(ctx.cacheDir!, key, ctx.uid);
     if (hit) {
       ctx.stats.cached++;
       return { ok: true, resources: hit };
@@ -114,24 +112,6 @@ export async function renderInstance(root: string, plan: ClusterPlan, inst: Inst
   if (!result.ok) return { ok: false, error: result.error.split(prefix).join("") };
   const resources = maskRendered(result.manifests);
   if (typeof resources === "string") return { ok: false, error: resources };
-  if (file && cacheable(resources)) {
-    try {
-      mkdirSync(ctx.cacheDir, { recursive: true, mode: 0o700 });
-      writeFileAtomic(file, JSON.stringify({ version: CACHE_VERSION, resources }), 0o600);
-    } catch {
-      // A cache that cannot be written only costs time.
-    }
-  }
+  if (key && cacheable(resources)) writeCacheEntry(ctx.cacheDir!, key, resources);
   return { ok: true, resources };
-}
-
-function readCache(file: string): RenderedResource[] | undefined {
-  try {
-    const data = JSON.parse(readFileSync(file, "utf8")) as { version?: string; resources?: unknown };
-    if (data.version !== CACHE_VERSION || !Array.isArray(data.resources)) return undefined;
-    const ok = data.resources.every((r: any) => r && typeof r.kind === "string" && typeof r.namespace === "string" && typeof r.name === "string" && typeof r.yaml === "string");
-    return ok ? (data.resources as RenderedResource[]) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -24,7 +24,8 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
   }
   const ops: Op[] = [];
   for (let i = 0; i < start; i++) ops.push({ op: " ", text: a[i]!, oldIndex: i, newIndex: i });
-  ops.push(...middle(a, b, start, endA, start, endB));
+  // A loop, not push(...): a spread of a huge array overflows the stack.
+  for (const op of middle(a, b, start, endA, start, endB)) ops.push(op);
   for (let i = 0; i < a.length - endA; i++) ops.push({ op: " ", text: a[endA + i]!, oldIndex: endA + i, newIndex: endB + i });
   return ops;
 }

@@ -63,47 +63,77 @@ export function maskRendered(manifests: string): RenderedResource[] | string {
   const docs = parseAllDocuments(manifests);
   for (const doc of docs) {
     if (doc.errors.length > 0) return `rendered output is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`;
-    const obj = doc.toJS() as Record<string, any> | null;
-    if (!obj || typeof obj !== "object" || Array.isArray(obj)) continue;
-    const kind = String(obj.kind ?? "");
-    const md = (obj.metadata ?? {}) as Record<string, any>;
-    const res: RenderedResource = { kind, namespace: String(md.namespace ?? ""), name: String(md.name ?? ""), yaml: "" };
-    if (kind === "Secret" && (obj.apiVersion === "v1" || obj.apiVersion === undefined)) {
-      const digests: Record<string, string> = {};
-      for (const field of ["data", "stringData"] as const) {
-        const data = obj[field];
-        if (!data || typeof data !== "object") {
-          if (data !== undefined) obj[field] = MASK;
-          continue;
-        }
-        const masked: Record<string, string> = {};
-        for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-          digests[k] = sha256(`${field}\u0000${typeof v === "string" ? v : JSON.stringify(v)}`);
-          masked[k] = MASK;
-        }
-        obj[field] = masked;
-      }
-      res.keyDigests = digests;
-    } else if (kind === "SealedSecret") {
-      const enc = obj.spec?.encryptedData;
-      const digests: Record<string, string> = {};
-      if (enc && typeof enc === "object") {
-        for (const [k, v] of Object.entries(enc as Record<string, unknown>)) {
-          digests[k] = sha256(String(v));
-          (enc as Record<string, unknown>)[k] = MASK;
-        }
-      }
-      if (obj.spec?.template?.data && typeof obj.spec.template.data === "object") {
-        for (const k of Object.keys(obj.spec.template.data)) obj.spec.template.data[k] = MASK;
-      }
-      res.keyDigests = digests;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      return `rendered output cannot be read: ${(e as Error).message.split("\n")[0]}`;
     }
-    // Strip the annotation kubectl/helm may carry a full copy of the object in.
-    if (md.annotations && typeof md.annotations === "object") delete md.annotations["kubectl.kubernetes.io/last-applied-configuration"];
-    res.yaml = toYaml(obj);
-    out.push(res);
+    for (const obj of listItems(value)) out.push(maskObject(obj));
   }
   return out;
+}
+
+/**
+ * The objects of one document: the document itself, or, for a list wrapper (`kind: List`,
+ * `SecretList`, any `*List` with `items`, nested), its items, as kubectl and Argo CD apply them.
+ * A Secret inside a List is then masked like any other. Iterative, so depth costs no stack.
+ */
+export function listItems(value: unknown): Record<string, any>[] {
+  const out: Record<string, any>[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (!v || typeof v !== "object" || Array.isArray(v)) continue;
+    const obj = v as Record<string, any>;
+    if (typeof obj.kind === "string" && obj.kind.endsWith("List") && Array.isArray(obj.items)) {
+      for (let i = obj.items.length - 1; i >= 0; i--) stack.push(obj.items[i]);
+    } else {
+      out.push(obj);
+    }
+  }
+  return out;
+}
+
+/** One rendered object with Secret values and SealedSecret ciphertext replaced by {@link MASK}. */
+function maskObject(obj: Record<string, any>): RenderedResource {
+  const kind = String(obj.kind ?? "");
+  const md = (obj.metadata ?? {}) as Record<string, any>;
+  const res: RenderedResource = { kind, namespace: String(md.namespace ?? ""), name: String(md.name ?? ""), yaml: "" };
+  if (kind === "Secret" && (obj.apiVersion === "v1" || obj.apiVersion === undefined)) {
+    const digests: Record<string, string> = {};
+    for (const field of ["data", "stringData"] as const) {
+      const data = obj[field];
+      if (!data || typeof data !== "object") {
+        if (data !== undefined) obj[field] = MASK;
+        continue;
+      }
+      const masked: Record<string, string> = {};
+      for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+        digests[k] = sha256(`${field}\u0000${typeof v === "string" ? v : JSON.stringify(v)}`);
+        masked[k] = MASK;
+      }
+      obj[field] = masked;
+    }
+    res.keyDigests = digests;
+  } else if (kind === "SealedSecret") {
+    const enc = obj.spec?.encryptedData;
+    const digests: Record<string, string> = {};
+    if (enc && typeof enc === "object") {
+      for (const [k, v] of Object.entries(enc as Record<string, unknown>)) {
+        digests[k] = sha256(String(v));
+        (enc as Record<string, unknown>)[k] = MASK;
+      }
+    }
+    if (obj.spec?.template?.data && typeof obj.spec.template.data === "object") {
+      for (const k of Object.keys(obj.spec.template.data)) obj.spec.template.data[k] = MASK;
+    }
+    res.keyDigests = digests;
+  }
+  // Strip the annotation kubectl/helm may carry a full copy of the object in.
+  if (md.annotations && typeof md.annotations === "object") delete md.annotations["kubectl.kubernetes.io/last-applied-configuration"];
+  res.yaml = toYaml(obj);
+  return res;
 }
 
 /** Whether a render may be cached on disk: no Secret values' digests (a digest of a short password can be guessed). */

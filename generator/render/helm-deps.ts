@@ -1,5 +1,5 @@
-import { readdirSync, existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parse } from "yaml";
 import { run } from "../exec/spawn.js";
 import { summarizeStderr } from "../exec/stderr.js";
@@ -12,46 +12,26 @@ interface Dependency {
 
 /**
  * Makes sure a local chart's dependencies are in its charts/ folder, as Argo CD does before it
- * templates a chart from git. `helm dependency build` runs only when something is missing:
- * it needs the network for remote dependencies and rewrites charts/, so charts that vendor
- * their dependencies (or have none) render offline and leave the working tree untouched.
- *
- * The build writes into the chart directory, so builds of the same directory are serialised
- * within this process (one chart is often rendered for several clusters at once).
+ * templates a chart from git, and returns the folder to template. When nothing is missing (charts
+ * that vendor their dependencies, or have none) that is the chart itself, read only. Otherwise
+ * `helm dependency build` (which writes charts/ and may write Chart.lock) runs in a copy of the
+ * chart inside `scratch`, the render's private temp folder: the working tree is never written,
+ * and concurrent renders of one chart cannot meet.
  */
 export async function ensureDependencies(
   tools: Tools,
   chartDir: string,
   env: Record<string, string>,
-): Promise<{ ok: true } | { ok: false; error: string }> {
-  const previous = inFlight.get(chartDir) ?? Promise.resolve();
-  const mine = previous.then(() => buildIfMissing(tools, chartDir, env));
-  const settled = mine.then(
-    () => undefined,
-    () => undefined,
-  );
-  inFlight.set(chartDir, settled);
-  try {
-    return await mine;
-  } finally {
-    if (inFlight.get(chartDir) === settled) inFlight.delete(chartDir);
-  }
-}
-
-const inFlight = new Map<string, Promise<void>>();
-
-async function buildIfMissing(
-  tools: Tools,
-  chartDir: string,
-  env: Record<string, string>,
-): Promise<{ ok: true } | { ok: false; error: string }> {
+  scratch: string,
+): Promise<{ ok: true; dir: string } | { ok: false; error: string }> {
   let deps: Dependency[];
   try {
     deps = readDependencies(chartDir);
   } catch (e) {
     return { ok: false, error: `cannot read ${join(chartDir, "Chart.yaml")}: ${(e as Error).message}` };
   }
-  if (missingDependencies(chartDir, deps).length === 0) return { ok: true };
+  if (missingDependencies(chartDir, deps).length === 0) return { ok: true, dir: chartDir };
+  const copy = copyForBuild(chartDir, deps, scratch);
 
   // With a Chart.lock, `helm dependency build` only accepts HTTP repositories that were added
   // with `helm repo add` (without one it behaves like `update` and needs nothing). Argo CD adds
@@ -60,15 +40,35 @@ async function buildIfMissing(
   for (const [i, url] of httpRepos.entries()) {
     const r = await run(tools.helm, ["repo", "add", "--force-update", "--", `berth-dep-${i}`, url], {
       env,
-      cwd: chartDir,
+      cwd: copy,
     });
     if (r.code !== 0) return { ok: false, error: `cannot add dependency repository "${url}": ${summarizeStderr(r.stderr || r.spawnError || "")}` };
   }
-  const r = await run(tools.helm, ["dependency", "build", "--", chartDir], { env, cwd: chartDir });
+  const r = await run(tools.helm, ["dependency", "build", "--", copy], { env, cwd: copy });
   if (r.code !== 0) {
     return { ok: false, error: `helm dependency build: ${summarizeStderr(r.stderr || r.spawnError || "")}` };
   }
-  return { ok: true };
+  return { ok: true, dir: copy };
+}
+
+/**
+ * A copy of the chart for `helm dependency build`, nested deep enough in `scratch` that each
+ * relative `file://../…` dependency resolves to a link at the same relative place, pointing at the
+ * original folder (so Chart.yaml and Chart.lock stay byte for byte as committed).
+ */
+function copyForBuild(chartDir: string, deps: readonly Dependency[], scratch: string): string {
+  const relativeDeps = deps.map((d) => /^file:\/\/(.+)$/.exec(d.repository ?? "")?.[1]).filter((p): p is string => p !== undefined && !isAbsolute(p));
+  const depth = Math.max(0, ...relativeDeps.map((p) => p.split(/[\\/]/).filter((seg) => seg === "..").length));
+  const copy = join(scratch, "chart", ...Array.from({ length: depth }, (_, i) => `d${i}`), basename(chartDir));
+  mkdirSync(dirname(copy), { recursive: true });
+  cpSync(chartDir, copy, { recursive: true, dereference: true });
+  for (const rel of relativeDeps) {
+    const at = resolve(copy, rel);
+    if (existsSync(at)) continue;
+    mkdirSync(dirname(at), { recursive: true });
+    symlinkSync(resolve(chartDir, rel), at);
+  }
+  return copy;
 }
 
 function readDependencies(chartDir: string): Dependency[] {

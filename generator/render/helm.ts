@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { hermeticEnv, withTempDir } from "../exec/env.js";
 import { run } from "../exec/spawn.js";
 import { ensureDependencies } from "./helm-deps.js";
+import { MAX_RENDERED_BYTES, tooLarge } from "./limits.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
@@ -116,8 +117,9 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
   return withTempDir("helm", async (home) => {
     const env = hermeticEnv(home);
     if (o.chart.kind === "local") {
-      const deps = await ensureDependencies(tools, o.chart.dir, env);
+      const deps = await ensureDependencies(tools, o.chart.dir, env, home);
       if (!deps.ok) return fail(deps.error);
+      o = { ...o, chart: { kind: "local", dir: deps.dir } };
     }
     let valuesFile: string | undefined;
     if (Object.keys(o.values).length > 0) {
@@ -126,7 +128,8 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
       valuesFile = join(home, "inline-values.json");
       await writeFile(valuesFile, JSON.stringify(o.values), { mode: 0o600, flag: "wx" });
     }
-    const r = await run(tools.helm, helmTemplateArgs(o, valuesFile), { env, cwd: home });
+    const r = await run(tools.helm, helmTemplateArgs(o, valuesFile), { env, cwd: home, maxStdoutBytes: MAX_RENDERED_BYTES });
+    if (r.tooMuchOutput) return fail(tooLarge());
     if (r.code === 0) return { ok: true, manifests: r.stdout };
     if (r.spawnError) return fail(`could not run ${tools.helm}: ${r.spawnError}`);
     if (r.timedOut) return fail("timed out");

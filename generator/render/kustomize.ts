@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { hermeticEnv, withTempDir } from "../exec/env.js";
 import { run } from "../exec/spawn.js";
+import { MAX_RENDERED_BYTES, tooLarge } from "./limits.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
@@ -20,7 +21,8 @@ export async function kustomizeBuild(tools: Tools, dir: string): Promise<Kustomi
   });
   if (!existsSync(dir)) return fail("directory not found");
   return withTempDir("kustomize", async (home) => {
-    const r = await run(tools.kubectl, ["kustomize", "--", dir], { env: hermeticEnv(home), cwd: home });
+    const r = await run(tools.kubectl, ["kustomize", "--", dir], { env: hermeticEnv(home), cwd: home, maxStdoutBytes: MAX_RENDERED_BYTES });
+    if (r.tooMuchOutput) return { ok: false, error: `kustomize build ${dir}: ${tooLarge()}` };
     if (r.code === 0) return { ok: true, manifests: r.stdout };
     if (r.spawnError) return fail(`could not run ${tools.kubectl}: ${r.spawnError}`);
     if (r.timedOut) return fail("timed out");

@@ -45,7 +45,7 @@ async function listFiles(root: string, dir: string): Promise<string[]> {
     if (e.name.startsWith(".")) continue;
     const full = join(dir, e.name);
     if (e.isDirectory()) {
-      out.push(...(await listFiles(root, full)));
+      for (const f of await listFiles(root, full)) out.push(f);
     } else if (EXTENSIONS.has(extname(e.name).toLowerCase())) {
       if (e.isSymbolicLink()) {
         const target = await realpath(full).catch(() => undefined);

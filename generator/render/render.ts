@@ -1,6 +1,7 @@
 import { isAbsolute } from "node:path";
 import { helmTemplate, remoteChart, type HelmChart } from "./helm.js";
 import { kustomizeBuild } from "./kustomize.js";
+import { renderLimitProblem } from "./limits.js";
 import { readManifestsDir } from "./manifests.js";
 import { scrubSecrets } from "../scrub.js";
 import type { Tools } from "../exec/tools.js";
@@ -51,7 +52,9 @@ export async function renderApp(req: RenderRequest, tools: Tools): Promise<Rende
   const { app } = req;
   try {
     const r = await renderSource(req, tools);
-    return r.ok ? { ok: true, app, manifests: r.manifests } : { ok: false, app, error: oneParagraph(r.error) };
+    if (!r.ok) return { ok: false, app, error: oneParagraph(r.error) };
+    const limit = renderLimitProblem(r.manifests);
+    return limit ? { ok: false, app, error: oneParagraph(limit) } : { ok: true, app, manifests: r.manifests };
   } catch (e) {
     // A bug or an I/O failure (disk full, permissions) in our own code: still per-app.
     return { ok: false, app, error: oneParagraph(`rendering failed: ${(e as Error).message}`) };

@@ -139,7 +139,9 @@ export function parseEnvFile(text: string, file: string): { inputs: SealInput[];
     const key = body.slice(0, eq);
     const problem = checkSecretKey(key);
     if (problem) {
-      diagnostics.push({ file, line: i + 1, col, message: `key "${key}" ${problem}`, hint: "use a valid Secret key: letters, digits, '-', '_' and '.'" });
+      // The "key" of a malformed line may be part of a value (a PEM body line ends in "="): it is
+      // located, never quoted.
+      diagnostics.push({ file, line: i + 1, col, message: `the key before '=' (${key.length} characters from column ${col}) is not a valid Secret key: it ${problem}`, hint: "use a valid Secret key (letters, digits, '-', '_' and '.'); a multi-line value such as a PEM key cannot be in an env file: seal it with --from-file <key>=<path>" });
       return;
     }
     inputs.push({ key, value: Buffer.from(body.slice(eq + 1), "utf8"), from: `--from-env-file ${file}:${i + 1}` });

@@ -29,6 +29,11 @@ export function checkKeyOutPath(root: string, path: string, shown: string): Diag
   const inside = insideRepository(root, path);
   if (inside === undefined) return at("--out: the folder does not exist", "create the folder first, outside the repository (e.g. an encrypted volume or a password manager's import folder)");
   if (inside) return at("--out is inside the repository; the private key must never be where git can commit it", "write the key outside the repository, e.g. --out ~/.berth/<cluster>-sealing-key.pem, and back it up offline");
+  // The fleet may be a subfolder of a larger repository (a monorepo): its git work tree counts too.
+  const workTree = enclosingWorkTree(root);
+  if (workTree !== undefined && insideRepository(workTree, path)) {
+    return at(`--out is inside the git work tree ${workTree}, which holds the fleet; the private key must never be where git can commit it`, "write the key outside every git work tree, e.g. --out ~/.berth/<cluster>-sealing-key.pem, and back it up offline");
+  }
   if (exists(path)) return at("--out already exists; berth never overwrites a key file (it may be the only copy of a key)", "choose a new file name, or move the existing file away first");
   return undefined;
 }
@@ -46,6 +51,22 @@ export function writePrivateKey(path: string, pem: string): void {
     throw e;
   }
   closeSync(fd);
+}
+
+/** The nearest folder at or above `root` holding `.git` (a folder, or a file for worktrees and submodules). */
+export function enclosingWorkTree(root: string): string | undefined {
+  let dir: string;
+  try {
+    dir = realpathSync(root);
+  } catch {
+    return undefined;
+  }
+  for (;;) {
+    if (exists(join(dir, ".git"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
 
 function exists(path: string): boolean {

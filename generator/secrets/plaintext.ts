@@ -67,7 +67,8 @@ interface Found {
 /** The object itself when it is such a Secret, and the items of a `kind: List`. */
 function plaintextSecrets(value: unknown, topLevel = true): Found[] {
   if (!isObject(value)) return [];
-  if (value.kind === "List" && Array.isArray(value.items)) return value.items.flatMap((item) => plaintextSecrets(item, false));
+  // Any list wrapper (List, SecretList…), as kubectl applies them.
+  if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) return value.items.flatMap((item) => plaintextSecrets(item, false));
   if (value.kind !== "Secret") return [];
   const fields = (["data", "stringData"] as const).filter((f) => isObject(value[f]) && Object.keys(value[f] as object).length > 0);
   if (fields.length === 0) return [];

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { isPair, isScalar, visit } from "yaml";
 import type { Diagnostic } from "../errors.js";
@@ -10,19 +10,31 @@ const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KE
 /** A line carrying this comment is exempt from the plaintext-secret heuristics. */
 export const ALLOW_MARK = "berth:allow-secret";
 const SECRET_KEY_NAME = /(password|passwd|secret|token|api[_-]?key|private[_-]?key)$/i;
-const SAFE_VALUE = /^(sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S+|\/\S*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|changeme|<.*>)$/;
+const SAFE_VALUE = /^(([^\s@]+@)?sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S+|\/\S*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|changeme|<.*>)$/;
 
 /** Private keys anywhere in the repository: a sealing key belongs outside it (berth keys generate --out). */
 export function findPrivateKeys(root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const file of listRepoFiles(root)) {
-    const text = readFileSync(join(root, file)).subarray(0, 1 << 20).toString("latin1");
+    const text = readHead(join(root, file), 1 << 20);
     const m = PRIVATE_KEY.exec(text);
     if (!m) continue;
     const line = text.slice(0, m.index).split("\n").length;
     out.push({ file, line, col: 1, message: "contains a private key; private keys must never be committed", hint: "move it out of the repository (e.g. a password manager), rotate it, and purge it from Git history" });
   }
   return out;
+}
+
+/** The first `bytes` of a file: a multi-gigabyte file anywhere in the repository must not be read whole. */
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString("latin1");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Shannon entropy in bits per character. */
@@ -41,37 +53,68 @@ function looksRandom(s: string): boolean {
 }
 
 /**
- * Plaintext credentials in Helm values files: a secret-named key with a literal value, or a
- * long high-entropy string. Lines marked `# berth:allow-secret` are exempt.
+ * Plaintext credentials in Helm values files (and cluster.yaml's inline values). Lines marked
+ * `# berth:allow-secret` are exempt.
  */
 export function findPlaintextCredentials(root: string): Diagnostic[] {
   const valuesFiles = listRepoFiles(root, ["apps", "clusters"]).filter((f) => /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
+  return valuesFiles.flatMap((file) => scanForCredentials(file, readFileSync(join(root, file), "utf8")));
+}
+
+/** `password`, `DB_PASSWORD`, `DB_PASS`, `auth.pass`, `dbPass`, `apiKey`, `token`…; not `bypass` or `compass`. */
+const SECRET_NAME = (name: string) => SECRET_KEY_NAME.test(name) || /(^|[^A-Za-z])pass$/i.test(name) || /[a-z]Pass$/.test(name);
+/** Names that refer to a secret rather than hold one. */
+const REFERENCE_NAME = /existing|secretName|secretKey|secretRef|keyRef|ref$|file$|path$/i;
+/** A placeholder, not a value: ${VAR}, {{ .Values.x }}, <fill-me>, changeme, or empty. */
+const PLACEHOLDER = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|<[^>]*>|changeme|)$/;
+/** scheme://user:password@host — the password being literal. */
+const URL_PASSWORD = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]+:([^\s/?#]+)@[^\s/?#@]+/i;
+/** PASSWORD=…, --db-password=…, token=… inside a longer string (a command line, a DSN). */
+const ASSIGNED_SECRET = /(?:^|[\s;,&"'])-{0,2}[\w.-]*(?:password|passwd|pass|pwd|secret|token|api[_-]?key)\s*=\s*([^\s&;'"]+)/i;
+/** AWS access key ids. */
+const AWS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
+
+/** Why `value` at key `key` (in a map whose `name` is `siblingName`) looks like a credential, or undefined. */
+export function credentialProblem(key: string, value: string, siblingName?: string): string | undefined {
+  if (value === "") return undefined;
+  if (AWS_KEY.test(value)) return `\`${key}\` holds an AWS access key id`;
+  const url = URL_PASSWORD.exec(value);
+  if (url && !PLACEHOLDER.test(url[1]!)) return `\`${key}\` holds a URL with a password in it`;
+  if (SECRET_NAME(key) && !REFERENCE_NAME.test(key) && !SAFE_VALUE.test(value)) return `\`${key}\` holds a literal value`;
+  if (key === "value" && siblingName !== undefined && SECRET_NAME(siblingName) && !REFERENCE_NAME.test(siblingName) && !SAFE_VALUE.test(value)) return `\`${siblingName}\` is given a literal value`;
+  const assigned = ASSIGNED_SECRET.exec(value);
+  if (assigned && value !== assigned[0].trim() && !PLACEHOLDER.test(assigned[1]!)) return `\`${key}\` holds a string that assigns a credential (${assigned[0].trim().split("=")[0]}=…)`;
+  if (looksRandom(value)) return `\`${key}\` holds a high-entropy string that looks like a credential`;
+  return undefined;
+}
+
+/** The findings in one YAML file, positioned at the value. */
+export function scanForCredentials(file: string, text: string): Diagnostic[] {
+  const { source } = parseYamlSource(file, text);
+  if (!source) return [];
   const out: Diagnostic[] = [];
-  for (const file of valuesFiles) {
-    const text = readFileSync(join(root, file), "utf8");
-    const { source } = parseYamlSource(file, text);
-    if (!source) continue;
-    const lines = text.split("\n");
-    visit(source.doc, {
-      Pair(_, pair) {
-        if (!isPair(pair) || !isScalar(pair.key) || !isScalar(pair.value)) return;
+  const lines = text.split("\n");
+  visit(source.doc, {
+    Map(_, map) {
+      const nameNode = map.items.find((p) => isScalar(p.key) && p.key.value === "name" && isScalar(p.value));
+      const siblingName = nameNode && isScalar(nameNode.value) ? String(nameNode.value.value) : undefined;
+      for (const pair of map.items) {
+        if (!isPair(pair) || !isScalar(pair.key) || !isScalar(pair.value)) continue;
         const value = pair.value.value;
-        if (typeof value !== "string" || value === "") return;
+        if (typeof value !== "string") continue;
         const pos = source.lineCounter.linePos(pair.value.range?.[0] ?? 0);
-        if (lines[pos.line - 1]?.includes(ALLOW_MARK)) return;
-        const key = String(pair.key.value);
-        const named = SECRET_KEY_NAME.test(key) && !SAFE_VALUE.test(value) && !/existing|secretName|secretKey|ref$/i.test(key);
-        if (named || looksRandom(value)) {
-          out.push({
-            file,
-            line: pos.line,
-            col: pos.col,
-            message: named ? `\`${key}\` holds a literal value; credentials must not be committed in plain text` : `\`${key}\` holds a high-entropy string that looks like a credential`,
-            hint: `seal it with \`berth seal\` and reference the Secret (e.g. existingSecret), or mark the line \`# ${ALLOW_MARK}\` if it is not secret`,
-          });
-        }
-      },
-    });
-  }
+        if (lines[pos.line - 1]?.includes(ALLOW_MARK)) continue;
+        const problem = credentialProblem(String(pair.key.value), value, siblingName);
+        if (!problem) continue;
+        out.push({
+          file,
+          line: pos.line,
+          col: pos.col,
+          message: `${problem}; credentials must not be committed in plain text`,
+          hint: `seal it with \`berth seal\` and reference the Secret (e.g. existingSecret, valueFrom.secretKeyRef), or mark the line \`# ${ALLOW_MARK}\` if it is not secret`,
+        });
+      }
+    },
+  });
   return out;
 }

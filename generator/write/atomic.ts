@@ -24,6 +24,11 @@ export function writeFileDurable(path: string, content: string | Buffer, mode = 
   try {
     writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
     fsyncSync(fd);
+  } catch (e) {
+    // write(2) and fsync(2) on a descriptor report no path (ENOSPC, EDQUOT, EIO): name the file.
+    const err = e as NodeJS.ErrnoException;
+    if (err && typeof err === "object" && err.path === undefined) err.path = path;
+    throw e;
   } finally {
     closeSync(fd);
   }

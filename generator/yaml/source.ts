@@ -1,4 +1,4 @@
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 
 /** A parsed YAML file that can point at any of its nodes as `file:line:col`. */
@@ -34,7 +34,28 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
     diagnostics.push({ file, line: pos.line, col: pos.col, message: "contains several YAML documents, expected one", hint: "keep one document per file" });
   }
   const doc = list[0] ?? parseDocument("", { lineCounter });
+  if (diagnostics.length === 0) diagnostics.push(...aliasBomb(file, doc, lineCounter));
   return { source: diagnostics.length === 0 ? { file, doc, lineCounter } : undefined, diagnostics };
+}
+
+/** Most aliases a document may expand; a "billion laughs" document needs far more. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * A document whose aliases expand exponentially ("billion laughs") is refused here, at its first
+ * alias, so {@link toPlain} can never throw on it.
+ */
+function aliasBomb(file: string, doc: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return [];
+  } catch (e) {
+    let first: Node | undefined;
+    visit(doc, { Alias: (_k, node) => ((first = node), visit.BREAK) });
+    const pos = lineCounter.linePos(first?.range?.[0] ?? 0);
+    const what = e instanceof ReferenceError && /alias/i.test(e.message) ? `its YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (a "billion laughs" document)` : `its YAML cannot be read as data: ${(e as Error).message.split("\n")[0]}`;
+    return [{ file, line: pos.line, col: pos.col, message: what, hint: "write the values out instead of nesting aliases (*name) of aliases" }];
+  }
 }
 
 function yamlErrorMessage(code: string, message: string): string {
@@ -59,7 +80,7 @@ function yamlErrorHint(code: string): string {
 
 /** Plain JavaScript value of the document. */
 export function toPlain(source: YamlSource): unknown {
-  return source.doc.toJS({ maxAliasCount: 100 });
+  return source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 }
 
 /**

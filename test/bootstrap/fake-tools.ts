@@ -27,6 +27,9 @@ export interface FakeState {
   fail?: { match: string; code: number; stderr: string; once?: boolean };
   /** What `helm template` prints. */
   helmOutput: string;
+  /** What the kubeconfig says the context's API server is, and the live kube-system namespace UID. */
+  apiServer?: string;
+  kubeSystemUID?: string;
 }
 
 export interface LogEntry {
@@ -104,6 +107,8 @@ case "$T $1 $2" in
     echo "Creating cluster \"$name\" ..." >&2
     exit 0;;
   "kubectl config get-contexts") cat "$D/contexts"; exit 0;;
+  "kubectl config view") cat "$D/api-server"; exit 0;;
+  "kubectl get namespace") cat "$D/kube-system-uid"; exit 0;;
   "kubectl version"*) read -r v < "$D/server-version"; printf '{"clientVersion":{"gitVersion":"v1.31.4"},"serverVersion":{"gitVersion":"%s"}}\n' "$v"; exit 0;;
   "kubectl get applications.argoproj.io")
     read -r i < "$D/apps-index"; read -r n < "$D/apps-count"; echo $((i + 1)) > "$D/apps-index"
@@ -210,6 +215,8 @@ export function fakeWorld(initial: Partial<FakeState> = {}, opts: { tools?: read
   writeFileSync(join(dir, "contexts"), lines(state.contexts));
   writeFileSync(join(dir, "server-version"), state.serverVersion);
   writeFileSync(join(dir, "helm-output"), state.helmOutput);
+  writeFileSync(join(dir, "api-server"), state.apiServer ?? "");
+  writeFileSync(join(dir, "kube-system-uid"), state.kubeSystemUID ?? "");
   state.applications.forEach((a, i) => writeFileSync(join(dir, "apps", `${i}.json`), JSON.stringify(a)));
   writeFileSync(join(dir, "apps-count"), String(state.applications.length));
   writeFileSync(join(dir, "apps-index"), "0");

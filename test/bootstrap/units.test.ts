@@ -5,7 +5,6 @@ import { splitRendered } from "../../generator/bootstrap/execute.js";
 import { formatCmd } from "../../generator/bootstrap/format.js";
 import { fleetNodePorts, readKindTemplate } from "../../generator/bootstrap/inputs.js";
 import { kindConfig, nodePortsIn } from "../../generator/bootstrap/kind-config.js";
-import { namesCluster } from "../../generator/bootstrap/plan.js";
 import { changeLines, parseApplications, progressLine, type AppState } from "../../generator/bootstrap/watch.js";
 import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
 import { application, HELM_OUTPUT, list } from "./fake-tools.js";
@@ -45,15 +44,6 @@ describe("kind config", () => {
 
   it("rejects a template that is not a kind Cluster", () => {
     expect(() => kindConfig("apiVersion: v1\nkind: ConfigMap\n", "dev", [])).toThrow(/is not a kind cluster configuration/);
-  });
-});
-
-describe("contexts", () => {
-  it("a context names a cluster when it contains the name as a word", () => {
-    for (const ctx of ["pi", "k3s-pi", "pi@home", "admin@pi", "PI", "default-pi-1"]) expect(namesCluster(ctx, "pi"), ctx).toBe(true);
-    for (const ctx of ["spinnaker", "pine", "default", "kind-laptop", "api"]) expect(namesCluster(ctx, "pi"), ctx).toBe(false);
-    expect(namesCluster("do-fra1-eu-prod", "eu-prod")).toBe(true);
-    expect(namesCluster("do-fra1-eu-production", "eu-prod")).toBe(false);
   });
 });
 

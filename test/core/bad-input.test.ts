@@ -98,7 +98,7 @@ describe("bad input", () => {
         "apps/shop-staging/m/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n",
         "clusters/dev/cluster.yaml": `${cluster()}  - shop-staging\n`,
       },
-      'two apps produce the Application "shop-staging" on this cluster',
+      'two Applications are both named "shop-staging" on this cluster: app "shop" in environment "staging", and app "shop-staging"',
     );
   });
 

@@ -198,10 +198,10 @@ describe("berth preview: errors", () => {
 
   it("leaves no temp folder behind, even when the head fails", async () => {
     const root = await repo();
-    const before = readdirSync(tmpdir()).filter((n) => n.startsWith("berth-preview-") && n !== "berth-preview-cache");
+    const before = readdirSync(tmpdir()).filter((n) => n.startsWith("berth-preview-"));
     replaceIn(root, "clusters/dev/cluster.yaml", "profile: kind", "profile: kindd");
     await berthIn(root, "preview", "--base", "main");
-    const after = readdirSync(tmpdir()).filter((n) => n.startsWith("berth-preview-") && n !== "berth-preview-cache");
+    const after = readdirSync(tmpdir()).filter((n) => n.startsWith("berth-preview-"));
     expect(after.filter((n) => !before.includes(n))).toEqual([]);
   });
 });

@@ -12,6 +12,8 @@ interface Case {
   /** In-place edits: [search, replacement] on a fixture file. */
   patch?: Record<string, [string, string]>;
   expect: string[];
+  /** Texts the report must not contain (secret values from the input). */
+  not?: string[];
 }
 
 const cases = parse(readFileSync(new URL("../corpus/bad-input.yaml", import.meta.url), "utf8")) as Case[];
@@ -45,6 +47,7 @@ describe("bad-input corpus", () => {
     expect(run.stderr).not.toMatch(/^\s+at .+[:(]\d+:\d+\)?$/m);
     expect(run.stderr).not.toContain("internal error");
     for (const text of c.expect) expect(run.stderr).toContain(text);
+    for (const text of c.not ?? []) expect(run.stdout + run.stderr).not.toContain(text);
     expect(readTree(root)).toEqual(before);
   });
 });

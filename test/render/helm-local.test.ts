@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { helmTemplateArgs } from "../../generator/render/helm.js";
@@ -110,12 +110,15 @@ describe("helm-local", () => {
     const rec = recordingHelm(tools, umbrella);
     const r1 = await renderApp(request({ chartDir: umbrella }), rec.tools);
     expect(r1.ok && findDoc(r1.manifests, "ConfigMap")?.data.color).toBe("purple");
-    expect(readdirSync(join(umbrella, "charts"))).toEqual(["demo-0.1.0.tgz"]);
+    // Built in a private copy: the chart folder is never written (issue 11, item 12).
+    expect(readdirSync(umbrella).filter((n) => !n.startsWith("helm-")).sort()).toEqual(["Chart.yaml", "values.yaml"]);
+    expect(rec.log().filter((l) => l.startsWith("dependency build"))).toHaveLength(1);
 
+    // Vendored (unpacked) dependencies need no build.
+    cpSync(chartDir, join(umbrella, "charts/demo"), { recursive: true });
     const r2 = await renderApp(request({ chartDir: umbrella }), rec.tools);
-    expect(r2.ok).toBe(true);
-    const builds = rec.log().filter((l) => l.startsWith("dependency build"));
-    expect(builds).toHaveLength(1);
+    expect(r2.ok && findDoc(r2.manifests, "ConfigMap")?.data.color).toBe("purple");
+    expect(rec.log().filter((l) => l.startsWith("dependency build"))).toHaveLength(1);
   });
 
   it("returns ok:false, never throws, for template errors and missing charts", async () => {

@@ -111,9 +111,11 @@ describe("helm-remote over a loopback chart repository", () => {
     const req: RenderRequest = { ...request(), source };
     const first = await renderApp(req, tools);
     expect(first.ok && findDoc(first.manifests, "ConfigMap")?.data.chartVersion).toBe("0.1.0");
-    expect(readdirSync(umbrella).sort()).toEqual(["Chart.lock", "Chart.yaml", "charts"]);
+    // Built in a private copy: the chart folder is never written.
+    expect(readdirSync(umbrella).sort()).toEqual(["Chart.yaml"]);
 
     // With Chart.lock present, `helm dependency build` insists on a `helm repo add`ed repository.
+    await helmCli(tools, ["dependency", "update", umbrella], umbrella);
     rmSync(join(umbrella, "charts"), { recursive: true });
     const rec = recordingHelm(tools, dir);
     const second = await renderApp(req, rec.tools);
@@ -123,6 +125,7 @@ describe("helm-remote over a loopback chart repository", () => {
       "dependency build",
       expect.stringMatching(/^template /),
     ]);
+    expect(readdirSync(umbrella).sort()).toEqual(["Chart.lock", "Chart.yaml"]);
   });
 });
 

@@ -209,7 +209,7 @@ describe("berth seal: bad input is an error with file:line:col, and nothing is w
     ["an unreadable --from-file", [...PG, "--from-file", "pw=does/not/exist.txt"], ["does/not/exist.txt:1:1: --from-file: cannot read the file (ENOENT)"]],
     ["an unreadable --from-env-file", [...PG, "--from-env-file", "nope.env"], ["nope.env:1:1: --from-env-file: cannot read the file (ENOENT)"]],
     ["an env file line without '='", [...PG, "--from-env-file", "input.env"], ["input.env:3:3: expected KEY=VALUE"], { "input.env": "a=1\n\n  hunter2hunter2\n" }],
-    ["an env file key that is not a Secret key", [...PG, "--from-env-file", "input.env"], ['input.env:2:1: key "b c" may contain only'], { "input.env": "a=1\nb c=2\n" }],
+    ["an env file key that is not a Secret key", [...PG, "--from-env-file", "input.env"], ["input.env:2:1: the key before '=' (3 characters from column 1) is not a valid Secret key: it may contain only"], { "input.env": "a=1\nb c=2\n" }],
     ["an unknown cluster", ["--cluster", "dve", "--namespace", "data", "--name", "x", "--from-literal", "a=1"], ['no cluster named "dve"', "did you mean --cluster dev?"]],
     ["neither --cluster nor --all-clusters", ["--namespace", "data", "--name", "x", "--from-literal", "a=1"], ["say which cluster to seal for"]],
     ["--all-clusters for a secret nothing consumes", ["--all-clusters", "--namespace", "data", "--name", "nobody-uses-it", "--from-literal", "a=1"], ['apps:1:1: no app on any cluster consumes secret "nobody-uses-it"']],

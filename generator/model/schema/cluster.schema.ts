@@ -92,6 +92,20 @@ export const clusterSchema = {
         ],
       },
     },
+    identity: {
+      type: "object",
+      additionalProperties: false,
+      minProperties: 1,
+      description: "How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.",
+      properties: {
+        apiServer: { type: "string", pattern: "^https://[^\\s]+$", description: "The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)." },
+        kubeSystemUID: {
+          type: "string",
+          pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+          description: "The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts.",
+        },
+      },
+    },
     ingress: {
       type: "object",
       additionalProperties: false,

@@ -1,0 +1,129 @@
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { join, relative, sep } from "node:path";
+import type { Diagnostic } from "../errors.js";
+
+/**
+ * The files berth reads or hands to helm/kustomize come from pull requests written by anyone. A
+ * symlink can point at /etc/passwd, at .git/config (with the checkout's credentials) or at
+ * /dev/zero, and any of those would end up in a preview comment or exhaust memory. Every input is
+ * therefore checked before it is read: it must be a regular file (or folder) whose real path is
+ * inside the repository and outside .git, and no larger than {@link MAX_INPUT_FILE_BYTES}.
+ */
+
+/** Largest input file berth reads or renders (a chart's CRD file is at most a few MiB). */
+export const MAX_INPUT_FILE_BYTES = 8 * 1024 * 1024;
+
+const mib = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MiB`;
+
+/** Why `rel` may not be used as an input, or undefined when it may; `st` is its lstat. */
+function problemWith(root: string, realRoot: string, rel: string, st: Stats): string | undefined {
+  let target = st;
+  if (st.isSymbolicLink()) {
+    let real: string;
+    try {
+      real = realpathSync(join(root, rel));
+      target = statSync(real);
+    } catch {
+      return "is a symlink whose target does not exist";
+    }
+    const inside = relative(realRoot, real);
+    if (inside === "" ? false : inside.startsWith("..") || inside.startsWith(sep) || /^[a-zA-Z]:/.test(inside)) return "is a symlink that points outside the repository";
+    if (inside.split(sep).includes(".git")) return "is a symlink that points into the repository's .git folder";
+  }
+  if (target.isDirectory()) return undefined;
+  if (!target.isFile()) return "is not a regular file (a device, pipe or socket)";
+  if (target.size > MAX_INPUT_FILE_BYTES) return `is ${mib(target.size)}, larger than the limit of ${mib(MAX_INPUT_FILE_BYTES)} for an input file`;
+  return undefined;
+}
+
+const HINT = "inputs must be regular files inside the repository: replace the link or device with the file's content, or remove it";
+
+/** The text of an input file, or a diagnostic when it must not be read (see the module comment). */
+export function readInputText(root: string, rel: string): { text: string } | { diagnostic: Diagnostic } {
+  const at = (message: string, hint = HINT) => ({ diagnostic: { file: rel, line: 0, col: 0, message, hint } });
+  let st: Stats;
+  try {
+    st = lstatSync(join(root, rel));
+  } catch (e) {
+    return at(`cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "check that the file exists and is readable");
+  }
+  const problem = problemWith(root, realRoot(root), rel, st);
+  if (problem) return at(problem);
+  if (statSync(join(root, rel)).isDirectory()) return at("is a folder, expected a file", "replace the folder with a file");
+  try {
+    return { text: readFileSync(join(root, rel), "utf8") };
+  } catch (e) {
+    return at(`cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, "check that the file exists and is readable");
+  }
+}
+
+/**
+ * Every entry below `dir` (repository-relative) that must not be read: symlinks out of the
+ * repository or into .git, devices, pipes, oversized files. Nothing is skipped (dist/ and
+ * node_modules/ inside a chart are deployed too); symlinked folders inside the repository are
+ * followed once. Iterative, so a deep tree cannot overflow the stack.
+ */
+export function checkInputTree(root: string, dir: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const rootReal = realRoot(root);
+  const seen = new Set<string>();
+  const stack = [dir];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    let st: Stats;
+    try {
+      st = lstatSync(join(root, rel));
+    } catch {
+      continue;
+    }
+    const problem = problemWith(root, rootReal, rel, st);
+    if (problem) {
+      out.push({ file: rel, line: 0, col: 0, message: problem, hint: HINT });
+      continue;
+    }
+    if (!statSync(join(root, rel)).isDirectory()) continue;
+    const real = realpathSync(join(root, rel));
+    if (seen.has(real)) continue;
+    seen.add(real);
+    for (const name of readdirSync(join(root, rel)).sort().reverse()) stack.push(`${rel}/${name}`);
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
+}
+
+/**
+ * Repository-relative paths of every file below `dir`, sorted, with nothing skipped: a file in a
+ * chart's dist/ or node_modules/ folder is deployed by Argo CD, so it is an input like any other.
+ * Symlinked folders are listed through (the loader has refused those leaving the repository).
+ */
+export function listInputFiles(root: string, dir: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const stack = [dir];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    let st: Stats;
+    try {
+      st = statSync(join(root, rel));
+    } catch {
+      continue;
+    }
+    if (st.isFile()) {
+      out.push(rel);
+      continue;
+    }
+    if (!st.isDirectory()) continue;
+    const real = realpathSync(join(root, rel));
+    if (seen.has(real)) continue;
+    seen.add(real);
+    for (const name of readdirSync(join(root, rel))) stack.push(rel ? `${rel}/${name}` : name);
+  }
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

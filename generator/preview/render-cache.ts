@@ -1,0 +1,67 @@
+import { lstatSync, mkdirSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import { writeFileAtomic } from "../write/atomic.js";
+import type { RenderedResource } from "./model.js";
+import { sha256 } from "./objects.js";
+
+/**
+ * The preview's render cache: masked renders keyed by an app's input digest and the tool versions.
+ * A cache entry is shown as if helm had just rendered it, so it must come from this user alone:
+ * it lives in the user's own cache folder (`$XDG_CACHE_HOME/berth/preview-renders`, else
+ * `~/.cache/berth/preview-renders`; or `<--out-dir>/render-cache`), created 0700, used only when
+ * owned by this user and writable by nobody else, and every entry is checked against the content
+ * hash it was stored with (a torn or edited entry is ignored).
+ */
+
+const CACHE_VERSION = "berth-preview-render-v2";
+
+export interface CacheDeps {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The current user's id; undefined where there are no uids (Windows). */
+  uid: number | undefined;
+}
+
+/** The cache folder, created 0700, or undefined (with the reason) when it is not safe to use. */
+export function openRenderCache(outDir: string | undefined, deps: CacheDeps): { dir?: string; problem?: string } {
+  const xdg = deps.env.XDG_CACHE_HOME;
+  const home = deps.env.HOME ?? homedir();
+  const dir = outDir ? join(outDir, "render-cache") : xdg && isAbsolute(xdg) ? join(xdg, "berth", "preview-renders") : join(home, ".cache", "berth", "preview-renders");
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory()) return { problem: `${dir} is not a folder` };
+    if (deps.uid !== undefined && st.uid !== deps.uid) return { problem: `${dir} belongs to another user (uid ${st.uid})` };
+    if ((st.mode & 0o022) !== 0) return { problem: `${dir} is writable by other users (mode ${(st.mode & 0o777).toString(8)})` };
+    return { dir };
+  } catch (e) {
+    return { problem: `${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
+  }
+}
+
+export function cacheKey(inputDigest: string, helmVersion: string, kubectlVersion: string): string {
+  return sha256(JSON.stringify([CACHE_VERSION, inputDigest, helmVersion, kubectlVersion]));
+}
+
+export function readCacheEntry(dir: string, key: string, uid: number | undefined): RenderedResource[] | undefined {
+  const file = join(dir, `${key}.json`);
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return undefined;
+    const data = JSON.parse(readFileSync(file, "utf8")) as { version?: string; key?: string; sha256?: string; resources?: unknown };
+    if (data.version !== CACHE_VERSION || data.key !== key || !Array.isArray(data.resources)) return undefined;
+    if (data.sha256 !== sha256(JSON.stringify(data.resources))) return undefined;
+    const ok = data.resources.every((r: any) => r && typeof r.kind === "string" && typeof r.namespace === "string" && typeof r.name === "string" && typeof r.yaml === "string");
+    return ok ? (data.resources as RenderedResource[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCacheEntry(dir: string, key: string, resources: readonly RenderedResource[]): void {
+  try {
+    writeFileAtomic(join(dir, `${key}.json`), JSON.stringify({ version: CACHE_VERSION, key, sha256: sha256(JSON.stringify(resources)), resources }), 0o600);
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
+}
