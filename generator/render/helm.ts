@@ -7,6 +7,7 @@ import { ensureDependencies } from "./helm-deps.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "./stderr.js";
 import type { Tools } from "./tools.js";
+import { toYaml } from "../yaml/canonical.js";
 
 /** Where a chart comes from. */
 export type HelmChart =
@@ -121,10 +122,11 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
     }
     let valuesFile: string | undefined;
     if (Object.keys(o.values).length > 0) {
-      // JSON is YAML, and exact: no YAML 1.1 surprises ("on" → true) on the way to helm.
+      // Written as Argo CD hands valuesObject to helm: YAML that a YAML 1.1 reader reads back as
+      // the same values (strings such as "on" quoted, big integers digit for digit).
       // The home directory is private (0700); the file is 0600 and goes away with it.
-      valuesFile = join(home, "inline-values.json");
-      await writeFile(valuesFile, JSON.stringify(o.values), { mode: 0o600, flag: "wx" });
+      valuesFile = join(home, "inline-values.yaml");
+      await writeFile(valuesFile, toYaml(o.values), { mode: 0o600, flag: "wx" });
     }
     const r = await run(tools.helm, helmTemplateArgs(o, valuesFile), { env, cwd: home });
     if (r.code === 0) return { ok: true, manifests: r.stdout };
