@@ -18,8 +18,8 @@ export function writeFileAtomic(path: string, content: string | Buffer, mode = 0
   }
 }
 
-/** Writes and flushes a file no reader can see yet (a temp file, or one inside a folder not yet swapped in). */
-export function writeFileDurable(path: string, content: string | Buffer, mode = 0o644): void {
+/** Writes and flushes a file no reader can see yet. */
+function writeFileDurable(path: string, content: string | Buffer, mode = 0o644): void {
   const fd = openSync(path, "w", mode);
   try {
     writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);

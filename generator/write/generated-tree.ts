@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { OutputFile } from "../plan/output.js";
 import { isGenerated } from "../yaml/canonical.js";
-import { writeFileDurable } from "./atomic.js";
 
 /** The generated files of one cluster, as planned. */
 export interface ClusterOutput {
@@ -48,19 +47,29 @@ export function compareGenerated(root: string, outputs: readonly ClusterOutput[]
 }
 
 /**
- * Writes each changed cluster's folder as a whole: the new tree is built beside the old one,
- * flushed, and swapped in by two renames, so a reader or a crash sees the complete old folder or
- * the complete new one. A swap interrupted between its renames is finished by {@link recoverGenerated}.
+ * Writes each changed cluster's folder as a whole: the new tree is built beside the old one and
+ * swapped in by two renames, so a reader or a killed run sees the complete old folder or the
+ * complete new one. A swap interrupted between its renames is finished by {@link recoverGenerated}.
+ *
+ * Durability policy: generated files are derived and regenerable, so they are not fsynced (one
+ * fsync per file cost seconds at fleet scale). A killed process cannot tear the swap, since the
+ * kernel keeps what was written; only a power loss can leave a swapped-in folder with files the
+ * disk never received, which `berth generate --check` reports and `berth generate` repairs.
+ * Files that cannot be regenerated (`berth seal` output, keys) keep write + fsync + rename
+ * ({@link writeFileAtomic} in ./atomic.ts).
  */
 export function writeGenerated(root: string, outputs: readonly ClusterOutput[], changedClusters: readonly string[]): void {
   const todo = outputs.filter((o) => changedClusters.includes(o.cluster));
   for (const out of todo) {
     const next = join(root, dirname(layout.generatedDir(out.cluster)), NEXT);
     rmSync(next, { recursive: true, force: true });
+    const made = new Set<string>();
     for (const file of out.files) {
-      const rel = file.path.slice(layout.generatedDir(out.cluster).length + 1);
-      mkdirSync(dirname(join(next, rel)), { recursive: true });
-      writeFileDurable(join(next, rel), file.content);
+      const target = join(next, file.path.slice(layout.generatedDir(out.cluster).length + 1));
+      const dir = dirname(target);
+      if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+      made.add(dir);
+      writeFileSync(target, file.content, { mode: 0o644 });
     }
   }
   for (const out of todo) {
