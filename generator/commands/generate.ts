@@ -1,6 +1,9 @@
 import { UserError } from "../errors.js";
-import { planFleet } from "../plan/plan-cluster.js";
-import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
+import type { Cluster } from "../model/fleet.js";
+import { clusterInputKey } from "../plan/input-key.js";
+import { planCluster } from "../plan/plan-cluster.js";
+import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
+import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
 
@@ -14,15 +17,35 @@ export interface GenerateOptions {
 export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
-  const plans = planFleet(fleet, opts.cluster);
-  const outputs = plans.map((p) => ({ cluster: p.cluster.name, files: p.files }));
-  if (!opts.check) for (const note of recoverGenerated(opts.root, outputs.map((o) => o.cluster))) io.stderr.write(`${note}\n`);
+  const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
+  if (!opts.check) for (const note of recoverGenerated(opts.root, clusters.map((c) => c.name))) io.stderr.write(`${note}\n`);
+
+  // Clusters whose inputs are unchanged since a run recorded their files, with those files
+  // unchanged on disk, are up to date: they are neither planned nor serialised again.
+  const cache = openOutputCache(opts.root, io.env);
+  const keys = new Map<string, string>();
+  const fresh = new Map<string, number>();
+  const todo: Cluster[] = [];
+  for (const c of clusters) {
+    const key = cache.enabled ? clusterInputKey(fleet, c, codeDigest()) : "";
+    keys.set(c.name, key);
+    const recorded = cache.get(c.name, key);
+    if (recorded && matchesRecorded(opts.root, c.name, recorded)) fresh.set(c.name, Object.keys(recorded).length);
+    else todo.push(c);
+  }
+
+  const outputs = todo.map((c) => ({ cluster: c.name, files: planCluster(fleet, c).files }));
   const changes = compareGenerated(opts.root, outputs);
   if (changes.foreign.length > 0) throw new UserError(changes.foreign);
-  const total = outputs.reduce((n, o) => n + o.files.length, 0);
+  const total = outputs.reduce((n, o) => n + o.files.length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
+  const record = (written: boolean) => {
+    for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(o.files));
+    cache.save();
+  };
   if (opts.check) {
+    record(false);
     if (changes.changed.length === 0 && changes.removed.length === 0) {
-      io.stdout.write(`generated output is up to date (${total} files, ${outputs.length} clusters)\n`);
+      io.stdout.write(`generated output is up to date (${total} files, ${clusters.length} clusters)\n`);
       return 0;
     }
     for (const f of changes.changed) io.stdout.write(`stale: ${f}\n`);
@@ -31,10 +54,12 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
     return 1;
   }
   writeGenerated(opts.root, outputs, changes.clusters);
-  for (const o of outputs) {
-    const changed = changes.changed.filter((f) => f.startsWith(`clusters/${o.cluster}/`)).length;
-    const removed = changes.removed.filter((f) => f.startsWith(`clusters/${o.cluster}/`)).length;
-    io.stdout.write(`${o.cluster}: ${o.files.length} files, ${changed} written, ${removed} removed\n`);
+  record(true);
+  for (const c of clusters) {
+    const o = outputs.find((x) => x.cluster === c.name);
+    const changed = changes.changed.filter((f) => f.startsWith(`clusters/${c.name}/`)).length;
+    const removed = changes.removed.filter((f) => f.startsWith(`clusters/${c.name}/`)).length;
+    io.stdout.write(`${c.name}: ${o ? o.files.length : fresh.get(c.name)} files, ${changed} written, ${removed} removed\n`);
   }
   return 0;
 }

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { OutputFile } from "../plan/output.js";
+import { sha256, type CachedFiles } from "./output-cache.js";
 import { isGenerated } from "../yaml/canonical.js";
 
 /** The generated files of one cluster, as planned. */
@@ -98,6 +99,24 @@ export function recoverGenerated(root: string, clusters: readonly string[]): str
     if (existsSync(prev)) rmSync(prev, { recursive: true, force: true });
   }
   return notes;
+}
+
+/** Whether a cluster's generated folder holds exactly the recorded files, each with its recorded hash. */
+export function matchesRecorded(root: string, cluster: string, recorded: CachedFiles): boolean {
+  const files = listFiles(root, layout.generatedDir(cluster));
+  if (files.length !== Object.keys(recorded).length) return false;
+  for (const f of files) {
+    const want = recorded[f];
+    if (want === undefined || sha256(readFileSync(join(root, f))) !== want) return false;
+  }
+  return true;
+}
+
+/** The record of files as planned, for {@link matchesRecorded}. */
+export function recordOf(files: readonly OutputFile[]): CachedFiles {
+  const out: CachedFiles = {};
+  for (const f of files) out[f.path] = sha256(f.content);
+  return out;
 }
 
 function listFiles(root: string, dir: string): string[] {
