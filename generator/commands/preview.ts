@@ -67,7 +67,8 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
 
     const baseRoot = join(temp, "base");
     let baseFleet: Fleet | undefined;
-    if (!(await materialise(repo, baseSha, baseRoot))) {
+    // The base's generated folders are never read (only the head's are checked for staleness).
+    if (!(await materialise(repo, baseSha, baseRoot, isGeneratedPath))) {
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
       try {
@@ -108,6 +109,8 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     rmSync(temp, { recursive: true, force: true });
   }
 }
+
+const isGeneratedPath = (path: string) => /^clusters\/[^/]+\/argocd\//.test(path);
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {
   return rev === undefined ? { label: "working tree", sha: shortSha(sha), workingTree: true } : { label: rev, sha: shortSha(sha) };

@@ -2,7 +2,7 @@ import { layout } from "../layout.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
-import { generatedFile } from "../yaml/canonical.js";
+import { generatedHeader, toYaml } from "../yaml/canonical.js";
 import { renderApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { renderProject } from "./projects.js";
@@ -23,18 +23,24 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const dir = layout.generatedDir(cluster.name);
   const clusterFile = layout.clusterFile(cluster.name);
   const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-  const files: OutputFile[] = [{ path: `${dir}/root.yaml`, content: generatedFile([renderRoot(cluster)], [clusterFile]) }];
+  const files: OutputFile[] = [output(`${dir}/root.yaml`, renderRoot(cluster), [clusterFile])];
   for (const layer of LAYERS) {
     if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
-    files.push({ path: `${dir}/projects/${layer}.yaml`, content: generatedFile([renderProject(layer, instances, cluster)], [clusterFile]) });
+    files.push(output(`${dir}/projects/${layer}.yaml`, renderProject(layer, instances, cluster), [clusterFile]));
   }
   for (const inst of instances) {
     const sources = [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])];
     const app = renderApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
-    files.push({ path: `${dir}/${inst.layer}/${inst.id}.yaml`, content: generatedFile([app], sources) });
+    files.push(output(`${dir}/${inst.layer}/${inst.id}.yaml`, app, sources));
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { cluster, instances, waves, files };
+}
+
+/** A generated file holding one object; the object and its YAML are kept for preview's diffs. */
+function output(path: string, object: object, sources: readonly string[]): OutputFile {
+  const yaml = toYaml(object);
+  return { path, content: `${generatedHeader(sources)}---\n${yaml}`, documents: [{ object: object as Record<string, any>, yaml }] };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { findOnPath } from "../render/exec.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../render/exec.js";
@@ -62,63 +63,76 @@ export async function currentCommit(repo: GitRepo): Promise<string | undefined> 
 export const shortSha = (sha: string | undefined) => sha?.slice(0, 7);
 
 /**
- * Writes the fleet folder of commit `sha` into `into` (`git archive <sha>:<prefix> | tar -x`, two
- * argv-spawned processes, no shell). Returns false when the folder does not exist at that commit.
+ * Writes the fleet folder of commit `sha` into `into`, reading it with one `git ls-tree -r` and one
+ * `git cat-file --batch` (argv-spawned, no shell) instead of archiving the whole tree. Paths for
+ * which `skip` returns true (the other side's generated folders, say) are not written. Returns
+ * false when the folder does not exist at that commit.
  */
-export async function materialise(repo: GitRepo, sha: string, into: string): Promise<boolean> {
+export async function materialise(repo: GitRepo, sha: string, into: string, skip: (path: string) => boolean = () => false): Promise<boolean> {
   mkdirSync(into, { recursive: true });
-  const tree = `${sha}:${repo.prefix.replace(/\/$/, "")}`;
-  const exists = await git(repo, ["cat-file", "-t", repo.prefix ? tree : sha]);
+  const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
+  const exists = await git(repo, ["cat-file", "-t", tree]);
   if (exists.code !== 0) return false;
-  const tar = findOnPath("tar", repo.env.PATH);
-  if (!tar) throw new EnvironmentError("tar is not on PATH: berth preview unpacks the base revision with `git archive | tar -x`", "install tar, or add it to PATH");
-  const result = await pipe(
-    { file: repo.git, args: ["archive", "--format=tar", repo.prefix ? tree : sha], cwd: repo.top },
-    { file: tar, args: ["-x", "-f", "-", "-C", into], cwd: into },
-    repo.env,
-  );
-  if (result) throw new EnvironmentError(`could not unpack ${shortSha(sha)} of the repository: ${result}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
+  const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
+  const ls = await git(repo, ["ls-tree", "-r", "-z", tree]);
+  if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
+  const entries: Array<{ mode: string; oid: string; path: string }> = [];
+  for (const rec of ls.stdout.split("\0")) {
+    const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
+    // Submodules (commits) have no content here; `git archive` left them as empty folders too.
+    if (!m || m[2] !== "blob" || skip(m[4]!)) continue;
+    if (m[4]!.split("/").some((s) => s === ".." || s === "." || s === "")) throw fail(`unsafe path ${JSON.stringify(m[4])}`);
+    entries.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
+  }
+  const blobs = await catFileBatch(repo, entries.map((e) => e.oid));
+  if (typeof blobs === "string") throw fail(blobs);
+  const made = new Set<string>();
+  for (const [i, e] of entries.entries()) {
+    const target = join(into, e.path);
+    const dir = dirname(target);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    if (e.mode === "120000") symlinkSync(blobs[i]!.toString("utf8"), target);
+    else writeFileSync(target, blobs[i]!, { mode: e.mode === "100755" ? 0o755 : 0o644 });
+  }
   return true;
+}
+
+/** The contents of the given blobs, in order, from one `git cat-file --batch`; a string on failure. */
+function catFileBatch(repo: GitRepo, oids: readonly string[]): Promise<Buffer[] | string> {
+  if (oids.length === 0) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const child = spawn(repo.git, ["cat-file", "--batch"], { cwd: repo.root, env: repo.env, stdio: ["pipe", "pipe", "pipe"], shell: false });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    child.on("error", (e) => resolve(`git cat-file: ${e.message}`));
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(`${oids.join("\n")}\n`);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return resolve(`git cat-file exited with ${code}: ${firstLine(Buffer.concat(err).toString("utf8"))}`);
+      const all = Buffer.concat(out);
+      const blobs: Buffer[] = [];
+      let at = 0;
+      for (const oid of oids) {
+        const nl = all.indexOf(10, at);
+        const header = nl < 0 ? "" : all.toString("utf8", at, nl);
+        const m = /^([0-9a-f]+) blob (\d+)$/.exec(header);
+        if (!m || m[1] !== oid) return resolve(`unexpected git cat-file output for ${oid}: ${header.slice(0, 80)}`);
+        const size = Number(m[2]);
+        blobs.push(all.subarray(nl + 1, nl + 1 + size));
+        at = nl + 1 + size + 1;
+      }
+      resolve(blobs);
+    });
+  });
 }
 
 function git(repo: GitRepo, args: string[]) {
   return run(repo.git, args, { env: repo.env, cwd: repo.root, timeoutMs: TIMEOUT_MS });
-}
-
-/** Runs `a | b`; resolves to undefined on success, else a one-line reason. */
-function pipe(
-  a: { file: string; args: string[]; cwd: string },
-  b: { file: string; args: string[]; cwd: string },
-  env: Record<string, string>,
-): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const pa = spawn(a.file, a.args, { cwd: a.cwd, env, stdio: ["ignore", "pipe", "pipe"], shell: false });
-    const pb = spawn(b.file, b.args, { cwd: b.cwd, env, stdio: ["pipe", "ignore", "pipe"], shell: false });
-    const errA: Buffer[] = [];
-    const errB: Buffer[] = [];
-    let problem: string | undefined;
-    let open = 2;
-    const timer = setTimeout(() => {
-      problem ??= `timed out after ${TIMEOUT_MS / 1000}s`;
-      pa.kill("SIGKILL");
-      pb.kill("SIGKILL");
-    }, TIMEOUT_MS);
-    const done = (who: string, code: number | null, err: Buffer[]) => {
-      if (code !== 0) problem ??= `${who} exited with ${code}: ${firstLine(Buffer.concat(err).toString("utf8"))}`;
-      if (--open === 0) {
-        clearTimeout(timer);
-        resolve(problem);
-      }
-    };
-    pa.stderr.on("data", (d: Buffer) => errA.push(d));
-    pb.stderr.on("data", (d: Buffer) => errB.push(d));
-    pa.on("error", (e) => (problem ??= `git: ${e.message}`));
-    pb.on("error", (e) => (problem ??= `tar: ${e.message}`));
-    pb.stdin.on("error", () => undefined);
-    pa.stdout.pipe(pb.stdin);
-    pa.on("close", (code) => done("git archive", code, errA));
-    pb.on("close", (code) => done("tar", code, errB));
-  });
 }
 
 function firstLine(s: string): string {

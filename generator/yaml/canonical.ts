@@ -22,9 +22,14 @@ export function toYamlStream(values: readonly unknown[]): string {
 
 /** A generated file: the header comment, then the documents. */
 export function generatedFile(values: readonly unknown[], sources: readonly string[]): string {
+  return `${generatedHeader(sources)}${toYamlStream(values)}`;
+}
+
+/** The comment lines every generated file starts with, naming its sources. */
+export function generatedHeader(sources: readonly string[]): string {
   const header = [`# ${GENERATED_MARK}.`];
   if (sources.length > 0) header.push(`# source: ${[...new Set(sources)].sort().join(", ")}`);
-  return `${header.join("\n")}\n${toYamlStream(values)}`;
+  return `${header.join("\n")}\n`;
 }
 
 export function isGenerated(content: string): boolean {
