@@ -55,11 +55,21 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
   }
   writeGenerated(opts.root, outputs, changes.clusters);
   record(true);
+  const planned = new Map(outputs.map((o) => [o.cluster, o.files.length]));
+  const changed = countByCluster(changes.changed);
+  const removed = countByCluster(changes.removed);
   for (const c of clusters) {
-    const o = outputs.find((x) => x.cluster === c.name);
-    const changed = changes.changed.filter((f) => f.startsWith(`clusters/${c.name}/`)).length;
-    const removed = changes.removed.filter((f) => f.startsWith(`clusters/${c.name}/`)).length;
-    io.stdout.write(`${c.name}: ${o ? o.files.length : fresh.get(c.name)} files, ${changed} written, ${removed} removed\n`);
+    io.stdout.write(`${c.name}: ${planned.get(c.name) ?? fresh.get(c.name)} files, ${changed.get(c.name) ?? 0} written, ${removed.get(c.name) ?? 0} removed\n`);
   }
   return 0;
+}
+
+/** Files per cluster, from paths `clusters/<name>/…`. */
+function countByCluster(paths: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of paths) {
+    const name = p.split("/", 2)[1]!;
+    out.set(name, (out.get(name) ?? 0) + 1);
+  }
+  return out;
 }

@@ -74,7 +74,7 @@ export async function materialise(repo: GitRepo, sha: string, into: string, skip
   const exists = await git(repo, ["cat-file", "-t", tree]);
   if (exists.code !== 0) return false;
   const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
-  const ls = await git(repo, ["ls-tree", "-r", "-z", tree]);
+  const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
   if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
   const entries: Array<{ mode: string; oid: string; path: string }> = [];
   for (const rec of ls.stdout.split("\0")) {
