@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { nearest } from "../model/suggest.js";
-import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
+import { clusterInputKey } from "../plan/input-key.js";
+import { planCluster, planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { renderPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
@@ -81,8 +82,9 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
-    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: planFleet(headFleet, opts.cluster), inputs: new Map() };
-    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: baseFleet ? planFleet(baseFleet, opts.cluster) : [], inputs: new Map() };
+    const headPlans = planFleet(headFleet, opts.cluster);
+    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: headPlans, inputs: new Map() };
+    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: baseFleet ? planBase(baseFleet, headFleet, headPlans, opts.cluster) : [], inputs: new Map() };
     head.inputs = instanceInputs(head.root, head.plans);
     base.inputs = instanceInputs(base.root, base.plans);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
@@ -111,6 +113,20 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
 }
 
 const isGeneratedPath = (path: string) => /^clusters\/[^/]+\/argocd\//.test(path);
+
+/**
+ * The base's plans. A cluster whose inputs are the same on both sides generates the same files, so
+ * the head's plan is reused: only clusters whose inputs differ are planned again.
+ */
+function planBase(baseFleet: Fleet, headFleet: Fleet, headPlans: readonly ClusterPlan[], only: string | undefined): ClusterPlan[] {
+  const heads = new Map(headPlans.map((p) => [p.cluster.name, p]));
+  return baseFleet.clusters
+    .filter((c) => only === undefined || c.name === only)
+    .map((c) => {
+      const h = heads.get(c.name);
+      return h && clusterInputKey(baseFleet, c, "") === clusterInputKey(headFleet, h.cluster, "") ? h : planCluster(baseFleet, c);
+    });
+}
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {
   return rev === undefined ? { label: "working tree", sha: shortSha(sha), workingTree: true } : { label: rev, sha: shortSha(sha) };
