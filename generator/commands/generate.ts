@@ -2,7 +2,7 @@ import { UserError } from "../errors.js";
 import type { Cluster } from "../model/fleet.js";
 import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
+import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, statsOf, writeGenerated } from "../write/generated-tree.js";
 import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./load.js";
@@ -23,6 +23,7 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
   // Clusters whose inputs are unchanged since a run recorded their files, with those files
   // unchanged on disk, are up to date: they are neither planned nor serialised again.
   const cache = openOutputCache(opts.root, io.env);
+  const now = () => (io.now?.() ?? new Date()).getTime();
   const keys = new Map<string, string>();
   const fresh = new Map<string, number>();
   const todo: Cluster[] = [];
@@ -30,8 +31,12 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
     const key = cache.enabled ? clusterInputKey(fleet, c, codeDigest()) : "";
     keys.set(c.name, key);
     const recorded = cache.get(c.name, key);
-    if (recorded && matchesRecorded(opts.root, c.name, recorded)) fresh.set(c.name, Object.keys(recorded).length);
-    else todo.push(c);
+    const match = recorded ? matchesRecorded(opts.root, c.name, recorded) : false;
+    if (!match) todo.push(c);
+    else {
+      fresh.set(c.name, Object.keys(recorded!.files).length);
+      if (match === "rehashed") cache.set(c.name, key, { files: recorded!.files, stats: statsOf(opts.root, Object.keys(recorded!.files)), at: now() });
+    }
   }
 
   const outputs = todo.map((c) => ({ cluster: c.name, files: planCluster(fleet, c).files }));
@@ -39,7 +44,7 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
   if (changes.foreign.length > 0) throw new UserError(changes.foreign);
   const total = outputs.reduce((n, o) => n + o.files.length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
   const record = (written: boolean) => {
-    for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(o.files));
+    for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(opts.root, o.files, now()));
     cache.save();
   };
   if (opts.check) {
@@ -73,3 +78,4 @@ function countByCluster(paths: readonly string[]): Map<string, number> {
   }
   return out;
 }
+

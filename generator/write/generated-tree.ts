@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type BigIntStats } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { OutputFile } from "../plan/output.js";
-import { sha256, type CachedFiles } from "./output-cache.js";
+import { sha256, type ClusterRecord } from "./output-cache.js";
 import { isGenerated } from "../yaml/canonical.js";
 
 /** The generated files of one cluster, as planned. */
@@ -101,22 +101,51 @@ export function recoverGenerated(root: string, clusters: readonly string[]): str
   return notes;
 }
 
-/** Whether a cluster's generated folder holds exactly the recorded files, each with its recorded hash. */
-export function matchesRecorded(root: string, cluster: string, recorded: CachedFiles): boolean {
+/**
+ * Whether a cluster's generated folder holds exactly the recorded files with their recorded
+ * content: `fresh` (the record may be kept) or `rehashed` (it matched, but some file had to be
+ * read; record it again) or false.
+ */
+export function matchesRecorded(root: string, cluster: string, record: ClusterRecord): "fresh" | "rehashed" | false {
   const files = listFiles(root, layout.generatedDir(cluster));
-  if (files.length !== Object.keys(recorded).length) return false;
+  if (files.length !== Object.keys(record.files).length) return false;
+  // Changed within two seconds of the record: the same clock tick could hide a rewrite.
+  const settled = BigInt(Math.floor(record.at - 2000)) * 1_000_000n;
+  let rehashed = false;
   for (const f of files) {
-    const want = recorded[f];
-    if (want === undefined || sha256(readFileSync(join(root, f))) !== want) return false;
+    const want = record.files[f];
+    if (want === undefined) return false;
+    const st = lstatSync(join(root, f), { bigint: true });
+    if (!st.isFile()) return false;
+    if (record.stats[f] === statSignature(st) && st.ctimeNs < settled) continue;
+    if (sha256(readFileSync(join(root, f))) !== want) return false;
+    rehashed = true;
   }
-  return true;
+  return rehashed ? "rehashed" : "fresh";
 }
 
-/** The record of files as planned, for {@link matchesRecorded}. */
-export function recordOf(files: readonly OutputFile[]): CachedFiles {
-  const out: CachedFiles = {};
-  for (const f of files) out[f.path] = sha256(f.content);
+/** The record of files as planned and now on disk, for {@link matchesRecorded}. */
+export function recordOf(root: string, files: readonly OutputFile[], now: number): ClusterRecord {
+  const hashes: Record<string, string> = {};
+  for (const f of files) hashes[f.path] = sha256(f.content);
+  return { files: hashes, stats: statsOf(root, files.map((f) => f.path)), at: now };
+}
+
+/** Stat signatures of files on disk; a file that is not there is left out (its hash will be compared). */
+export function statsOf(root: string, paths: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of paths) {
+    try {
+      out[p] = statSignature(lstatSync(join(root, p), { bigint: true }));
+    } catch {
+      // not on disk
+    }
+  }
   return out;
+}
+
+function statSignature(st: BigIntStats): string {
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 }
 
 function listFiles(root: string, dir: string): string[] {

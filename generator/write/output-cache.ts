@@ -17,9 +17,9 @@ import { fileURLToPath } from "node:url";
 export interface OutputCache {
   /** False when there is no per-user cache folder: every call is then a no-op. */
   enabled: boolean;
-  /** The recorded files of a cluster whose inputs digest is `key`, if any. */
-  get(cluster: string, key: string): CachedFiles | undefined;
-  set(cluster: string, key: string, files: CachedFiles): void;
+  /** The record of a cluster whose inputs digest is `key`, if any. */
+  get(cluster: string, key: string): ClusterRecord | undefined;
+  set(cluster: string, key: string, record: ClusterRecord): void;
   /** Writes the cache back if anything changed; failures are ignored (it is a cache). */
   save(): void;
 }
@@ -27,12 +27,26 @@ export interface OutputCache {
 /** Repository-relative path → sha256 (hex) of its content. */
 export type CachedFiles = Record<string, string>;
 
-interface CacheBody {
-  version: number;
-  clusters: Record<string, { key: string; files: CachedFiles }>;
+/**
+ * A cluster's generated files as last seen on disk. As in git's index, a file whose size, times
+ * and inode are those recorded, and whose change time is older than the record (so it cannot
+ * have been rewritten within the same clock tick), is taken to have the recorded hash; any other
+ * file is read and hashed.
+ */
+export interface ClusterRecord {
+  files: CachedFiles;
+  /** Path → `size:mtimeNs:ctimeNs:ino` when recorded. */
+  stats: Record<string, string>;
+  /** When the stats were taken (ms since the epoch). */
+  at: number;
 }
 
-const VERSION = 1;
+interface CacheBody {
+  version: number;
+  clusters: Record<string, ClusterRecord & { key: string }>;
+}
+
+const VERSION = 2;
 
 export function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
@@ -54,9 +68,12 @@ export function openOutputCache(root: string, env: Record<string, string | undef
   let dirty = false;
   return {
     enabled: true,
-    get: (cluster, key) => (body.clusters[cluster]?.key === key ? body.clusters[cluster]!.files : undefined),
-    set: (cluster, key, files) => {
-      body.clusters[cluster] = { key, files };
+    get: (cluster, key) => {
+      const r = body.clusters[cluster];
+      return r?.key === key && r.files && r.stats && typeof r.at === "number" ? r : undefined;
+    },
+    set: (cluster, key, record) => {
+      body.clusters[cluster] = { key, ...record };
       dirty = true;
     },
     save: () => {
