@@ -1,7 +1,8 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../../generator/cli.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { berthWithEnv, makeRepo, removeRepo } from "../helpers/repo.js";
 
@@ -40,6 +41,28 @@ describe("the generate cache", () => {
     const changed = await berthWithEnv(root, env, "generate", "--check");
     expect(changed.code).toBe(1);
     expect(changed.stdout).toContain(`stale: ${APP}`);
+  });
+
+  it("detects a rewrite that keeps the file's size and modification time, even when the record trusts stats", async () => {
+    const { root, env } = setup();
+    // A clock a day ahead: every file counts as settled, so only the stat signature protects.
+    const later = { now: () => new Date(Date.now() + 86_400_000) };
+    const run = async (...args: string[]) => {
+      let stdout = "";
+      const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true }, cwd: root, env, ...later });
+      return { code, stdout };
+    };
+    await run("generate");
+    expect((await run("generate", "--check")).code).toBe(0);
+    const file = join(root, APP);
+    const before = statSync(file);
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.replace("namespace: argocd", "namespace: argocX"));
+    utimesSync(file, before.atime, before.mtime);
+    expect(statSync(file).size).toBe(before.size);
+    const edited = await run("generate", "--check");
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toContain(`stale: ${APP}`);
   });
 
   it("ignores a cache file whose content hash does not match, or that others may write", async () => {
