@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -115,8 +115,20 @@ function write(dir: string, file: string, body: CacheBody): void {
     const json = JSON.stringify(body);
     writeFileSync(tmp, `${sha256(json)}\n${json}`, { mode: 0o600 });
     renameSync(tmp, file);
+    pruneStale(dir, file);
   } catch {
     rmSync(tmp, { force: true });
+  }
+}
+
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/** Records of repositories not generated for a month (deleted clones, temp folders) are dropped. */
+function pruneStale(dir: string, keep: string): void {
+  const cutoff = statSync(keep).mtimeMs - STALE_MS;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (p !== keep && statSync(p).mtimeMs < cutoff) rmSync(p, { force: true });
   }
 }
 
