@@ -29,7 +29,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--check", "write nothing; exit 1 listing stale files when committed output is out of date", false)
     .action(async (o: { cluster?: string; check: boolean }) => {
       const { runGenerate } = await import("./commands/generate.js");
-      code = runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io);
+      code = await runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io);
     });
 
   program

@@ -14,7 +14,7 @@ export interface GenerateOptions {
   check: boolean;
 }
 
-export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
+export async function runGenerate(opts: GenerateOptions, io: CommandIO): Promise<ExitCode> {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
@@ -58,7 +58,7 @@ export function runGenerate(opts: GenerateOptions, io: CommandIO): ExitCode {
     io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);
     return 1;
   }
-  writeGenerated(opts.root, outputs, changes.clusters);
+  await writeGenerated(opts.root, outputs, changes.clusters);
   record(true);
   const planned = new Map(outputs.map((o) => [o.cluster, o.files.length]));
   const changed = countByCluster(changes.changed);

@@ -1,4 +1,5 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type BigIntStats } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type BigIntStats } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
@@ -24,6 +25,7 @@ export interface TreeChanges {
 }
 
 const NEXT = ".argocd.next";
+const WRITERS = 16;
 const PREV = ".argocd.prev";
 
 /** Compares the planned output with what is on disk; reads only. */
@@ -59,8 +61,9 @@ export function compareGenerated(root: string, outputs: readonly ClusterOutput[]
  * Files that cannot be regenerated (`berth seal` output, keys) keep write + fsync + rename
  * ({@link writeFileAtomic} in ./atomic.ts).
  */
-export function writeGenerated(root: string, outputs: readonly ClusterOutput[], changedClusters: readonly string[]): void {
+export async function writeGenerated(root: string, outputs: readonly ClusterOutput[], changedClusters: readonly string[]): Promise<void> {
   const todo = outputs.filter((o) => changedClusters.includes(o.cluster));
+  const writes: Array<{ target: string; content: string }> = [];
   for (const out of todo) {
     const next = join(root, dirname(layout.generatedDir(out.cluster)), NEXT);
     rmSync(next, { recursive: true, force: true });
@@ -70,9 +73,19 @@ export function writeGenerated(root: string, outputs: readonly ClusterOutput[], 
       const dir = dirname(target);
       if (!made.has(dir)) mkdirSync(dir, { recursive: true });
       made.add(dir);
-      writeFileSync(target, file.content, { mode: 0o644 });
+      writes.push({ target, content: file.content });
     }
   }
+  // Creating thousands of files is mostly waiting on the file system: keep several in flight.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(WRITERS, writes.length) }, async () => {
+      while (next < writes.length) {
+        const w = writes[next++]!;
+        await writeFile(w.target, w.content, { mode: 0o644 });
+      }
+    }),
+  );
   for (const out of todo) {
     const parent = join(root, dirname(layout.generatedDir(out.cluster)));
     const current = join(root, layout.generatedDir(out.cluster));
