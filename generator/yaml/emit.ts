@@ -105,6 +105,7 @@ const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 // Not allowed plain: an indicator first, a lone `-`/`?`, `: ` or ` #` inside, trailing space or `:`.
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+const WHITESPACE_LINE = /(^|\n)[\t ]+(\n|$)/;
 
 function stringValue(value: string, indent: string, implicitKey: boolean): string {
   if (NEEDS_ESCAPES.test(value)) return doubleQuoted(value, indent, implicitKey);
@@ -175,7 +176,9 @@ function doubleQuoted(value: string, indent: string, implicitKey: boolean): stri
 
 /** A literal block scalar (`|`, `|-`, `|+`, with an indentation indicator when it starts with a space). */
 function block(value: string, ctxIndent: string, implicitKey: boolean): string {
-  if (/\n[\t ]+$/.test(value)) return quoted(value, ctxIndent, implicitKey);
+  // A line of only blanks would be read back as part of the indentation (the `yaml` package
+  // wrote " \n" as a block that reads back as "\n"): such strings are quoted.
+  if (WHITESPACE_LINE.test(value)) return quoted(value, ctxIndent, implicitKey);
   const indent = ctxIndent || (DOCUMENT_MARKER.test(value) ? STEP : "");
   let endStart = value.length;
   for (; endStart > 0; --endStart) {
