@@ -100,8 +100,9 @@ function keyString(key: string, indent: string): string {
   return stringValue(key, indent, true);
 }
 
-// Control characters and unpaired surrogates have no plain, single-quoted or block form.
-const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+// Control characters and unpaired surrogates have no plain, single-quoted or block form; nor do
+// U+2028 and U+2029, which YAML 1.1 readers (go-yaml, so Helm and Argo CD) take for line breaks.
+const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u{D800}-\u{DFFF}]/u;
 // Not allowed plain: an indicator first, a lone `-`/`?`, `: ` or ` #` inside, trailing space or `:`.
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
@@ -133,7 +134,8 @@ const SHORT_ESCAPES: Record<string, string> = { "0000": "\\0", "0007": "\\a", "0
 
 /** JSON's escaping with YAML's short escapes; long strings break at `\n` escapes as the `yaml` package does. */
 function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
-  const json = JSON.stringify(value);
+  // JSON leaves NEL, LS and PS raw; YAML 1.1 readers would fold them as line breaks.
+  const json = JSON.stringify(value).replace(/[\u0085\u2028\u2029]/g, (c) => (c === "\u0085" ? "\\N" : c === "\u2028" ? "\\L" : "\\P"));
   const ind = indent || (DOCUMENT_MARKER.test(value) ? STEP : "");
   let str = "";
   let start = 0;

@@ -53,10 +53,12 @@ describe("emitYaml", () => {
   }
 
   it("writes exactly what the yaml package's stringifier wrote before, for data neither reader could misread", () => {
-    // Also left out: strings with a line of only blanks, which the old serialiser wrote as block
+    // Also left out: NEL, LS and PS, now always escaped (YAML 1.1 readers take them for line
+    // breaks), and strings with a line of only blanks, which the old serialiser wrote as block
     // scalars that read back without those blanks (now quoted, a deliberate change).
+    const asBefore = (s: string) => !couldMisread(s) && !/(^|\n)[\t ]+(\n|$)/.test(s) && !/[\u0085\u2028\u2029]/.test(s);
     const unambiguous = (v: unknown): boolean =>
-      typeof v === "string" ? !couldMisread(v) && !/(^|\n)[\t ]+(\n|$)/.test(v) : Array.isArray(v) ? v.every(unambiguous) : v !== null && typeof v === "object" ? Object.entries(v).every(([k, x]) => !couldMisread(k) && unambiguous(x)) : typeof v !== "bigint";
+      typeof v === "string" ? asBefore(v) : Array.isArray(v) ? v.every(unambiguous) : v !== null && typeof v === "object" ? Object.entries(v).every(([k, x]) => asBefore(k) && unambiguous(x)) : typeof v !== "bigint";
     const sorted = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => [k, sorted(x)])) : v;
     // Integer-like keys are left out: a JS object iterates them in numeric order, which the old serialiser inherited.
@@ -95,6 +97,10 @@ describe("emitYaml", () => {
 
   it("quotes strings with a line of only blanks, which a block scalar would lose", () => {
     for (const s of [" \n", "a\n \nb", "x\n\t", " "]) for (const read of Object.values(readers)) expect(read(emitYaml({ a: [s] })), JSON.stringify(s)).toEqual({ a: [s] });
+  });
+
+  it("escapes NEL, LS and PS, which YAML 1.1 readers take for line breaks", () => {
+    expect(emitYaml({ a: "x\u2028y", b: "x\u2029y", c: "x\u0085y" })).toBe('a: "x\\Ly"\nb: "x\\Py"\nc: "x\\Ny"\n');
   });
 
   it("writes multi-line strings as literal block scalars", () => {
