@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .action(async (o: { cluster?: string; check: boolean; format: OutputFormat }) => {
       const { runGenerate } = await import("./commands/generate.js");
       const { runWithFindings } = await import("./findings/report.js");
-      code = runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io, report));
+      code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io, report));
     });
 
   program
@@ -46,7 +46,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .action(async (o: { cluster?: string; format: OutputFormat }) => {
       const { runValidate } = await import("./commands/validate.js");
       const { runWithFindings } = await import("./findings/report.js");
-      code = runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: o.cluster }, io));
+      code = await runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: o.cluster }, io));
     });
 
   program
@@ -131,7 +131,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .action(async (o: { cluster?: string; format: OutputFormat }) => {
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
       const { runWithFindings } = await import("./findings/report.js");
-      code = runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: o.cluster }, io, report));
+      code = await runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: o.cluster }, io, report));
     });
 
   program

@@ -11,6 +11,8 @@ export const layout = {
   clusterDir: (cluster: string) => `clusters/${cluster}`,
   /** The folder berth owns for a cluster; the root Application syncs it. */
   generatedDir: (cluster: string) => `clusters/${cluster}/argocd`,
+  /** True for a repository-relative path inside some cluster's generated folder. */
+  isGenerated: (path: string) => /^clusters\/[^/]+\/argocd\//.test(path),
   rootFile: (cluster: string) => `clusters/${cluster}/argocd/root.yaml`,
   projectFile: (cluster: string, project: string) => `clusters/${cluster}/argocd/projects/${project}.yaml`,
   namespaceFile: (cluster: string, namespace: string) => `clusters/${cluster}/argocd/namespaces/${namespace}.yaml`,

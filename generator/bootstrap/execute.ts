@@ -10,6 +10,7 @@ import { formatDuration } from "./duration.js";
 import type { Runner } from "../exec/runner.js";
 import { formatCmd } from "./format.js";
 import { TIME_LEFT } from "./plan.js";
+import { toYaml } from "../yaml/canonical.js";
 import { INLINE_VALUES, type BootstrapPlan, type Cmd, type ExecuteIO, type Step, type Tool } from "./types.js";
 import { appTitle, changeLines, firstStuck, isReady, parseApplications, progressLine, stuckReport, type AppState } from "./watch.js";
 import { layout } from "../layout.js";
@@ -165,8 +166,8 @@ export async function executeBootstrap(plan: BootstrapPlan, ctx: ExecuteContext)
           const cmd = a.command;
           let args = cmd.args;
           if (args.includes(INLINE_VALUES)) {
-            const file = join(home, "argocd-inline-values.json");
-            await writeFile(file, JSON.stringify(a.inlineValues), { mode: 0o600, flag: "w" });
+            const file = join(home, "argocd-inline-values.yaml");
+            await writeFile(file, toYaml(a.inlineValues), { mode: 0o600, flag: "w" });
             args = args.map((x) => (x === INLINE_VALUES ? file : x));
           }
           const helmHome = join(home, "helm");

@@ -1,12 +1,14 @@
 import { UserError } from "../errors.js";
 import type { Finding } from "../findings/finding.js";
 import type { ReportFindings } from "../findings/report.js";
-import { planFleet } from "../plan/plan-cluster.js";
-import { compareGenerated, recoverGenerated, writeGenerated } from "../write/generated-tree.js";
+import type { Cluster } from "../model/fleet.js";
+import { clusterInputKey } from "../plan/input-key.js";
+import { planCluster } from "../plan/plan-cluster.js";
+import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, statsOf, writeGenerated } from "../write/generated-tree.js";
 import { acquireWriteLock } from "../write/lock.js";
+import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
-import { layout } from "../layout.js";
 
 export interface GenerateOptions {
   root: string;
@@ -15,29 +17,54 @@ export interface GenerateOptions {
   check: boolean;
 }
 
-export function runGenerate(opts: GenerateOptions, io: CommandIO, report: ReportFindings = () => {}): ExitCode {
+export async function runGenerate(opts: GenerateOptions, io: CommandIO, report: ReportFindings = () => {}): Promise<ExitCode> {
   if (opts.check) return generate(opts, io, report);
   // Held from reading the inputs to the last swap: a concurrent run cannot interleave its renames.
   const lock = acquireWriteLock(opts.root);
   try {
-    return generate(opts, io, report);
+    return await generate(opts, io, report);
   } finally {
     lock.release();
   }
 }
 
-function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings): ExitCode {
+async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings): Promise<ExitCode> {
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
-  const plans = planFleet(fleet, opts.cluster);
-  const outputs = plans.map((p) => ({ cluster: p.cluster.name, files: p.files }));
-  if (!opts.check) for (const note of recoverGenerated(opts.root, outputs.map((o) => o.cluster))) io.stderr.write(`${note}\n`);
+  const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
+  if (!opts.check) for (const note of recoverGenerated(opts.root, clusters.map((c) => c.name))) io.stderr.write(`${note}\n`);
+
+  // Clusters whose inputs are unchanged since a run recorded their files, with those files
+  // unchanged on disk, are up to date: they are neither planned nor serialised again.
+  const cache = openOutputCache(opts.root, io.env);
+  const now = () => (io.now?.() ?? new Date()).getTime();
+  const keys = new Map<string, string>();
+  const fresh = new Map<string, number>();
+  const todo: Cluster[] = [];
+  for (const c of clusters) {
+    const key = cache.enabled ? clusterInputKey(fleet, c, codeDigest()) : "";
+    keys.set(c.name, key);
+    const recorded = cache.get(c.name, key);
+    const match = recorded ? matchesRecorded(opts.root, c.name, recorded) : false;
+    if (!match) todo.push(c);
+    else {
+      fresh.set(c.name, Object.keys(recorded!.files).length);
+      if (match === "rehashed") cache.set(c.name, key, { files: recorded!.files, stats: statsOf(opts.root, Object.keys(recorded!.files)), at: now() });
+    }
+  }
+
+  const outputs = todo.map((c) => ({ cluster: c.name, files: planCluster(fleet, c).files }));
   const changes = compareGenerated(opts.root, outputs);
   if (changes.foreign.length > 0) throw new UserError(changes.foreign);
-  const total = outputs.reduce((n, o) => n + o.files.length, 0);
+  const total = outputs.reduce((n, o) => n + o.files.length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
+  const record = (written: boolean) => {
+    for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(opts.root, o.files, now()));
+    cache.save();
+  };
   if (opts.check) {
+    record(false);
     if (changes.changed.length === 0 && changes.removed.length === 0) {
-      io.stdout.write(`generated output is up to date (${total} files, ${outputs.length} clusters)\n`);
+      io.stdout.write(`generated output is up to date (${total} files, ${clusters.length} clusters)\n`);
       return 0;
     }
     const fix = "run `berth generate` and commit the result";
@@ -48,11 +75,24 @@ function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings):
     io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);
     return 1;
   }
-  writeGenerated(opts.root, outputs, changes.clusters);
-  for (const o of outputs) {
-    const changed = changes.changed.filter((f) => f.startsWith(`${layout.clusterDir(o.cluster)}/`)).length;
-    const removed = changes.removed.filter((f) => f.startsWith(`${layout.clusterDir(o.cluster)}/`)).length;
-    io.stdout.write(`${o.cluster}: ${o.files.length} files, ${changed} written, ${removed} removed\n`);
+  await writeGenerated(opts.root, outputs, changes.clusters);
+  record(true);
+  const planned = new Map(outputs.map((o) => [o.cluster, o.files.length]));
+  const changed = countByCluster(changes.changed);
+  const removed = countByCluster(changes.removed);
+  for (const c of clusters) {
+    io.stdout.write(`${c.name}: ${planned.get(c.name) ?? fresh.get(c.name)} files, ${changed.get(c.name) ?? 0} written, ${removed.get(c.name) ?? 0} removed\n`);
   }
   return 0;
 }
+
+/** Files per cluster, from paths `clusters/<name>/…`. */
+function countByCluster(paths: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of paths) {
+    const name = p.split("/", 2)[1]!;
+    out.set(name, (out.get(name) ?? 0) + 1);
+  }
+  return out;
+}
+

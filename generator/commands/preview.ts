@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { nearest } from "../model/suggest.js";
-import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
+import { clusterInputKey } from "../plan/input-key.js";
+import { planCluster, planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
@@ -77,7 +78,8 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
 
     const baseRoot = join(temp, "base");
     let baseFleet: Fleet | undefined;
-    if (!(await materialise(repo, baseSha, baseRoot))) {
+    // The base's generated folders are never read (only the head's are checked for staleness).
+    if (!(await materialise(repo, baseSha, baseRoot, layout.isGenerated))) {
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
       try {
@@ -91,8 +93,9 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
-    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: planFleet(headFleet, opts.cluster), inputs: new Map() };
-    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: baseFleet ? planFleet(baseFleet, opts.cluster) : [], inputs: new Map() };
+    const headPlans = planFleet(headFleet, opts.cluster);
+    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: headPlans, inputs: new Map() };
+    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: baseFleet ? planBase(baseFleet, headFleet, headPlans, opts.cluster) : [], inputs: new Map() };
     head.inputs = instanceInputs(head.root, head.plans);
     base.inputs = instanceInputs(base.root, base.plans);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
@@ -122,6 +125,20 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
 
 function previewCommand(opts: PreviewOptions): string {
   return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
+}
+
+/**
+ * The base's plans. A cluster whose inputs are the same on both sides generates the same files, so
+ * the head's plan is reused: only clusters whose inputs differ are planned again.
+ */
+function planBase(baseFleet: Fleet, headFleet: Fleet, headPlans: readonly ClusterPlan[], only: string | undefined): ClusterPlan[] {
+  const heads = new Map(headPlans.map((p) => [p.cluster.name, p]));
+  return baseFleet.clusters
+    .filter((c) => only === undefined || c.name === only)
+    .map((c) => {
+      const h = heads.get(c.name);
+      return h && clusterInputKey(baseFleet, c, "") === clusterInputKey(headFleet, h.cluster, "") ? h : planCluster(baseFleet, c);
+    });
 }
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {

@@ -17,13 +17,13 @@ export type ReportFindings = (findings: readonly Finding[]) => void;
  * (a UserError) becomes findings and exit 1 instead of the error report; "could not run" (exit 2)
  * stays the CLI's to report.
  */
-export function runWithFindings(format: OutputFormat, title: string, io: CommandIO, run: (io: CommandIO, report: ReportFindings) => ExitCode): ExitCode {
-  if (format === "human") return run(io, () => {});
+export async function runWithFindings(format: OutputFormat, title: string, io: CommandIO, run: (io: CommandIO, report: ReportFindings) => ExitCode | Promise<ExitCode>): Promise<ExitCode> {
+  if (format === "human") return await run(io, () => {});
   const findings: Finding[] = [];
   const inner: CommandIO = format === "json" ? { ...io, stdout: io.stderr } : io;
   let code: ExitCode;
   try {
-    code = run(inner, (fs) => void findings.push(...fs));
+    code = await run(inner, (fs) => void findings.push(...fs));
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     findings.push(...e.diagnostics.map((d) => fromDiagnostic(d)));

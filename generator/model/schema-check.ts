@@ -110,5 +110,5 @@ function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return typeof v === "bigint" ? `integer ${v}` : `${typeof v} ${JSON.stringify(v)}`;
 }

@@ -2,7 +2,7 @@ import { layout } from "../layout.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
-import { generatedFile } from "../yaml/canonical.js";
+import { generatedHeader, toYaml } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces } from "./namespaces.js";
@@ -25,22 +25,28 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const waves = computeWaves(instances);
   const clusterFile = layout.clusterFile(cluster.name);
   const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-  const files: OutputFile[] = [{ path: layout.rootFile(cluster.name), content: generatedFile([buildRoot(cluster)], [clusterFile]) }];
-  files.push({ path: layout.projectFile(cluster.name, ROOT_PROJECT), content: generatedFile([buildRootProject(cluster)], [clusterFile]) });
+  const files: OutputFile[] = [output(layout.rootFile(cluster.name), buildRoot(cluster), [clusterFile])];
+  files.push(output(layout.projectFile(cluster.name, ROOT_PROJECT), buildRootProject(cluster), [clusterFile]));
   for (const ns of clusterNamespaces(instances, cluster)) {
-    files.push({ path: layout.namespaceFile(cluster.name, ns.name), content: generatedFile([buildNamespace(ns, cluster)], ns.sources) });
+    files.push(output(layout.namespaceFile(cluster.name, ns.name), buildNamespace(ns, cluster), ns.sources));
   }
   for (const layer of LAYERS) {
     if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
-    files.push({ path: layout.projectFile(cluster.name, layer), content: generatedFile([buildProject(layer, instances, cluster)], [clusterFile]) });
+    files.push(output(layout.projectFile(cluster.name, layer), buildProject(layer, instances, cluster), [clusterFile]));
   }
   for (const inst of instances) {
     const sources = [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])];
     const app = buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
-    files.push({ path: layout.applicationFile(cluster.name, inst.layer, inst.id), content: generatedFile([app], sources) });
+    files.push(output(layout.applicationFile(cluster.name, inst.layer, inst.id), app, sources));
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { cluster, instances, waves, helmRepos, files };
+}
+
+/** A generated file holding one object; the object and its YAML are kept for preview's diffs. */
+function output(path: string, object: object, sources: readonly string[]): OutputFile {
+  const yaml = toYaml(object);
+  return { path, content: `${generatedHeader(sources)}---\n${yaml}`, documents: [{ object: object as Record<string, any>, yaml }] };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

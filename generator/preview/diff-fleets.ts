@@ -71,7 +71,8 @@ function diffCluster(
   opts: DiffFleetsOptions,
 ): ClusterDiff {
   const bObjs = base ? generatedObjects(base) : new Map<string, GeneratedObject>();
-  const hObjs = head ? generatedObjects(head) : new Map<string, GeneratedObject>();
+  // A cluster whose inputs did not change shares one plan between the sides.
+  const hObjs = head ? (head === base ? bObjs : generatedObjects(head)) : new Map<string, GeneratedObject>();
   const bSec = baseSecrets.filter((s) => s.cluster === name);
   const hSec = headSecrets.filter((s) => s.cluster === name);
   const appsOf = (objs: Map<string, GeneratedObject>) => new Set([...objs.values()].map((o) => o.group).filter((g) => g !== CLUSTER_GROUP));
@@ -128,7 +129,7 @@ function diffObjects(before: readonly GeneratedObject[], after: readonly Generat
     const x = b.get(k);
     const y = a.get(k);
     const o = (y ?? x)!;
-    if (x?.yaml === y?.yaml) continue;
+    if (x === y || x?.yaml === y?.yaml) continue;
     out.push({ kind: o.kind, namespace: o.namespace, name: o.name, change: !x ? "added" : !y ? "removed" : "modified", diff: unifiedDiff(x?.yaml ?? "", y?.yaml ?? "") });
   }
   return out.sort(byObject);

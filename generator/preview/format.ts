@@ -53,7 +53,9 @@ interface Block {
  */
 export function formatPreview(model: PreviewModel, opts: FormatPreviewOptions): string[] {
   const md = opts.format === "markdown";
-  const blocks = [...headerBlocks(model, opts), ...model.clusters.flatMap((c) => clusterBlocks(c, model, opts))].map(scrubBlock);
+  const groups = changeSetGroups(model.clusters);
+  const shown = new Set(groups.map((g) => g.first.name));
+  const blocks = [...headerBlocks(model, groups, opts), ...groups.flatMap((g) => clusterBlocks(g, shown, model, opts))].map(scrubBlock);
   if (!md) return [blocks.map((b) => blockText(b, false)).join("")];
   const limit = Math.max(opts.maxCommentChars, MIN_MAX_COMMENT_CHARS);
   const parts = pack(blocks, limit, opts);
@@ -89,6 +91,38 @@ interface Counts {
   failures: number;
 }
 
+/**
+ * Clusters with the same change set (the same apps changed in the same way, the cluster's name
+ * aside), in the order of their first cluster. At fleet scale one change repeats on many clusters:
+ * the summary has one row per group and the changes are shown once, under the group's first cluster.
+ */
+interface ChangeSetGroup {
+  first: ClusterDiff;
+  names: string[];
+}
+
+function changeSetGroups(clusters: readonly ClusterDiff[]): ChangeSetGroup[] {
+  const groups = new Map<string, ChangeSetGroup>();
+  for (const c of clusters) {
+    const key = JSON.stringify([
+      c.status,
+      c.unchangedApps,
+      c.apps.map((a) => [a.name, a.status, a.objects, a.secrets.map((s) => ({ ...s, file: undefined })), a.inputs, a.render ?? null]),
+    ]);
+    const g = groups.get(key);
+    if (g) g.names.push(c.name);
+    else groups.set(key, { first: c, names: [c.name] });
+  }
+  return [...groups.values()];
+}
+
+/** A group's clusters for a table cell: the name alone, or "67 clusters: c0000, c0003, c0004, … c0199". */
+function foldedNames(g: ChangeSetGroup): string {
+  const n = g.names;
+  if (n.length === 1) return n[0]!;
+  return `${n.length} clusters: ${n.length <= 4 ? n.join(", ") : `${n.slice(0, 3).join(", ")}, … ${n[n.length - 1]}`}`;
+}
+
 function countsOf(c: ClusterDiff): Counts {
   const apps = c.apps.filter((a) => a.name !== CLUSTER_GROUP);
   let resources = 0;
@@ -105,7 +139,7 @@ function countsOf(c: ClusterDiff): Counts {
   };
 }
 
-function headerBlocks(model: PreviewModel, opts: FormatPreviewOptions): Block[] {
+function headerBlocks(model: PreviewModel, groups: readonly ChangeSetGroup[], opts: FormatPreviewOptions): Block[] {
   const md = opts.format === "markdown";
   const lines: string[] = [];
   lines.push(`${md ? "**base** " : "base "}${sideText(opts.base, md)} → ${md ? "**head** " : "head "}${sideText(opts.head, md)}`);
@@ -116,9 +150,10 @@ function headerBlocks(model: PreviewModel, opts: FormatPreviewOptions): Block[] 
   lines.push(md ? `**${verdict}**` : verdict);
   lines.push("");
   const cols = ["cluster", "apps changed", "added", "removed", "resources changed", "render failures"];
-  const rows = model.clusters.map((c) => {
+  const rows = groups.map(({ first: c, names }) => {
     const k = countsOf(c);
-    const shown = md ? escapeText(c.name) : c.name;
+    const folded = foldedNames({ first: c, names });
+    const shown = md ? escapeText(folded) : folded;
     const name = c.status === "added" ? `${shown} (new)` : c.status === "removed" ? `${shown} (removed)` : shown;
     return [name, k.changed, k.added, k.removed, k.resources, model.rendered ? k.failures : "–"].map(String);
   });
@@ -149,7 +184,8 @@ function headerBlocks(model: PreviewModel, opts: FormatPreviewOptions): Block[] 
   ];
 }
 
-function clusterBlocks(c: ClusterDiff, model: PreviewModel, opts: FormatPreviewOptions): Block[] {
+function clusterBlocks(g: ChangeSetGroup, shown: ReadonlySet<string>, model: PreviewModel, opts: FormatPreviewOptions): Block[] {
+  const c = g.first;
   if (c.status === "unchanged") return [];
   const md = opts.format === "markdown";
   const k = countsOf(c);
@@ -161,23 +197,27 @@ function clusterBlocks(c: ClusterDiff, model: PreviewModel, opts: FormatPreviewO
   ].filter(Boolean);
   const status = c.status === "added" ? "new cluster" : c.status === "removed" ? "cluster removed" : "changed";
   const heading = md ? `#### ${code(c.name, md)} — ${status}\n\n` : `== cluster ${c.name}: ${status} ==\n`;
-  const blocks: Block[] = [{ pre: heading, body: [`${md ? "" : "   "}Applications: ${bits.join(", ") || "none changed"}\n`, md ? "\n" : ""], post: "", role: "cluster", cluster: c }];
-  for (const a of c.apps) for (const block of appBlocks(c, a, model, opts)) blocks.push(block);
+  const same = g.names.length > 1 ? [`${md ? "" : "   "}The same changes on ${g.names.length - 1} more cluster${g.names.length === 2 ? "" : "s"}, shown once here: ${g.names.slice(1).map((n) => code(n, md)).join(", ")}.\n`] : [];
+  const blocks: Block[] = [{ pre: heading, body: [...same, `${md ? "" : "   "}Applications: ${bits.join(", ") || "none changed"}\n`, md ? "\n" : ""], post: "", role: "cluster", cluster: c }];
+  for (const a of c.apps) for (const block of appBlocks(c, a, shown, model, opts)) blocks.push(block);
   return blocks;
 }
 
-function appBlocks(c: ClusterDiff, a: AppDiff, model: PreviewModel, opts: FormatPreviewOptions): Block[] {
+/** `shown`: the clusters that get a section (the first of each change-set group). */
+function appBlocks(c: ClusterDiff, a: AppDiff, shown: ReadonlySet<string>, model: PreviewModel, opts: FormatPreviewOptions): Block[] {
   const md = opts.format === "markdown";
   const ind = md ? "" : "   ";
   const ctx = { cluster: c, app: { cluster: c.name, app: a } };
   const title = a.name === CLUSTER_GROUP ? "root Application, AppProjects and Namespaces" : `${a.status === "added" ? "new " : a.status === "removed" ? "removed " : ""}Application ${code(a.name, md)}`;
   const heading = md ? `##### ${code(c.name, md)} · ${title}\n\n` : `-- ${c.name} · ${title.replace(/`/g, "")}\n`;
-  const first = a.identicalOn[0]!;
+  const first = a.identicalOn.find((n) => shown.has(n)) ?? c.name;
   if (a.identicalOn.length > 1 && first !== c.name) {
     return [{ pre: heading, body: [`${ind}Same change as on ${code(first, md)} (shown there).\n`, md ? "\n" : ""], post: "", role: "app", standalone: true, ...ctx }];
   }
   const intro: string[] = [];
-  if (a.identicalOn.length > 1) intro.push(`Identical on ${a.identicalOn.map((n) => code(n, md)).join(", ")}: shown once.`);
+  const on = a.identicalOn;
+  if (on.length > 4) intro.push(`Identical on ${on.length} clusters (${[...on.slice(0, 3), "…", on[on.length - 1]!].map((n) => (n === "…" ? n : code(n, md))).join(", ")}): shown once.`);
+  else if (on.length > 1) intro.push(`Identical on ${on.map((n) => code(n, md)).join(", ")}: shown once.`);
   if (a.inputs.length > 0) intro.push(`Inputs changed: ${a.inputs.map((f) => `${code(f.path, md)} (${f.change})`).join(", ")}.`);
   if (a.inputs.length > 0 && !model.rendered && a.objects.length === 0) intro.push("The generated Application is unchanged; run with `--render` to compare the rendered manifests.");
   const blocks: Block[] = [{ pre: heading, body: [...intro.map((l) => `${ind}${l}\n`), ...(md && intro.length > 0 ? ["\n"] : [])], post: "", role: "app", ...ctx }];

@@ -63,105 +63,70 @@ export async function currentCommit(repo: GitRepo): Promise<string | undefined> 
 export const shortSha = (sha: string | undefined) => sha?.slice(0, 7);
 
 /**
- * Writes the fleet folder of commit `sha` into `into` as Argo CD's checkout has it: every blob of
- * the tree, read raw with `git ls-tree -r` and `git cat-file --batch` (argv-spawned, no shell).
- * Unlike `git archive`, no `.gitattributes` export-ignore or export-subst and no filter can hide
- * or change a file. Symlinks stay symlinks (the loader then refuses those that leave the
- * repository); submodules are left out. Returns false when the folder does not exist at that commit.
+ * Writes the fleet folder of commit `sha` into `into`, reading it with one `git ls-tree -r` and one
+ * `git cat-file --batch` (argv-spawned, no shell) instead of archiving the whole tree. Paths for
+ * which `skip` returns true (the other side's generated folders, say) are not written. Returns
+ * false when the folder does not exist at that commit.
  */
-export async function materialise(repo: GitRepo, sha: string, into: string): Promise<boolean> {
+export async function materialise(repo: GitRepo, sha: string, into: string, skip: (path: string) => boolean = () => false): Promise<boolean> {
   mkdirSync(into, { recursive: true });
-  const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : `${sha}^{tree}`;
+  const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
   const exists = await git(repo, ["cat-file", "-t", tree]);
-  if (exists.code !== 0 || exists.stdout.trim() !== "tree") return false;
-  const listing = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
-  if (listing.code !== 0) throw new EnvironmentError(`could not list ${shortSha(sha)} of the repository: ${firstLine(listing.stderr || listing.spawnError || "")}`, "check that the repository is not corrupt (`git fsck`)");
-  const blobs: Array<{ mode: string; oid: string; path: string }> = [];
-  for (const record of listing.stdout.split("\0")) {
-    const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t(.+)$/s.exec(record);
-    if (!m || m[2] !== "blob") continue;
-    const path = m[4]!;
-    // git never stores these, but a crafted tree object could: nothing may land outside `into`.
-    if (path.split("/").some((seg) => seg === "" || seg === "." || seg === ".." || seg.toLowerCase() === ".git")) continue;
-    blobs.push({ mode: m[1]!, oid: m[3]!, path });
+  if (exists.code !== 0) return false;
+  const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
+  const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
+  if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
+  const entries: Array<{ mode: string; oid: string; path: string }> = [];
+  for (const rec of ls.stdout.split("\0")) {
+    const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
+    // Submodules (commits) have no content here; `git archive` left them as empty folders too.
+    if (!m || m[2] !== "blob" || skip(m[4]!)) continue;
+    if (m[4]!.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) throw fail(`unsafe path ${JSON.stringify(m[4])}`);
+    entries.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
   }
-  const problem = await catFileBatch(repo, blobs.map((b) => b.oid), (i, content) => {
-    const { mode, path } = blobs[i]!;
-    const target = join(into, path);
-    mkdirSync(dirname(target), { recursive: true });
-    if (mode === "120000") symlinkSync(content.toString("utf8"), target);
-    else writeFileSync(target, content, { mode: mode === "100755" ? 0o755 : 0o644 });
-  });
-  if (problem) throw new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${problem}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
+  const blobs = await catFileBatch(repo, entries.map((e) => e.oid));
+  if (typeof blobs === "string") throw fail(blobs);
+  const made = new Set<string>();
+  for (const [i, e] of entries.entries()) {
+    const target = join(into, e.path);
+    const dir = dirname(target);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
+    if (e.mode === "120000") symlinkSync(blobs[i]!.toString("utf8"), target);
+    else writeFileSync(target, blobs[i]!, { mode: e.mode === "100755" ? 0o755 : 0o644 });
+  }
   return true;
 }
 
-/**
- * Streams the objects `oids` out of one `git cat-file --batch` process, calling `each` with every
- * object's raw content in order. Resolves to undefined on success, else a one-line reason.
- */
-function catFileBatch(repo: GitRepo, oids: readonly string[], each: (index: number, content: Buffer) => void): Promise<string | undefined> {
+/** The contents of the given blobs, in order, from one `git cat-file --batch`; a string on failure. */
+function catFileBatch(repo: GitRepo, oids: readonly string[]): Promise<Buffer[] | string> {
+  if (oids.length === 0) return Promise.resolve([]);
   return new Promise((resolve) => {
-    const child = spawn(repo.git, ["cat-file", "--batch"], { cwd: repo.top, env: repo.env, stdio: ["pipe", "pipe", "pipe"], shell: false });
+    const child = spawn(repo.git, ["cat-file", "--batch"], { cwd: repo.root, env: repo.env, stdio: ["pipe", "pipe", "pipe"], shell: false });
+    const out: Buffer[] = [];
     const err: Buffer[] = [];
-    let problem: string | undefined;
-    const timer = setTimeout(() => {
-      problem ??= `timed out after ${TIMEOUT_MS / 1000}s`;
-      child.kill("SIGKILL");
-    }, TIMEOUT_MS);
-    let index = 0;
-    let header: Buffer = Buffer.alloc(0);
-    let size = -1;
-    let body: Buffer[] = [];
-    let bodyLength = 0;
-    child.stdout.on("data", (chunk: Buffer) => {
-      let rest = chunk;
-      while (rest.length > 0 && problem === undefined) {
-        if (size < 0) {
-          const nl = rest.indexOf(10);
-          if (nl < 0) {
-            header = Buffer.concat([header, rest]);
-            return;
-          }
-          const line = Buffer.concat([header, rest.subarray(0, nl)]).toString("utf8");
-          header = Buffer.alloc(0);
-          rest = rest.subarray(nl + 1);
-          const m = / (\w+) (\d+)$/.exec(line);
-          if (!m) {
-            problem = `unexpected object header "${line.slice(0, 80)}"`;
-            child.kill("SIGKILL");
-            return;
-          }
-          size = Number(m[2]);
-        }
-        // The body, then one newline.
-        const take = Math.min(rest.length, size + 1 - bodyLength);
-        body.push(rest.subarray(0, take));
-        bodyLength += take;
-        rest = rest.subarray(take);
-        if (bodyLength === size + 1) {
-          const content = Buffer.concat(body).subarray(0, size);
-          body = [];
-          bodyLength = 0;
-          size = -1;
-          try {
-            each(index++, content);
-          } catch (e) {
-            problem = (e as Error).message;
-            child.kill("SIGKILL");
-          }
-        }
-      }
-    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+    child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("error", (e) => (problem ??= `git: ${e.message}`));
+    child.on("error", (e) => resolve(`git cat-file: ${e.message}`));
     child.stdin.on("error", () => undefined);
-    child.stdin.end(oids.map((o) => `${o}\n`).join(""));
+    child.stdin.end(`${oids.join("\n")}\n`);
     child.on("close", (code) => {
       clearTimeout(timer);
-      if (code !== 0) problem ??= `git cat-file exited with ${code}: ${firstLine(Buffer.concat(err).toString("utf8"))}`;
-      if (problem === undefined && index !== oids.length) problem = `git cat-file returned ${index} of ${oids.length} objects`;
-      resolve(problem);
+      if (code !== 0) return resolve(`git cat-file exited with ${code}: ${firstLine(Buffer.concat(err).toString("utf8"))}`);
+      const all = Buffer.concat(out);
+      const blobs: Buffer[] = [];
+      let at = 0;
+      for (const oid of oids) {
+        const nl = all.indexOf(10, at);
+        const header = nl < 0 ? "" : all.toString("utf8", at, nl);
+        const m = /^([0-9a-f]+) blob (\d+)$/.exec(header);
+        if (!m || m[1] !== oid) return resolve(`unexpected git cat-file output for ${oid}: ${header.slice(0, 80)}`);
+        const size = Number(m[2]);
+        blobs.push(all.subarray(nl + 1, nl + 1 + size));
+        at = nl + 1 + size + 1;
+      }
+      resolve(blobs);
     });
   });
 }

@@ -78,7 +78,8 @@ export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map
 /** The request with the side's root removed from every path, so both sides' requests compare. */
 function relativeRequest(req: RenderRequest, root: string): unknown {
   const prefix = root.endsWith(sep) ? root : root + sep;
-  return JSON.parse(JSON.stringify(req, (_k, v: unknown) => (typeof v === "string" && v.startsWith(prefix) ? toPosix(v.slice(prefix.length)) : v)));
+  // bigints (integer values beyond 2^53) become tagged strings: this value is only ever hashed.
+  return JSON.parse(JSON.stringify(req, (_k, v: unknown) => (typeof v === "string" && v.startsWith(prefix) ? toPosix(v.slice(prefix.length)) : typeof v === "bigint" ? `bigint:${v}` : v)));
 }
 
 

@@ -29,13 +29,14 @@ export function generatedObjects(plan: ClusterPlan): Map<string, GeneratedObject
   for (const file of plan.files) {
     const rel = file.path.startsWith(dir) ? file.path.slice(dir.length) : file.path;
     const clusterLevel = layout.isClusterLevel(rel);
-    for (const doc of parseAllDocuments(file.content)) {
-      const obj = doc.toJS() as Record<string, any> | null;
+    // Planned files carry their objects and YAML; parse only a file that does not.
+    const documents = file.documents ?? parseAllDocuments(file.content).map((doc) => ({ object: doc.toJS() as Record<string, any> | null, yaml: undefined }));
+    for (const { object: obj, yaml } of documents) {
       if (!obj || typeof obj !== "object") continue;
       const kind = String(obj.kind ?? "Object");
       const name = String(obj.metadata?.name ?? rel);
       const namespace = String(obj.metadata?.namespace ?? "");
-      out.set(`${kind}/${name}`, { group: clusterLevel ? CLUSTER_GROUP : name, kind, namespace, name, yaml: toYaml(obj) });
+      out.set(`${kind}/${name}`, { group: clusterLevel ? CLUSTER_GROUP : name, kind, namespace, name, yaml: yaml ?? toYaml(obj) });
     }
   }
   return out;

@@ -8,6 +8,7 @@ import { MAX_RENDERED_BYTES, tooLarge } from "./limits.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
+import { toYaml } from "../yaml/canonical.js";
 
 /** Where a chart comes from. */
 export type HelmChart =
@@ -123,10 +124,11 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
     }
     let valuesFile: string | undefined;
     if (Object.keys(o.values).length > 0) {
-      // JSON is YAML, and exact: no YAML 1.1 surprises ("on" → true) on the way to helm.
+      // Written as Argo CD hands valuesObject to helm: YAML that a YAML 1.1 reader reads back as
+      // the same values (strings such as "on" quoted, big integers digit for digit).
       // The home directory is private (0700); the file is 0600 and goes away with it.
-      valuesFile = join(home, "inline-values.json");
-      await writeFile(valuesFile, JSON.stringify(o.values), { mode: 0o600, flag: "wx" });
+      valuesFile = join(home, "inline-values.yaml");
+      await writeFile(valuesFile, toYaml(o.values), { mode: 0o600, flag: "wx" });
     }
     const r = await run(tools.helm, helmTemplateArgs(o, valuesFile), { env, cwd: home, maxStdoutBytes: MAX_RENDERED_BYTES });
     if (r.tooMuchOutput) return fail(tooLarge());

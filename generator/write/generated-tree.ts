@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type BigIntStats } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { OutputFile } from "../plan/output.js";
+import { sha256, type ClusterRecord } from "./output-cache.js";
 import { isGenerated } from "../yaml/canonical.js";
-import { writeFileDurable } from "./atomic.js";
 
 /** The generated files of one cluster, as planned. */
 export interface ClusterOutput {
@@ -24,6 +25,7 @@ export interface TreeChanges {
 }
 
 const NEXT = ".argocd.next";
+const WRITERS = 16;
 const PREV = ".argocd.prev";
 
 /** Compares the planned output with what is on disk; reads only. */
@@ -48,21 +50,42 @@ export function compareGenerated(root: string, outputs: readonly ClusterOutput[]
 }
 
 /**
- * Writes each changed cluster's folder as a whole: the new tree is built beside the old one,
- * flushed, and swapped in by two renames, so a reader or a crash sees the complete old folder or
- * the complete new one. A swap interrupted between its renames is finished by {@link recoverGenerated}.
+ * Writes each changed cluster's folder as a whole: the new tree is built beside the old one and
+ * swapped in by two renames, so a reader or a killed run sees the complete old folder or the
+ * complete new one. A swap interrupted between its renames is finished by {@link recoverGenerated}.
+ *
+ * Durability policy: generated files are derived and regenerable, so they are not fsynced (one
+ * fsync per file cost seconds at fleet scale). A killed process cannot tear the swap, since the
+ * kernel keeps what was written; only a power loss can leave a swapped-in folder with files the
+ * disk never received, which `berth generate --check` reports and `berth generate` repairs.
+ * Files that cannot be regenerated (`berth seal` output, keys) keep write + fsync + rename
+ * ({@link writeFileAtomic} in ./atomic.ts).
  */
-export function writeGenerated(root: string, outputs: readonly ClusterOutput[], changedClusters: readonly string[]): void {
+export async function writeGenerated(root: string, outputs: readonly ClusterOutput[], changedClusters: readonly string[]): Promise<void> {
   const todo = outputs.filter((o) => changedClusters.includes(o.cluster));
+  const writes: Array<{ target: string; content: string }> = [];
   for (const out of todo) {
     const next = join(root, dirname(layout.generatedDir(out.cluster)), NEXT);
     rmSync(next, { recursive: true, force: true });
+    const made = new Set<string>();
     for (const file of out.files) {
-      const rel = file.path.slice(layout.generatedDir(out.cluster).length + 1);
-      mkdirSync(dirname(join(next, rel)), { recursive: true });
-      writeFileDurable(join(next, rel), file.content);
+      const target = join(next, file.path.slice(layout.generatedDir(out.cluster).length + 1));
+      const dir = dirname(target);
+      if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+      made.add(dir);
+      writes.push({ target, content: file.content });
     }
   }
+  // Creating thousands of files is mostly waiting on the file system: keep several in flight.
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(WRITERS, writes.length) }, async () => {
+      while (next < writes.length) {
+        const w = writes[next++]!;
+        await writeFile(w.target, w.content, { mode: 0o644 });
+      }
+    }),
+  );
   for (const out of todo) {
     const parent = join(root, dirname(layout.generatedDir(out.cluster)));
     const current = join(root, layout.generatedDir(out.cluster));
@@ -89,6 +112,53 @@ export function recoverGenerated(root: string, clusters: readonly string[]): str
     if (existsSync(prev)) rmSync(prev, { recursive: true, force: true });
   }
   return notes;
+}
+
+/**
+ * Whether a cluster's generated folder holds exactly the recorded files with their recorded
+ * content: `fresh` (the record may be kept) or `rehashed` (it matched, but some file had to be
+ * read; record it again) or false.
+ */
+export function matchesRecorded(root: string, cluster: string, record: ClusterRecord): "fresh" | "rehashed" | false {
+  const files = listFiles(root, layout.generatedDir(cluster));
+  if (files.length !== Object.keys(record.files).length) return false;
+  // Changed within two seconds of the record: the same clock tick could hide a rewrite.
+  const settled = BigInt(Math.floor(record.at - 2000)) * 1_000_000n;
+  let rehashed = false;
+  for (const f of files) {
+    const want = record.files[f];
+    if (want === undefined) return false;
+    const st = lstatSync(join(root, f), { bigint: true });
+    if (!st.isFile()) return false;
+    if (record.stats[f] === statSignature(st) && st.ctimeNs < settled) continue;
+    if (sha256(readFileSync(join(root, f))) !== want) return false;
+    rehashed = true;
+  }
+  return rehashed ? "rehashed" : "fresh";
+}
+
+/** The record of files as planned and now on disk, for {@link matchesRecorded}. */
+export function recordOf(root: string, files: readonly OutputFile[], now: number): ClusterRecord {
+  const hashes: Record<string, string> = {};
+  for (const f of files) hashes[f.path] = sha256(f.content);
+  return { files: hashes, stats: statsOf(root, files.map((f) => f.path)), at: now };
+}
+
+/** Stat signatures of files on disk; a file that is not there is left out (its hash will be compared). */
+export function statsOf(root: string, paths: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of paths) {
+    try {
+      out[p] = statSignature(lstatSync(join(root, p), { bigint: true }));
+    } catch {
+      // not on disk
+    }
+  }
+  return out;
+}
+
+function statSignature(st: BigIntStats): string {
+  return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 }
 
 function listFiles(root: string, dir: string): string[] {

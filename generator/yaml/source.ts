@@ -1,5 +1,6 @@
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
+import { HELM_YAML } from "./helm-schema.js";
 
 /** A parsed YAML file that can point at any of its nodes as `file:line:col`. */
 export interface YamlSource {
@@ -12,7 +13,8 @@ export interface YamlSource {
 export type PathSegment = string | number;
 
 /**
- * Parses one YAML document with positions. Syntax errors, tabs in indentation, duplicate keys,
+ * Parses one YAML document with positions, reading values the way Helm and Argo CD will
+ * ({@link HELM_YAML}). Syntax errors, tabs in indentation, duplicate keys,
  * empty or binary files and multi-document streams are reported as diagnostics.
  */
 export function parseYamlSource(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
@@ -20,7 +22,7 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
     return { diagnostics: [{ file, line: 0, col: 0, message: "is a binary file, expected YAML text", hint: "replace it with a YAML file" }] };
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, version: "1.2" });
+  const docs = parseAllDocuments(text, { ...HELM_YAML, lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const list = Array.isArray(docs) ? docs : [];
   const diagnostics: Diagnostic[] = list.flatMap((d) =>
     d.errors.map((e) => {
@@ -78,7 +80,7 @@ function yamlErrorHint(code: string): string {
   }
 }
 
-/** Plain JavaScript value of the document. */
+/** Plain JavaScript value of the document; integers beyond 2^53 stay bigints. */
 export function toPlain(source: YamlSource): unknown {
   return source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
 }

@@ -10,7 +10,7 @@ export const REPO = exampleFleetRoot();
 
 /** "tool arg arg …" per logged command, with the temp paths of the run made stable. */
 export function commandLines(log: readonly LogEntry[], world: FakeWorld): string[] {
-  return log.map((e) => [e.tool, ...e.args].join(" ").replace(/\S*argocd-inline-values\.json/g, "<inline values>").split(world.dir).join("<tmp>"));
+  return log.map((e) => [e.tool, ...e.args].join(" ").replace(/\S*argocd-inline-values\.yaml/g, "<inline values>").split(world.dir).join("<tmp>"));
 }
 
 /** Every expected Application (root + the cluster's instances) Synced and Healthy. */

@@ -105,18 +105,18 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     const req = renderRequest(plan, argocd, root);
     if (req.source.type !== "helm-remote") throw new Error("argo-cd is a remote chart");
     const files = Object.entries(helm.helmFiles!);
-    const inline = files.find(([f]) => f.endsWith("argocd-inline-values.json"))!;
+    const inline = files.find(([f]) => f.endsWith("argocd-inline-values.yaml"))!;
     const valueFiles = files.filter(([f]) => f !== inline[0]);
     // The same as renderRequest (what `berth render` renders) …
     expect(valueFiles.map(([f]) => resolve(root, f))).toEqual(req.source.valueFiles);
-    expect(JSON.parse(inline[1])).toEqual(req.source.values);
+    expect(parse(inline[1], { version: "1.1" })).toEqual(req.source.values);
     for (const [f, content] of valueFiles) expect(content).toBe(readFileSync(join(root, f), "utf8"));
     // … and the same as the committed Application Argo CD will manage itself with.
     const app = parse(readFileSync(join(root, "clusters/laptop/argocd/platform/argo-cd.yaml"), "utf8").split("---\n")[1]!) as {
       spec: { sources: { chart?: string; repoURL: string; targetRevision: string; helm?: { releaseName: string; valueFiles: string[]; valuesObject: unknown } }[] };
     };
     const chart = app.spec.sources[0]!;
-    expect(JSON.parse(inline[1])).toEqual(chart.helm!.valuesObject);
+    expect(parse(inline[1], { version: "1.1" })).toEqual(chart.helm!.valuesObject);
     expect(valueFiles.map(([f]) => `$values/${f}`)).toEqual(chart.helm!.valueFiles);
     const args = helm.args;
     expect(args.slice(args.indexOf("--") + 1)).toEqual([chart.helm!.releaseName, chart.chart]);

@@ -116,7 +116,8 @@ describe("diffFleets and formatPreview (pure)", () => {
     const model: PreviewModel = {
       changed: true,
       rendered: false,
-      clusters: clusters.map((name) => ({ name, status: "changed", unchangedApps: 3, apps: [{ name: "app", status: "changed", inputs: [{ path: "apps/app/values.yaml", change: "modified" }], secrets: [], objects: [], identicalOn: clusters }] })),
+      // Each cluster runs a different number of other apps, so no two change sets are the same.
+      clusters: clusters.map((name, i) => ({ name, status: "changed", unchangedApps: i, apps: [{ name: "app", status: "changed", inputs: [{ path: "apps/app/values.yaml", change: "modified" }], secrets: [], objects: [], identicalOn: clusters }] })),
     };
     const parts = formatPreview(model, opts({ maxCommentChars: 3000 }));
     expect(parts.length).toBeGreaterThan(5);
@@ -125,6 +126,26 @@ describe("diffFleets and formatPreview (pure)", () => {
     expect(all).not.toContain("not shown");
     expect(all.match(/Same change as on `c000`/g)).toHaveLength(299);
     for (const c of clusters) expect(all).toContain(`| ${c} | 1 | 0 | 0 | 0 | – |`);
+  });
+
+  it("groups clusters with the same change set: one summary row each, the changes shown once", () => {
+    const clusters = Array.from({ length: 300 }, (_, i) => `c${String(i).padStart(3, "0")}`);
+    const odd = clusters.filter((_, i) => i % 3 === 1);
+    const app = (name: string, on: string[]) => ({ name, status: "changed" as const, inputs: [{ path: `apps/${name}/values.yaml`, change: "modified" as const }], secrets: [], objects: [], identicalOn: on });
+    const model: PreviewModel = {
+      changed: true,
+      rendered: false,
+      clusters: clusters.map((name, i) => ({ name, status: "changed", unchangedApps: 3, apps: i % 3 === 1 ? [app("app", clusters), app("extra", odd)] : [app("app", clusters)] })),
+    };
+    const all = formatPreview(model, opts()).join("");
+    const rows = all.split("\n").filter((l) => /^\| \d+ clusters/.test(l));
+    expect(rows).toEqual(["| 200 clusters: c000, c002, c003, … c299 | 1 | 0 | 0 | 0 | – |", "| 100 clusters: c001, c004, c007, … c298 | 2 | 0 | 0 | 0 | – |"]);
+    expect(all.match(/^#### /gm)).toHaveLength(2);
+    expect(all).toContain("The same changes on 199 more clusters, shown once here: `c002`, `c003`");
+    expect(all).toContain("Identical on 300 clusters (`c000`, `c001`, `c002`, …, `c299`): shown once.");
+    // The app shown under c000 is referred to from c001's group, whose section is the other one shown.
+    expect(all).toContain("##### `c001` · Application `app`\n\nSame change as on `c000` (shown there).");
+    expect(all.match(/Inputs changed: `apps\/app\/values.yaml`/g)).toHaveLength(1);
   });
 
   it("scrubs credentials from everything it prints", () => {

@@ -87,7 +87,7 @@ describe("helm-local", () => {
     const log = rec.log();
     expect(log).toContain("inline-values mode 600 dir 700");
     const argv = log.find((l) => l.startsWith("template "))!;
-    expect(argv).toMatch(/-f \S+\/values\/a\.yaml -f \S+\/values\/b\.yaml -f \S+\/inline-values\.json /);
+    expect(argv).toMatch(/-f \S+\/values\/a\.yaml -f \S+\/values\/b\.yaml -f \S+\/inline-values\.yaml /);
     expect(argv).not.toContain("xxxx");
     expect(readdirSync(privateTmp)).toEqual([]);
   });
@@ -157,12 +157,12 @@ describe("helm-local", () => {
         valueFiles: ["/v1.yaml", "/v2.yaml"],
         values: {},
       },
-      "/tmp/x/inline-values.json",
+      "/tmp/x/inline-values.yaml",
     );
     expect(args).toEqual([
       "template", "--namespace", "n", "--kube-version", "1.30.0", "--include-crds",
       "--api-versions", "a/v1", "--api-versions", "b/v1/Kind",
-      "-f", "/v1.yaml", "-f", "/v2.yaml", "-f", "/tmp/x/inline-values.json",
+      "-f", "/v1.yaml", "-f", "/v2.yaml", "-f", "/tmp/x/inline-values.yaml",
       "--", "r", "/c",
     ]);
   });

@@ -68,7 +68,7 @@ export function recordingHelm(t: Tools, dir: string): { tools: Tools; log: () =>
     [
       "#!/bin/sh",
       `printf '%s\\n' "$*" >> '${logFile}'`,
-      'for a in "$@"; do case "$a" in */inline-values.json)',
+      'for a in "$@"; do case "$a" in */inline-values.yaml)',
       `  echo "inline-values mode $(stat -c %a "$a") dir $(stat -c %a "$(dirname "$a")")" >> '${logFile}';;`,
       "esac; done",
       `exec '${t.helm}' "$@"`,

@@ -1,0 +1,152 @@
+import { createHash } from "node:crypto";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * What `berth generate` wrote last time, per cluster: the digest of the cluster's inputs and the
+ * sha256 of every file generated from them. When a cluster's inputs digest is unchanged and every
+ * file on disk still has its recorded hash, the cluster is up to date without planning or
+ * serialising it again.
+ *
+ * The cache lives outside the checkout, per user (`$XDG_CACHE_HOME/berth` or `~/.cache/berth`,
+ * folder mode 0700, file 0600), so a pull request can neither commit nor poison it; a cache file
+ * is used only when it belongs to this user, is not writable by others, and its own content hash
+ * matches. It is only ever a shortcut: the generated files on disk are always hashed and compared.
+ */
+export interface OutputCache {
+  /** False when there is no per-user cache folder: every call is then a no-op. */
+  enabled: boolean;
+  /** The record of a cluster whose inputs digest is `key`, if any. */
+  get(cluster: string, key: string): ClusterRecord | undefined;
+  set(cluster: string, key: string, record: ClusterRecord): void;
+  /** Writes the cache back if anything changed; failures are ignored (it is a cache). */
+  save(): void;
+}
+
+/** Repository-relative path → sha256 (hex) of its content. */
+export type CachedFiles = Record<string, string>;
+
+/**
+ * A cluster's generated files as last seen on disk. As in git's index, a file whose size, times
+ * and inode are those recorded, and whose change time is older than the record (so it cannot
+ * have been rewritten within the same clock tick), is taken to have the recorded hash; any other
+ * file is read and hashed.
+ */
+export interface ClusterRecord {
+  files: CachedFiles;
+  /** Path → `size:mtimeNs:ctimeNs:ino` when recorded. */
+  stats: Record<string, string>;
+  /** When the stats were taken (ms since the epoch). */
+  at: number;
+}
+
+interface CacheBody {
+  version: number;
+  clusters: Record<string, ClusterRecord & { key: string }>;
+}
+
+const VERSION = 2;
+
+export function sha256(content: string | Buffer): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
+/** The cache for the repository at `root`; a no-op cache when there is no per-user cache folder. */
+export function openOutputCache(root: string, env: Record<string, string | undefined>): OutputCache {
+  const dir = cacheDir(env);
+  const none: OutputCache = { enabled: false, get: () => undefined, set: () => {}, save: () => {} };
+  if (!dir) return none;
+  let repo: string;
+  try {
+    repo = realpathSync(root);
+  } catch {
+    return none;
+  }
+  const file = join(dir, `${sha256(repo).slice(0, 32)}.json`);
+  const body = read(file) ?? { version: VERSION, clusters: {} };
+  let dirty = false;
+  return {
+    enabled: true,
+    get: (cluster, key) => {
+      const r = body.clusters[cluster];
+      return r?.key === key && r.files && r.stats && typeof r.at === "number" ? r : undefined;
+    },
+    set: (cluster, key, record) => {
+      body.clusters[cluster] = { key, ...record };
+      dirty = true;
+    },
+    save: () => {
+      if (dirty) write(dir, file, body);
+    },
+  };
+}
+
+/** Per-user cache folder: `$XDG_CACHE_HOME/berth/generate` or `$HOME/.cache/berth/generate`. */
+function cacheDir(env: Record<string, string | undefined>): string | undefined {
+  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined);
+  return base ? join(base, "berth", "generate") : undefined;
+}
+
+/** A file the current user owns, nobody else may write, whose recorded hash matches its body. */
+function read(file: string): CacheBody | undefined {
+  try {
+    const dirStat = lstatSync(dirname(file));
+    const st = lstatSync(file);
+    const uid = process.getuid?.();
+    if (!st.isFile() || !dirStat.isDirectory()) return undefined;
+    if (uid !== undefined && (st.uid !== uid || dirStat.uid !== uid)) return undefined;
+    if ((st.mode & 0o022) !== 0 || (dirStat.mode & 0o077) !== 0) return undefined;
+    const text = readFileSync(file, "utf8");
+    const nl = text.indexOf("\n");
+    if (nl < 0 || text.slice(0, nl) !== sha256(text.slice(nl + 1))) return undefined;
+    const body = JSON.parse(text.slice(nl + 1)) as CacheBody;
+    return body.version === VERSION && body.clusters && typeof body.clusters === "object" ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function write(dir: string, file: string, body: CacheBody): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if ((lstatSync(dir).mode & 0o077) !== 0) return;
+    const json = JSON.stringify(body);
+    writeFileSync(tmp, `${sha256(json)}\n${json}`, { mode: 0o600 });
+    renameSync(tmp, file);
+    pruneStale(dir, file);
+  } catch {
+    rmSync(tmp, { force: true });
+  }
+}
+
+const STALE_MS = 30 * 24 * 3600 * 1000;
+
+/** Records of repositories not generated for a month (deleted clones, temp folders) are dropped. */
+function pruneStale(dir: string, keep: string): void {
+  const cutoff = statSync(keep).mtimeMs - STALE_MS;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (p !== keep && statSync(p).mtimeMs < cutoff) rmSync(p, { force: true });
+  }
+}
+
+let code: string | undefined;
+
+/** A digest of berth's own code (the folder this module belongs to): a new build invalidates the cache. */
+export function codeDigest(): string {
+  if (code !== undefined) return code;
+  const top = dirname(dirname(fileURLToPath(import.meta.url)));
+  const hash = createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) hash.update(relative(top, p)).update("\0").update(readFileSync(p)).update("\0");
+    }
+  };
+  walk(top);
+  code = hash.digest("hex");
+  return code;
+}
