@@ -62,7 +62,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     try {
       headFleet = loadCheckedFleet(headRoot);
     } catch (e) {
-      if (e instanceof UserError) io.stderr.write(`berth preview: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
+      if (e instanceof UserError) io.stderr.write(`berth: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
       throw e;
     }
 
