@@ -5,7 +5,7 @@ import { layout } from "../layout.js";
 import { parseYamlSource, toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
 import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "./fleet.js";
 import { checkApp, checkCluster } from "./schema-check.js";
-import { localSourceDir } from "./source-paths.js";
+import { KUSTOMIZATION_FILES, localSourceDir } from "./source-paths.js";
 import type { Profile } from "./types.js";
 
 /**
@@ -28,8 +28,8 @@ export function loadFleet(root: string): Result<Fleet> {
   return ok({ clusters, apps, sealedSecrets: listSealedSecrets(root), existingSourcePaths: existingSourcePaths(root, apps, clusters) });
 }
 
-/** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization.yaml. */
-export const SOURCE_MARKERS = ["Chart.yaml", "kustomization.yaml"] as const;
+/** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization. */
+export const SOURCE_MARKERS = ["Chart.yaml", ...KUSTOMIZATION_FILES] as const;
 
 function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
   const out = new Set<string>();
