@@ -7,6 +7,7 @@ import { nearest } from "../model/suggest.js";
 import { planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
+import { formatUnloadableHead } from "../preview/format-unloadable.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
@@ -44,7 +45,8 @@ interface Side {
 /**
  * The preview of a change: what the base and head revisions of the repository deploy, per cluster,
  * app and resource. Both sides come from git (the head may be the working tree); nothing is
- * written to the repository. Exit 0: no changes; 1: changes (or the head does not load); 2: could not run.
+ * written to the repository. Exit 0: no changes; 1: changes; 2: the head does not load (the preview
+ * text says so and lists its problems, so a pull-request comment carries them) or could not run.
  */
 export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<ExitCode> {
   const repo = await openRepo(opts.root, io.env);
@@ -62,8 +64,12 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     try {
       headFleet = loadCheckedFleet(headRoot);
     } catch (e) {
-      if (e instanceof UserError) io.stderr.write(`berth: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
-      throw e;
+      if (!(e instanceof UserError)) throw e;
+      const head = opts.head ?? "working tree";
+      io.stderr.write(`berth: the head (${head}) does not load, so there is nothing to compare; fix these first:\n${scrubSecrets(e.message)}\n`);
+      io.stderr.write(`berth: ${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"} in the head\n`);
+      emit([scrubSecrets(formatUnloadableHead(head, e.diagnostics, opts.format))], opts, io);
+      return 2;
     }
 
     const baseRoot = join(temp, "base");
