@@ -57,6 +57,10 @@ export const appSchema = {
       uniqueItems: true,
       description: "Cluster profiles this app supports; all when omitted.",
     },
+    system: {
+      ...dnsLabel,
+      description: "The system this app belongs to in `berth fleet`'s table; by default the app name before its first '-' (platform apps: \"platform\" unless other apps share that prefix).",
+    },
     role: {
       type: "string",
       enum: ["argocd", "sealed-secrets"],
