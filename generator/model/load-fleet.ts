@@ -98,6 +98,12 @@ function loadApp(root: string, name: string, diagnostics: Diagnostic[]): App | u
     if (!m) continue;
     if (checkValuesFile(root, `${layout.appDir(name)}/${entry}`, diagnostics)) valueVariants.add(m[1] ?? "");
   }
+  (checked.value?.valueFiles ?? []).forEach((rel, i) => {
+    const file = `${layout.appDir(name)}/${rel}`;
+    if (!existsSync(join(root, file))) {
+      diagnostics.push(diagnosticAt(source, ["valueFiles", i], `values file ${file} does not exist`, `create it, or remove "${rel}" from valueFiles (paths are relative to ${layout.appDir(name)}/)`));
+    } else checkValuesFile(root, file, diagnostics);
+  });
   return checked.value ? { name, spec: checked.value, source, valueVariants } : undefined;
 }
 

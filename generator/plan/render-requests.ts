@@ -30,7 +30,7 @@ export function renderRequest(plan: ClusterPlan, inst: Instance, root: string): 
   const files = valueFiles(inst, cluster).map((f) => join(root, f));
   const values = valuesObject(inst, { cluster, wave: 0, helmRepos });
   if (src.type === "chart") {
-    return { ...base, source: { type: "helm-local", chartDir: join(root, dir!), releaseName: app.name, valueFiles: files, values } };
+    return { ...base, source: { type: "helm-local", chartDir: join(root, dir!), releaseName: app.spec.releaseName ?? app.name, valueFiles: files, values } };
   }
-  return { ...base, source: { type: "helm-remote", repo: src.repo, chart: src.chart, version: src.version, releaseName: app.name, valueFiles: files, values } };
+  return { ...base, source: { type: "helm-remote", repo: src.repo, chart: src.chart, version: src.version, releaseName: app.spec.releaseName ?? app.name, valueFiles: files, values } };
 }

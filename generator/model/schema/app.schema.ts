@@ -103,6 +103,36 @@ export const appSchema = {
         },
       ],
     },
+    releaseName: {
+      type: "string",
+      pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+      maxLength: 53,
+      description: "The Helm release name (default: the app name); keep an existing release's name when migrating it, so its resources are not renamed.",
+    },
+    valueFiles: {
+      type: "array",
+      items: { type: "string", pattern: "^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$" },
+      uniqueItems: true,
+      description: "Extra values files in the app's folder (e.g. an upstream chart's values-production.yaml), after values.yaml and before the profile, environment and cluster files.",
+    },
+    ignoreDifferences: {
+      type: "array",
+      description: "Passed through to the Application's spec.ignoreDifferences (Argo CD v3.1.5's shape).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["kind"],
+        properties: {
+          group: { type: "string" },
+          kind: { type: "string", minLength: 1 },
+          name: { type: "string" },
+          namespace: { type: "string" },
+          jsonPointers: { type: "array", items: { type: "string" } },
+          jqPathExpressions: { type: "array", items: { type: "string" } },
+          managedFieldsManagers: { type: "array", items: { type: "string" } },
+        },
+      },
+    },
     dependsOn: {
       type: "array",
       items: dnsLabel,
