@@ -62,7 +62,7 @@ describe("bad input", () => {
   });
 
   it("unknown source type", async () => {
-    await expectUserError({ "apps/metrics/app.yaml": "layer: monitoring\nnamespace: m\nsource: { type: jsonnet, path: x }\n" }, "apps/metrics/app.yaml:3:", "source types: helm, chart, kustomize, manifests");
+    await expectUserError({ "apps/metrics/app.yaml": "layer: monitoring\nnamespace: m\nsource: { type: jsonnet, path: x }\n" }, "apps/metrics/app.yaml:3:", "source.type must be one of helm, chart, kustomize, manifests");
   });
 
   it("unknown app on a cluster", async () => {
