@@ -7,6 +7,7 @@ import { defineConfig } from "vitest/config";
  */
 const SLOW = [
   "test/reliability/**/*.test.ts",
+  "test/cli/**/*.test.ts",
   "test/preview/preview.test.ts",
   "test/fleet/**/*.test.ts",
   "test/render/helm-*.test.ts",

@@ -1,10 +1,11 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { isAbsolute, relative, resolve } from "node:path";
 import { EnvironmentError, ExitError, UserError } from "./errors.js";
 import type { CommandIO, ExitCode } from "./commands/context.js";
 import type { OutputFormat } from "./findings/report.js";
 import { scrubSecrets } from "./scrub.js";
 import { packageVersion } from "./version.js";
+import { clusterOf, withCluster, withExamples } from "./cli-conventions.js";
 
 
 /**
@@ -22,68 +23,65 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     // Program options go before the command (`berth -C dir generate`), so that a command may
     // have options of the same name: `berth new app … --version 1.2.3` is the chart's version.
     .enablePositionalOptions()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(berthPrefixed(s)) })
     .showSuggestionAfterError(true);
+  withExamples(program, ["berth generate && berth validate", "berth bootstrap laptop --dry-run", "berth -C ../my-fleet preview --base main", "berth completion bash > /etc/bash_completion.d/berth"]);
   const root = () => resolve(io.cwd, program.opts<{ root: string }>().root);
 
-  program
-    .command("generate")
+  withExamples(withCluster(program.command("generate"), "only this cluster"), ["berth generate", "berth generate laptop", "berth generate --check   # in CI: exit 1 when the committed output is stale"])
     .description("write each cluster's Argo CD Applications and AppProjects under clusters/<name>/argocd/")
-    .option("--cluster <name>", "only this cluster")
     .option("--check", "write nothing; exit 1 listing stale files when committed output is out of date", false)
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
-    .action(async (o: { cluster?: string; check: boolean; format: OutputFormat }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; check: boolean; format: OutputFormat }) => {
       const { runGenerate } = await import("./commands/generate.js");
       const { runWithFindings } = await import("./findings/report.js");
-      code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: o.cluster, check: o.check }, io, report));
+      const only = clusterOf("generate", cluster, o.cluster, false);
+      code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
     });
 
-  program
-    .command("validate")
+  withExamples(withCluster(program.command("validate"), "only this cluster"), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
-    .option("--cluster <name>", "only this cluster")
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
-    .action(async (o: { cluster?: string; format: OutputFormat }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat }) => {
       const { runValidate } = await import("./commands/validate.js");
       const { runWithFindings } = await import("./findings/report.js");
-      code = await runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: o.cluster }, io));
+      const only = clusterOf("validate", cluster, o.cluster, false);
+      code = await runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: only }, io));
     });
 
-  program
-    .command("graph")
+  withExamples(withCluster(program.command("graph"), "the cluster"), ["berth graph pi", "berth graph laptop > laptop.md"])
     .description("print a Mermaid diagram of a cluster's layers, sync waves and dependencies")
-    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
-    .action(async (o: { cluster: string }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string }) => {
       const { runGraph } = await import("./commands/graph.js");
-      code = runGraph({ root: root(), cluster: o.cluster }, io);
+      code = runGraph({ root: root(), cluster: clusterOf("graph", cluster, o.cluster, true) }, io);
     });
 
-  program
-    .command("fleet")
+  withExamples(withCluster(program.command("fleet"), "only this cluster"), ["berth fleet", "berth fleet cloud"])
     .description("print a Markdown table of which systems run on which cluster, in which namespaces")
-    .option("--cluster <name>", "only this cluster")
-    .action(async (o: { cluster?: string }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string }) => {
       const { runFleet } = await import("./commands/fleet.js");
-      code = runFleet({ root: root(), cluster: o.cluster }, io);
+      code = runFleet({ root: root(), cluster: clusterOf("fleet", cluster, o.cluster, false) }, io);
     });
 
-  program
-    .command("render")
+  withExamples(withCluster(program.command("render"), "the cluster"), ["berth render laptop --app cert-manager", "berth render pi > pi-manifests.yaml"])
     .description("print the rendered Kubernetes manifests of a cluster's apps, as Argo CD would apply them (real helm/kustomize)")
-    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
     .option("--app <name...>", "only these apps (app or Application names)", [])
-    .action(async (o: { cluster: string; app: string[] }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; app: string[] }) => {
       const { runRender } = await import("./commands/render.js");
-      code = await runRender({ root: root(), cluster: o.cluster, apps: o.app }, io);
+      code = await runRender({ root: root(), cluster: clusterOf("render", cluster, o.cluster, true), apps: o.app }, io);
     });
 
   const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-  program
-    .command("seal")
+  withExamples(program.command("seal"), [
+    "berth seal laptop --namespace hash --name hash-db --random password",
+    "berth seal --all-clusters --namespace infra --name smtp --from-file password=./smtp-password.txt",
+    "printf %s \"$TOKEN\" | berth seal cloud --namespace synapse --name synapse-oidc --from-stdin client-secret",
+  ])
+    .argument("[cluster]", "the cluster whose certificate seals the values")
     .description("seal values into secrets/<cluster>/<namespace>/<name>.yaml (a SealedSecret); values are never written or printed")
     // Commander echoes a mistyped `--opt=value` in full; the value may be a secret.
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s.replace(/'(--[^=' ]+)=[^']*'/g, "'$1=…'")) })
-    .option("--cluster <name>", "the cluster whose certificate seals the values")
+    .option("--cluster <name>", "the cluster whose certificate seals the values (same as the positional argument)")
     .option("--all-clusters", "seal for every cluster where an app consumes this secret in this namespace")
     .addOption(new Option("--namespace <namespace>", "the Secret's namespace").makeOptionMandatory())
     .addOption(new Option("--name <name>", "the Secret's name").makeOptionMandatory())
@@ -94,79 +92,84 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--from-env-file <path>", "KEY=VALUE lines from a file (repeatable)", collect)
     .option("--from-stdin <key>", "a value read from standard input (once: stdin holds one value)", collect)
     .option("--random <key[:bytes]>", "a fresh random value (32 bytes unless given, base64url), sealed without ever being shown (repeatable)", collect)
-    .action(async (o: { cluster?: string; allClusters?: boolean; namespace: string; name: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[] }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; allClusters?: boolean; namespace: string; name: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[] }) => {
       const { runSeal } = await import("./commands/seal.js");
       const sources = { literal: o.fromLiteral ?? [], file: o.fromFile ?? [], envFile: o.fromEnvFile ?? [], stdin: o.fromStdin ?? [], random: o.random ?? [] };
-      code = await runSeal({ root: root(), cluster: o.cluster, allClusters: o.allClusters ?? false, namespace: o.namespace, name: o.name, scope: o.scope, type: o.type, sources }, io);
+      code = await runSeal({ root: root(), cluster: clusterOf("seal", cluster, o.cluster, false), allClusters: o.allClusters ?? false, namespace: o.namespace, name: o.name, scope: o.scope, type: o.type, sources }, io);
     });
 
-  const keys = program.command("keys").description("manage a cluster's sealing key pair");
-  keys
-    .command("generate")
+  const keys = withExamples(program.command("keys"), ["berth keys generate pi --out ~/keys/pi.key", "berth keys secret pi --key ~/keys/pi.key | kubectl apply -f -"]).description("manage a cluster's sealing key pair");
+  withExamples(withCluster(keys.command("generate"), "the cluster"), ["berth keys generate pi --out ~/keys/pi.key"])
     .description("create an RSA-4096 sealing key and self-signed certificate: the certificate into clusters/<cluster>/sealing-cert.pem, the key only to --out")
-    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
     .addOption(new Option("--out <path>", "where to write the private key (outside the repository, a new file, mode 0600)").makeOptionMandatory())
     .option("--force", "replace an existing certificate (every SealedSecret of the cluster must then be resealed)", false)
-    .action(async (o: { cluster: string; out: string; force: boolean }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; out: string; force: boolean }) => {
       const { runKeysGenerate } = await import("./commands/keys.js");
-      code = await runKeysGenerate({ root: root(), cluster: o.cluster, out: o.out, force: o.force }, io);
+      code = await runKeysGenerate({ root: root(), cluster: clusterOf("keys generate", cluster, o.cluster, true), out: o.out, force: o.force }, io);
     });
-  keys
-    .command("secret")
+  withExamples(withCluster(keys.command("secret"), "the cluster"), ["berth keys secret pi --key ~/keys/pi.key | kubectl --context pi apply -f -"])
     .description("print the kube-system Secret the sealed-secrets controller loads the cluster's key from (for kubectl apply)")
-    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
     .addOption(new Option("--key <path>", "the private key file").makeOptionMandatory())
-    .action(async (o: { cluster: string; key: string }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; key: string }) => {
       const { runKeysSecret } = await import("./commands/keys.js");
-      code = runKeysSecret({ root: root(), cluster: o.cluster, key: o.key }, io);
+      code = runKeysSecret({ root: root(), cluster: clusterOf("keys secret", cluster, o.cluster, true), key: o.key }, io);
     });
 
-  program
-    .command("secrets")
-    .description("inspect the fleet's sealed secrets")
-    .command("status")
+  const secrets = withExamples(program.command("secrets"), ["berth secrets status", "berth secrets status cloud"]).description("inspect the fleet's sealed secrets");
+  withExamples(withCluster(secrets.command("status"), "only this cluster"), ["berth secrets status", "berth secrets status cloud"])
     .description("per cluster: secrets missing for the apps that consume them, sealed with an old certificate, or unused")
-    .option("--cluster <name>", "only this cluster")
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
-    .action(async (o: { cluster?: string; format: OutputFormat }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat }) => {
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
       const { runWithFindings } = await import("./findings/report.js");
-      code = await runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: o.cluster }, io, report));
+      const only = clusterOf("secrets status", cluster, o.cluster, false);
+      code = await runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: only }, io, report));
     });
 
-  program
-    .command("bootstrap")
+  withExamples(withCluster(program.command("bootstrap"), "the cluster"), ["berth bootstrap laptop --dry-run", "berth bootstrap laptop --key ~/keys/laptop.key", "berth bootstrap pi --context k3s-pi --key ~/keys/pi.key --timeout 30m"])
     .description("take a bare cluster to \"Argo CD is reconciling this repository\": kind cluster (kind), sealing key, Argo CD with its own values, root app, live progress")
-    .addOption(new Option("--cluster <name>", "the cluster").makeOptionMandatory())
     .option("--dry-run", "print the numbered plan (every command) and run nothing", false)
     .option("--context <context>", "kube context (kind: kind-<cluster>, the default; k3s/cloud: required, named exactly as the cluster unless cluster.yaml records its identity)")
     .option("--trust-context", "accept a --context whose name is not the cluster's although cluster.yaml records no identity (you vouch that it is this cluster)", false)
     .option("--key <path>", "the cluster's sealing private key (berth keys generate --out), installed before the controller starts")
     .option("--timeout <duration>", "how long to wait in all for Argo CD and every Application to be Synced and Healthy (e.g. 15m, 1h30m)", "15m")
-    .action(async (o: { cluster: string; dryRun: boolean; context?: string; trustContext: boolean; key?: string; timeout: string }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; dryRun: boolean; context?: string; trustContext: boolean; key?: string; timeout: string }) => {
       const { runBootstrap } = await import("./commands/bootstrap.js");
       const { parseDuration } = await import("./bootstrap/duration.js");
       const timeoutMs = parseDuration(o.timeout);
       if (timeoutMs === undefined) throw new EnvironmentError(`--timeout ${o.timeout} is not a duration`, "give it like 15m, 90s or 1h30m");
-      code = await runBootstrap({ root: root(), cluster: o.cluster, dryRun: o.dryRun, context: o.context, trustContext: o.trustContext, key: o.key, timeoutMs }, io);
+      code = await runBootstrap({ root: root(), cluster: clusterOf("bootstrap", cluster, o.cluster, true), dryRun: o.dryRun, context: o.context, trustContext: o.trustContext, key: o.key, timeoutMs }, io);
     });
 
-  program
-    .command("preview")
+  withExamples(withCluster(program.command("preview"), "only this cluster"), ["berth preview --base main", "berth preview --base main --render --format text laptop", "berth preview --base origin/main --head HEAD --out-dir preview/"])
     .description("preview a change: what --base and --head (default: the working tree) deploy, per cluster, app and resource; secrets by key only")
     .addOption(new Option("--base <rev>", "the base revision (branch, tag, SHA, HEAD~3…)").makeOptionMandatory())
     .option("--head <rev>", "the head revision (default: the working tree, uncommitted changes included)")
-    .option("--cluster <name>", "only this cluster")
     .option("--render", "also render changed Applications with helm/kustomize and diff their resources", false)
     .addOption(new Option("--format <format>", "output format").choices(["markdown", "text"]).default("markdown"))
     .option("--max-comment-chars <n>", "markdown: split into parts of at most this many characters (UTF-8 bytes)", "65000")
     .option("--out-dir <dir>", "write part-1.md … here (and keep the render cache here) instead of printing")
-    .action(async (o: { base: string; head?: string; cluster?: string; render: boolean; format: "markdown" | "text"; maxCommentChars: string; outDir?: string }) => {
+    .action(async (cluster: string | undefined, o: { base: string; head?: string; cluster?: string; render: boolean; format: "markdown" | "text"; maxCommentChars: string; outDir?: string }) => {
       const { runPreview } = await import("./commands/preview.js");
       const { MIN_MAX_COMMENT_CHARS } = await import("./preview/format.js");
       const max = Number(o.maxCommentChars);
       if (!Number.isInteger(max) || max < MIN_MAX_COMMENT_CHARS) throw new EnvironmentError(`--max-comment-chars ${o.maxCommentChars} is not a whole number of at least ${MIN_MAX_COMMENT_CHARS}`, "GitHub accepts comments up to 65536 characters; the default is 65000");
-      code = await runPreview({ root: root(), base: o.base, head: o.head, cluster: o.cluster, render: o.render, format: o.format, maxCommentChars: max, outDir: o.outDir === undefined ? undefined : resolve(io.cwd, o.outDir) }, io);
+      code = await runPreview({ root: root(), base: o.base, head: o.head, cluster: clusterOf("preview", cluster, o.cluster, false), render: o.render, format: o.format, maxCommentChars: max, outDir: o.outDir === undefined ? undefined : resolve(io.cwd, o.outDir) }, io);
+    });
+
+  withExamples(program.command("completion"), ["berth completion bash > /etc/bash_completion.d/berth", "echo 'source <(berth completion zsh)' >> ~/.zshrc"])
+    .description("print shell completion for bash or zsh (commands, options, cluster and app names)")
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh"]))
+    .action(async (shell: "bash" | "zsh") => {
+      const { completionScript } = await import("./completion.js");
+      io.stdout.write(completionScript(shell, program));
+    });
+  program
+    .command("__names", { hidden: true })
+    .argument("<kind>", "clusters or apps")
+    .action(async (kind: string) => {
+      const { repositoryNames } = await import("./completion.js");
+      if (kind === "clusters" || kind === "apps") for (const n of repositoryNames(root(), kind)) io.stdout.write(`${n}\n`);
     });
 
   program
@@ -260,6 +263,11 @@ Exit codes: 0 the comment is current; 2 it could not be posted (GitHub's status 
   } catch (e) {
     return report(e, io);
   }
+}
+
+/** Commander's own errors (`error: unknown option …`) carry berth's prefix like every other message. */
+function berthPrefixed(message: string): string {
+  return message.replace(/^error: /, "berth: ");
 }
 
 function report(e: unknown, io: CommandIO): ExitCode {

@@ -1,4 +1,6 @@
-import { sortDiagnostics, UserError } from "../errors.js";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { EnvironmentError, sortDiagnostics, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { loadFleet } from "../model/load-fleet.js";
 import { checkFleet } from "../model/rules.js";
@@ -7,6 +9,10 @@ import { layout } from "../layout.js";
 
 /** Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them. */
 export function loadCheckedFleet(root: string): Fleet {
+  // Run from the wrong folder, an empty fleet would pass every gate: refuse instead.
+  if (!existsSync(join(root, layout.clustersDir))) {
+    throw new EnvironmentError(`not a berth repository: no ${layout.clustersDir}/ folder in ${root}`, "run berth in the fleet repository, or point at it with -C <repository>");
+  }
   const loaded = loadFleet(root);
   if (!loaded.ok) throw new UserError(sortDiagnostics(loaded.diagnostics));
   const problems = checkFleet(loaded.value);

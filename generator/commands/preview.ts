@@ -8,6 +8,7 @@ import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster, planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
+import { formatUnloadableHead } from "../preview/format-unloadable.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
 import { requireLinksInside } from "../preview/contained.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
@@ -49,7 +50,8 @@ interface Side {
 /**
  * The preview of a change: what the base and head revisions of the repository deploy, per cluster,
  * app and resource. Both sides come from git (the head may be the working tree); nothing is
- * written to the repository. Exit 0: no changes; 1: changes (or the head does not load); 2: could not run.
+ * written to the repository. Exit 0: no changes; 1: changes; 2: the head does not load (the preview
+ * text says so and lists its problems, so a pull-request comment carries them) or could not run.
  */
 export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<ExitCode> {
   const repo = await openRepo(opts.root, io.env);
@@ -68,12 +70,18 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
       if (opts.head !== undefined) requireLinksInside(headRoot);
       headFleet = loadCheckedFleet(headRoot);
     } catch (e) {
-      if (e instanceof UserError) {
-        io.stderr.write(`berth preview: the head (${opts.head ?? "working tree"}) does not load, so there is nothing to compare; fix these first:\n`);
-        // The pull request's comment must say so too, instead of keeping an older preview.
-        if (opts.outDir !== undefined && opts.format === "markdown") emit(renderHeadFailure(e.diagnostics, opts.head ?? "working tree", previewCommand(opts), opts.maxCommentChars), opts, io);
-      }
-      throw e;
+      if (!(e instanceof UserError)) throw e;
+      const head = opts.head ?? "working tree";
+      io.stderr.write(`berth: the head (${head}) does not load, so there is nothing to compare; fix these first:
+${scrubSecrets(e.message)}
+`);
+      io.stderr.write(`berth: ${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"} in the head
+`);
+      // The pull request's comment must say so too, instead of keeping an older preview: in
+      // markdown, marked parts under the comment limit (berth comment posts them).
+      const parts = opts.format === "markdown" ? renderHeadFailure(e.diagnostics, head, previewCommand(opts), opts.maxCommentChars) : [formatUnloadableHead(head, e.diagnostics, opts.format)];
+      emit(parts.map(scrubSecrets), opts, io);
+      return 2;
     }
 
     const baseRoot = join(temp, "base");

@@ -32,7 +32,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   const objects = plans.reduce((n, p) => n + p.files.length, 0);
-  io.stdout.write(`valid: ${fleet.clusters.length} clusters, ${fleet.apps.size} apps, ${objects} generated objects\n`);
+  io.stdout.write(`valid: ${plans.length} cluster${plans.length === 1 ? "" : "s"}, ${fleet.apps.size} apps, ${objects} generated objects\n`);
   for (const plan of plans) {
     const b = clusterBudget(fleet, plan.cluster);
     const pct = (x: { requested: number; capacity: number }) => Math.round((100 * x.requested) / x.capacity);

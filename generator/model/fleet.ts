@@ -44,7 +44,7 @@ export interface Fleet {
   apps: ReadonlyMap<string, App>;
   sealedSecrets: SealedSecretRef[];
   /**
-   * The local source folders (and their Chart.yaml / kustomization.yaml) that exist, for every
+   * The local source folders (and their Chart.yaml / kustomization file) that exist, for every
    * profile and environment an app could be planned for. The loader looks; the rules only ask.
    */
   existingSourcePaths: ReadonlySet<string>;

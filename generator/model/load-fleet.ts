@@ -6,7 +6,7 @@ import { parseYamlSource, toPlain, diagnosticAt, type YamlSource } from "../yaml
 import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "./fleet.js";
 import { checkInputTree, readInputText } from "./input-files.js";
 import { checkApp, checkCluster } from "./schema-check.js";
-import { localSourceDir } from "./source-paths.js";
+import { KUSTOMIZATION_FILES, localSourceDir } from "./source-paths.js";
 import type { Profile } from "./types.js";
 
 /**
@@ -31,8 +31,8 @@ export function loadFleet(root: string): Result<Fleet> {
   return ok({ clusters, apps, sealedSecrets: listSealedSecrets(root), existingSourcePaths: existingSourcePaths(root, apps, clusters) });
 }
 
-/** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization.yaml. */
-export const SOURCE_MARKERS = ["Chart.yaml", "kustomization.yaml"] as const;
+/** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization. */
+export const SOURCE_MARKERS = ["Chart.yaml", ...KUSTOMIZATION_FILES] as const;
 
 function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
   const out = new Set<string>();
@@ -108,6 +108,12 @@ function loadApp(root: string, name: string, diagnostics: Diagnostic[]): App | u
     if (!m) continue;
     if (checkValuesFile(root, `${layout.appDir(name)}/${entry}`, diagnostics)) valueVariants.add(m[1] ?? "");
   }
+  (checked.value?.valueFiles ?? []).forEach((rel, i) => {
+    const file = `${layout.appDir(name)}/${rel}`;
+    if (!existsSync(join(root, file))) {
+      diagnostics.push(diagnosticAt(source, ["valueFiles", i], `values file ${file} does not exist`, `create it, or remove "${rel}" from valueFiles (paths are relative to ${layout.appDir(name)}/)`));
+    } else checkValuesFile(root, file, diagnostics);
+  });
   return checked.value ? { name, spec: checked.value, source, valueVariants } : undefined;
 }
 

@@ -4,7 +4,7 @@ import { diagnosticAt } from "../yaml/source.js";
 import type { App, Cluster, Fleet } from "./fleet.js";
 import { clusterKindAllowed, isNamespaceKind } from "./cluster-kinds.js";
 import { clusterInstances, type Instance } from "./instances.js";
-import { localSourceDir } from "./source-paths.js";
+import { KUSTOMIZATION_FILES, localSourceDir } from "./source-paths.js";
 import { nearest } from "./suggest.js";
 import { LAYERS, type Layer } from "./types.js";
 
@@ -204,9 +204,12 @@ function checkCluster(cluster: Cluster, fleet: Fleet): Diagnostic[] {
     }
     const dir = localSourceDir(inst.app!, cluster.profile, inst.environment);
     if (dir) {
-      const marker = inst.app!.spec.source.type === "chart" ? "Chart.yaml" : inst.app!.spec.source.type === "kustomize" ? "kustomization.yaml" : "";
-      if (!fleet.existingSourcePaths.has(marker ? `${dir}/${marker}` : dir)) {
-        out.push(diagnosticAt(inst.app!.source, ["source", "path"], `source folder ${dir}${marker ? ` has no ${marker}` : " does not exist"} (for cluster "${cluster.name}")`, `create ${dir}${marker ? `/${marker}` : "/"} or correct source.path`));
+      const type = inst.app!.spec.source.type;
+      const markers: readonly string[] = type === "chart" ? ["Chart.yaml"] : type === "kustomize" ? KUSTOMIZATION_FILES : [""];
+      const marker = markers[0];
+      const named = markers.length > 1 ? `${markers.slice(0, -1).join(", ")} or ${markers.at(-1)}` : marker;
+      if (!markers.some((m) => fleet.existingSourcePaths.has(m ? `${dir}/${m}` : dir))) {
+        out.push(diagnosticAt(inst.app!.source, ["source", "path"], `source folder ${dir}${marker ? ` has no ${named}` : " does not exist"} (for cluster "${cluster.name}")`, `create ${dir}${marker ? `/${marker}` : "/"} or correct source.path`));
       }
     }
   }

@@ -66,6 +66,26 @@ function field(path: PathSegment[]): string {
   return path.length === 0 ? "the document" : path.map((s) => (typeof s === "number" ? `[${s}]` : s)).join(".").replace(/\.\[/g, "[");
 }
 
+const SOURCE_TYPES = ["helm", "chart", "kustomize", "manifests"];
+
+/** What each pattern of the schemas asks for, in words (a raw regular expression helps nobody). */
+export const PATTERN_WORDS: Record<string, string> = {
+  "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$": "give a CPU quantity such as 500m or 2",
+  "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$": "give a memory quantity such as 512Mi or 8Gi",
+  "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$": "use lowercase letters, digits and '-', starting and ending with a letter or digit",
+  "^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$": "use lowercase letters, digits and '-' (and `{environment}` in a per-environment app)",
+  "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$": "give a path relative to the app's folder that stays inside it (no leading '/', no '..')",
+  "^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$": "name a .yaml or .yml file inside the app's folder (no '..')",
+  "^(https?|oci)://[^\\s]+$": "give an https://, http:// or oci:// URL",
+  "^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$": "give an exact version such as 1.2.3",
+  "^[-._a-zA-Z0-9]+$": "use letters, digits, '-', '_' and '.' only",
+  "^[A-Z][A-Za-z0-9]*$": "give a Kubernetes kind such as ClusterRole",
+  "^(https://|ssh://|git@)[^\\s]+$": "give an https://, ssh:// or git@ URL",
+  "^1\\.[0-9]+\\.[0-9]+$": "give a full Kubernetes version such as 1.31.4",
+  "^[a-z0-9.-]+$": "give a DNS name in lowercase, such as apps.example.com",
+  "^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$": "give an API version as helm's --api-versions takes it, such as monitoring.coreos.com/v1 or monitoring.coreos.com/v1/ServiceMonitor",
+};
+
 const SCHEMA_FILE: Record<string, string> = { "cluster.yaml": "generator/schemas/cluster.schema.json", "app.yaml": "generator/schemas/app.schema.json" };
 
 function toDiagnostic(source: YamlSource, e: ErrorObject, what: string): Diagnostic {
@@ -88,11 +108,16 @@ function toDiagnostic(source: YamlSource, e: ErrorObject, what: string): Diagnos
     case "enum":
       return diagnosticAt(source, path, `${where} is ${JSON.stringify(e.data)}, expected one of: ${(schema.enum ?? []).join(", ")}`, `use one of: ${(schema.enum ?? []).join(", ")}`);
     case "const":
-    case "discriminator":
-      return diagnosticAt(source, path, `${where} ${e.message ?? "is invalid"}`, "use one of the source types: helm, chart, kustomize, manifests");
+    case "discriminator": {
+      const tag = String((e.params as { tag?: string }).tag ?? "type");
+      const at = e.keyword === "discriminator" ? [...path, tag] : path;
+      const value = e.keyword === "discriminator" ? (e.data as Record<string, unknown> | undefined)?.[tag] : e.data;
+      return diagnosticAt(source, at, `${field(at)} is ${JSON.stringify(value ?? null)}; ${field(at)} must be one of ${SOURCE_TYPES.join(", ")}`, `write \`${tag}: ${nearest(String(value ?? ""), SOURCE_TYPES) ?? SOURCE_TYPES[0]}\` (or another of ${SOURCE_TYPES.join(", ")})`);
+    }
     case "type":
       return diagnosticAt(source, path, `${where} is ${describe(e.data)}, expected ${String((e.params as { type: string }).type)}`, schema.description ?? `write ${where} as a ${String((e.params as { type: string }).type)}`);
     case "pattern":
+      return diagnosticAt(source, path, `${where} is ${JSON.stringify(e.data)}, which is not valid: ${PATTERN_WORDS[String((e.params as { pattern: string }).pattern)] ?? "it does not have the expected form"}`, schema.description ?? "correct the value");
     case "format":
     case "maxLength":
     case "minLength":

@@ -57,6 +57,7 @@ export function buildApplication(inst: Instance, ctx: ApplicationContext): Recor
       project: inst.layer,
       destination: { server: IN_CLUSTER, namespace: inst.namespace },
       ...sourcesOf(inst, ctx),
+      ignoreDifferences: spec?.ignoreDifferences,
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
         retry: RETRY,
@@ -105,10 +106,12 @@ export function valueFiles(inst: Instance, cluster: Cluster): string[] {
   const app = inst.app!;
   const files: string[] = [];
   if (app.valueVariants.has("")) files.push(layout.appValuesFile(app.name));
+  for (const rel of app.spec.valueFiles ?? []) files.push(`${layout.appDir(app.name)}/${rel}`);
   if (app.valueVariants.has(cluster.profile)) files.push(layout.appValuesFile(app.name, cluster.profile));
   if (inst.environment && app.valueVariants.has(inst.environment)) files.push(layout.appValuesFile(app.name, inst.environment));
   if (cluster.valueOverrides.has(app.name)) files.push(layout.clusterValuesFile(cluster.name, app.name));
-  return files;
+  // A file listed in valueFiles that is also a profile or environment variant counts once, first.
+  return [...new Set(files)];
 }
 
 /** Inline values: berth's cluster context for local charts, Argo CD's own settings, then the cluster's overrides. */

@@ -3,7 +3,8 @@ import type { ClusterPlan } from "./plan-cluster.js";
 /**
  * A Markdown table of what runs where: one row per cluster, system and namespace. An app's system
  * is its name's prefix before the first '-' (hash-stack → hash); a platform app counts as
- * "platform" unless other apps share its prefix (linkerd-crds, linkerd-identity → linkerd).
+ * "platform" unless other apps share its prefix (linkerd-crds, linkerd-identity → linkerd). An
+ * app's own `system:` field overrides the rule (helm-guestbook → guestbook).
  */
 export function buildFleetTable(plans: readonly ClusterPlan[]): string {
   const apps = plans.flatMap((p) => p.instances.flatMap((i) => (i.app ? [i.app.name] : [])));
@@ -22,7 +23,7 @@ export function buildFleetTable(plans: readonly ClusterPlan[]): string {
     const groups = new Map<string, { system: string; namespace: string; ids: string[] }>();
     for (const inst of plan.instances) {
       if (!inst.app) continue;
-      const system = systemOf(inst.app.name, inst.layer);
+      const system = inst.app.spec.system ?? systemOf(inst.app.name, inst.layer);
       const key = `${system}\u0000${inst.namespace}`;
       const g = groups.get(key) ?? { system, namespace: inst.namespace, ids: [] };
       g.ids.push(inst.id);

@@ -52,7 +52,8 @@ export function buildProject(layer: Layer, instances: readonly Instance[], clust
     if (!src || src.type !== "helm") repos.add(gitRepo);
     else {
       repos.add(argoRepoURL(src.repo));
-      if (inst.app!.valueVariants.size > 0 || cluster.valueOverrides.has(inst.app!.name)) repos.add(gitRepo);
+      const gitValues = inst.app!.valueVariants.size > 0 || (inst.app!.spec.valueFiles ?? []).length > 0 || cluster.valueOverrides.has(inst.app!.name);
+      if (gitValues) repos.add(gitRepo);
     }
     for (const k of inst.app?.spec.clusterResources ?? []) kinds.set(`${k.group}/${k.kind}`, { group: k.group, kind: k.kind });
   }

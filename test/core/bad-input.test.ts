@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
 import { berth, makeRepo, readTree, removeRepo } from "../helpers/repo.js";
@@ -61,7 +62,7 @@ describe("bad input", () => {
   });
 
   it("unknown source type", async () => {
-    await expectUserError({ "apps/metrics/app.yaml": "layer: monitoring\nnamespace: m\nsource: { type: jsonnet, path: x }\n" }, "apps/metrics/app.yaml:3:", "source types: helm, chart, kustomize, manifests");
+    await expectUserError({ "apps/metrics/app.yaml": "layer: monitoring\nnamespace: m\nsource: { type: jsonnet, path: x }\n" }, "apps/metrics/app.yaml:3:", "source.type must be one of helm, chart, kustomize, manifests");
   });
 
   it("unknown app on a cluster", async () => {
@@ -141,6 +142,20 @@ describe("bad input", () => {
 });
 
 describe("could not run", () => {
+  it("a folder that is not a berth repository exits 2 for every gate", async () => {
+    const root = makeRepo({ "README.md": "not a fleet\n" });
+    repos.push(root);
+    for (const args of [["validate"], ["generate", "--check"], ["generate"]]) {
+      const run = await berth(root, ...args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr).toContain("berth: not a berth repository: no clusters/ folder");
+      expect(run.stderr).toContain("fix: run berth in the fleet repository, or point at it with -C <repository>");
+    }
+    const missing = await berth(root, "-C", join(root, "nonexistent"), "validate");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("not a berth repository: no clusters/ folder");
+  });
+
   it("an unreadable repository exits 2 without a stack trace", async () => {
     const root = makeRepo({ clusters: "not a folder\n" });
     repos.push(root);

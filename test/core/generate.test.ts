@@ -113,6 +113,15 @@ describe("berth generate", () => {
     expect(platform.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(["argocd", "kube-system"]);
   });
 
+  it.each(["kustomization.yml", "Kustomization"])("accepts a kustomize folder whose kustomization is named %s, as kustomize and Argo CD do", async (name) => {
+    const tree = fixtureFleet();
+    const content = tree["apps/kustom/overlays/kind/kustomization.yaml"]!;
+    delete tree["apps/kustom/overlays/kind/kustomization.yaml"];
+    tree[`apps/kustom/overlays/kind/${name}`] = content;
+    const { files } = await generated(tree);
+    expect(files["clusters/dev/argocd/infra/kustom.yaml"]).toContain("path: apps/kustom/overlays/kind");
+  });
+
   it("produces identical bytes whatever the order of input entries and files", async () => {
     const tree = fixtureFleet();
     const { files: a } = await generated(tree);

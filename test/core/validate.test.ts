@@ -67,4 +67,12 @@ describe("generated-object validation", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^valid: 2 clusters, 6 apps, 36 generated objects/);
   });
+
+  it("counts only the cluster it was asked to validate", async () => {
+    const root = makeRepo(fixtureFleet());
+    repos.push(root);
+    const run = await berth(root, "validate", "dev");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^valid: 1 cluster, /);
+  });
 });

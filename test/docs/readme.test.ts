@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error -- a plain ES module script without type declarations
 import { refresh } from "../../scripts/update-readme.js";
@@ -13,6 +13,12 @@ describe("README", () => {
   it("quotes the current size of the bad-input corpus", () => {
     const cases = readFileSync(new URL("../corpus/bad-input.yaml", import.meta.url), "utf8").match(/^- name: /gm)!.length;
     expect(readme).toContain(`over the ${cases}-case corpus`);
+  });
+
+  it("names every folder of generator/ in its code map", () => {
+    const folders = readdirSync(new URL("../../generator", import.meta.url), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders.length).toBeGreaterThan(10);
+    for (const f of folders) expect(readme, f).toMatch(new RegExp(`^generator/${f}/ +\\S`, "m"));
   });
 
   it("starts with the two quick-start commands CI runs", () => {

@@ -153,15 +153,19 @@ describe("berth preview: repository layout", () => {
 });
 
 describe("berth preview: errors", () => {
-  it("a head that does not load is the answer: exit 1 with file:line:col", async () => {
+  it("a head that does not load is exit 2 (not 'changes'), with file:line:col on stderr and in the preview text", async () => {
     const root = await repo();
     replaceIn(root, "clusters/dev/cluster.yaml", "profile: kind", "profile: kindd");
     const r = await berthIn(root, "preview", "--base", "main");
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe("");
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("the head (working tree) does not load");
     expect(r.stderr).toMatch(/clusters\/dev\/cluster\.yaml:1:\d+: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toMatch(/^<!-- berth-preview part 1\/1 -->\n### berth preview\n\n\*\*The head \(working tree\) does not load \(1 problem\)/);
+    expect(r.stdout).toMatch(/- `clusters\/dev\/cluster\.yaml:1:\d+`: profile is "kindd"/);
+    const text = await berthIn(root, "preview", "--base", "main", "--format", "text");
+    expect(text.code).toBe(2);
+    expect(text.stdout).toMatch(/^berth preview: The head \(working tree\) does not load/);
   });
 
   it("a base that does not load is treated as empty, and says so", async () => {

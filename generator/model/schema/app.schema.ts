@@ -60,7 +60,11 @@ export const appSchema = {
     releaseName: {
       ...dnsLabel,
       maxLength: 53,
-      description: "Helm release name of a `helm` or `chart` source; defaults to the app's name. Kept when importing a helmfile release whose name differs.",
+      description: "Helm release name of a `helm` or `chart` source; defaults to the app's name. Keep an existing release's name when migrating it (or importing a helmfile release), so its resources are not renamed.",
+    },
+    system: {
+      ...dnsLabel,
+      description: "The system this app belongs to in `berth fleet`'s table; by default the app name before its first '-' (platform apps: \"platform\" unless other apps share that prefix).",
     },
     role: {
       type: "string",
@@ -103,6 +107,30 @@ export const appSchema = {
           properties: { type: { const: "manifests" }, path: relativePath },
         },
       ],
+    },
+    valueFiles: {
+      type: "array",
+      items: { type: "string", pattern: "^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$" },
+      uniqueItems: true,
+      description: "Extra values files in the app's folder (e.g. an upstream chart's values-production.yaml), after values.yaml and before the profile, environment and cluster files.",
+    },
+    ignoreDifferences: {
+      type: "array",
+      description: "Passed through to the Application's spec.ignoreDifferences (Argo CD v3.1.5's shape).",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["kind"],
+        properties: {
+          group: { type: "string" },
+          kind: { type: "string", minLength: 1 },
+          name: { type: "string" },
+          namespace: { type: "string" },
+          jsonPointers: { type: "array", items: { type: "string" } },
+          jqPathExpressions: { type: "array", items: { type: "string" } },
+          managedFieldsManagers: { type: "array", items: { type: "string" } },
+        },
+      },
     },
     dependsOn: {
       type: "array",
