@@ -102,7 +102,8 @@ async function main() {
     procs.push(...argo);
     log("Argo CD repo-server and application controller started");
 
-    // Waves: record when each Application first appears and first becomes Synced+Healthy.
+    // Waves: record when each Application first appears and first reports Healthy (what the
+    // root's sync waits for, through the Application health check berth configures).
     const firstSeen = new Map();
     const firstHealthy = new Map();
     let sealer;
@@ -115,7 +116,7 @@ async function main() {
       const now = Date.now();
       for (const [name, a] of apps) {
         if (!firstSeen.has(name)) firstSeen.set(name, now);
-        if (!firstHealthy.has(name) && synced(a)) firstHealthy.set(name, now);
+        if (!firstHealthy.has(name) && a.status?.health?.status === "Healthy") firstHealthy.set(name, now);
       }
       if (!sealer && (await kubectl`kubectl get crd sealedsecrets.bitnami.com`.nothrow()).exitCode === 0) {
         sealer = await startSealedSecrets({ bin, workDir, logDir, kubectl, server: cp.server, ca: cp.pki.ca, namespace: "kube-system", serviceAccount: "sealed-secrets-controller", watch: procs });
@@ -126,7 +127,7 @@ async function main() {
     }
     if (done.exitCode !== 0) {
       const apps = await applications(kubectl);
-      throw new AssertionFailure(`berth bootstrap exited ${done.exitCode}:\n${logTail(bootstrapLog, 30)}\nApplications:\n${[...apps.values()].map(describe).join("\n")}`);
+      throw new AssertionFailure(`berth bootstrap exited ${done.exitCode}:\n${logTail(bootstrapLog, 30)}\n${done.stderr.trim()}\nApplications:\n${[...apps.values()].map(describe).join("\n")}`);
     }
     log("berth bootstrap finished: every Application Synced and Healthy");
 
@@ -145,7 +146,8 @@ async function main() {
     for (let i = 1; i < waves.length; i++) {
       const lastOfPrev = Math.max(...[...apps.values()].filter((a) => waveOf(a) === waves[i - 1] && a.metadata.name !== "root").map((a) => firstHealthy.get(a.metadata.name) ?? 0));
       const firstOfNext = Math.min(...[...apps.values()].filter((a) => waveOf(a) === waves[i]).map((a) => firstSeen.get(a.metadata.name) ?? Infinity));
-      if (firstOfNext < lastOfPrev - 1500) throw new AssertionFailure(`wave ${waves[i]} started before wave ${waves[i - 1]} was Healthy`);
+      // One poll (1 s) of slack: both times are when the harness saw the change.
+      if (firstOfNext < lastOfPrev - 1500) throw new AssertionFailure(`wave ${waves[i]} started ${Math.round((lastOfPrev - firstOfNext) / 1000)} s before wave ${waves[i - 1]} was Healthy`);
     }
     log(`waves completed in order: ${waves.join(" → ")} (store held ${HOLD_MS / 1000} s by kwok; nothing later started before it was Healthy)`);
 

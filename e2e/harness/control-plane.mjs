@@ -50,6 +50,8 @@ export async function startControlPlane({ bin, workDir, context, tier }) {
     `--service-account-signing-key-file=${pki.saKey}`,
     "--enable-priority-and-fairness=false",
     "--endpoint-reconciler-type=none",
+    // A new Node gets no not-ready taint (nothing would lift it: no node lifecycle controller).
+    "--disable-admission-plugins=TaintNodesByCondition",
     `--cert-dir=${pkiDir}`,
   ], { logDir });
 
@@ -76,8 +78,10 @@ export async function startControlPlane({ bin, workDir, context, tier }) {
       `--root-ca-file=${pki.ca}`,
       `--service-account-private-key-file=${pki.saKey}`,
       "--use-service-account-credentials=true",
-      // nodelifecycle stays: it lifts the not-ready taint the API server puts on a new Node.
-      "--controllers=*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller",
+      // No node lifecycle controller: on a loaded machine a late kwok heartbeat would have it mark
+      // the Node NotReady and every pod on it Ready=False for good (kwok's stages only make
+      // Pending pods Ready). The not-ready taint it would lift is never added (see the API server).
+      "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller",
       "--concurrent-deployment-syncs=10",
       `--flex-volume-plugin-dir=${join(workDir, "flexvolume")}`,
     ], { logDir }));

@@ -11,7 +11,14 @@ import { start, waitFor, HarnessError } from "./processes.mjs";
 
 export async function startSealedSecrets({ bin, workDir, logDir, kubectl, server, ca, namespace, serviceAccount, watch }) {
   await waitFor(`the ServiceAccount ${namespace}/${serviceAccount} (from the sealed-secrets chart)`, async () => (await kubectl`kubectl -n ${namespace} get serviceaccount ${serviceAccount}`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
+  // As a pod would, it starts once Argo CD has applied the chart's RBAC (a pod started earlier
+  // would crash and be restarted by the kubelet; the harness waits instead).
+  const as = `system:serviceaccount:${namespace}:${serviceAccount}`;
+  const can = async (...args) => (await kubectl`kubectl auth can-i ${args} --as ${as}`.nothrow()).stdout.trim() === "yes";
+  await waitFor(`the chart's RBAC for ${as}`, async () => (await can("list", "secrets", "-n", namespace)) && (await can("watch", "sealedsecrets.bitnami.com", "-A")) && (await can("create", "secrets", "-A")), { timeoutMs: 600_000, intervalMs: 1000, watch });
   const token = (await kubectl`kubectl -n ${namespace} create token ${serviceAccount} --duration 2h`).stdout.trim();
+  // And with the token itself, as the controller will call.
+  await waitFor(`the API server to let ${as} list Secrets with its token`, async () => (await kubectl`kubectl --kubeconfig /dev/null --server ${server} --certificate-authority ${ca} --token ${token} -n ${namespace} get secrets -o name`.nothrow()).exitCode === 0, { timeoutMs: 120_000, intervalMs: 1000, watch });
   const sa = join(workDir, "sealed-secrets-sa");
   mkdirSync(sa, { recursive: true });
   writeFileSync(join(sa, "token"), token, { mode: 0o600 });
