@@ -42,11 +42,15 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .command("validate")
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
     .option("--cluster <name>", "only this cluster")
+    .option("--render", "also render every app with helm/kustomize and check what it renders against the Kubernetes schemas, its AppProject and the budget", false)
+    .option("--strict", "with --render: fail when a remote chart could not be fetched and rendered", false)
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
-    .action(async (o: { cluster?: string; format: OutputFormat }) => {
-      const { runValidate } = await import("./commands/validate.js");
+    .action(async (o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean }) => {
+      const { runValidate, renderForValidate } = await import("./commands/validate.js");
       const { runWithFindings } = await import("./findings/report.js");
-      code = runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: o.cluster }, io));
+      const rendered = o.render ? await renderForValidate({ root: root(), cluster: o.cluster }, io) : undefined;
+      const title = o.render ? "berth validate --render" : "berth validate";
+      code = runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: o.cluster, rendered, strict: o.strict }, io));
     });
 
   program
