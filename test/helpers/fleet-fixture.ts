@@ -75,6 +75,7 @@ namespace: "shop-{environment}"
 perEnvironment: true
 source: { type: chart }
 dependsOn: [postgres]
+berthValues: true
 namespaceMetadata: { annotations: { linkerd.io/inject: enabled } }
 secrets:
   - { name: shop-db, keys: [password] }

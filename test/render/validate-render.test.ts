@@ -132,6 +132,14 @@ describe("berth validate --render", () => {
     expect(r.out).toMatch(/apps\/shop\/chart\/templates\/broken\.yaml:4:\d+: dev\/shop: .*nil pointer evaluating interface \{\}\.missing/);
   });
 
+  it("renders a local chart whose values.schema.json forbids unknown properties: it gets .Values.berth only when it asks", async () => {
+    const strict = JSON.stringify({ type: "object", additionalProperties: false, properties: { log: { type: "string" } } });
+    expect((await validateRender(fleet({ "apps/shop/chart/values.schema.json": strict }))).code).toBe(0);
+    const asks = await validateRender(fleet({ "apps/shop/chart/values.schema.json": strict, "apps/shop/app.yaml": "layer: apps\nnamespace: shop\nsource: { type: chart }\nberthValues: true\n" }));
+    expect(asks.code).toBe(1);
+    expect(asks.out).toMatch(/dev\/shop: .*additional properties 'berth' not allowed/);
+  });
+
   it("fails an object the Kubernetes schemas reject", async () => {
     const r = await validateRender(fleet({ "apps/web/manifests/deploy.yaml": deployment("web", "64Mi").replace("replicas: 2", 'replicas: "two"') }));
     expect(r.code).toBe(1);
