@@ -140,6 +140,37 @@ describe("berth validate --render", () => {
     expect(asks.out).toMatch(/dev\/shop: .*additional properties 'berth' not allowed/);
   });
 
+  it("checks custom resources against the CRDs the fleet renders: their scope and their schema", async () => {
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  scope: Cluster
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: { type: object, required: [size], properties: { size: { type: integer } } }
+`;
+    const r = await validateRender(
+      fleet({
+        "apps/kustom/app.yaml": "layer: infra\nnamespace: kustom\nsource: { type: kustomize, path: base }\nclusterResources: [{ group: apiextensions.k8s.io, kind: CustomResourceDefinition }]\n",
+        "apps/kustom/base/kustomization.yaml": "resources: [sa.yaml, crd.yaml]\n",
+        "apps/kustom/base/crd.yaml": crd,
+        "apps/web/manifests/widget.yaml": "apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\nspec: { size: big }\n",
+      }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("apps/web/manifests/widget.yaml:1:1: dev/web: Widget w: spec.size: must be integer (CRD Widget.example.com)");
+    expect(r.out).toContain("apps/web/manifests/widget.yaml:1:1: dev/web: web renders the cluster-scoped Widget w, but project apps does not allow the kind example.com/Widget");
+  });
+
   it("fails an object the Kubernetes schemas reject", async () => {
     const r = await validateRender(fleet({ "apps/web/manifests/deploy.yaml": deployment("web", "64Mi").replace("replicas: 2", 'replicas: "two"') }));
     expect(r.code).toBe(1);

@@ -11,6 +11,7 @@ import type { ClusterPlan } from "../../plan/plan-cluster.js";
 import { renderRequest } from "../../plan/render-requests.js";
 import { renderApp, type RenderRequest } from "../../render/render.js";
 import { crdScopes, type Scopes } from "./cluster-scoped.js";
+import { CrdSchemas } from "./crd-schemas.js";
 import { permissionProblems } from "./permissions.js";
 import type { ProjectSpec } from "./project-permits.js";
 import { parseRendered, type RenderedObject } from "./rendered-objects.js";
@@ -58,6 +59,7 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
   const out: RenderCheck = { problems: [], warnings: [], notRendered: [], rendered: 0, requests: new Map() };
   const parsed: { job: Job; objects: RenderedObject[] }[] = [];
   const scopes: Scopes = { crds: new Map() };
+  const crds = new CrdSchemas();
   results.forEach((r, i) => {
     const job = jobs[i]!;
     const where = `${job.plan.cluster.name}/${job.inst.id}`;
@@ -73,6 +75,7 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
     const { objects, problems } = parseRendered(r.manifests);
     for (const p of problems) out.problems.push({ ...appFile(job), message: `${where}: ${p.source ? `${p.source}: ` : ""}${p.message}`, hint: "fix the template or manifest so it renders Kubernetes objects" });
     crdScopes(objects, scopes);
+    crds.add(objects);
     parsed.push({ job, objects });
   });
   for (const { job, objects } of parsed) {
@@ -84,7 +87,7 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
       }
     }
     for (const o of objects) {
-      for (const p of await schemaProblems(o)) {
+      for (const p of [...(await schemaProblems(o)), ...crds.problems(o)]) {
         out.problems.push({ ...objectFile(root, job, o), message: `${where}: ${o.kind} ${o.name}: ${p}`, hint: "fix the manifest or the values that render it (Kubernetes would reject this object)" });
       }
     }

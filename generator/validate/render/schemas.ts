@@ -21,7 +21,7 @@ function builtIn(apiVersion: string, kind: string): Promise<Validator | undefine
     v = (async () => {
       if (!GROUP.test(apiVersion) || !KIND.test(kind)) return undefined;
       try {
-        const mod = (await import(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, new (d: unknown) => { validate(): void }>;
+        const mod = (await import(/* @vite-ignore */ `kubernetes-models/${apiVersion}/${kind}`)) as Record<string, new (d: unknown) => { validate(): void }>;
         const Model = mod[kind];
         if (!Model) return undefined;
         return (obj: Record<string, unknown>) => {
