@@ -123,7 +123,10 @@ describe("berth validate --render", () => {
   it("fails a YAML error in a manifests folder at its file and line", async () => {
     const r = await validateRender(fleet({ "apps/web/manifests/bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [oops\n" }));
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/apps\/web\/manifests\/bad\.yaml:[45]:1: dev\/web: /);
+    expect(r.out).toMatch(/apps\/web\/manifests\/bad\.yaml:5:1: dev\/web: /);
+    const indented = await validateRender(fleet({ "apps/web/manifests/bad.yaml": "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n  b: 3\n" }));
+    expect(indented.code).toBe(1);
+    expect(indented.out).toMatch(/apps\/web\/manifests\/bad\.yaml:\d+:[2-9]: dev\/web: /);
   });
 
   it("fails a template error in a local chart at the template's line and column", async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { relative, sep } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -166,9 +166,22 @@ function renderFailure(root: string, job: Job, error: string): Diagnostic {
   }
   if (s.type === "manifests") {
     const m = /^(\S+): line (\d+): (.*)$/.exec(error);
-    if (m && m[1]!.startsWith(root)) return { file: rel(root, m[1]!), line: Number(m[2]), col: 0, message: `${where}: ${m[3]}`, hint };
+    if (m && m[1]!.startsWith(root)) return { file: rel(root, m[1]!), line: Number(m[2]), col: yamlErrorColumn(m[1]!, Number(m[2])), message: `${where}: ${m[3]}`, hint };
   }
   return { ...appFile(job), message: `${where}: ${error}`, hint };
+}
+
+/** The column of the first YAML error on `line` of a manifest (readManifestsDir reports only the line); 0 when unknown. */
+function yamlErrorColumn(file: string, line: number): number {
+  try {
+    for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
+      const at = doc.errors.find((e) => e.linePos?.[0].line === line);
+      if (at) return at.linePos![0].col;
+    }
+  } catch {
+    // unreadable now: the line is still right
+  }
+  return 0;
 }
 
 /** Runs `f` over `items` with at most `n` at a time; results in the items' order. */
