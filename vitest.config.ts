@@ -12,6 +12,7 @@ const SLOW = [
   "test/fleet/**/*.test.ts",
   "test/render/helm-*.test.ts",
   "test/render/render-command.test.ts",
+  "test/render/validate-render.test.ts",
   "test/bootstrap/kind*.test.ts",
   // RSA-4096 key generation: seconds of CPU per key.
   "test/secrets/keys.test.ts",

@@ -41,12 +41,16 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
 
   withExamples(withCluster(program.command("validate"), "only this cluster"), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
+    .option("--render", "also render every app with helm/kustomize and check what it renders against the Kubernetes schemas, its AppProject and the budget", false)
+    .option("--strict", "with --render: fail when a remote chart could not be fetched and rendered", false)
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
-    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat }) => {
-      const { runValidate } = await import("./commands/validate.js");
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean }) => {
+      const { runValidate, renderForValidate } = await import("./commands/validate.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("validate", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, "berth validate", io, (io) => runValidate({ root: root(), cluster: only }, io));
+      const rendered = o.render ? await renderForValidate({ root: root(), cluster: only }, io) : undefined;
+      const title = o.render ? "berth validate --render" : "berth validate";
+      code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict }, io));
     });
 
   withExamples(withCluster(program.command("graph"), "the cluster"), ["berth graph pi", "berth graph laptop > laptop.md"])

@@ -12,6 +12,10 @@ export interface KindConfigResult {
   yaml: string;
   /** Node ports that the template did not map and were mapped to the same host port. */
   added: NodePortUse[];
+  /** Ingress container ports (80, 443) the template did not map and were mapped to the same host port. */
+  addedIngress: number[];
+  /** Every host port the config binds, sorted: two kind clusters on one host cannot share one. */
+  hostPorts: number[];
 }
 
 type Plain = Record<string, unknown>;
@@ -67,10 +71,12 @@ export function kindConfig(template: string, cluster: string, nodePorts: readonl
     if (!isPlain(n) || !Array.isArray(n.extraPortMappings)) continue;
     for (const m of n.extraPortMappings) if (isPlain(m) && typeof m.containerPort === "number") mapped.add(m.containerPort);
   }
+  const addedIngress: number[] = [];
   for (const port of [80, 443]) {
     if (!mapped.has(port)) {
       mappings.push({ containerPort: port, hostPort: port, protocol: "TCP" });
       mapped.add(port);
+      addedIngress.push(port);
     }
   }
   const added: NodePortUse[] = [];
@@ -81,5 +87,10 @@ export function kindConfig(template: string, cluster: string, nodePorts: readonl
     added.push(use);
   }
   cp.extraPortMappings = mappings;
-  return { yaml: toYaml(config), added };
+  const hostPorts = new Set<number>();
+  for (const n of nodes) {
+    if (!isPlain(n) || !Array.isArray(n.extraPortMappings)) continue;
+    for (const m of n.extraPortMappings) if (isPlain(m) && typeof m.hostPort === "number" && m.hostPort > 0) hostPorts.add(m.hostPort);
+  }
+  return { yaml: toYaml(config), added, addedIngress, hostPorts: [...hostPorts].sort((a, b) => a - b) };
 }

@@ -143,6 +143,9 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
     }
     const added = config.added.map((u) => `${u.port} (${u.app})`);
     if (added.length > 0) notes.push(`node port${added.length === 1 ? "" : "s"} ${added.join(", ")} not mapped by ${template.file}: mapped to the same port on the host`);
+    for (const port of config.addedIngress) {
+      notes.push(`container port ${port} (ingress, hostPort mode) not mapped by ${template.file}: mapped to host port ${port}; map it there yourself to choose another host port`);
+    }
     steps.push({
       id: "kind-cluster",
       title: `create kind cluster "${cluster.name}" unless \`kind get clusters\` lists it`,

@@ -6,6 +6,8 @@ import { formatPlan } from "../bootstrap/format.js";
 import { fleetNodePorts, k3sNodeFiles, readKindTemplate, requireCurrentOutput } from "../bootstrap/inputs.js";
 import { loadSealingKey, type LoadedSealingKey } from "../secrets/sealing-key.js";
 import { planBootstrap } from "../bootstrap/plan.js";
+import { unpublishedWarning } from "../bootstrap/published.js";
+import { kindHostPortClashes } from "../bootstrap/kind-host-ports.js";
 import { resolveTools } from "../exec/tools.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
@@ -54,6 +56,9 @@ export async function runBootstrap(opts: BootstrapOptions, io: CommandIO, deps: 
   requireCluster(fleet, opts.cluster);
   const cluster = fleet.clusters.find((c) => c.name === opts.cluster)!;
   requireCurrentOutput(opts.root, fleet, cluster);
+  const unpublished = await unpublishedWarning(opts.root, cluster, io.env);
+  if (unpublished) io.stderr.write(`warning: ${unpublished}\n`);
+  if (cluster.profile === "kind") for (const clash of kindHostPortClashes(opts.root, fleet, cluster)) io.stderr.write(`warning: ${clash}\n`);
 
   const hasSealer = cluster.entries.some((e) => fleet.apps.get(e.name)?.spec.role === "sealed-secrets");
   let key: LoadedSealingKey | undefined;

@@ -8,10 +8,16 @@ import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.j
 import { checkSecrets } from "../secrets/check.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
+import { resolveTools } from "../exec/tools.js";
 
 export interface ValidateOptions {
   root: string;
   cluster?: string;
+  /** The result of rendering every app (berth validate --render), computed before this synchronous check. */
+  rendered?: RenderCheck;
+  /** With rendered: a remote chart that was not rendered is a failure, not a warning. */
+  strict?: boolean;
 }
 
 /**
@@ -26,19 +32,45 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const problems: Diagnostic[] = [...findPrivateKeys(opts.root), ...findPlaintextCredentials(opts.root)];
   for (const plan of plans) {
     problems.push(...checkGeneratedObjects(plan.files));
-    problems.push(...checkBudget(fleet, plan.cluster), ...checkConnectionPools(fleet, plan.cluster));
+    problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
+  if (opts.rendered) problems.push(...opts.rendered.problems);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
+  const notRendered = opts.rendered?.notRendered ?? [];
+  for (const w of opts.rendered?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
+  if (notRendered.length > 0) {
+    io.stderr.write(`${opts.strict ? "error" : "warning"}: ${notRendered.length} remote chart${notRendered.length === 1 ? "" : "s"} not rendered (helm could not fetch them), so not validated:\n`);
+    for (const n of notRendered) io.stderr.write(`  ${n}\n`);
+  }
   const objects = plans.reduce((n, p) => n + p.files.length, 0);
-  io.stdout.write(`valid: ${plans.length} cluster${plans.length === 1 ? "" : "s"}, ${fleet.apps.size} apps, ${objects} generated objects\n`);
+  const renders = opts.rendered ? `, ${opts.rendered.rendered} renders checked against schemas and projects${notRendered.length > 0 ? ` (${notRendered.length} remote charts not rendered)` : ""}` : "";
+  io.stdout.write(`valid: ${plans.length} cluster${plans.length === 1 ? "" : "s"}, ${fleet.apps.size} apps, ${objects} generated objects${renders}\n`);
   for (const plan of plans) {
-    const b = clusterBudget(fleet, plan.cluster);
+    const b = clusterBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name));
     const pct = (x: { requested: number; capacity: number }) => Math.round((100 * x.requested) / x.capacity);
     io.stdout.write(
       `  ${plan.cluster.name}: requests ${formatMemory(b.memory.requested)} of ${formatMemory(b.memory.capacity)} memory (${pct(b.memory)}%), ${formatCpu(b.cpu.requested)} of ${formatCpu(b.cpu.capacity)} CPU (${pct(b.cpu)}%)\n`,
     );
   }
-  return 0;
+  return opts.strict && notRendered.length > 0 ? 1 : 0;
+}
+
+/**
+ * The asynchronous half of `berth validate --render`: loads, plans and renders. When the fleet
+ * does not load, returns undefined and lets runValidate report the problems as usual.
+ */
+export async function renderForValidate(opts: { root: string; cluster?: string }, io: CommandIO): Promise<RenderCheck | undefined> {
+  let plans;
+  try {
+    const fleet = loadCheckedFleet(opts.root);
+    requireCluster(fleet, opts.cluster);
+    plans = planFleet(fleet, opts.cluster);
+  } catch (e) {
+    if (e instanceof UserError) return undefined;
+    throw e;
+  }
+  const tools = await resolveTools({ env: io.env });
+  return checkRenders(opts.root, plans, tools);
 }

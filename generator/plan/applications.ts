@@ -114,17 +114,21 @@ export function valueFiles(inst: Instance, cluster: Cluster): string[] {
   return [...new Set(files)];
 }
 
-/** Inline values: berth's cluster context for local charts, Argo CD's own settings, then the cluster's overrides. */
+/** Inline values: berth's cluster context for local charts that ask for it, Argo CD's own settings, then the cluster's overrides. */
 export function valuesObject(inst: Instance, ctx: ApplicationContext): Record<string, unknown> {
   const app = inst.app!;
   let values: Record<string, unknown> = {};
-  if (app.spec.source.type === "chart") values = { berth: clusterContext(inst, ctx.cluster) };
+  if (app.spec.source.type === "chart" && app.spec.berthValues) values = { berth: clusterContext(inst, ctx.cluster) };
   if (app.spec.role === "argocd") values = mergeValues(values, argocdSelfValues(ctx.helmRepos));
   if (inst.entry?.values) values = mergeValues(values, inst.entry.values);
   return values;
 }
 
-/** What a local chart may know about where it runs: `.Values.berth.*`. */
+/**
+ * What a local chart may know about where it runs: `.Values.berth.*`. Of the cluster's external
+ * services, only those replacing apps this app depends on or pools connections to: one app's
+ * chart does not learn another's database hosts.
+ */
 export function clusterContext(inst: Instance, cluster: Cluster): Record<string, unknown> {
   const defaults = PROFILE_DEFAULTS[cluster.profile];
   const spec = cluster.spec;
@@ -137,6 +141,14 @@ export function clusterContext(inst: Instance, cluster: Cluster): Record<string,
     ingress: spec.ingress ? { domain: spec.ingress.domain, className: spec.ingress.className ?? defaults.ingressClass } : undefined,
     storageClass: spec.storage?.className ?? defaults.storageClass,
     tls: spec.tls ? { issuer: spec.tls.issuer } : undefined,
-    external: spec.external,
+    external: ownExternal(inst, spec.external),
   };
+}
+
+function ownExternal<T>(inst: Instance, external: Record<string, T> | undefined): Record<string, T> | undefined {
+  if (!external) return undefined;
+  const app = inst.app!.spec;
+  const mine = new Set([...(app.dependsOn ?? []), ...(app.connectionPools ?? []).map((p) => p.to)]);
+  const own = Object.entries(external).filter(([name]) => mine.has(name));
+  return own.length > 0 ? Object.fromEntries(own) : undefined;
 }

@@ -6,7 +6,7 @@ import { schemaLine } from "./schema-line.js";
 const ORDER = ["description", "layer", "namespace", "releaseName", "source", "dependsOn", "secrets"];
 
 /** app.yaml as written: fields with a schema default may be left out. */
-export type AppFile = Omit<AppSpec, "perEnvironment"> & { perEnvironment?: boolean };
+export type AppFile = Omit<AppSpec, "perEnvironment" | "berthValues"> & { perEnvironment?: boolean; berthValues?: boolean };
 
 /** An apps/<name>/app.yaml with the `$schema` line, keys in reading order. */
 export function appFileContent(spec: AppFile): string {

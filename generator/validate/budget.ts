@@ -13,11 +13,17 @@ export interface ClusterBudget {
   consumers: { id: string; cpu: number; memory: number }[];
 }
 
-/** Sums the declared requests of everything on a cluster, replicas and environments counted. */
-export function clusterBudget(fleet: Fleet, cluster: Cluster): ClusterBudget {
+/**
+ * Sums the declared requests of everything on a cluster, replicas and environments counted. With
+ * `rendered` (berth validate --render: each Application's requests as its render states them),
+ * an app without a hand-written `resources:` block is counted from its render instead of as zero.
+ */
+export function clusterBudget(fleet: Fleet, cluster: Cluster, rendered?: ReadonlyMap<string, { cpu: number; memory: number }>): ClusterBudget {
   const consumers = clusterInstances(fleet, cluster)
     .filter((i) => i.app)
     .map((i) => {
+      const fromRender = rendered?.get(i.id);
+      if ((i.app!.spec.resources ?? []).length === 0 && fromRender) return { id: i.id, cpu: fromRender.cpu, memory: fromRender.memory };
       let cpu = 0;
       let memory = 0;
       for (const w of i.app!.spec.resources ?? []) {
@@ -38,8 +44,8 @@ export function clusterBudget(fleet: Fleet, cluster: Cluster): ClusterBudget {
 }
 
 /** Fails a cluster whose summed requests exceed its capacity, naming the largest consumers. */
-export function checkBudget(fleet: Fleet, cluster: Cluster): Diagnostic[] {
-  const b = clusterBudget(fleet, cluster);
+export function checkBudget(fleet: Fleet, cluster: Cluster, rendered?: ReadonlyMap<string, { cpu: number; memory: number }>): Diagnostic[] {
+  const b = clusterBudget(fleet, cluster, rendered);
   const out: Diagnostic[] = [];
   const { nodes } = cluster.spec.capacity;
   if (b.memory.requested > b.memory.capacity) {

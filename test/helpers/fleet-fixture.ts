@@ -80,6 +80,7 @@ secrets:
   - { name: shop-db, keys: [password] }
 connectionPools:
   - { to: postgres, size: 10, replicas: 2 }
+berthValues: true
 `,
     "apps/shop/chart/Chart.yaml": "apiVersion: v2\nname: shop\nversion: 0.1.0\n",
     "apps/shop/chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: shop }\ndata: { env: {{ .Values.berth.environment | quote }} }\n",

@@ -50,6 +50,12 @@ export const appSchema = {
       default: false,
       description: "Deploy once per environment of the cluster (an Application named <app>-<environment>).",
     },
+    berthValues: {
+      type: "boolean",
+      default: false,
+      description:
+        "Local charts only: pass berth's context as `.Values.berth` (cluster, profile, arch, environment, namespace, ingress, storageClass, tls, and `external`: the managed services on this cluster that replace apps this app dependsOn or pools connections to). Off by default, so a chart whose values.schema.json forbids unknown properties renders.",
+    },
     profiles: {
       type: "array",
       items: profileName,
