@@ -57,7 +57,9 @@ const waveOf = (a) => Number(a.metadata.annotations?.["argocd.argoproj.io/sync-w
 function describe(a) {
   const conds = (a.status?.conditions ?? []).map((c) => `${c.type}: ${c.message}`).join("; ");
   const op = a.status?.operationState;
-  return `${a.metadata.name}: sync ${a.status?.sync?.status ?? "?"}, health ${a.status?.health?.status ?? "?"}${op ? `, last operation ${op.phase}: ${op.message ?? ""}` : ""}${conds ? `; ${conds}` : ""}`;
+  // Argo CD puts a refused resource's reason on the resource's result, not on the operation.
+  const failed = (op?.syncResult?.resources ?? []).filter((r) => r.status === "SyncFailed").map((r) => `${r.kind} ${r.name}: ${r.message}`).join("; ");
+  return `${a.metadata.name}: sync ${a.status?.sync?.status ?? "?"}, health ${a.status?.health?.status ?? "?"}${op ? `, last operation ${op.phase}: ${op.message ?? ""}` : ""}${failed ? ` (${failed})` : ""}${conds ? `; ${conds}` : ""}`;
 }
 
 async function main() {
@@ -160,7 +162,7 @@ async function main() {
     const opened = await waitFor("the sealed-secrets controller to open web/web-credentials", async () => {
       const r = await kubectl`kubectl -n web get secret web-credentials -o jsonpath=${"{.data.password}"}`.nothrow();
       return r.exitCode === 0 && r.stdout ? Buffer.from(r.stdout, "base64").toString() : undefined;
-    }, { timeoutMs: 60_000, watch: sealer ? [sealer] : [] });
+    }, { timeoutMs: 60_000, watch: sealer ? [sealer] : [], onTimeout: () => new AssertionFailure("the sealed-secrets controller did not open web/web-credentials within 60 s") });
     if (opened !== fleet.password) throw new AssertionFailure("web/web-credentials was opened, but its password is not the sealed value");
     const sealedCount = JSON.parse((await kubectl`kubectl get sealedsecrets.bitnami.com -A -o json`).stdout).items.length;
     log(`sealed secrets: ${sealedCount} opened by the controller into Secrets with the sealed values`);
@@ -170,7 +172,12 @@ async function main() {
     writeFileSync(valuesFile, readFileSync(valuesFile, "utf8").replace("from-the-values-file-in-git", "from-the-second-commit"));
     await must(fleet.berth(["generate"]), "berth generate");
     await commitAndPush(fleet.git, "greeter: new message");
-    await waitFor("Argo CD to deploy the pushed commit", async () => (await message()) === "from-the-second-commit", { timeoutMs: 180_000, intervalMs: 1000, watch: procs });
+    await waitFor("Argo CD to deploy the pushed commit", async () => (await message()) === "from-the-second-commit", {
+      timeoutMs: 180_000,
+      intervalMs: 1000,
+      watch: procs,
+      onTimeout: async () => new AssertionFailure(`a pushed commit was not deployed within 180 s: greeter's ConfigMap says ${JSON.stringify(await message())}\n${describe((await applications(kubectl)).get("greeter") ?? { metadata: { name: "greeter" } })}`),
+    });
     log("deploy by push: the second commit reached the cluster with no other action");
 
     // 6. AppProject enforcement, after the fleet is Healthy: an apps-layer app that renders a ClusterRole.
@@ -190,13 +197,13 @@ async function main() {
       const a = (await applications(kubectl)).get("rogue");
       const text = a ? describe(a) : "";
       return /not permitted in project/.test(text) ? text : undefined;
-    }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs });
+    }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: async () => new AssertionFailure(`Argo CD did not refuse the rogue app's ClusterRole within 180 s:\n${[...(await applications(kubectl)).values()].map(describe).join("\n")}`) });
     log(`AppProject enforcement: ${refusal.replace(/\n/g, " ")}`);
     writeFileSync(clusterFile, clusterText);
     rmSync(rogueDir, { recursive: true });
     await must(fleet.berth(["generate"]), "berth generate");
     await commitAndPush(fleet.git, "remove the rogue app");
-    await waitFor("the rogue Application to be pruned", async () => !(await applications(kubectl)).has("rogue"), { timeoutMs: 180_000, intervalMs: 1000, watch: procs });
+    await waitFor("the rogue Application to be pruned", async () => !(await applications(kubectl)).has("rogue"), { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: () => new AssertionFailure("the rogue Application was not pruned within 180 s of its removal from Git") });
     if (!berthFlagged) throw new AssertionFailure(`berth validate --render did not flag the apps-layer ClusterRole that Argo CD refused (exit ${validate.exitCode}):\n${(validate.stdout + validate.stderr).trim()}`);
 
     const final = await applications(kubectl);

@@ -8,7 +8,12 @@ import { EnvironmentError } from "./errors.js";
 
 /** Appends an `Examples:` block to a command's --help. */
 export function withExamples(cmd: Command, examples: readonly string[]): Command {
-  return cmd.addHelpText("after", `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`);
+  return cmd.addHelpText("after", examplesText(examples));
+}
+
+/** The `Examples:` section of a command's --help. */
+export function examplesText(examples: readonly string[]): string {
+  return `\nExamples:\n${examples.map((e) => `  $ ${e}`).join("\n")}\n`;
 }
 
 /** Declares `[cluster]` and `--cluster <name>` on a command. */

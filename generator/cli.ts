@@ -5,7 +5,7 @@ import type { CommandIO, ExitCode } from "./commands/context.js";
 import type { OutputFormat } from "./findings/report.js";
 import { scrubSecrets } from "./scrub.js";
 import { packageVersion } from "./version.js";
-import { clusterOf, withCluster, withExamples } from "./cli-conventions.js";
+import { clusterOf, examplesText, withCluster, withExamples } from "./cli-conventions.js";
 
 
 /**
@@ -176,26 +176,20 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       if (kind === "clusters" || kind === "apps") for (const n of repositoryNames(root(), kind)) io.stdout.write(`${n}\n`);
     });
 
-  program
-    .command("comment")
+  withExamples(program.command("comment"), [
+    "berth comment --pr 42 --dir \"$RUNNER_TEMP/preview\"   # in a workflow_run job with pull-requests: write (GITHUB_TOKEN, GITHUB_REPOSITORY set by Actions)",
+    "berth comment --pr 42 --dir preview --author 'github-actions[bot]'   # only edit comments written by the Actions bot",
+  ])
     .description("post the parts `berth preview --out-dir` wrote as the pull request's sticky comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
     .addOption(new Option("--pr <number>", "the pull request number").makeOptionMandatory())
     .addOption(new Option("--dir <dir>", "the folder holding part-1.md …").makeOptionMandatory())
     .option("--author <login>", "only comments by this login are berth's to edit (default: any bot account)")
-    .addHelpText("after", `
-Examples:
-  # in a workflow_run job with pull-requests: write, after downloading the preview artifact
-  GITHUB_TOKEN=… GITHUB_REPOSITORY=owner/fleet berth comment --pr 42 --dir "$RUNNER_TEMP/preview"
-  # only edit comments written by the Actions bot
-  berth comment --pr 42 --dir preview --author 'github-actions[bot]'
-
-Exit codes: 0 the comment is current; 2 it could not be posted (GitHub's status and message are shown).`)
+    .addHelpText("after", "\nExit codes: 0 the comment is current; 2 it could not be posted (GitHub's status and message are shown).")
     .action(async (o: { pr: string; dir: string; author?: string }) => {
       const { runComment } = await import("./commands/comment.js");
       code = await runComment({ pr: o.pr, dir: resolve(io.cwd, o.dir), author: o.author }, { io });
     });
 
-  const examples = (...lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}\n`).join("")}`;
   program
     .command("init")
     .description("make this checkout your fleet: point every cluster at your repository, add your first cluster; --empty removes the example fleet (clean git tree only)")
@@ -203,20 +197,20 @@ Exit codes: 0 the comment is current; 2 it could not be posted (GitHub's status 
     .option("--cluster <name>", "your first cluster (required with --empty)")
     .addOption(new Option("--profile <profile>", "its profile").choices(["kind", "k3s", "cloud"]))
     .option("--empty", "remove the example clusters with their certificates, the example systems' apps and sealed secrets; keeps argo-cd, sealed-secrets, ingress-nginx", false)
-    .addHelpText("after", examples("berth init --empty --repo-url https://github.com/acme/fleet.git --cluster dev --profile kind", "berth init --repo-url git@github.com:acme/fleet.git   # keep the example, track your repository"))
+    .addHelpText("after", examplesText(["berth init --empty --repo-url https://github.com/acme/fleet.git --cluster dev --profile kind", "berth init --repo-url git@github.com:acme/fleet.git   # keep the example, track your repository"]))
     .action(async (o: { repoUrl?: string; cluster?: string; profile?: string; empty: boolean }) => {
       const { runInit } = await import("./commands/init.js");
       code = await runInit({ root: root(), repoUrl: o.repoUrl, cluster: o.cluster, profile: o.profile, empty: o.empty }, io);
     });
 
-  const scaffold = program.command("new").description("add a cluster or an app (schema-valid files with their $schema line)");
+  const scaffold = withExamples(program.command("new"), ["berth new cluster pi --profile k3s", "berth new app podinfo --repo https://stefanprodan.github.io/podinfo --chart podinfo --version 6.7.1 --cluster pi"]).description("add a cluster or an app (schema-valid files with their $schema line)");
   scaffold
     .command("cluster")
     .description("write clusters/<name>/cluster.yaml with the platform apps its profile needs")
     .argument("<name>", "the cluster's name (a DNS label)")
     .addOption(new Option("--profile <profile>", "kind (laptop), k3s (Raspberry Pis), cloud (managed)").choices(["kind", "k3s", "cloud"]))
     .option("--repo-url <url>", "the Git URL Argo CD tracks (default: the one the other clusters track)")
-    .addHelpText("after", examples("berth new cluster pi --profile k3s", "berth new cluster prod --profile cloud --repo-url https://github.com/acme/fleet.git"))
+    .addHelpText("after", examplesText(["berth new cluster pi --profile k3s", "berth new cluster prod --profile cloud --repo-url https://github.com/acme/fleet.git"]))
     .action(async (name: string, o: { profile?: string; repoUrl?: string }) => {
       const { runNewCluster } = await import("./commands/new.js");
       code = await runNewCluster({ root: root(), name, profile: o.profile, repoUrl: o.repoUrl }, io);
@@ -232,17 +226,16 @@ Exit codes: 0 the comment is current; 2 it could not be posted (GitHub's status 
     .addOption(new Option("--layer <layer>", "sync layer").choices(["platform", "infra", "monitoring", "apps"]).default("apps"))
     .option("--namespace <namespace>", "destination namespace (default: the app's name)")
     .option("--cluster <name>", "add the app to this cluster's apps: (repeatable)", collect)
-    .addHelpText("after", examples(
+    .addHelpText("after", examplesText([
       "berth new app postgres --repo oci://registry-1.docker.io/bitnamicharts --chart postgresql --version 16.4.5 --layer infra --namespace data --cluster dev",
       "berth new app podinfo --repo https://stefanprodan.github.io/podinfo --chart podinfo --version 6.7.1 --cluster dev",
-      "berth new app shop --path ../shop/deploy/chart --cluster dev",
-    ))
+      "berth new app shop --path ../shop/deploy/chart --cluster dev",]))
     .action(async (name: string, o: { repo?: string; chart?: string; version?: string; path?: string; layer: string; namespace?: string; cluster?: string[] }) => {
       const { runNewApp } = await import("./commands/new.js");
       code = await runNewApp({ root: root(), cwd: io.cwd, name, repo: o.repo, chart: o.chart, version: o.version, path: o.path, layer: o.layer, namespace: o.namespace, clusters: o.cluster ?? [] }, io);
     });
 
-  const importer = program.command("import").description("bring an existing deployment into the fleet");
+  const importer = withExamples(program.command("import"), ["berth import helmfile k8s/helmfile.yaml --cluster pi --environment prod"]).description("bring an existing deployment into the fleet");
   importer
     .command("helmfile")
     .description("convert a helmfile's releases into apps/<name>/ (app.yaml, values) on a cluster; all files or none, every part left behind reported with file:line")
@@ -251,11 +244,10 @@ Exit codes: 0 the comment is current; 2 it could not be posted (GitHub's status 
     .option("--environment <name>", "the helmfile environment whose values this cluster gets (clusters/<cluster>/values/<app>.yaml)")
     .addOption(new Option("--layer <layer>", "sync layer of the imported apps").choices(["platform", "infra", "monitoring", "apps"]).default("apps"))
     .option("--prefix <prefix>", "prefix app names (needed when a release name is already an app)")
-    .addHelpText("after", examples(
+    .addHelpText("after", examplesText([
       "berth import helmfile k8s/helmfile-infra.yaml --cluster pi --environment prod --layer infra",
       "berth import helmfile k8s/helmfile-monitoring.yaml --cluster pi --environment prod --layer monitoring",
-      "berth import helmfile k8s/helmfile-apps.yaml --cluster pi --environment prod --prefix everything-",
-    ))
+      "berth import helmfile k8s/helmfile-apps.yaml --cluster pi --environment prod --prefix everything-",]))
     .action(async (file: string, o: { cluster: string; environment?: string; layer: string; prefix?: string }) => {
       const { runImportHelmfile } = await import("./commands/import-helmfile.js");
       code = await runImportHelmfile({ root: root(), file: resolve(io.cwd, file), shownAs: isAbsolute(file) ? relative(io.cwd, file) : file, cluster: o.cluster, environment: o.environment, layer: o.layer, prefix: o.prefix }, io);

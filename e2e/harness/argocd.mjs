@@ -39,7 +39,11 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
   const data = join(workDir, "argocd");
   for (const d of ["tls", "ssh", "gpg/keys", "gpg/source", "tmp"]) mkdirSync(join(data, d), { recursive: true });
   const [repoPort, repoMetrics, ctlMetrics] = await freePorts(3);
+  // The pods read argocd-cm's timeout.reconciliation into ARGOCD_RECONCILIATION_TIMEOUT (the
+  // controller's refresh period and the repo-server's revision cache); so do these processes.
+  const reconciliation = (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-cm -o ${"jsonpath={.data.timeout\\.reconciliation}"}`).stdout.trim();
   const env = {
+    ...(reconciliation ? { ARGOCD_RECONCILIATION_TIMEOUT: reconciliation } : {}),
     KUBECONFIG: argoKubeconfig,
     ARGOCD_FAKE_IN_CLUSTER: "true",
     ARGOCD_GPG_ENABLED: "false",
@@ -53,7 +57,7 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
   };
   const argocd = join(bin, "argocd");
   const repo = start("argocd-repo-server", argocd, ["--loglevel", "info", "--port", String(repoPort), "--metrics-port", String(repoMetrics), "--address", "127.0.0.1", "--metrics-address", "127.0.0.1", "--redis", `127.0.0.1:${redisPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-repo-server" } });
-  const controller = start("argocd-application-controller", argocd, ["--loglevel", "info", "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--metrics-port", String(ctlMetrics), "--otlp-address=", "--status-processors", "10", "--operation-processors", "10", "--app-resync", "15", "--self-heal-timeout-seconds", "2"], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-application-controller" } });
+  const controller = start("argocd-application-controller", argocd, ["--loglevel", "info", "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--metrics-port", String(ctlMetrics), "--otlp-address=", "--status-processors", "10", "--operation-processors", "10", "--self-heal-timeout-seconds", "2"], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-application-controller" } });
   await waitFor("the repo-server to listen", async () => (await $({ quiet: true, nothrow: true })`bash -c ${`exec 3<>/dev/tcp/127.0.0.1/${repoPort}`}`).exitCode === 0, { watch: [repo], timeoutMs: 60_000 });
   return [repo, controller];
 }

@@ -51,8 +51,12 @@ export function checkAlive(proc) {
   }
 }
 
-/** Polls `probe` until it returns a truthy value; fails when a watched process dies or time runs out. */
-export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 250, watch = [] } = {}) {
+/**
+ * Polls `probe` until it returns a truthy value; fails when a watched process dies or time runs
+ * out. `onTimeout` turns running out of time into an error of the caller's (an assertion about
+ * what the real components did, rather than the harness failing).
+ */
+export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 250, watch = [], onTimeout } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
@@ -64,6 +68,7 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 25
       last = e;
     }
     if (Date.now() > deadline) {
+      if (onTimeout) throw await onTimeout();
       const p = watch[0];
       throw new HarnessError(p?.name ?? "harness", `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (last error: ${String(last.message ?? last).split("\n")[0]})` : ""}`, p?.logFile);
     }

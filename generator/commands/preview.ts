@@ -10,7 +10,6 @@ import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
 import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
-import { requireLinksInside } from "../preview/contained.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { openRenderCache } from "../preview/render-cache.js";
@@ -67,7 +66,6 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
     let headFleet: Fleet;
     try {
-      if (opts.head !== undefined) requireLinksInside(headRoot);
       headFleet = loadCheckedFleet(headRoot);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
@@ -91,7 +89,6 @@ ${scrubSecrets(e.message)}
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
       try {
-        requireLinksInside(baseRoot);
         baseFleet = loadCheckedFleet(baseRoot);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;

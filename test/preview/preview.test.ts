@@ -161,8 +161,8 @@ describe("berth preview: errors", () => {
     expect(r.stderr).toContain("the head (working tree) does not load");
     expect(r.stderr).toMatch(/clusters\/dev\/cluster\.yaml:1:\d+: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stdout).toMatch(/^<!-- berth-preview part 1\/1 -->\n### berth preview\n\n\*\*The head \(working tree\) does not load \(1 problem\)/);
-    expect(r.stdout).toMatch(/- `clusters\/dev\/cluster\.yaml:1:\d+`: profile is "kindd"/);
+    expect(r.stdout).toMatch(/^<!-- berth-preview part 1\/1 -->\n### berth preview \(part 1\/1\)\n\n\*\*The head \(`working tree`\) does not load: 1 problem/);
+    expect(r.stdout).toMatch(/```text\nclusters\/dev\/cluster\.yaml:1:\d+: profile is "kindd"/);
     const text = await berthIn(root, "preview", "--base", "main", "--format", "text");
     expect(text.code).toBe(2);
     expect(text.stdout).toMatch(/^berth preview: The head \(working tree\) does not load/);

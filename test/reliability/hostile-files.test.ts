@@ -80,7 +80,7 @@ describe("hostile files in the repository", () => {
     git(root, "commit", "-q", "-m", "head");
     const run = await berthIn(root, "preview", "--base", "HEAD~1", "--head", "HEAD", "--render", "--cluster", "dev", "--format", "text");
     expect(run.stdout + run.stderr).not.toContain("root:x:0:0");
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain("apps/shop/chart/files/passwd:1:1: is a symlink that points outside the repository");
   }, 60_000);
 });

@@ -71,7 +71,7 @@ describe("berth validate --render", () => {
   it("renders every local app, passes a fleet Argo CD would sync, and lists remote charts it could not fetch as not rendered", async () => {
     const r = await validateRender(fleet());
     expect(r.code, r.out).toBe(0);
-    expect(r.stdout).toMatch(/^valid: 1 clusters, 5 apps, .*, 3 renders checked against schemas and projects \(2 remote charts not rendered\)/);
+    expect(r.stdout).toMatch(/^valid: 1 cluster, 5 apps, .*, 3 renders checked against schemas and projects \(2 remote charts not rendered\)/);
     expect(r.stderr).toContain("warning: 2 remote charts not rendered");
     expect(r.stderr).toMatch(/dev\/argo-cd: helm template failed .*connection refused/);
     // Without --render nothing is rendered and nothing is said about it.

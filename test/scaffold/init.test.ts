@@ -55,7 +55,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     const validate = await berth(root, "validate");
     expect(validate.stderr).toBe("");
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toContain("valid: 1 clusters, 4 apps");
+    expect(validate.stdout).toContain("valid: 1 cluster, 4 apps");
     expect((await berth(root, "generate", "--check")).code).toBe(0);
   });
 
