@@ -3,7 +3,7 @@
 // a secret sealed, generated with berth, committed and pushed to a bare repository that Argo CD
 // reads by file:// URL.
 import { $ } from "zx";
-import { cpSync, mkdirSync, readFileSync, writeFileSync, readdirSync, statSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
