@@ -4,7 +4,7 @@
 // 1. builds (or reuses) the pinned Go binaries (e2e/tools/build.sh);
 // 2. starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok;
 // 3. checks the example fleet's local charts with the API server (server-side dry-run);
-// 4. prepares the e2e fleet (e2e/fleet): keys, a sealed secret, berth generate, a bare Git repo;
+// 4. prepares the e2e fleet (e2e/fixtures/fleet): keys, a sealed secret, berth generate, a bare Git repo;
 // 5. runs `berth bootstrap` for real while Argo CD (repo-server, application controller) and the
 //    Sealed Secrets controller run as host processes, until every Application is Synced and
 //    Healthy; proves the waves wait, `$values`, the opened SealedSecret, deploy-by-push and
@@ -86,7 +86,7 @@ async function main() {
     const chartDir = join(workDir, "charts");
     mkdirSync(chartDir);
     const chartRepo = await serveChartRepo(chartDir);
-    await $`helm package ${join(REPO_ROOT, "e2e/fleet/charts/greeter")} -d ${chartDir}`;
+    await $`helm package ${join(REPO_ROOT, "e2e/fixtures/fleet/charts/greeter")} -d ${chartDir}`;
     await $`helm repo index ${chartDir} --url ${chartRepo.url}`;
     const fleet = await prepareFleet({ workDir, chartRepoUrl: chartRepo.url, bin });
     log(`e2e fleet generated and pushed to ${fleet.repoUrl}`);

@@ -1,4 +1,4 @@
-// The e2e fleet, made ready to deploy: copied from e2e/fleet to a work folder, its run-time
+// The e2e fleet, made ready to deploy: copied from e2e/fixtures/fleet to a work folder, its run-time
 // values filled in, the charts that come from Go modules assembled, a sealing key generated and
 // a secret sealed, generated with berth, committed and pushed to a bare repository that Argo CD
 // reads by file:// URL.
@@ -11,7 +11,7 @@ import { parseAllDocuments } from "yaml";
 import { HarnessError } from "./processes.mjs";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const TEMPLATE = join(REPO_ROOT, "e2e", "fleet");
+const TEMPLATE = join(REPO_ROOT, "e2e", "fixtures", "fleet");
 export const ARGOCD_MODULE = "github.com/argoproj/argo-cd/v3@v3.1.5";
 export const SEALED_SECRETS_MODULE = "github.com/bitnami-labs/sealed-secrets@v0.29.0";
 export const CLUSTER = "lab";
