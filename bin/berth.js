@@ -26,6 +26,12 @@ async function prompt(question) {
 }
 const interactive = process.stdin.isTTY && process.stderr.isTTY;
 
+// `berth … | head`: the reader is gone, so stop quietly, as other command-line tools do.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

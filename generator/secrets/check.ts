@@ -2,9 +2,10 @@ import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { diagnosticAt } from "../yaml/source.js";
+import { certificateFingerprint, readCertificateText, shortFingerprint } from "./cluster-certificate.js";
 import { consumedSecrets, sealCommand, secretId } from "./consumers.js";
 import { findPlaintextSecrets } from "./plaintext.js";
-import { readSealedFiles } from "./sealed-files.js";
+import { readSealedFiles, type SealedFile } from "./sealed-files.js";
 
 /**
  * The secret checks of `berth validate`: every secret an app consumes is sealed for its cluster and
@@ -23,6 +24,7 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string): 
   }
   for (const cluster of fleet.clusters) {
     if (onlyCluster !== undefined && cluster.name !== onlyCluster) continue;
+    out.push(...staleSealedFiles(root, cluster.name, files));
     const sealed = new Map(files.filter((f) => f.cluster === cluster.name).map((f) => [secretId(f.namespace, f.name), f]));
     for (const secret of consumedSecrets(fleet, cluster)) {
       const file = sealed.get(secretId(secret.namespace, secret.name));
@@ -40,5 +42,30 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string): 
     }
   }
   out.push(...findPlaintextSecrets(root));
+  return out;
+}
+
+/**
+ * SealedSecrets sealed with a certificate that is no longer the cluster's: the controller holding
+ * the cluster's key cannot open them, so the apps that consume them would not start.
+ */
+function staleSealedFiles(root: string, cluster: string, files: readonly SealedFile[]): Diagnostic[] {
+  const certText = readCertificateText(root, cluster);
+  if (certText === undefined) return []; // reported by the certificate checks
+  const fingerprint = certificateFingerprint(certText);
+  if (fingerprint === undefined) return []; // not a certificate: reported by the certificate checks
+  const out: Diagnostic[] = [];
+  for (const file of files) {
+    if (file.cluster !== cluster || !file.parsed || file.parsed.sealedWith === fingerprint) continue;
+    const by = file.parsed.sealedWith ? `certificate ${shortFingerprint(file.parsed.sealedWith)}` : "an unknown certificate (no berth.dev/sealed-with annotation)";
+    const keys = Object.keys(file.parsed.secret.spec.encryptedData).sort();
+    out.push({
+      file: file.file,
+      line: 1,
+      col: 1,
+      message: `is sealed with ${by}, not cluster "${cluster}"'s ${shortFingerprint(fingerprint)} (${layout.sealingCert(cluster)}): its controller cannot open it`,
+      hint: `reseal every key with the cluster's certificate: ${sealCommand({ cluster, namespace: file.namespace, name: file.name, keys })}`,
+    });
+  }
   return out;
 }

@@ -105,7 +105,8 @@ function fileFindings(file: SealedFile, fingerprint: string | undefined, problem
   if (file.parsed && sealedWith !== fingerprint) {
     const by = sealedWith ? `sealed with certificate ${shortFingerprint(sealedWith)}` : "sealed with an unknown certificate (no berth.dev/sealed-with annotation)";
     const current = fingerprint ? `the cluster's is ${shortFingerprint(fingerprint)}` : "the cluster has no certificate";
-    findings.push({ state: "stale", text: `${by}, ${current}; reseal every key` });
+    const keys = Object.keys(file.parsed.secret.spec.encryptedData).sort();
+    findings.push({ state: "stale", text: `${by}, ${current}; reseal every key: ${sealCommand({ cluster: file.cluster, namespace: file.namespace, name: file.name, keys })}` });
   }
   return findings;
 }

@@ -93,7 +93,7 @@ berthValues: true
  * Structurally valid SealedSecrets (fake ciphertext, nothing decrypts them) for every secret the
  * fixture fleet consumes (fake ciphertext), so that `berth validate` passes on the fixture.
  */
-export function fixtureSealedSecrets(): Record<string, string> {
+export function fixtureSealedSecrets(sealedWith = "0".repeat(64)): Record<string, string> {
   const value = (seed: string) => {
     const rsa = createHash("sha512").update(seed).digest();
     const wrapped = Buffer.concat(Array.from({ length: 8 }, () => rsa)); // 512 bytes, like RSA-4096
@@ -107,7 +107,7 @@ metadata:
   name: ${name}
   namespace: ${ns}
   annotations:
-    berth.dev/sealed-with: "${"0".repeat(64)}"
+    berth.dev/sealed-with: "${sealedWith}"
 spec:
   encryptedData:
     ${key}: ${value(`${ns}/${name}/${key}`)}

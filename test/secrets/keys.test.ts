@@ -105,9 +105,13 @@ describe("berth keys generate", () => {
 
     const stale = await run(root, ["secrets", "status", "--cluster", "dev"]);
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toMatch(/^dev +stale +data\/postgres-credentials +sealed with certificate [0-9a-f]{12}, the cluster's is [0-9a-f]{12}; reseal every key$/m);
+    expect(stale.stdout).toMatch(/^dev +stale +data\/postgres-credentials +sealed with certificate [0-9a-f]{12}, the cluster's is [0-9a-f]{12}; reseal every key: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>$/m);
     expect(stale.stdout).toMatch(/^dev +stale +shop-staging\/shop-db /m);
     expect(stale.stdout).toContain("2 secrets: 2 stale");
+    // The CI gate fails on them too: the controller holding the new key could not open them.
+    const gate = await run(root, ["validate", "--cluster", "dev"]);
+    expect(gate.code).toBe(1);
+    expect(gate.stderr).toMatch(/secrets\/dev\/data\/postgres-credentials\.yaml:1:1: is sealed with certificate [0-9a-f]{12}, not cluster "dev"'s [0-9a-f]{12} \(clusters\/dev\/sealing-cert\.pem\): its controller cannot open it\n  fix: reseal every key with the cluster's certificate: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>/);
 
     const before = readTree(root);
     expectUserError(await run(root, ["keys", "secret", "--cluster", "dev", "--key", firstKey]), root, before, `clusters/dev/sealing-cert.pem:1:1: the key ${firstKey} does not belong to cluster "dev"'s certificate`);

@@ -5,6 +5,7 @@ import { generateSealingKeyPair, type SealingKeyPair } from "../../generator/sea
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";
 import { fixtureSealedSecrets } from "../helpers/fleet-fixture.js";
+import { certificateFingerprint } from "../../generator/secrets/cluster-certificate.js";
 import { fleetWithCerts, NOW, run } from "./helpers.js";
 
 let pair: SealingKeyPair;
@@ -119,7 +120,7 @@ describe("berth validate: secrets", () => {
   it("flags plaintext Secrets under apps/, clusters/ and secrets/, but not Helm templates or SealedSecrets", async () => {
     const secret = (name: string, field = "data") => `apiVersion: v1\nkind: Secret\nmetadata: { name: ${name}, namespace: data }\n${field}:\n  password: cGFzc3dvcmQ=\n`;
     const root = repo({
-      ...fixtureSealedSecrets(),
+      ...fixtureSealedSecrets(certificateFingerprint(pair.certPem)),
       "apps/metrics/manifests/creds.yaml": `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata: { a: b }\n---\n${secret("metrics-creds", "stringData")}`,
       "apps/shop/chart/templates/secret.yaml": `apiVersion: v1\nkind: Secret\nmetadata: { name: shop }\ndata:\n  password: {{ .Values.password | b64enc }}\n`,
       "apps/shop/chart/templates/literal.yaml": secret("shop-literal"),
@@ -141,7 +142,7 @@ describe("berth validate: secrets", () => {
   });
 
   it("requires every file under secrets/ to be a SealedSecret matching its path, on a known cluster", async () => {
-    const base = fixtureSealedSecrets();
+    const base = fixtureSealedSecrets(certificateFingerprint(pair.certPem));
     const pg = base["secrets/dev/data/postgres-credentials.yaml"]!;
     const root = repo({
       ...base,
