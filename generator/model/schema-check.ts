@@ -44,8 +44,16 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
     (e) => !(e.keyword === "type" && specific.some((o) => o !== e && o.keyword !== "type" && o.instancePath.startsWith(e.instancePath))),
   );
   const result = kept.length > 0 ? kept : errors;
+  // A misspelt required field is one mistake: its "unknown field" report names the field it meant,
+  // so the "missing field" report of that same field is dropped.
+  const meant = new Set(
+    result
+      .filter((e) => e.keyword === "additionalProperties")
+      .map((e) => `${e.instancePath}|${nearest(String((e.params as { additionalProperty: string }).additionalProperty), Object.keys(((e.parentSchema ?? {}) as { properties?: object }).properties ?? {}))}`),
+  );
   const seen = new Set<string>();
   return result.filter((e) => {
+    if (e.keyword === "required" && meant.has(`${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`)) return false;
     const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(k)) return false;
     seen.add(k);

@@ -14,38 +14,37 @@ import { valueFiles } from "../plan/applications.js";
  */
 export function checkUnusedValueFiles(fleet: Fleet): Diagnostic[] {
   const used = new Set<string>();
-  const variantsInUse = new Map<string, Set<string>>();
   const deployed = new Set<string>();
   for (const cluster of fleet.clusters) {
     for (const inst of clusterInstances(fleet, cluster)) {
       if (!inst.app) continue;
       deployed.add(inst.app.name);
       for (const f of valueFiles(inst, cluster)) used.add(f);
-      const names = variantsInUse.get(inst.app.name) ?? new Set<string>();
-      names.add(cluster.profile);
-      if (inst.environment) names.add(inst.environment);
-      variantsInUse.set(inst.app.name, names);
     }
   }
+  const profiles = profileName.enum as readonly string[];
+  const environments = new Set(fleet.clusters.flatMap((c) => c.spec.environments));
   const out: Diagnostic[] = [];
   for (const app of fleet.apps.values()) {
     if (!deployed.has(app.name)) continue;
     for (const variant of [...app.valueVariants].sort()) {
       const file = layout.appValuesFile(app.name, variant || undefined);
-      if (used.has(file)) continue;
-      const candidates = variantsInUse.get(app.name) ?? new Set<string>();
+      // A profile's file waits for a cluster of that profile; an environment's, for a cluster
+      // hosting that environment: both are meant, even if no such cluster exists yet.
+      if (used.has(file) || profiles.includes(variant) || (app.spec.perEnvironment && environments.has(variant))) continue;
+      const candidates = new Set([...profiles, ...(app.spec.perEnvironment ? environments : [])]);
       const near = nearest(variant, candidates);
-      const why = (profileName.enum as readonly string[]).includes(variant)
-        ? `no cluster that runs ${app.name} has profile ${variant}`
-        : app.spec.perEnvironment
-          ? `${app.name} runs in no environment "${variant}"`
-          : `"${variant}" is no profile, and ${app.name} is not per-environment (values-<environment>.yaml is read only with perEnvironment: true)`;
+      const why = app.spec.perEnvironment
+        ? `"${variant}" is neither a profile (${profiles.join(", ")}) nor an environment of the fleet`
+        : environments.has(variant)
+          ? `${app.name} is not per-environment, so values-<environment>.yaml is not read (set perEnvironment: true)`
+          : `"${variant}" is not a profile (${profiles.join(", ")})`;
       out.push({
         file,
         line: 1,
         col: 1,
         message: `no Application reads this values file: ${why}`,
-        hint: near ? `did you mean ${layout.appValuesFile(app.name, near)}? Rename it, or list it under valueFiles in ${layout.appFile(app.name)}` : `name it values-<profile>.yaml or values-<environment>.yaml for where ${app.name} runs (${[...candidates].sort().join(", ")}), list it under valueFiles, or remove it`,
+        hint: near && !environments.has(variant) ? `did you mean ${layout.appValuesFile(app.name, near)}? Rename it, or list it under valueFiles in ${layout.appFile(app.name)}` : `list it under valueFiles in ${layout.appFile(app.name)}${app.spec.perEnvironment ? "" : ", set perEnvironment: true"}, or remove it`,
       });
     }
   }

@@ -24,12 +24,15 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { ...HELM_YAML, lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const list = Array.isArray(docs) ? docs : [];
-  const diagnostics: Diagnostic[] = list.flatMap((d) =>
-    d.errors.map((e) => {
+  const diagnostics: Diagnostic[] = list.flatMap((d) => {
+    const misindented = d.errors.find((e) => e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "BLOCK_AS_IMPLICIT_KEY");
+    const indentation = misindented && indentationDiagnostic(file, text, lineCounter.linePos(misindented.pos[0]).line);
+    if (indentation) return [indentation];
+    return d.errors.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
       return { file, line: pos.line, col: pos.col, message: yamlErrorMessage(e.code, e.message), hint: yamlErrorHint(e.code) };
-    }),
-  );
+    });
+  });
   const second = list[1];
   if (diagnostics.length === 0 && second) {
     const pos = lineCounter.linePos(second.range[0]);
@@ -58,6 +61,32 @@ function aliasBomb(file: string, doc: Document.Parsed, lineCounter: LineCounter)
     const what = e instanceof ReferenceError && /alias/i.test(e.message) ? `its YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (a "billion laughs" document)` : `its YAML cannot be read as data: ${(e as Error).message.split("\n")[0]}`;
     return [{ file, line: pos.line, col: pos.col, message: what, hint: "write the values out instead of nesting aliases (*name) of aliases" }];
   }
+}
+
+/**
+ * The parser reports a line indented deeper than its siblings as a broken key one line early, in
+ * its own words ("Implicit keys need to be on a single line"). Point at the line that is off
+ * instead, and say what it does and how to fix it.
+ */
+function indentationDiagnostic(file: string, text: string, reported: number): Diagnostic | undefined {
+  const lines = text.split("\n");
+  const indent = (l: string) => l.length - l.trimStart().length;
+  const above = lines[reported - 1];
+  if (above === undefined || /:\s*(#.*)?$/.test(above)) return undefined;
+  for (let i = reported; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+    if (indent(line) <= indent(above)) return undefined;
+    const key = above.trim().split(":")[0];
+    return {
+      file,
+      line: i + 1,
+      col: indent(line) + 1,
+      message: `this line is indented more than \`${key}\` above it (${indent(line)} spaces, not ${indent(above)}), so YAML reads it as part of that line's value`,
+      hint: `indent it by ${indent(above)} spaces like \`${key}\`, or end the line above with \`:\` to start a nested mapping`,
+    };
+  }
+  return undefined;
 }
 
 function yamlErrorMessage(code: string, message: string): string {
