@@ -1,4 +1,3 @@
-import type { CommandIO, ExitCode } from "../commands/context.js";
 import { UserError } from "../errors.js";
 import { scrubSecrets } from "../scrub.js";
 import { fromDiagnostic, type Finding } from "./finding.js";
@@ -6,6 +5,12 @@ import { workflowCommand } from "./github.js";
 
 export const OUTPUT_FORMATS = ["human", "github", "json"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** What a command writes to; declared here so findings/ does not depend on commands/ (a command passes its CommandIO). */
+export interface FindingsIO {
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+}
 
 /** Where a command hands the problems it found, besides telling them in its human output. */
 export type ReportFindings = (findings: readonly Finding[]) => void;
@@ -17,11 +22,11 @@ export type ReportFindings = (findings: readonly Finding[]) => void;
  * (a UserError) becomes findings and exit 1 instead of the error report; "could not run" (exit 2)
  * stays the CLI's to report.
  */
-export async function runWithFindings(format: OutputFormat, title: string, io: CommandIO, run: (io: CommandIO, report: ReportFindings) => ExitCode | Promise<ExitCode>): Promise<ExitCode> {
+export async function runWithFindings<IO extends FindingsIO, Code extends number>(format: OutputFormat, title: string, io: IO, run: (io: IO, report: ReportFindings) => Code | Promise<Code>): Promise<Code | 1> {
   if (format === "human") return await run(io, () => {});
   const findings: Finding[] = [];
-  const inner: CommandIO = format === "json" ? { ...io, stdout: io.stderr } : io;
-  let code: ExitCode;
+  const inner: IO = format === "json" ? { ...io, stdout: io.stderr } : io;
+  let code: Code | 1;
   try {
     code = await run(inner, (fs) => void findings.push(...fs));
   } catch (e) {
