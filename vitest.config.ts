@@ -14,6 +14,10 @@ const SLOW = [
   "test/render/render-command.test.ts",
   "test/render/validate-render.test.ts",
   "test/bootstrap/kind*.test.ts",
+  // Fresh clones and imports rendered with real helm.
+  "test/scaffold/**/*.test.ts",
+  "test/import/**/*.test.ts",
+  "test/docs/make-it-yours.test.ts",
   // RSA-4096 key generation: seconds of CPU per key.
   "test/secrets/keys.test.ts",
   "test/sealer/keys.test.ts",
