@@ -49,7 +49,8 @@ function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clust
   return out;
 }
 
-function subdirs(root: string, dir: string): string[] {
+/** The folders directly inside `dir` (repository-relative), sorted; hidden ones left out. */
+export function subdirs(root: string, dir: string): string[] {
   const abs = join(root, dir);
   if (!existsSync(abs)) return [];
   return readdirSync(abs, { withFileTypes: true })

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { layout } from "../layout.js";
+import { subdirs } from "../model/load-fleet.js";
 
 /** What the scaffolding planners need to know of the repository, read once. */
 export interface RepoSnapshot {
@@ -21,15 +22,6 @@ export function readSnapshot(root: string): RepoSnapshot {
   }
   const files = [layout.clustersDir, layout.appsDir, layout.secretsDir].flatMap((d) => listFiles(root, d));
   return { apps, clusterFiles, files };
-}
-
-function subdirs(root: string, dir: string): string[] {
-  const abs = join(root, dir);
-  if (!existsSync(abs)) return [];
-  return readdirSync(abs, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith("."))
-    .map((d) => d.name)
-    .sort();
 }
 
 function listFiles(root: string, dir: string): string[] {
