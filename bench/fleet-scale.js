@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFile
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveTools } from "../dist/generator/render/render.js";
+import { resolveTools } from "../dist/generator/exec/tools.js";
 import { appOfAppsValues, fleetShape, writeBerthFleet } from "./fleet.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
