@@ -13,12 +13,15 @@ export const layout = {
   generatedDir: (cluster: string) => `clusters/${cluster}/argocd`,
   /** True for a repository-relative path inside some cluster's generated folder. */
   isGenerated: (path: string) => /^clusters\/[^/]+\/argocd\//.test(path),
+  /** The root's AppProject and the root Application: what bootstrap applies. */
   rootFile: (cluster: string) => `clusters/${cluster}/argocd/root.yaml`,
-  projectFile: (cluster: string, project: string) => `clusters/${cluster}/argocd/projects/${project}.yaml`,
-  namespaceFile: (cluster: string, namespace: string) => `clusters/${cluster}/argocd/namespaces/${namespace}.yaml`,
-  applicationFile: (cluster: string, layer: string, id: string) => `clusters/${cluster}/argocd/${layer}/${id}.yaml`,
+  /** The layers' AppProjects. */
+  projectsFile: (cluster: string) => `clusters/${cluster}/argocd/projects.yaml`,
+  namespacesFile: (cluster: string) => `clusters/${cluster}/argocd/namespaces.yaml`,
+  /** The child Applications of one layer. */
+  layerFile: (cluster: string, layer: string) => `clusters/${cluster}/argocd/${layer}.yaml`,
   /** Generated-folder-relative paths of the root Application, AppProjects and Namespaces (not of an app). */
-  isClusterLevel: (rel: string) => rel === "root.yaml" || rel.startsWith("projects/") || rel.startsWith("namespaces/"),
+  isClusterLevel: (rel: string) => rel === "root.yaml" || rel === "projects.yaml" || rel === "namespaces.yaml",
   kindConfig: (cluster: string) => `clusters/${cluster}/kind-config.yaml`,
   k3sDir: (cluster: string) => `clusters/${cluster}/k3s`,
   clusterValuesFile: (cluster: string, app: string) => `clusters/${cluster}/values/${app}.yaml`,

@@ -245,7 +245,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
     id: "argocd-render",
     title: `render Argo CD (chart ${chartName}) with its Application's values`,
     why:
-      `the same chart, version, release name (${rs.releaseName}), namespace, value files (${valueFiles.join(", ") || "none"}) and inline values as ${layout.applicationFile(cluster.name, argocd.layer, argocd.id)}, ` +
+      `the same chart, version, release name (${rs.releaseName}), namespace, value files (${valueFiles.join(", ") || "none"}) and inline values as ${layout.layerFile(cluster.name, argocd.layer)}, ` +
       "so Argo CD finds nothing to change when it takes itself over. helm never talks to the cluster, so no Helm release is recorded.",
     action: { type: "render", command: { tool: "helm", args: helmArgs }, inlineValues: rs.values },
     hint: `check that ${rs.type === "helm-remote" ? rs.repo : "the chart"} is reachable, or run \`berth render --cluster ${cluster.name} --app ${app}\` to see helm's error`,
@@ -282,18 +282,11 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
 
   const dir = layout.generatedDir(cluster.name);
   steps.push({
-    id: "project",
-    title: `apply the root's AppProject (${layout.projectFile(cluster.name, ROOT_PROJECT)})`,
-    why: `the root Application belongs to project ${ROOT_PROJECT} (Namespaces, AppProjects and Applications only); the other projects are synced by the root like everything else.`,
-    action: { type: "run", commands: [kubectl("apply", "-f", layout.projectFile(cluster.name, ROOT_PROJECT))] },
-    hint: "check that the Argo CD CRDs are established",
-  });
-  steps.push({
     id: "root",
-    title: `apply the root Application (${layout.rootFile(cluster.name)})`,
-    why: `from here Argo CD reconciles ${cluster.spec.repo.url} at ${cluster.spec.repo.revision ?? "main"}: the root syncs ${dir}/ (itself included), wave by wave. Applied with kubectl apply as Argo CD itself applies it, so it adopts it unchanged.`,
+    title: `apply the root's AppProject and the root Application (${layout.rootFile(cluster.name)})`,
+    why: `from here Argo CD reconciles ${cluster.spec.repo.url} at ${cluster.spec.repo.revision ?? "main"}: the root, in project ${ROOT_PROJECT} (Namespaces, AppProjects and Applications only), syncs ${dir}/ (itself included), wave by wave. Applied with kubectl apply as Argo CD itself applies it, so it adopts both unchanged.`,
     action: { type: "run", commands: [kubectl("apply", "-f", layout.rootFile(cluster.name))] },
-    hint: `check that the ${ROOT_PROJECT} AppProject was applied`,
+    hint: "check that the Argo CD CRDs are established",
   });
 
   const expected: ExpectedApp[] = [

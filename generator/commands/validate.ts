@@ -47,7 +47,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
     io.stderr.write(`${opts.strict ? "error" : "warning"}: ${notRendered.length} remote chart${notRendered.length === 1 ? "" : "s"} not rendered (helm could not fetch them), so not validated:\n`);
     for (const n of notRendered) io.stderr.write(`  ${n}\n`);
   }
-  const objects = plans.reduce((n, p) => n + p.files.length, 0);
+  const objects = plans.reduce((n, p) => n + p.files.reduce((m, f) => m + (f.documents?.length ?? 1), 0), 0);
   const renders = opts.rendered ? `, ${opts.rendered.rendered} renders checked against schemas and projects${notRendered.length > 0 ? ` (${notRendered.length} remote charts not rendered)` : ""}` : "";
   io.stdout.write(`valid: ${plans.length} cluster${plans.length === 1 ? "" : "s"}, ${fleet.apps.size} apps, ${objects} generated objects${renders}\n`);
   for (const plan of plans) {

@@ -69,7 +69,7 @@ function checkApp(app: App, fleet: Fleet): Diagnostic[] {
   }
   (spec.clusterResources ?? []).forEach((k, i) => {
     if (isNamespaceKind(k.group, k.kind)) {
-      out.push(diagnosticAt(source, ["clusterResources", i], "apps do not create Namespaces: berth creates the app's namespace (clusters/<cluster>/argocd/namespaces/) before the app syncs", "remove this entry; put the namespace's labels and annotations under namespaceMetadata"));
+      out.push(diagnosticAt(source, ["clusterResources", i], "apps do not create Namespaces: berth creates the app's namespace (clusters/<cluster>/argocd/namespaces.yaml) before the app syncs", "remove this entry; put the namespace's labels and annotations under namespaceMetadata"));
     } else if (!clusterKindAllowed(spec.layer, k.group, k.kind)) {
       out.push(diagnosticAt(source, ["clusterResources", i], `layer ${spec.layer} may not create the cluster-scoped kind ${k.group || "core"}/${k.kind}`, spec.layer === "apps" ? "move the cluster-scoped part (CRDs, ClusterRoles) into a platform or infra app this app dependsOn" : "monitoring apps may only create ClusterRole and ClusterRoleBinding; install CRDs from an infra app"));
     }

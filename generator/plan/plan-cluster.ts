@@ -2,11 +2,11 @@ import { layout } from "../layout.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
-import { generatedHeader, toYaml } from "../yaml/canonical.js";
+import { generatedMark, sourceComment, toYaml } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces } from "./namespaces.js";
-import { ROOT_PROJECT, buildProject, buildRootProject } from "./projects.js";
+import { buildProject, buildRootProject } from "./projects.js";
 import { buildRoot } from "./root.js";
 import { computeWaves } from "./waves.js";
 
@@ -19,34 +19,47 @@ export interface ClusterPlan {
   files: OutputFile[];
 }
 
-/** Everything berth generates for one cluster. Pure: the fleet in, files out, sorted by path. */
+/**
+ * Everything berth generates for one cluster. Pure: the fleet in, files out, sorted by path.
+ * One file per group, not per object: root.yaml (the root's AppProject, then the root
+ * Application, as bootstrap applies them), projects.yaml, namespaces.yaml and one file per layer
+ * with that layer's Applications. A fleet of 10,000 Applications is then 1,400 files, not 21,800:
+ * creating a file costs the file system far more than its bytes, and Argo CD's repo-server reads
+ * the folder on every refresh.
+ */
 export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const instances = clusterInstances(fleet, cluster);
   const waves = computeWaves(instances);
   const clusterFile = layout.clusterFile(cluster.name);
   const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-  const files: OutputFile[] = [output(layout.rootFile(cluster.name), buildRoot(cluster), [clusterFile])];
-  files.push(output(layout.projectFile(cluster.name, ROOT_PROJECT), buildRootProject(cluster), [clusterFile]));
-  for (const ns of clusterNamespaces(instances, cluster)) {
-    files.push(output(layout.namespaceFile(cluster.name, ns.name), buildNamespace(ns, cluster), ns.sources));
-  }
+  const files: OutputFile[] = [
+    output(layout.rootFile(cluster.name), [
+      { object: buildRootProject(cluster), sources: [clusterFile] },
+      { object: buildRoot(cluster), sources: [clusterFile] },
+    ]),
+  ];
+  const layers = LAYERS.filter((layer) => layer === "platform" || instances.some((i) => i.layer === layer));
+  files.push(output(layout.projectsFile(cluster.name), layers.map((layer) => ({ object: buildProject(layer, instances, cluster), sources: [clusterFile] }))));
+  const namespaces = clusterNamespaces(instances, cluster);
+  if (namespaces.length > 0) files.push(output(layout.namespacesFile(cluster.name), namespaces.map((ns) => ({ object: buildNamespace(ns, cluster), sources: ns.sources }))));
   for (const layer of LAYERS) {
-    if (layer !== "platform" && !instances.some((i) => i.layer === layer)) continue;
-    files.push(output(layout.projectFile(cluster.name, layer), buildProject(layer, instances, cluster), [clusterFile]));
-  }
-  for (const inst of instances) {
-    const sources = [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])];
-    const app = buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos });
-    files.push(output(layout.applicationFile(cluster.name, inst.layer, inst.id), app, sources));
+    const members = instances.filter((i) => i.layer === layer).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (members.length === 0) continue;
+    const docs = members.map((inst) => ({
+      object: buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos }),
+      sources: [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])],
+    }));
+    files.push(output(layout.layerFile(cluster.name, layer), docs));
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { cluster, instances, waves, helmRepos, files };
 }
 
-/** A generated file holding one object; the object and its YAML are kept for preview's diffs. */
-function output(path: string, object: object, sources: readonly string[]): OutputFile {
-  const yaml = toYaml(object);
-  return { path, content: `${generatedHeader(sources)}---\n${yaml}`, documents: [{ object: object as Record<string, any>, yaml }] };
+/** A generated file of several objects, each behind `---` with the inputs it comes from; the objects and their YAML are kept for preview's diffs. */
+function output(path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>): OutputFile {
+  const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
+  const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
+  return { path, content: `${generatedMark()}${body}`, documents };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

@@ -6,8 +6,8 @@ import { ROOT_PROJECT } from "./projects.js";
 export const ROOT_APPLICATION = "root";
 
 /**
- * The cluster's app-of-apps: it syncs the cluster's generated folder (Namespaces, projects and
- * child Applications, itself included). It carries no finalizer, so deleting it never cascades into
+ * The cluster's app-of-apps: it syncs the cluster's generated folder, a flat folder of files
+ * (Namespaces, projects and child Applications, itself included). It carries no finalizer, so deleting it never cascades into
  * the whole cluster.
  */
 export function buildRoot(cluster: Cluster): Record<string, unknown> {
@@ -26,7 +26,6 @@ export function buildRoot(cluster: Cluster): Record<string, unknown> {
         repoURL: cluster.spec.repo.url,
         targetRevision: cluster.spec.repo.revision ?? "main",
         path: layout.generatedDir(cluster.name),
-        directory: { recurse: true },
       },
       syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
     },

@@ -27,9 +27,17 @@ export function generatedFile(values: readonly unknown[], sources: readonly stri
 
 /** The comment lines every generated file starts with, naming its sources. */
 export function generatedHeader(sources: readonly string[]): string {
-  const header = [`# ${GENERATED_MARK}.`];
-  if (sources.length > 0) header.push(`# source: ${[...new Set(sources)].sort().join(", ")}`);
-  return `${header.join("\n")}\n`;
+  return `${generatedMark()}${sourceComment(sources)}`;
+}
+
+/** The first line of every generated file. */
+export function generatedMark(): string {
+  return `# ${GENERATED_MARK}.\n`;
+}
+
+/** `# source: …`: the input files an object or file is generated from (empty when none). */
+export function sourceComment(sources: readonly string[]): string {
+  return sources.length > 0 ? `# source: ${[...new Set(sources)].sort().join(", ")}\n` : "";
 }
 
 export function isGenerated(content: string): boolean {

@@ -86,15 +86,15 @@ describe("berth bootstrap on kind (laptop): failures", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(
         [
-          "berth: bootstrap step 6/12 [argocd-crds] failed: apply Argo CD's CRDs (server-side)",
+          "berth: bootstrap step 6/11 [argocd-crds] failed: apply Argo CD's CRDs (server-side)",
           "  $ kubectl --context kind-laptop apply --server-side --force-conflicts --field-manager argocd-controller -f - < the CRDs rendered by step argocd-render",
           '  exit code 1: error validating "STDIN": the server is currently unable to handle the request',
           "  fix: check that the context's user may create CustomResourceDefinitions (cluster-admin); then run the same berth bootstrap again: completed steps are idempotent and nothing was deleted",
         ].join("\n"),
       );
       expect(r.log.at(-1)!.args).toContain("argocd-controller");
-      expect(r.stdout).toContain("[6/12] apply Argo CD's CRDs (server-side)");
-      expect(r.stdout).not.toContain("[7/12]");
+      expect(r.stdout).toContain("[6/11] apply Argo CD's CRDs (server-side)");
+      expect(r.stdout).not.toContain("[7/11]");
     } finally {
       world.remove();
     }
@@ -130,7 +130,7 @@ describe("berth bootstrap on kind (laptop): failures", () => {
     try {
       const r = await cli(world, REPO, ["bootstrap", "--cluster", "laptop"]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain("berth: bootstrap step 2/12 [context]: the API server of context kind-laptop does not answer");
+      expect(r.stderr).toContain("berth: bootstrap step 2/11 [context]: the API server of context kind-laptop does not answer");
       expect(r.stderr).toContain("The connection to the server 127.0.0.1:6443 was refused");
       expect(r.stderr).toContain("kind export kubeconfig --name laptop");
       expect(r.log.some((e) => e.args.includes("apply"))).toBe(false);

@@ -8,6 +8,7 @@ import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { renderRequest } from "../../generator/plan/render-requests.js";
 import { application, copyExampleFleet, fakeWorld, list, quickKeyPair, type FakeWorld } from "./fake-tools.js";
 import { allHealthy, bootstrap, commandLines, REPO, type Run } from "./helpers.js";
+import { generatedDocument } from "../helpers/generated.js";
 
 /**
  * The laptop (profile kind) of the example fleet, in a temporary copy whose sealing certificate
@@ -58,7 +59,6 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
       `${ctx} rollout status --namespace argocd --timeout 900s deployment/argo-cd-argocd-server`,
       `${ctx} rollout status --namespace argocd --timeout 900s deployment/argo-cd-argocd-repo-server`,
       `${ctx} rollout status --namespace argocd --timeout 900s statefulset/argo-cd-argocd-application-controller`,
-      `${ctx} apply -f clusters/laptop/argocd/projects/berth.yaml`,
       `${ctx} apply -f clusters/laptop/argocd/root.yaml`,
       `${ctx} get applications.argoproj.io --namespace argocd -o json`,
       `${ctx} get applications.argoproj.io --namespace argocd -o json`,
@@ -112,7 +112,7 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     expect(parse(inline[1], { version: "1.1" })).toEqual(req.source.values);
     for (const [f, content] of valueFiles) expect(content).toBe(readFileSync(join(root, f), "utf8"));
     // … and the same as the committed Application Argo CD will manage itself with.
-    const app = parse(readFileSync(join(root, "clusters/laptop/argocd/platform/argo-cd.yaml"), "utf8").split("---\n")[1]!) as {
+    const app = parse(generatedDocument(readFileSync(join(root, "clusters/laptop/argocd/platform.yaml"), "utf8"), "Application", "argo-cd")) as {
       spec: { sources: { chart?: string; repoURL: string; targetRevision: string; helm?: { releaseName: string; valueFiles: string[]; valuesObject: unknown } }[] };
     };
     const chart = app.spec.sources[0]!;

@@ -100,7 +100,6 @@ describe("berth bootstrap on k3s (pi)", () => {
         `${ctx} rollout status --namespace argocd --timeout 900s deployment/argo-cd-argocd-server`,
         `${ctx} rollout status --namespace argocd --timeout 900s deployment/argo-cd-argocd-repo-server`,
         `${ctx} rollout status --namespace argocd --timeout 900s statefulset/argo-cd-argocd-application-controller`,
-        `${ctx} apply -f clusters/pi/argocd/projects/berth.yaml`,
         `${ctx} apply -f clusters/pi/argocd/root.yaml`,
         `${ctx} get applications.argoproj.io --namespace argocd -o json`,
       ]);
@@ -123,7 +122,7 @@ describe("berth bootstrap on k3s (pi)", () => {
     try {
       const r = await cli(world, REPO, ["bootstrap", "--cluster", "pi", "--context", "pi"]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("berth: bootstrap step 9/12 [argocd-ready]: Argo CD's deployment/argo-cd-argocd-repo-server did not become ready within --timeout 15m");
+      expect(r.stderr).toContain("berth: bootstrap step 9/11 [argocd-ready]: Argo CD's deployment/argo-cd-argocd-repo-server did not become ready within --timeout 15m");
       expect(r.stderr).toContain("exceeded its progress deadline");
       expect(r.stderr).toContain("fix: look at the pods: `kubectl --context pi -n argocd get pods`");
       expect(r.log.some((e) => e.args.some((a) => a.endsWith("root.yaml")))).toBe(false);

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { berth, makeRepo, removeRepo } from "../helpers/repo.js";
+import { generatedDocument } from "../helpers/generated.js";
 
 const repos: string[] = [];
 afterEach(() => repos.splice(0).forEach(removeRepo));
@@ -22,28 +23,28 @@ function tree(blogAsks: boolean): Record<string, string> {
   return t;
 }
 
-async function inlineValues(t: Record<string, string>, file: string): Promise<Record<string, any> | undefined> {
+async function inlineValues(t: Record<string, string>, name: string): Promise<Record<string, any> | undefined> {
   const root = makeRepo(t);
   repos.push(root);
   const r = await berth(root, "generate", "--cluster", "prod");
   expect(r.code, r.stderr).toBe(0);
-  const app = parse(readFileSync(join(root, "clusters/prod/argocd/apps", file), "utf8"));
+  const app = parse(generatedDocument(readFileSync(join(root, "clusters/prod/argocd/apps.yaml"), "utf8"), "Application", name));
   return app.spec.source.helm?.valuesObject;
 }
 
 describe(".Values.berth: only for a local chart that asks, and only its own data", () => {
   it("a local chart without berthValues gets no berth values", async () => {
-    expect(await inlineValues(tree(false), "blog.yaml")).toBeUndefined();
+    expect(await inlineValues(tree(false), "blog")).toBeUndefined();
   });
 
   it("with berthValues: true it gets the cluster's context, but not the managed services other apps use", async () => {
-    const values = await inlineValues(tree(true), "blog.yaml");
+    const values = await inlineValues(tree(true), "blog");
     expect(values?.berth).toMatchObject({ cluster: "prod", profile: "cloud", namespace: "blog" });
     expect(values?.berth).not.toHaveProperty("external");
   });
 
   it("an app that depends on an external service gets that service's endpoint", async () => {
-    const values = await inlineValues(tree(true), "shop-prod.yaml");
+    const values = await inlineValues(tree(true), "shop-prod");
     expect(values?.berth.external).toEqual({ postgres: { host: "db.example.com", port: 5432, secret: "postgres-credentials" } });
   });
 });

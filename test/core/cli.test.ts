@@ -60,7 +60,7 @@ describe("the berth CLI", () => {
     expect(none.stderr).toContain("berth: berth graph needs a cluster");
     const dry = await berth(process.cwd(), "bootstrap", "pi", "--dry-run");
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain("apply the root Application (clusters/pi/argocd/root.yaml)");
+    expect(dry.stdout).toContain("apply the root's AppProject and the root Application (clusters/pi/argocd/root.yaml)");
   });
 
   it("prefixes commander's own errors with berth:", async () => {

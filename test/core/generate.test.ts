@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { berth, makeRepo, readTree, removeRepo, writeTree } from "../helpers/repo.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
+import { generatedDocument } from "../helpers/generated.js";
 
 const LAYER_ORDER = ["platform", "infra", "monitoring", "apps"];
 const repos: string[] = [];
@@ -74,7 +75,7 @@ describe("berth generate", () => {
 
   it("uses multi-source with a $values ref for remote charts whose values live in Git", async () => {
     const { files } = await generated();
-    const pg = parse(files["clusters/prod/argocd/infra/postgres.yaml"]!.split("---\n")[1]!) as Obj;
+    const pg = parse(generatedDocument(files["clusters/prod/argocd/infra.yaml"]!, "Application", "postgres")) as Obj;
     expect(pg.spec.sources).toHaveLength(2);
     expect(pg.spec.sources[0]).toMatchObject({ chart: "postgresql", repoURL: "registry-1.docker.io/bitnamicharts", targetRevision: "16.4.5" });
     expect(pg.spec.sources[0].helm.valueFiles).toEqual(["$values/apps/postgres/values.yaml", "$values/apps/postgres/values-cloud.yaml"]);
@@ -83,9 +84,9 @@ describe("berth generate", () => {
 
   it("layers values app < profile < environment < cluster file < cluster inline", async () => {
     const { files } = await generated();
-    const shopProd = parse(files["clusters/prod/argocd/apps/shop-prod.yaml"]!.split("---\n")[1]!) as Obj;
+    const shopProd = parse(generatedDocument(files["clusters/prod/argocd/apps.yaml"]!, "Application", "shop-prod")) as Obj;
     expect(shopProd.spec.source.helm.valueFiles).toEqual(["../values.yaml", "../../../clusters/prod/values/shop.yaml"]);
-    const shopStaging = parse(files["clusters/dev/argocd/apps/shop-staging.yaml"]!.split("---\n")[1]!) as Obj;
+    const shopStaging = parse(generatedDocument(files["clusters/dev/argocd/apps.yaml"]!, "Application", "shop-staging")) as Obj;
     expect(shopStaging.spec.source.helm.valueFiles).toEqual(["../values.yaml", "../values-staging.yaml"]);
     expect(shopStaging.spec.source.helm.valuesObject.replicas).toBe(1);
     expect(shopStaging.spec.source.helm.valuesObject.berth).toMatchObject({ cluster: "dev", environment: "staging", namespace: "shop-staging", profile: "kind" });
@@ -93,7 +94,7 @@ describe("berth generate", () => {
 
   it("configures Argo CD with the Application health check and registers OCI Helm registries", async () => {
     const { files } = await generated();
-    const argo = parse(files["clusters/dev/argocd/platform/argo-cd.yaml"]!.split("---\n")[1]!) as Obj;
+    const argo = parse(generatedDocument(files["clusters/dev/argocd/platform.yaml"]!, "Application", "argo-cd")) as Obj;
     const values = argo.spec.sources[0].helm.valuesObject;
     expect(values.configs.cm["resource.customizations.health.argoproj.io_Application"]).toContain("obj.status.health.status");
     expect(Object.values(values.configs.repositories)).toEqual([
@@ -104,11 +105,11 @@ describe("berth generate", () => {
 
   it("gives each layer's AppProject only its namespaces, repositories and declared cluster kinds", async () => {
     const { files } = await generated();
-    const infra = parse(files["clusters/prod/argocd/projects/infra.yaml"]!.split("---\n")[1]!) as Obj;
+    const infra = parse(generatedDocument(files["clusters/prod/argocd/projects.yaml"]!, "AppProject", "infra")) as Obj;
     expect(infra.spec.destinations).toEqual([{ namespace: "data", server: "https://kubernetes.default.svc" }]);
     expect(infra.spec.sourceRepos).toEqual(["https://git.example.com/fleet.git", "registry-1.docker.io/bitnamicharts", ]);
     expect(infra.spec.clusterResourceWhitelist).toEqual([]);
-    const platform = parse(files["clusters/prod/argocd/projects/platform.yaml"]!.split("---\n")[1]!) as Obj;
+    const platform = parse(generatedDocument(files["clusters/prod/argocd/projects.yaml"]!, "AppProject", "platform")) as Obj;
     expect(platform.spec.clusterResourceWhitelist).toEqual([{ group: "apiextensions.k8s.io", kind: "CustomResourceDefinition" }]);
     expect(platform.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(["argocd", "kube-system"]);
   });
@@ -119,7 +120,7 @@ describe("berth generate", () => {
     delete tree["apps/kustom/overlays/kind/kustomization.yaml"];
     tree[`apps/kustom/overlays/kind/${name}`] = content;
     const { files } = await generated(tree);
-    expect(files["clusters/dev/argocd/infra/kustom.yaml"]).toContain("path: apps/kustom/overlays/kind");
+    expect(generatedDocument(files["clusters/dev/argocd/infra.yaml"]!, "Application", "kustom")).toContain("path: apps/kustom/overlays/kind");
   });
 
   it("produces identical bytes whatever the order of input entries and files", async () => {
@@ -140,14 +141,18 @@ describe("berth generate", () => {
     expect((await berth(root, "generate", "--check")).code).toBe(0);
     writeTree(root, { "clusters/dev/notes.md": "hand-written\n" });
     writeTree(root, {
-      "clusters/dev/cluster.yaml": fixtureFleet()["clusters/dev/cluster.yaml"]!.replace("  - kustom\n", ""),
+      "clusters/dev/cluster.yaml": fixtureFleet()["clusters/dev/cluster.yaml"]!.replace("  - kustom\n", "").replace("  - metrics\n", ""),
     });
     const check = await berth(root, "generate", "--check");
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain("stale (would be removed): clusters/dev/argocd/infra/kustom.yaml");
+    expect(check.stdout).toContain("stale: clusters/dev/argocd/infra.yaml");
+    // metrics was the only monitoring app: the layer's file goes.
+    expect(check.stdout).toContain("stale (would be removed): clusters/dev/argocd/monitoring.yaml");
     expect((await berth(root, "generate")).code).toBe(0);
     const tree = readTree(root, "clusters/dev");
-    expect(tree["clusters/dev/argocd/infra/kustom.yaml"]).toBeUndefined();
+    expect(tree["clusters/dev/argocd/infra.yaml"]).not.toContain("name: kustom\n");
+    expect(tree["clusters/dev/argocd/infra.yaml"]).toContain("name: postgres\n");
+    expect(tree["clusters/dev/argocd/monitoring.yaml"]).toBeUndefined();
     expect(tree["clusters/dev/notes.md"]).toBe("hand-written\n");
     expect((await berth(root, "generate", "--check")).code).toBe(0);
   });

@@ -17,7 +17,7 @@ function setup(): { root: string; env: { XDG_CACHE_HOME: string }; cacheFile: ()
   return { root, env: { XDG_CACHE_HOME: cache }, cacheFile: () => join(folder, readdirSync(folder)[0]!) };
 }
 
-const APP = "clusters/dev/argocd/apps/shop-staging.yaml";
+const APP = "clusters/dev/argocd/apps.yaml";
 
 describe("the generate cache", () => {
   it("lives outside the checkout, per user, in a 0700 folder with a 0600 file", async () => {

@@ -147,20 +147,22 @@ export function readYaml(rel: string): K8s {
   return parse(readFileSync(join(ROOT, rel), "utf8")) as K8s;
 }
 
-/** The generated Application of an instance (clusters/<c>/argocd/<layer>/<id>.yaml), as planned now. */
+/** The generated Application of an instance (in clusters/<c>/argocd/<layer>.yaml), as planned now. */
 export function application(clusterName: string, id: string): K8s {
-  const plan = planCluster(fleet(), cluster(clusterName));
-  const file = plan.files.find((f) => f.path.endsWith(`/${id}.yaml`) && !f.path.includes("/projects/") && !f.path.includes("/namespaces/"));
-  if (!file) throw new Error(`no generated Application ${id} on ${clusterName}`);
-  return docs(file.content)[0]!;
+  return plannedObject(clusterName, "Application", id);
 }
 
-/** The generated Namespace (clusters/<c>/argocd/namespaces/<name>.yaml), as planned now. */
+/** The generated Namespace (in clusters/<c>/argocd/namespaces.yaml), as planned now. */
 export function namespaceObject(clusterName: string, name: string): K8s {
+  return plannedObject(clusterName, "Namespace", name);
+}
+
+/** One object of a cluster's generated files, read back from the files' YAML (not the planner's objects). */
+function plannedObject(clusterName: string, kind: string, name: string): K8s {
   const plan = planCluster(fleet(), cluster(clusterName));
-  const file = plan.files.find((f) => f.path.endsWith(`/namespaces/${name}.yaml`));
-  if (!file) throw new Error(`no generated Namespace ${name} on ${clusterName}`);
-  return docs(file.content)[0]!;
+  const found = plan.files.flatMap((f) => docs(f.content)).find((o) => o.kind === kind && o.metadata?.name === name);
+  if (!found) throw new Error(`no generated ${kind} ${name} on ${clusterName}`);
+  return found;
 }
 
 export function wave(clusterName: string, id: string): number {

@@ -6,6 +6,7 @@ import { HELM_YAML } from "../../generator/yaml/helm-schema.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { berth, makeRepo, removeRepo } from "../helpers/repo.js";
 import { bundledTools, docs, helmCli } from "../render/helpers.js";
+import { generatedDocument } from "../helpers/generated.js";
 
 // Inline values as a user writes them in cluster.yaml. Helm and Argo CD read YAML 1.1 (go-yaml v2):
 // berth must read them the same way and write them so that Argo CD reads the same values back.
@@ -62,7 +63,7 @@ describe("values mean the same to berth as to Helm and Argo CD", () => {
     const run = await berth(root, "generate");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const text = readFileSync(join(root, "clusters/dev/argocd/apps/shop-staging.yaml"), "utf8");
+    const text = generatedDocument(readFileSync(join(root, "clusters/dev/argocd/apps.yaml"), "utf8"), "Application", "shop-staging");
     for (const line of ['quotedOn: "on"', "bareOn: true", 'quotedNo: "NO"', 'quotedY: "y"', 'quotedOff: "Off"', 'quotedBin: "0b101"', 'quotedUnderscore: "1_000"', 'quotedOctal: "0o17"', "bareOctal: 15", 'date: "2001-12-14"', "big: 12345678901234567890", '"<<":']) {
       expect(text).toContain(`        ${line}`);
     }
@@ -78,7 +79,7 @@ describe("values mean the same to berth as to Helm and Argo CD", () => {
     const rendered = docs(run.stdout).find((o) => o.kind === "ConfigMap" && o.metadata.name === "kinds")!.data;
     // Argo CD gives helm the Application's valuesObject as a values file: render the chart that way.
     await berth(root, "generate");
-    const app = parse(readFileSync(join(root, "clusters/dev/argocd/apps/shop-staging.yaml"), "utf8").split("---\n")[1]!, HELM_YAML) as { spec: { source: { helm: { valuesObject: unknown } } } };
+    const app = parse(generatedDocument(readFileSync(join(root, "clusters/dev/argocd/apps.yaml"), "utf8"), "Application", "shop-staging"), HELM_YAML) as { spec: { source: { helm: { valuesObject: unknown } } } };
     const { toYaml } = await import("../../generator/yaml/canonical.js");
     writeFileSync(join(root, "argo-values.yaml"), toYaml(app.spec.source.helm.valuesObject));
     const direct = docs(await helmCli(tools, ["template", "shop", "apps/shop/chart", "-f", "apps/shop/values.yaml", "-f", "apps/shop/values-staging.yaml", "-f", "argo-values.yaml"], root)).find((o) => o.metadata?.name === "kinds")!.data;

@@ -7,6 +7,7 @@ import { run } from "../../generator/exec/spawn.js";
 import { berth } from "../helpers/repo.js";
 import { bundledTools, removeDir, tempDir } from "../render/helpers.js";
 import { importRepo, SEED_003 } from "./helpers.js";
+import { generatedDocument } from "../helpers/generated.js";
 
 const cleanup: string[] = [];
 afterAll(() => cleanup.forEach(removeDir));
@@ -32,7 +33,7 @@ describe("an imported local-chart release", () => {
 
     // Argo CD gets the same release name.
     expect((await berth(root, "generate")).code).toBe(0);
-    const application = parse(readFileSync(join(root, "clusters/pi/argocd/apps/everything-server.yaml"), "utf8").split("\n---\n")[1]!);
+    const application = parse(generatedDocument(readFileSync(join(root, "clusters/pi/argocd/apps.yaml"), "utf8"), "Application", "everything-server"));
     expect(application.spec.source.helm.releaseName).toBe("server");
 
     const body = rendered.stdout.replace(/^# ---- .*\n/, "");

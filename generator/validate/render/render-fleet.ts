@@ -121,10 +121,8 @@ function declaredRequests(inst: Instance, cluster: ClusterPlan["cluster"]): Requ
 
 function projectOf(plan: ClusterPlan, name: string): { name: string; spec: ProjectSpec } | undefined {
   for (const f of plan.files) {
-    if (!f.content.includes("kind: AppProject")) continue;
-    for (const doc of parseAllDocuments(f.content)) {
-      const o = doc.toJS() as { kind?: string; metadata?: { name?: string }; spec?: ProjectSpec } | null;
-      if (o?.kind === "AppProject" && o.metadata?.name === name) return { name, spec: o.spec ?? {} };
+    for (const { object: o } of f.documents ?? []) {
+      if (o.kind === "AppProject" && o.metadata?.name === name) return { name, spec: (o.spec as ProjectSpec | undefined) ?? {} };
     }
   }
   return undefined;
