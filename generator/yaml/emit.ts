@@ -12,7 +12,12 @@ import { couldMisread } from "./misread.js";
  * Building a document model for 10,000 objects cost seconds; this writes strings directly.
  */
 export function emitYaml(value: unknown, topLevelOrder: readonly string[] = []): string {
-  if (isCollection(value)) return `${emitCollection(value, "", topLevelOrder)}\n`;
+  if (isCollection(value)) {
+    const out: string[] = [];
+    emitCollection(out, value, "", topLevelOrder);
+    out.push("\n");
+    return out.join("");
+  }
   // A document-level string is never generated; write it in the one form that is always safe.
   if (typeof value === "string" && (value.includes("\n") || DOCUMENT_MARKER.test(value))) return `${quoted(value, "", false)}\n`;
   return `${scalar(value, "", false)}\n`;
@@ -28,55 +33,79 @@ function isCollection(value: unknown): value is Collection {
   return value !== null && typeof value === "object";
 }
 
-/** Items that will be written: `undefined` is left out. */
-function items(value: Collection): readonly unknown[] | string[] {
-  if (Array.isArray(value)) return value.every((v) => v !== undefined) ? value : value.filter((v) => v !== undefined);
-  const map = value as Record<string, unknown>;
-  return Object.keys(map).filter((k) => map[k] !== undefined);
+/** The keys of a map whose values will be written (`undefined` is left out), sorted. */
+function mapKeys(map: Record<string, unknown>, topLevelOrder: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const k of Object.keys(map)) if (map[k] !== undefined) keys.push(k);
+  if (topLevelOrder.length > 0) {
+    const rank = (k: string): number => {
+      const i = topLevelOrder.indexOf(k);
+      return i === -1 ? topLevelOrder.length : i;
+    };
+    return keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  }
+  // By UTF-16 code units; most maps are small, where insertion sort beats a comparator sort.
+  if (keys.length > 16) return keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function isEmpty(value: Collection): boolean {
+  if (Array.isArray(value)) return !value.some((v) => v !== undefined);
+  for (const k of Object.keys(value)) if ((value as Record<string, unknown>)[k] !== undefined) return false;
+  return true;
 }
 
-function sortedKeys(keys: string[], topLevelOrder: readonly string[]): string[] {
-  if (topLevelOrder.length === 0) return keys.sort(byCodeUnit);
-  const rank = (k: string): number => {
-    const i = topLevelOrder.indexOf(k);
-    return i === -1 ? topLevelOrder.length : i;
-  };
-  return keys.sort((a, b) => rank(a) - rank(b) || byCodeUnit(a, b));
-}
-
-/** A collection whose first item starts at the current column and the others at `indent`. */
-function emitCollection(value: Collection, indent: string, topLevelOrder: readonly string[] = []): string {
-  const list = items(value);
-  if (list.length === 0) return Array.isArray(value) ? "[]" : "{}";
+/**
+ * A collection whose first item starts at the current column and the others at `indent`,
+ * appended to `out` (one array joined once: concatenating nested strings cost more in garbage
+ * collection than the writing itself).
+ */
+function emitCollection(out: string[], value: Collection, indent: string, topLevelOrder: readonly string[] = []): void {
   const inner = indent + STEP;
-  let out = "";
+  let first = true;
   if (Array.isArray(value)) {
-    for (let i = 0; i < list.length; i++) out += `${i === 0 ? "" : `\n${indent}`}- ${node(list[i], inner)}`;
-    return out;
+    for (const item of value) {
+      if (item === undefined) continue;
+      out.push(first ? "- " : `\n${indent}- `);
+      first = false;
+      if (isCollection(item)) emitNested(out, item, inner, false);
+      else out.push(scalar(item, inner, false));
+    }
+    if (first) out.push("[]");
+    return;
   }
-  const keys = sortedKeys(list as string[], topLevelOrder);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    out += `${i === 0 ? "" : `\n${indent}`}${pair(key, (value as Record<string, unknown>)[key], indent, inner)}`;
+  const map = value as Record<string, unknown>;
+  for (const key of mapKeys(map, topLevelOrder)) {
+    if (!first) out.push(`\n${indent}`);
+    first = false;
+    pair(out, key, map[key], indent, inner);
   }
-  return out;
+  if (first) out.push("{}");
 }
 
-function pair(key: string, value: unknown, indent: string, inner: string): string {
-  let k = keyString(key, inner);
+/** A collection as the value of a sequence item or a map key: `[]`/`{}` when empty. */
+function emitNested(out: string[], value: Collection, inner: string, afterKey: boolean): void {
+  if (isEmpty(value)) {
+    out.push(afterKey ? ` ${Array.isArray(value) ? "[]" : "{}"}` : Array.isArray(value) ? "[]" : "{}");
+    return;
+  }
+  if (afterKey) out.push(`\n${inner}`);
+  emitCollection(out, value, inner);
+}
+
+function pair(out: string[], key: string, value: unknown, indent: string, inner: string): void {
+  let k = stringValue(key, inner, true);
   if (k.length > 1024) k = `? ${k}\n${indent}:`;
   else k += ":";
-  if (!isCollection(value)) return `${k} ${scalar(value, inner, false)}`;
-  const body = emitCollection(value, inner);
-  return body === "[]" || body === "{}" ? `${k} ${body}` : `${k}\n${inner}${body}`;
-}
-
-function node(value: unknown, indent: string): string {
-  return isCollection(value) ? emitCollection(value, indent) : scalar(value, indent, false);
+  out.push(k);
+  if (isCollection(value)) emitNested(out, value, inner, true);
+  else out.push(` ${scalar(value, inner, false)}`);
 }
 
 function scalar(value: unknown, indent: string, implicitKey: boolean): string {
@@ -96,10 +125,6 @@ function scalar(value: unknown, indent: string, implicitKey: boolean): string {
   }
 }
 
-function keyString(key: string, indent: string): string {
-  return stringValue(key, indent, true);
-}
-
 // Control characters and unpaired surrogates have no plain, single-quoted or block form; nor do
 // U+2028 and U+2029, which YAML 1.1 readers (go-yaml, so Helm and Argo CD) take for line breaks.
 const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u{D800}-\u{DFFF}]/u;
@@ -108,7 +133,26 @@ const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 const WHITESPACE_LINE = /(^|\n)[\t ]+(\n|$)/;
 
+/**
+ * Generated objects repeat the same short strings thousands of times (keys, kinds, URLs): a
+ * single-line string's form does not depend on its indentation (only a top-level key is checked
+ * for a document marker), so each is worked out once per kind of place. Bounded, as inputs are.
+ */
+const MEMO_LIMIT = 100_000;
+const memo = { value: new Map<string, string>(), key: new Map<string, string>(), topKey: new Map<string, string>() };
+
 function stringValue(value: string, indent: string, implicitKey: boolean): string {
+  if (value.length > 256 || value.includes("\n")) return formatString(value, indent, implicitKey);
+  const cache = !implicitKey ? memo.value : indent === STEP ? memo.topKey : memo.key;
+  let s = cache.get(value);
+  if (s === undefined) {
+    s = formatString(value, indent, implicitKey);
+    if (cache.size < MEMO_LIMIT) cache.set(value, s);
+  }
+  return s;
+}
+
+function formatString(value: string, indent: string, implicitKey: boolean): string {
   if (NEEDS_ESCAPES.test(value)) return doubleQuoted(value, indent, implicitKey);
   const multiline = value.includes("\n");
   if (implicitKey && multiline) return quoted(value, indent, implicitKey);
