@@ -18,6 +18,8 @@ const SLOW = [
   "test/scaffold/**/*.test.ts",
   "test/import/**/*.test.ts",
   "test/docs/make-it-yours.test.ts",
+  // npm run bench on a tiny fleet (real helm, real git).
+  "test/bench/**/*.test.ts",
   // RSA-4096 key generation: seconds of CPU per key.
   "test/secrets/keys.test.ts",
   "test/sealer/keys.test.ts",

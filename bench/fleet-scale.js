@@ -65,7 +65,7 @@ try {
   git(fleet, "add", "-A");
   git(fleet, "commit", "-q", "-m", "fleet");
   // The change preview looks at: one app's values file, uncommitted in the working tree.
-  appendFileSync(join(fleet, "apps", shape.apps[7].name, "values.yaml"), "resources: { limits: { memory: 256Mi } }\n");
+  appendFileSync(join(fleet, "apps", shape.apps[Math.min(7, shape.apps.length - 1)].name, "values.yaml"), "resources: { limits: { memory: 256Mi } }\n");
 
   const runs = {
     helm: () => measure(tools.helm, ["template", "fleet", join(repo, "bench/app-of-apps"), "-f", helmValues], dir),

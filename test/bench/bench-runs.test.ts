@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/**
+ * `npm run bench` keeps working: the same script on a tiny fleet (2 clusters × 3 apps, one
+ * round). Its figures are not checked here: speed goals live in the bench, never in tests.
+ */
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("npm run bench", () => {
+  it("runs helm and every berth command it compares and prints the ratio line", () => {
+    const r = spawnSync(process.execPath, ["bench/fleet-scale.js"], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { ...process.env, BENCH_CLUSTERS: "2", BENCH_APPS: "3", BENCH_ROUNDS: "1" },
+      timeout: 120_000,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("2 clusters × 3 apps = 6 Applications");
+    for (const label of ["helm template (app-of-apps chart)", "berth generate (empty tree)", "berth generate --check (no change)", "berth preview --base HEAD (one app changed)"]) {
+      expect(r.stdout).toMatch(new RegExp(`${label.replace(/[()]/g, "\\$&")}\\s+median\\s+\\d+\\.\\d\\d s`));
+    }
+    expect(r.stdout).toMatch(/^berth\/helm time ratio: generate \d+\.\d\d, check \d+\.\d\d, preview \d+\.\d\d; peak RSS (\d+|n\/a) MB$/m);
+  });
+});
