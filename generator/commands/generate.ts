@@ -6,7 +6,8 @@ import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster } from "../plan/plan-cluster.js";
 import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, statsOf, writeGenerated } from "../write/generated-tree.js";
 import { acquireWriteLock } from "../write/lock.js";
-import { codeDigest, openOutputCache } from "../write/output-cache.js";
+import { inputSignatures, sameSignatures, type InputSignatures } from "../write/input-signatures.js";
+import { codeDigest, openOutputCache, type OutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
 
@@ -29,15 +30,32 @@ export async function runGenerate(opts: GenerateOptions, io: CommandIO, report: 
 }
 
 async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings): Promise<ExitCode> {
+  const cache = openOutputCache(opts.root, io.env);
+  const now = () => (io.now?.() ?? new Date()).getTime();
+  // Taken before any input is read: an input changed during this run differs from the record.
+  const startedAt = now();
+  const signatures = cache.enabled ? inputSignatures(opts.root) : undefined;
+  const fleetKey = `${codeDigest()} ${opts.cluster ?? "*"}`;
+  const unchanged = signatures ? unchangedSinceRecord(opts, cache, fleetKey, signatures, now) : undefined;
+  if (unchanged) {
+    cache.save();
+    const total = unchanged.reduce((n, c) => n + c.files, 0);
+    if (opts.check) io.stdout.write(`generated output is up to date (${total} files, ${unchanged.length} clusters; no input changed since the last run)\n`);
+    else for (const c of unchanged) io.stdout.write(`${c.name}: ${c.files} files, 0 written, 0 removed\n`);
+    return 0;
+  }
+
   const fleet = loadCheckedFleet(opts.root);
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
+  /** Records this run's inputs once it has succeeded (see {@link unchangedSinceRecord}). */
+  const remember = () => {
+    if (signatures) cache.setFleet(fleetKey, { inputs: signatures.entries, at: startedAt, clusters: clusters.map((c) => c.name) });
+  };
   if (!opts.check) for (const note of recoverGenerated(opts.root, clusters.map((c) => c.name))) io.stderr.write(`${note}\n`);
 
   // Clusters whose inputs are unchanged since a run recorded their files, with those files
   // unchanged on disk, are up to date: they are neither planned nor serialised again.
-  const cache = openOutputCache(opts.root, io.env);
-  const now = () => (io.now?.() ?? new Date()).getTime();
   const keys = new Map<string, string>();
   const fresh = new Map<string, number>();
   const todo: Cluster[] = [];
@@ -62,8 +80,9 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     cache.save();
   };
   if (opts.check) {
-    record(false);
     if (changes.changed.length === 0 && changes.removed.length === 0) {
+      remember();
+      record(false);
       io.stdout.write(`generated output is up to date (${total} files, ${clusters.length} clusters)\n`);
       return 0;
     }
@@ -72,10 +91,12 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     report([...changes.changed.map((f) => stale(f, "stale: differs from what berth generates from the inputs")), ...changes.removed.map((f) => stale(f, "stale: berth no longer generates this file"))]);
     for (const f of changes.changed) io.stdout.write(`stale: ${f}\n`);
     for (const f of changes.removed) io.stdout.write(`stale (would be removed): ${f}\n`);
+    record(false);
     io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);
     return 1;
   }
   await writeGenerated(opts.root, outputs, changes.clusters);
+  remember();
   record(true);
   const planned = new Map(outputs.map((o) => [o.cluster, o.files.length]));
   const changed = countByCluster(changes.changed);
@@ -84,6 +105,27 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     io.stdout.write(`${c.name}: ${planned.get(c.name) ?? fresh.get(c.name)} files, ${changed.get(c.name) ?? 0} written, ${removed.get(c.name) ?? 0} removed\n`);
   }
   return 0;
+}
+
+/**
+ * The clusters of the last successful run with the same code and options, when no input has
+ * changed since (same entries, same stat signatures, none changed within two seconds of the
+ * record) and every cluster's generated files still match their record; otherwise undefined.
+ */
+function unchangedSinceRecord(opts: GenerateOptions, cache: OutputCache, key: string, signatures: InputSignatures, now: () => number): Array<{ name: string; files: number }> | undefined {
+  const fleet = cache.getFleet(key);
+  if (!fleet || !sameSignatures(fleet.inputs, signatures.entries)) return undefined;
+  if (signatures.newestCtimeNs >= BigInt(Math.floor(fleet.at - 2000)) * 1_000_000n) return undefined;
+  if (!opts.check && recoverGenerated(opts.root, fleet.clusters).length > 0) return undefined;
+  const out: Array<{ name: string; files: number }> = [];
+  for (const name of fleet.clusters) {
+    const record = cache.recorded(name);
+    const match = record ? matchesRecorded(opts.root, name, record) : false;
+    if (!match) return undefined;
+    if (match === "rehashed") cache.set(name, record!.key, { files: record!.files, stats: statsOf(opts.root, Object.keys(record!.files)), at: now() });
+    out.push({ name, files: Object.keys(record!.files).length });
+  }
+  return out;
 }
 
 /** Files per cluster, from paths `clusters/<name>/…`. */

@@ -20,6 +20,11 @@ export interface OutputCache {
   /** The record of a cluster whose inputs digest is `key`, if any. */
   get(cluster: string, key: string): ClusterRecord | undefined;
   set(cluster: string, key: string, record: ClusterRecord): void;
+  /** The cluster's record whatever its inputs digest (for a fleet whose inputs are unchanged). */
+  recorded(cluster: string): (ClusterRecord & { key: string }) | undefined;
+  /** The record of the last successful run with this key (code digest and options), if any. */
+  getFleet(key: string): FleetRecord | undefined;
+  setFleet(key: string, record: FleetRecord): void;
   /** Writes the cache back if anything changed; failures are ignored (it is a cache). */
   save(): void;
 }
@@ -41,12 +46,27 @@ export interface ClusterRecord {
   at: number;
 }
 
+/**
+ * A whole run that succeeded: the stat signatures of every input entry when it started
+ * (write/input-signatures.ts) and the clusters it covered. When the inputs still have exactly
+ * these signatures (none changed within two seconds of the record) and every cluster's files
+ * still match its record, the outcome is the same without reading a single input: as git's index
+ * does for `git status`.
+ */
+export interface FleetRecord {
+  inputs: Record<string, string>;
+  at: number;
+  clusters: string[];
+}
+
 interface CacheBody {
   version: number;
   clusters: Record<string, ClusterRecord & { key: string }>;
+  fleets: Record<string, FleetRecord>;
 }
 
-const VERSION = 2;
+const VERSION = 3;
+const MAX_FLEET_RECORDS = 8;
 
 export function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
@@ -55,7 +75,7 @@ export function sha256(content: string | Buffer): string {
 /** The cache for the repository at `root`; a no-op cache when there is no per-user cache folder. */
 export function openOutputCache(root: string, env: Record<string, string | undefined>): OutputCache {
   const dir = cacheDir(env);
-  const none: OutputCache = { enabled: false, get: () => undefined, set: () => {}, save: () => {} };
+  const none: OutputCache = { enabled: false, get: () => undefined, set: () => {}, recorded: () => undefined, getFleet: () => undefined, setFleet: () => {}, save: () => {} };
   if (!dir) return none;
   let repo: string;
   try {
@@ -64,7 +84,7 @@ export function openOutputCache(root: string, env: Record<string, string | undef
     return none;
   }
   const file = join(dir, `${sha256(repo).slice(0, 32)}.json`);
-  const body = read(file) ?? { version: VERSION, clusters: {} };
+  const body = read(file) ?? { version: VERSION, clusters: {}, fleets: {} };
   let dirty = false;
   return {
     enabled: true,
@@ -74,6 +94,21 @@ export function openOutputCache(root: string, env: Record<string, string | undef
     },
     set: (cluster, key, record) => {
       body.clusters[cluster] = { key, ...record };
+      dirty = true;
+    },
+    recorded: (cluster) => {
+      const r = body.clusters[cluster];
+      return r?.files && r.stats && typeof r.at === "number" && typeof r.key === "string" ? r : undefined;
+    },
+    getFleet: (key) => {
+      const r = body.fleets[key];
+      return r?.inputs && Array.isArray(r.clusters) && typeof r.at === "number" ? r : undefined;
+    },
+    setFleet: (key, record) => {
+      body.fleets[key] = record;
+      // A key per build and --cluster option: keep the newest few.
+      const keys = Object.keys(body.fleets).sort((a, b) => body.fleets[b]!.at - body.fleets[a]!.at);
+      for (const old of keys.slice(MAX_FLEET_RECORDS)) delete body.fleets[old];
       dirty = true;
     },
     save: () => {
@@ -101,7 +136,7 @@ function read(file: string): CacheBody | undefined {
     const nl = text.indexOf("\n");
     if (nl < 0 || text.slice(0, nl) !== sha256(text.slice(nl + 1))) return undefined;
     const body = JSON.parse(text.slice(nl + 1)) as CacheBody;
-    return body.version === VERSION && body.clusters && typeof body.clusters === "object" ? body : undefined;
+    return body.version === VERSION && body.clusters && typeof body.clusters === "object" && body.fleets && typeof body.fleets === "object" ? body : undefined;
   } catch {
     return undefined;
   }

@@ -84,4 +84,69 @@ describe("the generate cache", () => {
     expect((await berthWithEnv(root, env, "generate", "--check")).code).toBe(1);
     rmSync(join(env.XDG_CACHE_HOME, "berth"), { recursive: true, force: true });
   });
+
+  describe("the whole-fleet shortcut (no input changed since the last successful run)", () => {
+    // A clock a day ahead: every input counts as settled, so the shortcut is taken whenever the
+    // signatures match, and only they can send a run back to loading the fleet.
+    const later = { now: () => new Date(Date.now() + 86_400_000) };
+    async function run(root: string, env: Record<string, string>, ...args: string[]) {
+      let stdout = "";
+      let stderr = "";
+      const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: root, env, ...later });
+      return { code, stdout, stderr };
+    }
+    const SHORTCUT = "no input changed since the last run";
+
+    it("is taken when nothing changed, and by generate too", async () => {
+      const { root, env } = setup();
+      expect((await run(root, env, "generate")).code).toBe(0);
+      const check = await run(root, env, "generate", "--check");
+      expect(check.code).toBe(0);
+      expect(check.stdout).toContain(SHORTCUT);
+      const again = await run(root, env, "generate");
+      expect(again.stdout).toMatch(/^dev: \d+ files, 0 written, 0 removed\nprod: \d+ files, 0 written, 0 removed\n$/);
+    });
+
+    it.each([
+      ["an input's content changed, its size and modification time kept", (root: string) => {
+        const file = join(root, "apps/shop/values.yaml");
+        const before = statSync(file);
+        const text = readFileSync(file, "utf8");
+        writeFileSync(file, text.replace(/[a-z]/, (c) => (c === "a" ? "b" : "a")));
+        utimesSync(file, before.atime, before.mtime);
+        expect(statSync(file).size).toBe(before.size);
+      }],
+      ["a new values variant", (root: string) => writeFileSync(join(root, "apps/shop/values-prod.yaml"), "replicas: 3\n")],
+      ["a removed app folder's file", (root: string) => rmSync(join(root, "apps/kustom/overlays/kind/kustomization.yaml"))],
+      ["an edited cluster file", (root: string) => writeFileSync(join(root, "clusters/dev/cluster.yaml"), readFileSync(join(root, "clusters/dev/cluster.yaml"), "utf8").replace("replicas: 1", "replicas: 2"))],
+      ["a new sealed secret folder", (root: string) => writeFileSync(join(root, "secrets/dev/notes.txt"), "x\n")],
+    ])("is not taken after %s: the fleet is loaded and judged again", async (_what, change) => {
+      const { root, env } = setup();
+      await run(root, env, "generate");
+      expect((await run(root, env, "generate", "--check")).stdout).toContain(SHORTCUT);
+      change(root);
+      const after = await run(root, env, "generate", "--check");
+      expect(after.stdout).not.toContain(SHORTCUT);
+      expect(after.stdout + after.stderr).not.toBe("");
+    });
+
+    it("is never taken for a fleet with a symbolic link among its inputs", async () => {
+      const { root, env } = setup();
+      const { symlinkSync } = await import("node:fs");
+      symlinkSync("values.yaml", join(root, "apps/shop/values-linked.yaml"));
+      expect((await run(root, env, "generate")).code).toBe(0);
+      const check = await run(root, env, "generate", "--check");
+      expect(check.code).toBe(0);
+      expect(check.stdout).not.toContain(SHORTCUT);
+    });
+
+    it("is not taken when a generated file was edited", async () => {
+      const { root, env } = setup();
+      await run(root, env, "generate");
+      writeFileSync(join(root, APP), `${readFileSync(join(root, APP), "utf8")}# edited\n`);
+      const check = await run(root, env, "generate", "--check");
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain(`stale: ${APP}`);
+    });
+  });
 });
