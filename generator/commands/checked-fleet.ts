@@ -6,7 +6,7 @@ import { loadFleet } from "../model/load-fleet.js";
 import { checkFleet } from "../model/rules.js";
 import { nearest } from "../model/suggest.js";
 import { layout } from "../layout.js";
-import type { ParseMemo } from "../yaml/source.js";
+import type { ParseMemo } from "../yaml/parse-memo.js";
 
 /**
  * Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them.

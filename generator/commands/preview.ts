@@ -22,7 +22,7 @@ import { compareGenerated } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet } from "./checked-fleet.js";
 import { layout } from "../layout.js";
-import type { ParseMemo } from "../yaml/source.js";
+import { openParseCache } from "../write/parse-cache.js";
 
 export interface PreviewOptions {
   root: string;
@@ -65,8 +65,9 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     if (opts.head !== undefined && !(await materialise(repo, headSha!, headRoot))) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
-    // Base and head share most files: each shared file is parsed once.
-    const parses: ParseMemo = new Map();
+    // Base and head share most files: each shared file is parsed once, and files unchanged since
+    // the last run on this repository not at all (the cache is by content, whatever the revision).
+    const parses = openParseCache(opts.root, io.env);
     let headFleet: Fleet;
     try {
       headFleet = loadCheckedFleet(headRoot, parses);
@@ -99,6 +100,7 @@ ${scrubSecrets(e.message)}
         notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
       }
     }
+    parses.save();
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
     const headPlans = planFleet(headFleet, opts.cluster);

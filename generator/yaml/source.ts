@@ -4,8 +4,8 @@ import { HELM_YAML } from "./helm-schema.js";
 
 /**
  * A parsed YAML file that can point at any of its nodes as `file:line:col`. Shared by every
- * model loaded from the same text ({@link ParseMemo}), so never changed once parsed: take
- * the data with {@link toPlain}, which hands out a copy of its own.
+ * model loaded from the same text (parse-memo.ts), so never changed once parsed: take the data
+ * with {@link toPlain}, which hands out a copy of its own.
  */
 export interface YamlSource {
   /** Repository-relative path. */
@@ -19,22 +19,6 @@ export interface YamlSource {
 export interface ParsedYaml {
   source?: YamlSource;
   diagnostics: Diagnostic[];
-}
-
-/**
- * The parse results of one process, by path and text: `berth preview` loads the base and the
- * head, which share most files, and parses each shared file once. Results are shared, so they
- * are never changed (see {@link YamlSource}).
- */
-export type ParseMemo = Map<string, ParsedYaml>;
-
-/** {@link parseYamlSource} through `memo`: the same path and text parse once. */
-export function parseYamlSourceMemo(memo: ParseMemo | undefined, file: string, text: string): ParsedYaml {
-  if (!memo) return parseYamlSource(file, text);
-  const key = `${file}\u0000${text}`;
-  let parsed = memo.get(key);
-  if (!parsed) memo.set(key, (parsed = parseYamlSource(file, text)));
-  return { source: parsed.source, diagnostics: [...parsed.diagnostics] };
 }
 
 /**
@@ -145,6 +129,32 @@ function yamlErrorHint(code: string): string {
     default:
       return "fix the YAML syntax at this position";
   }
+}
+
+/**
+ * The source of a text that parsed without a problem before, with the data that parse gave
+ * (write/parse-cache.ts). The document and its positions are parsed again only when asked for,
+ * that is when a diagnostic has to point into the file: the same text gives the same nodes.
+ */
+export function sourceOfParsedText(file: string, text: string, value: unknown): YamlSource {
+  let parsed: YamlSource | undefined;
+  const positions = (): YamlSource => {
+    if (!parsed) {
+      parsed = parseYamlSource(file, text).source;
+      if (!parsed) throw new Error(`${file}: a text recorded as valid YAML no longer parses`);
+    }
+    return parsed;
+  };
+  return {
+    file,
+    value,
+    get doc() {
+      return positions().doc;
+    },
+    get lineCounter() {
+      return positions().lineCounter;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
-import { parseYamlSource, parseYamlSourceMemo, toPlain, type ParseMemo } from "../../generator/yaml/source.js";
+import { createParseMemo, parseYamlSourceMemo } from "../../generator/yaml/parse-memo.js";
+import { parseYamlSource, toPlain } from "../../generator/yaml/source.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";
 
@@ -17,7 +18,7 @@ function repo(edit: (tree: Record<string, string>) => void = () => {}): string {
 
 describe("loading two revisions with one parse memo", () => {
   it("parses a file both revisions share once, and gives each revision a model of its own", () => {
-    const memo: ParseMemo = new Map();
+    const memo = createParseMemo();
     const base = loadCheckedFleet(repo(), memo);
     const parsed = memo.size;
     const head = loadCheckedFleet(repo(), memo);
@@ -33,7 +34,7 @@ describe("loading two revisions with one parse memo", () => {
   });
 
   it("parses a file whose text differs between the revisions again", () => {
-    const memo: ParseMemo = new Map();
+    const memo = createParseMemo();
     loadCheckedFleet(repo(), memo);
     const parsed = memo.size;
     const head = loadCheckedFleet(repo((t) => (t["apps/kustom/app.yaml"] = t["apps/kustom/app.yaml"]!.replace("namespace: kustom", "namespace: kustom2"))), memo);
@@ -44,7 +45,7 @@ describe("loading two revisions with one parse memo", () => {
 
 describe("parseYamlSourceMemo", () => {
   it("keeps the path in the key, so each file's problems name that file", () => {
-    const memo: ParseMemo = new Map();
+    const memo = createParseMemo();
     const a = parseYamlSourceMemo(memo, "apps/a/values.yaml", "a: 1\na: 2\n");
     const b = parseYamlSourceMemo(memo, "apps/b/values.yaml", "a: 1\na: 2\n");
     expect(a.diagnostics.map((d) => d.file)).toEqual(["apps/a/values.yaml"]);
@@ -52,7 +53,7 @@ describe("parseYamlSourceMemo", () => {
   });
 
   it("hands out diagnostics a caller may change without changing the memo", () => {
-    const memo: ParseMemo = new Map();
+    const memo = createParseMemo();
     parseYamlSourceMemo(memo, "x.yaml", "a: [").diagnostics.splice(0);
     expect(parseYamlSourceMemo(memo, "x.yaml", "a: [").diagnostics).toEqual(parseYamlSource("x.yaml", "a: [").diagnostics);
     expect(parseYamlSource("x.yaml", "a: [").diagnostics.length).toBeGreaterThan(0);
