@@ -1,15 +1,14 @@
 import { UserError } from "../errors.js";
 import type { Finding } from "../findings/finding.js";
 import type { ReportFindings } from "../findings/report.js";
-import type { Cluster, Fleet } from "../model/fleet.js";
+import type { Cluster } from "../model/fleet.js";
 import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster } from "../plan/plan-cluster.js";
 import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, statsOf, writeGenerated } from "../write/generated-tree.js";
 import { acquireWriteLock } from "../write/lock.js";
 import { codeDigest, openOutputCache } from "../write/output-cache.js";
-import { openParseCache } from "../write/parse-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 
 export interface GenerateOptions {
   root: string;
@@ -30,14 +29,7 @@ export async function runGenerate(opts: GenerateOptions, io: CommandIO, report: 
 }
 
 async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings): Promise<ExitCode> {
-  // Files unchanged since the last run are not parsed again (write/parse-cache.ts).
-  const parses = openParseCache(opts.root, io.env);
-  let fleet: Fleet;
-  try {
-    fleet = loadCheckedFleet(opts.root, parses);
-  } finally {
-    parses.save();
-  }
+  const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
   if (!opts.check) for (const note of recoverGenerated(opts.root, clusters.map((c) => c.name))) io.stderr.write(`${note}\n`);
