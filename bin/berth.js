@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (built by `npm ci` through the prepare script) so that starting berth
 // never pays for compiling TypeScript.
-import { createInterface } from "node:readline/promises";
 import { main } from "../dist/generator/cli.js";
 
 /** Standard input, read only when a command asks for it (`berth seal --from-stdin`). */
@@ -17,6 +16,8 @@ async function readStdin() {
 
 /** A question at the terminal (`berth init` without flags); absent when not interactive, so CI never waits. */
 async function prompt(question) {
+  // Loaded on the first question, not at every start.
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return await rl.question(question);

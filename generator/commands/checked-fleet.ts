@@ -6,18 +6,36 @@ import { loadFleet } from "../model/load-fleet.js";
 import { checkFleet } from "../model/rules.js";
 import { nearest } from "../model/suggest.js";
 import { layout } from "../layout.js";
+import type { ParseMemo } from "../yaml/parse-memo.js";
+import { openParseCache } from "../write/parse-cache.js";
 
-/** Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them. */
-export function loadCheckedFleet(root: string): Fleet {
+/**
+ * Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them.
+ * Loads of several revisions in one process share a `memo` (see {@link loadFleet}).
+ */
+export function loadCheckedFleet(root: string, memo?: ParseMemo): Fleet {
   // Run from the wrong folder, an empty fleet would pass every gate: refuse instead.
   if (!existsSync(join(root, layout.clustersDir))) {
     throw new EnvironmentError(`not a berth repository: no ${layout.clustersDir}/ folder in ${root}`, "run berth in the fleet repository, or point at it with -C <repository>");
   }
-  const loaded = loadFleet(root);
+  const loaded = loadFleet(root, memo);
   if (!loaded.ok) throw new UserError(sortDiagnostics(loaded.diagnostics));
   const problems = checkFleet(loaded.value);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   return loaded.value;
+}
+
+/**
+ * {@link loadCheckedFleet} of the working tree through this user's parse cache of the repository:
+ * files unchanged since the last run are not parsed again (write/parse-cache.ts).
+ */
+export function loadCheckedFleetCached(root: string, env: Record<string, string | undefined>): Fleet {
+  const parses = openParseCache(root, env);
+  try {
+    return loadCheckedFleet(root, parses);
+  } finally {
+    parses.save();
+  }
 }
 
 /** Fails with a suggestion when `--cluster` names no cluster. */

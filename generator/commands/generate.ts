@@ -9,7 +9,7 @@ import { acquireWriteLock } from "../write/lock.js";
 import { inputSignatures, sameSignatures, type InputSignatures } from "../write/input-signatures.js";
 import { codeDigest, openOutputCache, type OutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 
 export interface GenerateOptions {
   root: string;
@@ -45,7 +45,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     return 0;
   }
 
-  const fleet = loadCheckedFleet(opts.root);
+  const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
   /** Records this run's inputs once it has succeeded (see {@link unchangedSinceRecord}). */

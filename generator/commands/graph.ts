@@ -1,7 +1,7 @@
 import { planFleet } from "../plan/plan-cluster.js";
 import { buildGraph } from "../plan/graph.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 
 export interface GraphOptions {
   root: string;
@@ -9,7 +9,7 @@ export interface GraphOptions {
 }
 
 export function runGraph(opts: GraphOptions, io: CommandIO): ExitCode {
-  const fleet = loadCheckedFleet(opts.root);
+  const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const [plan] = planFleet(fleet, opts.cluster);
   io.stdout.write("```mermaid\n" + buildGraph(plan!) + "```\n");

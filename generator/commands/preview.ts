@@ -22,6 +22,7 @@ import { compareGenerated } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet } from "./checked-fleet.js";
 import { layout } from "../layout.js";
+import { openParseCache } from "../write/parse-cache.js";
 
 export interface PreviewOptions {
   root: string;
@@ -64,9 +65,12 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     if (opts.head !== undefined && !(await materialise(repo, headSha!, headRoot))) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
+    // Base and head share most files: each shared file is parsed once, and files unchanged since
+    // the last run on this repository not at all (the cache is by content, whatever the revision).
+    const parses = openParseCache(opts.root, io.env);
     let headFleet: Fleet;
     try {
-      headFleet = loadCheckedFleet(headRoot);
+      headFleet = loadCheckedFleet(headRoot, parses);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       const head = opts.head ?? "working tree";
@@ -89,13 +93,14 @@ ${scrubSecrets(e.message)}
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
       try {
-        baseFleet = loadCheckedFleet(baseRoot);
+        baseFleet = loadCheckedFleet(baseRoot, parses);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
         const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
         notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
       }
     }
+    parses.save();
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
     const headPlans = planFleet(headFleet, opts.cluster);

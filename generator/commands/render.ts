@@ -6,7 +6,7 @@ import { renderRequest } from "../plan/render-requests.js";
 import { resolveTools } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 
 export interface RenderOptions {
   root: string;
@@ -21,7 +21,7 @@ export interface RenderOptions {
  * code is then 1.
  */
 export async function runRender(opts: RenderOptions, io: CommandIO): Promise<ExitCode> {
-  const fleet = loadCheckedFleet(opts.root);
+  const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const [plan] = planFleet(fleet, opts.cluster);
   const { cluster, instances } = plan!;

@@ -3,7 +3,7 @@ import type { ReportFindings } from "../findings/report.js";
 import { layout } from "../layout.js";
 import { FAILING_STATES, formatStatus, secretsStatus, type SecretStatusRow } from "../secrets/status.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 
 export interface SecretsStatusOptions {
   root: string;
@@ -16,7 +16,7 @@ export interface SecretsStatusOptions {
  * Exit 1 when anything is missing, stale or invalid; unused secrets alone do not fail.
  */
 export function runSecretsStatus(opts: SecretsStatusOptions, io: CommandIO, report: ReportFindings = () => {}): ExitCode {
-  const fleet = loadCheckedFleet(opts.root);
+  const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const status = secretsStatus(opts.root, fleet, io.now?.() ?? new Date(), opts.cluster);
   io.stdout.write(formatStatus(status));

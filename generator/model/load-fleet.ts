@@ -2,7 +2,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fail, ok, type Diagnostic, type Result } from "../errors.js";
 import { layout } from "../layout.js";
-import { parseYamlSource, toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
+import { parseYamlSourceMemo, type ParseMemo } from "../yaml/parse-memo.js";
+import { toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
 import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "./fleet.js";
 import { checkInputTree, readInputText } from "./input-files.js";
 import { checkApp, checkCluster } from "./schema-check.js";
@@ -11,20 +12,21 @@ import type { Profile } from "./types.js";
 
 /**
  * Reads and validates every cluster.yaml, app.yaml and values file of the repository at `root`.
- * All problems are collected, so one run reports everything that is wrong.
+ * All problems are collected, so one run reports everything that is wrong. A process that loads
+ * several revisions passes one `memo`, so a file the revisions share is parsed once.
  */
-export function loadFleet(root: string): Result<Fleet> {
+export function loadFleet(root: string, memo?: ParseMemo): Result<Fleet> {
   const diagnostics: Diagnostic[] = [];
   // Hostile files (symlinks out of the repository, devices, huge files) are refused before anything reads them.
   for (const dir of [layout.appsDir, layout.clustersDir, layout.secretsDir]) diagnostics.push(...checkInputTree(root, dir));
   const apps = new Map<string, App>();
   for (const name of subdirs(root, layout.appsDir)) {
-    const app = loadApp(root, name, diagnostics);
+    const app = loadApp(root, name, diagnostics, memo);
     if (app) apps.set(name, app);
   }
   const clusters: Cluster[] = [];
   for (const name of subdirs(root, layout.clustersDir)) {
-    const cluster = loadCluster(root, name, diagnostics);
+    const cluster = loadCluster(root, name, diagnostics, memo);
     if (cluster) clusters.push(cluster);
   }
   if (diagnostics.length > 0) return fail(unique(diagnostics));
@@ -68,13 +70,13 @@ function unique(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-function readSource(root: string, file: string, diagnostics: Diagnostic[]): YamlSource | undefined {
+function readSource(root: string, file: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): YamlSource | undefined {
   const read = readInputText(root, file);
   if ("diagnostic" in read) {
     diagnostics.push(read.diagnostic);
     return undefined;
   }
-  const parsed = parseYamlSource(file, read.text);
+  const parsed = parseYamlSourceMemo(memo, file, read.text);
   diagnostics.push(...parsed.diagnostics);
   return parsed.source;
 }
@@ -88,18 +90,18 @@ function checkFolderName(kind: string, name: string, file: string, diagnostics: 
 }
 
 /** The folder's defining file (app.yaml, cluster.yaml), parsed; undefined when missing or unreadable. */
-function readDefiningFile(root: string, kind: "app" | "cluster", name: string, file: string, diagnostics: Diagnostic[]): YamlSource | undefined {
+function readDefiningFile(root: string, kind: "app" | "cluster", name: string, file: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): YamlSource | undefined {
   if (!existsSync(join(root, file))) {
     const folder = file.slice(0, file.lastIndexOf("/") + 1);
     diagnostics.push({ file, line: 0, col: 0, message: `${folder} has no ${kind}.yaml`, hint: `add ${file}, or remove the folder` });
     return undefined;
   }
   if (!checkFolderName(kind, name, file, diagnostics)) return undefined;
-  return readSource(root, file, diagnostics);
+  return readSource(root, file, diagnostics, memo);
 }
 
-function loadApp(root: string, name: string, diagnostics: Diagnostic[]): App | undefined {
-  const source = readDefiningFile(root, "app", name, layout.appFile(name), diagnostics);
+function loadApp(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): App | undefined {
+  const source = readDefiningFile(root, "app", name, layout.appFile(name), diagnostics, memo);
   if (!source) return undefined;
   const checked = checkApp(source, toPlain(source));
   diagnostics.push(...checked.diagnostics);
@@ -107,29 +109,29 @@ function loadApp(root: string, name: string, diagnostics: Diagnostic[]): App | u
   for (const entry of readdirSync(join(root, layout.appDir(name))).sort()) {
     const m = /^values(?:-([a-z0-9-]+))?\.yaml$/.exec(entry);
     if (!m) continue;
-    if (checkValuesFile(root, `${layout.appDir(name)}/${entry}`, diagnostics)) valueVariants.add(m[1] ?? "");
+    if (checkValuesFile(root, `${layout.appDir(name)}/${entry}`, diagnostics, memo)) valueVariants.add(m[1] ?? "");
   }
   (checked.value?.valueFiles ?? []).forEach((rel, i) => {
     const file = `${layout.appDir(name)}/${rel}`;
     if (!existsSync(join(root, file))) {
       diagnostics.push(diagnosticAt(source, ["valueFiles", i], `values file ${file} does not exist`, `create it, or remove "${rel}" from valueFiles (paths are relative to ${layout.appDir(name)}/)`));
-    } else checkValuesFile(root, file, diagnostics);
+    } else checkValuesFile(root, file, diagnostics, memo);
   });
   return checked.value ? { name, spec: checked.value, source, valueVariants } : undefined;
 }
 
 /** A values file must be a YAML mapping (or empty); returns whether it is usable. */
-function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[]): boolean {
-  const source = readSource(root, file, diagnostics);
+function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): boolean {
+  const source = readSource(root, file, diagnostics, memo);
   if (!source) return false;
-  const value = toPlain(source);
+  const value = source.value;
   if (value === null || value === undefined || (typeof value === "object" && !Array.isArray(value))) return true;
   diagnostics.push(diagnosticAt(source, [], `is ${Array.isArray(value) ? "a list" : `a ${typeof value}`}, expected a mapping of Helm values`, "write the values as `key: value` pairs at the top level"));
   return false;
 }
 
-function loadCluster(root: string, name: string, diagnostics: Diagnostic[]): Cluster | undefined {
-  const source = readDefiningFile(root, "cluster", name, layout.clusterFile(name), diagnostics);
+function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): Cluster | undefined {
+  const source = readDefiningFile(root, "cluster", name, layout.clusterFile(name), diagnostics, memo);
   if (!source) return undefined;
   const checked = checkCluster(source, toPlain(source));
   diagnostics.push(...checked.diagnostics);
@@ -138,7 +140,7 @@ function loadCluster(root: string, name: string, diagnostics: Diagnostic[]): Clu
   if (existsSync(valuesDir) && statSync(valuesDir).isDirectory()) {
     for (const entry of readdirSync(valuesDir).sort()) {
       const m = /^([a-z0-9-]+)\.yaml$/.exec(entry);
-      if (m?.[1] && checkValuesFile(root, layout.clusterValuesFile(name, m[1]), diagnostics)) valueOverrides.add(m[1]);
+      if (m?.[1] && checkValuesFile(root, layout.clusterValuesFile(name, m[1]), diagnostics, memo)) valueOverrides.add(m[1]);
     }
   }
   const spec = checked.value;

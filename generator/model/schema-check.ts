@@ -1,32 +1,19 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Diagnostic } from "../errors.js";
 import { diagnosticAt, type PathSegment, type YamlSource } from "../yaml/source.js";
-import { appSchema } from "./schema/app.schema.js";
-import { clusterSchema } from "./schema/cluster.schema.js";
+import * as generated from "./schema/validators.generated.js";
 import { nearest } from "./suggest.js";
 import type { AppSpec, ClusterSpec } from "./types.js";
 
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped once more.
-const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
-
-let compiled: { cluster: ValidateFunction; app: ValidateFunction } | undefined;
-
-function validators() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, discriminator: true, useDefaults: true });
-    addFormats(ajv);
-    compiled = { cluster: ajv.compile(clusterSchema), app: ajv.compile(appSchema) };
-  }
-  return compiled;
-}
+// Generated from the schemas ahead of time (schema/generate-validators.ts), not compiled at every start.
+const validators = generated as unknown as { cluster: ValidateFunction; app: ValidateFunction };
 
 export function checkCluster(source: YamlSource, data: unknown): { value?: ClusterSpec; diagnostics: Diagnostic[] } {
-  return check(validators().cluster, source, data, "cluster.yaml") as { value?: ClusterSpec; diagnostics: Diagnostic[] };
+  return check(validators.cluster, source, data, "cluster.yaml") as { value?: ClusterSpec; diagnostics: Diagnostic[] };
 }
 
 export function checkApp(source: YamlSource, data: unknown): { value?: AppSpec; diagnostics: Diagnostic[] } {
-  return check(validators().app, source, data, "app.yaml") as { value?: AppSpec; diagnostics: Diagnostic[] };
+  return check(validators.app, source, data, "app.yaml") as { value?: AppSpec; diagnostics: Diagnostic[] };
 }
 
 function check(validate: ValidateFunction, source: YamlSource, data: unknown, what: string) {

@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
-import { parseSealedSecretFile, type ParsedSealedSecret } from "../sealer/index.js";
+// Not the sealer/index.js barrel: that loads the X.509 library (~200 modules) for the key and
+// certificate parts, which reading sealed files does not need.
+import { parseSealedSecretFile, type ParsedSealedSecret } from "../sealer/parse-sealed-secret.js";
 
 /** A file under secrets/<cluster>/<namespace>/, parsed when it is a valid SealedSecret. */
 export interface SealedFile {

@@ -1,13 +1,35 @@
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document, type Node } from "yaml";
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Schema, visit, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { HELM_YAML } from "./helm-schema.js";
 
-/** A parsed YAML file that can point at any of its nodes as `file:line:col`. */
+/**
+ * A parsed YAML file that can point at any of its nodes as `file:line:col`. Shared by every
+ * model loaded from the same text (parse-memo.ts), so never changed once parsed: take the data
+ * with {@link toPlain}, which hands out a copy of its own.
+ */
 export interface YamlSource {
   /** Repository-relative path. */
-  file: string;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** The document's data, converted once while checking it for alias bombs. */
+  readonly value: unknown;
+}
+
+export interface ParsedYaml {
+  source?: YamlSource;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The schema of {@link HELM_YAML}, built once: with its options alone, `yaml` builds the tag
+ * list again (and calls its customTags function) for every document it parses.
+ */
+let helmSchema: Schema | undefined;
+
+function helmYamlOptions() {
+  helmSchema ??= new Schema({ schema: "yaml-1.1", resolveKnownTags: false, customTags: HELM_YAML.customTags, merge: HELM_YAML.merge });
+  return { ...HELM_YAML, schema: helmSchema };
 }
 
 export type PathSegment = string | number;
@@ -17,12 +39,12 @@ export type PathSegment = string | number;
  * ({@link HELM_YAML}). Syntax errors, tabs in indentation, duplicate keys,
  * empty or binary files and multi-document streams are reported as diagnostics.
  */
-export function parseYamlSource(file: string, text: string): { source?: YamlSource; diagnostics: Diagnostic[] } {
+export function parseYamlSource(file: string, text: string): ParsedYaml {
   if (text.includes("\u0000")) {
     return { diagnostics: [{ file, line: 0, col: 0, message: "is a binary file, expected YAML text", hint: "replace it with a YAML file" }] };
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...HELM_YAML, lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const docs = parseAllDocuments(text, { ...helmYamlOptions(), lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const list = Array.isArray(docs) ? docs : [];
   const diagnostics: Diagnostic[] = list.flatMap((d) => {
     const misindented = d.errors.find((e) => e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "BLOCK_AS_IMPLICIT_KEY");
@@ -39,27 +61,27 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
     diagnostics.push({ file, line: pos.line, col: pos.col, message: "contains several YAML documents, expected one", hint: "keep one document per file" });
   }
   const doc = list[0] ?? parseDocument("", { lineCounter });
-  if (diagnostics.length === 0) diagnostics.push(...aliasBomb(file, doc, lineCounter));
-  return { source: diagnostics.length === 0 ? { file, doc, lineCounter } : undefined, diagnostics };
+  if (diagnostics.length > 0) return { diagnostics };
+  const data = plainData(file, doc, lineCounter);
+  return "diagnostic" in data ? { diagnostics: [data.diagnostic] } : { source: { file, doc, lineCounter, value: data.value }, diagnostics };
 }
 
 /** Most aliases a document may expand; a "billion laughs" document needs far more. */
 export const MAX_ALIAS_COUNT = 100;
 
 /**
- * A document whose aliases expand exponentially ("billion laughs") is refused here, at its first
- * alias, so {@link toPlain} can never throw on it.
+ * The document's data. A document whose aliases expand exponentially ("billion laughs") is
+ * refused here, at its first alias.
  */
-function aliasBomb(file: string, doc: Document.Parsed, lineCounter: LineCounter): Diagnostic[] {
+function plainData(file: string, doc: Document.Parsed, lineCounter: LineCounter): { value: unknown } | { diagnostic: Diagnostic } {
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    return [];
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
     let first: Node | undefined;
     visit(doc, { Alias: (_k, node) => ((first = node), visit.BREAK) });
     const pos = lineCounter.linePos(first?.range?.[0] ?? 0);
     const what = e instanceof ReferenceError && /alias/i.test(e.message) ? `its YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (a "billion laughs" document)` : `its YAML cannot be read as data: ${(e as Error).message.split("\n")[0]}`;
-    return [{ file, line: pos.line, col: pos.col, message: what, hint: "write the values out instead of nesting aliases (*name) of aliases" }];
+    return { diagnostic: { file, line: pos.line, col: pos.col, message: what, hint: "write the values out instead of nesting aliases (*name) of aliases" } };
   }
 }
 
@@ -109,9 +131,38 @@ function yamlErrorHint(code: string): string {
   }
 }
 
-/** Plain JavaScript value of the document; integers beyond 2^53 stay bigints. */
+/**
+ * The source of a text that parsed without a problem before, with the data that parse gave
+ * (write/parse-cache.ts). The document and its positions are parsed again only when asked for,
+ * that is when a diagnostic has to point into the file: the same text gives the same nodes.
+ */
+export function sourceOfParsedText(file: string, text: string, value: unknown): YamlSource {
+  let parsed: YamlSource | undefined;
+  const positions = (): YamlSource => {
+    if (!parsed) {
+      parsed = parseYamlSource(file, text).source;
+      if (!parsed) throw new Error(`${file}: a text recorded as valid YAML no longer parses`);
+    }
+    return parsed;
+  };
+  return {
+    file,
+    value,
+    get doc() {
+      return positions().doc;
+    },
+    get lineCounter() {
+      return positions().lineCounter;
+    },
+  };
+}
+
+/**
+ * Plain JavaScript value of the document, a copy the caller may change (schema defaults are
+ * filled in place); integers beyond 2^53 stay bigints.
+ */
 export function toPlain(source: YamlSource): unknown {
-  return source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  return structuredClone(source.value);
 }
 
 /**

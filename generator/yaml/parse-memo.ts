@@ -1,0 +1,32 @@
+import { parseYamlSource, type ParsedYaml } from "./source.js";
+
+/**
+ * Parse results by path and text. `berth preview` loads the base and the head, which share most
+ * files, and parses each shared file once; write/parse-cache.ts keeps them between runs.
+ * Results are shared, so they are never changed (see {@link YamlSource}).
+ */
+export interface ParseMemo {
+  get(file: string, text: string): ParsedYaml | undefined;
+  set(file: string, text: string, parsed: ParsedYaml): void;
+}
+
+/** A memo for the life of one process. */
+export function createParseMemo(): ParseMemo & { readonly size: number } {
+  const parses = new Map<string, ParsedYaml>();
+  const key = (file: string, text: string) => `${file}\u0000${text}`;
+  return {
+    get: (file, text) => parses.get(key(file, text)),
+    set: (file, text, parsed) => void parses.set(key(file, text), parsed),
+    get size() {
+      return parses.size;
+    },
+  };
+}
+
+/** {@link parseYamlSource} through `memo`: the same path and text parse once. */
+export function parseYamlSourceMemo(memo: ParseMemo | undefined, file: string, text: string): ParsedYaml {
+  if (!memo) return parseYamlSource(file, text);
+  let parsed = memo.get(file, text);
+  if (!parsed) memo.set(file, text, (parsed = parseYamlSource(file, text)));
+  return { source: parsed.source, diagnostics: [...parsed.diagnostics] };
+}

@@ -1,0 +1,101 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
+import { openParseCache } from "../../generator/write/parse-cache.js";
+import { diagnosticAt, parseYamlSource, toPlain } from "../../generator/yaml/source.js";
+import { fixtureFleet } from "../helpers/fleet-fixture.js";
+import { berthWithEnv, makeRepo, removeRepo } from "../helpers/repo.js";
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach(removeRepo));
+
+function setup(): { root: string; env: { XDG_CACHE_HOME: string }; cacheFile: () => string } {
+  const root = makeRepo(fixtureFleet());
+  const cache = mkdtempSync(join(tmpdir(), "berth-cache-"));
+  dirs.push(root, cache);
+  const folder = join(cache, "berth", "parse");
+  return { root, env: { XDG_CACHE_HOME: cache }, cacheFile: () => join(folder, readdirSync(folder)[0]!) };
+}
+
+/** Loads the fleet through a fresh parse cache and saves it, as a command does. */
+function loadAndSave(root: string, env: Record<string, string>): void {
+  const cache = openParseCache(root, env);
+  loadCheckedFleet(root, cache);
+  cache.save();
+}
+
+const APP = "apps/metrics/app.yaml";
+
+describe("the parse cache", () => {
+  it("gives an unchanged file's data without parsing it, and its positions when a diagnostic needs them", () => {
+    const { root, env } = setup();
+    loadAndSave(root, env);
+    const text = readFileSync(join(root, APP), "utf8");
+    const cached = openParseCache(root, env).get(APP, text);
+    const fresh = parseYamlSource(APP, text);
+    expect(cached?.diagnostics).toEqual([]);
+    expect(toPlain(cached!.source!)).toEqual(toPlain(fresh.source!));
+    expect(diagnosticAt(cached!.source!, ["dependsOn", 0], "m")).toEqual(diagnosticAt(fresh.source!, ["dependsOn", 0], "m"));
+    expect(diagnosticAt(cached!.source!, ["dependsOn", 0], "m").line).toBeGreaterThan(1);
+  });
+
+  it("knows a file only by its exact text", () => {
+    const { root, env } = setup();
+    loadAndSave(root, env);
+    const text = readFileSync(join(root, APP), "utf8");
+    expect(openParseCache(root, env).get(APP, `${text}# changed\n`)).toBeUndefined();
+  });
+
+  it("never keeps a text with a problem: it is parsed and reported every time", () => {
+    const { root, env } = setup();
+    const bad = "a: 1\na: 2\n";
+    const cache = openParseCache(root, env);
+    cache.set("apps/x/values.yaml", bad, parseYamlSource("apps/x/values.yaml", bad));
+    loadCheckedFleet(root, cache);
+    cache.save();
+    expect(openParseCache(root, env).get("apps/x/values.yaml", bad)).toBeUndefined();
+  });
+
+  it("lives outside the checkout in a 0700 folder, as a 0600 file", () => {
+    const { root, env, cacheFile } = setup();
+    loadAndSave(root, env);
+    expect(statSync(join(env.XDG_CACHE_HOME, "berth", "parse")).mode & 0o777).toBe(0o700);
+    expect(statSync(cacheFile()).mode & 0o777).toBe(0o600);
+    expect(readdirSync(root).sort()).toEqual(["apps", "clusters", "secrets"]);
+  });
+
+  it("is ignored when its file was edited or others may write it", () => {
+    const { root, env, cacheFile } = setup();
+    const text = readFileSync(join(root, APP), "utf8");
+    loadAndSave(root, env);
+    const good = readFileSync(cacheFile());
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 3]! ^= 1;
+    writeFileSync(cacheFile(), flipped);
+    expect(openParseCache(root, env).get(APP, text)).toBeUndefined();
+    writeFileSync(cacheFile(), good);
+    expect(openParseCache(root, env).get(APP, text)).toBeDefined();
+    chmodSync(cacheFile(), 0o666);
+    expect(openParseCache(root, env).get(APP, text)).toBeUndefined();
+  });
+
+  it("changes no command's output, diagnostics in cached files included", async () => {
+    const { root, env } = setup();
+    const plain = setup();
+    expect(await berthWithEnv(root, env, "generate")).toEqual(await berthWithEnv(plain.root, {}, "generate"));
+    expect((await berthWithEnv(root, env, "generate", "--check")).code).toBe(0);
+    // metrics dependsOn postgres: with postgres gone, the unchanged (cached) app.yaml gets the diagnostic.
+    for (const r of [root, plain.root]) {
+      const cluster = join(r, "clusters/dev/cluster.yaml");
+      writeFileSync(cluster, readFileSync(cluster, "utf8").replace("  - postgres\n", ""));
+      writeFileSync(join(r, "clusters/prod/cluster.yaml"), readFileSync(join(r, "clusters/prod/cluster.yaml"), "utf8").replace(", postgres]", "]"));
+      rmSync(join(r, "apps/postgres"), { recursive: true });
+    }
+    const cached = await berthWithEnv(root, env, "generate", "--check");
+    expect(cached.code).toBe(1);
+    expect(cached.stderr).toMatch(/apps\/metrics\/app\.yaml:\d+:\d+/);
+    expect(cached.stderr.replaceAll(root, "ROOT")).toBe((await berthWithEnv(plain.root, {}, "generate", "--check")).stderr.replaceAll(plain.root, "ROOT"));
+  });
+});
