@@ -4,7 +4,8 @@ import { dirname, join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { OutputFile } from "../plan/output.js";
-import { sha256, type ClusterRecord } from "./output-cache.js";
+import type { ClusterRecord } from "./output-cache.js";
+import { sha256 } from "./private-cache-file.js";
 import { isGenerated } from "../yaml/canonical.js";
 
 /** The generated files of one cluster, as planned. */

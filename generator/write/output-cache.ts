@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-cache-file.js";
 
 /**
  * What `berth generate` wrote last time, per cluster: the digest of the cluster's inputs and the
@@ -68,13 +69,9 @@ interface CacheBody {
 const VERSION = 3;
 const MAX_FLEET_RECORDS = 8;
 
-export function sha256(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
-}
-
 /** The cache for the repository at `root`; a no-op cache when there is no per-user cache folder. */
 export function openOutputCache(root: string, env: Record<string, string | undefined>): OutputCache {
-  const dir = cacheDir(env);
+  const dir = userCacheDir(env, "generate");
   const none: OutputCache = { enabled: false, get: () => undefined, set: () => {}, recorded: () => undefined, getFleet: () => undefined, setFleet: () => {}, save: () => {} };
   if (!dir) return none;
   let repo: string;
@@ -112,58 +109,20 @@ export function openOutputCache(root: string, env: Record<string, string | undef
       dirty = true;
     },
     save: () => {
-      if (dirty) write(dir, file, body);
+      if (dirty) writePrivateCacheFile(file, Buffer.from(JSON.stringify(body), "utf8"));
     },
   };
 }
 
-/** Per-user cache folder: `$XDG_CACHE_HOME/berth/generate` or `$HOME/.cache/berth/generate`. */
-function cacheDir(env: Record<string, string | undefined>): string | undefined {
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined);
-  return base ? join(base, "berth", "generate") : undefined;
-}
-
-/** A file the current user owns, nobody else may write, whose recorded hash matches its body. */
+/** The cache body when the file passes {@link readPrivateCacheFile}'s checks and is of this version. */
 function read(file: string): CacheBody | undefined {
+  const data = readPrivateCacheFile(file);
+  if (!data) return undefined;
   try {
-    const dirStat = lstatSync(dirname(file));
-    const st = lstatSync(file);
-    const uid = process.getuid?.();
-    if (!st.isFile() || !dirStat.isDirectory()) return undefined;
-    if (uid !== undefined && (st.uid !== uid || dirStat.uid !== uid)) return undefined;
-    if ((st.mode & 0o022) !== 0 || (dirStat.mode & 0o077) !== 0) return undefined;
-    const text = readFileSync(file, "utf8");
-    const nl = text.indexOf("\n");
-    if (nl < 0 || text.slice(0, nl) !== sha256(text.slice(nl + 1))) return undefined;
-    const body = JSON.parse(text.slice(nl + 1)) as CacheBody;
+    const body = JSON.parse(data.toString("utf8")) as CacheBody;
     return body.version === VERSION && body.clusters && typeof body.clusters === "object" && body.fleets && typeof body.fleets === "object" ? body : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function write(dir: string, file: string, body: CacheBody): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if ((lstatSync(dir).mode & 0o077) !== 0) return;
-    const json = JSON.stringify(body);
-    writeFileSync(tmp, `${sha256(json)}\n${json}`, { mode: 0o600 });
-    renameSync(tmp, file);
-    pruneStale(dir, file);
-  } catch {
-    rmSync(tmp, { force: true });
-  }
-}
-
-const STALE_MS = 30 * 24 * 3600 * 1000;
-
-/** Records of repositories not generated for a month (deleted clones, temp folders) are dropped. */
-function pruneStale(dir: string, keep: string): void {
-  const cutoff = statSync(keep).mtimeMs - STALE_MS;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (p !== keep && statSync(p).mtimeMs < cutoff) rmSync(p, { force: true });
   }
 }
 
