@@ -4,8 +4,6 @@ import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { nearest } from "../model/suggest.js";
-import { clusterInputKey } from "../plan/input-key.js";
-import { planCluster, planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
@@ -13,12 +11,14 @@ import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from 
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { openRenderCache } from "../preview/render-cache.js";
-import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
+import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext, type RequestMemo } from "../preview/inputs.js";
+import { staleGenerated } from "../preview/head-staleness.js";
+import { planSides, type PreviewPlan } from "../preview/side-plans.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
 import { resolveTools } from "../exec/tools.js";
 import { scrubSecrets } from "../scrub.js";
 import { writeFileAtomic } from "../write/atomic.js";
-import { compareGenerated } from "../write/generated-tree.js";
+import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet } from "./checked-fleet.js";
 import { layout } from "../layout.js";
@@ -41,7 +41,7 @@ export interface PreviewOptions {
 interface Side {
   label: PreviewSideLabel;
   root: string;
-  plans: ClusterPlan[];
+  plans: PreviewPlan[];
   fleet?: Fleet;
   inputs: Map<string, InstanceInputs>;
 }
@@ -61,7 +61,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     const notes: string[] = [];
     // Head first: if it does not load, its problems are the answer.
     const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
-    if (opts.head !== undefined && !(await materialise(repo, headSha!, headRoot))) {
+    if (opts.head !== undefined && !(await materialise(repo, headSha!, headRoot, { generated: true, wholeTree: opts.render }))) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
     let headFleet: Fleet;
@@ -85,7 +85,7 @@ ${scrubSecrets(e.message)}
     const baseRoot = join(temp, "base");
     let baseFleet: Fleet | undefined;
     // The base's generated folders are never read (only the head's are checked for staleness).
-    if (!(await materialise(repo, baseSha, baseRoot, layout.isGenerated))) {
+    if (!(await materialise(repo, baseSha, baseRoot, { generated: false, wholeTree: opts.render }))) {
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
       try {
@@ -98,11 +98,14 @@ ${scrubSecrets(e.message)}
     }
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
-    const headPlans = planFleet(headFleet, opts.cluster);
-    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: headPlans, inputs: new Map() };
-    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: baseFleet ? planBase(baseFleet, headFleet, headPlans, opts.cluster) : [], inputs: new Map() };
-    head.inputs = instanceInputs(head.root, head.plans);
-    base.inputs = instanceInputs(base.root, base.plans);
+    // Keys with berth's code digest, as `berth generate` records them, so its output cache applies.
+    const cache = openOutputCache(opts.root, io.env);
+    const plans = planSides(headFleet, baseFleet, opts.cluster, cache.enabled ? codeDigest() : "");
+    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: plans.head, inputs: new Map() };
+    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: plans.base, inputs: new Map() };
+    const requests: RequestMemo = new WeakMap();
+    head.inputs = instanceInputs(head.root, head.plans, requests);
+    base.inputs = instanceInputs(base.root, base.plans, requests);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
@@ -113,9 +116,10 @@ ${scrubSecrets(e.message)}
       model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, { ...inputs, renders });
     }
 
-    const stale = compareGenerated(head.root, head.plans.map((p) => ({ cluster: p.cluster.name, files: p.files })));
-    if (stale.changed.length + stale.removed.length > 0) {
-      notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.changed.length + stale.removed.length} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
+    const now = () => (io.now?.() ?? new Date()).getTime();
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache, record: head.root === opts.root, now });
+    if (stale.files > 0) {
+      notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
@@ -130,20 +134,6 @@ ${scrubSecrets(e.message)}
 
 function previewCommand(opts: PreviewOptions): string {
   return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
-}
-
-/**
- * The base's plans. A cluster whose inputs are the same on both sides generates the same files, so
- * the head's plan is reused: only clusters whose inputs differ are planned again.
- */
-function planBase(baseFleet: Fleet, headFleet: Fleet, headPlans: readonly ClusterPlan[], only: string | undefined): ClusterPlan[] {
-  const heads = new Map(headPlans.map((p) => [p.cluster.name, p]));
-  return baseFleet.clusters
-    .filter((c) => only === undefined || c.name === only)
-    .map((c) => {
-      const h = heads.get(c.name);
-      return h && clusterInputKey(baseFleet, c, "") === clusterInputKey(headFleet, h.cluster, "") ? h : planCluster(baseFleet, c);
-    });
 }
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../exec/spawn.js";
+import { layout } from "../layout.js";
 
 /** The git repository a fleet lives in: its top level and the fleet's folder inside it. */
 export interface GitRepo {
@@ -62,13 +63,24 @@ export async function currentCommit(repo: GitRepo): Promise<string | undefined> 
 
 export const shortSha = (sha: string | undefined) => sha?.slice(0, 7);
 
+export interface MaterialiseOptions {
+  /** Write the generated folders too (only the head's are read: its staleness check). */
+  generated: boolean;
+  /** Write every file of the fleet folder, not only apps/, clusters/ and secrets/: tier 2's helm and kustomize may read anything. */
+  wholeTree: boolean;
+}
+
+/** The folders berth reads a fleet from; a preview side needs nothing else unless a symlink or a renderer reaches further. */
+const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
+
 /**
  * Writes the fleet folder of commit `sha` into `into`, reading it with one `git ls-tree -r` and one
- * `git cat-file --batch` (argv-spawned, no shell) instead of archiving the whole tree. Paths for
- * which `skip` returns true (the other side's generated folders, say) are not written. Returns
+ * `git cat-file --batch` (argv-spawned, no shell) instead of archiving the whole tree. Only what
+ * the preview reads is written: apps/, clusters/ and secrets/ (everything when a symlink there
+ * might point elsewhere, or with `wholeTree`), generated folders only with `generated`. Returns
  * false when the folder does not exist at that commit.
  */
-export async function materialise(repo: GitRepo, sha: string, into: string, skip: (path: string) => boolean = () => false): Promise<boolean> {
+export async function materialise(repo: GitRepo, sha: string, into: string, opts: MaterialiseOptions): Promise<boolean> {
   mkdirSync(into, { recursive: true });
   const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
   const exists = await git(repo, ["cat-file", "-t", tree]);
@@ -76,13 +88,17 @@ export async function materialise(repo: GitRepo, sha: string, into: string, skip
   const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
   const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
   if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
-  const entries: Array<{ mode: string; oid: string; path: string }> = [];
+  const all: Array<{ mode: string; oid: string; path: string }> = [];
   for (const rec of ls.stdout.split("\0")) {
     const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
     // Submodules (commits) have no content here; `git archive` left them as empty folders too.
-    if (!m || m[2] !== "blob" || skip(m[4]!)) continue;
-    if (m[4]!.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) throw fail(`unsafe path ${JSON.stringify(m[4])}`);
-    entries.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
+    if (m && m[2] === "blob") all.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
+  }
+  const inFleet = (path: string) => FLEET_DIRS.has(path.slice(0, Math.max(path.indexOf("/"), 0)));
+  const whole = opts.wholeTree || all.some((e) => e.mode === "120000" && inFleet(e.path));
+  const entries = all.filter((e) => (whole || inFleet(e.path)) && (opts.generated || !layout.isGenerated(e.path)));
+  for (const e of entries) {
+    if (e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) throw fail(`unsafe path ${JSON.stringify(e.path)}`);
   }
   const blobs = await catFileBatch(repo, entries.map((e) => e.oid));
   if (typeof blobs === "string") throw fail(blobs);
