@@ -1,4 +1,5 @@
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
@@ -57,6 +58,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
   const baseSha = await resolveRevision(repo, opts.base, "--base");
   const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
+  let removingBase: Promise<unknown> | undefined;
   try {
     const notes: string[] = [];
     // Head first: if it does not load, its problems are the answer.
@@ -108,6 +110,8 @@ ${scrubSecrets(e.message)}
     base.inputs = instanceInputs(base.root, base.plans, requests);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
+    // Tier 1 has read all of the base: delete its copy in the background while the rest runs.
+    if (!opts.render) removingBase = rm(baseRoot, { recursive: true, force: true }).catch(() => undefined);
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
 
@@ -128,6 +132,7 @@ ${scrubSecrets(e.message)}
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {
+    await removingBase;
     rmSync(temp, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
@@ -102,16 +103,23 @@ export async function materialise(repo: GitRepo, sha: string, into: string, opts
   }
   const blobs = await catFileBatch(repo, entries.map((e) => e.oid));
   if (typeof blobs === "string") throw fail(blobs);
-  const made = new Set<string>();
-  for (const [i, e] of entries.entries()) {
-    const target = join(into, e.path);
-    const dir = dirname(target);
-    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
-    made.add(dir);
-    if (e.mode === "120000") symlinkSync(blobs[i]!.toString("utf8"), target);
-    else writeFileSync(target, blobs[i]!, { mode: e.mode === "100755" ? 0o755 : 0o644 });
-  }
+  // Creating files is mostly waiting on the file system: folders first, then several files in flight.
+  const targets = entries.map((e) => join(into, e.path));
+  await inParallel([...new Set(targets.map((t) => dirname(t)))], (dir) => mkdir(dir, { recursive: true }));
+  await inParallel(entries.map((e, i) => ({ e, i })), ({ e, i }) =>
+    e.mode === "120000" ? symlink(blobs[i]!.toString("utf8"), targets[i]!) : writeFile(targets[i]!, blobs[i]!, { mode: e.mode === "100755" ? 0o755 : 0o644 }),
+  );
   return true;
+}
+
+/** Runs `f` on every item, at most 16 at a time. */
+async function inParallel<T>(items: readonly T[], f: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(16, items.length) }, async () => {
+      while (next < items.length) await f(items[next++]!);
+    }),
+  );
 }
 
 /** The contents of the given blobs, in order, from one `git cat-file --batch`; a string on failure. */

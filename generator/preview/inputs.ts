@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, sep } from "node:path";
 import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";
 import type { PreviewPlan } from "./side-plans.js";
@@ -26,10 +26,20 @@ export function sealedSnapshots(root: string, cluster?: string): SealedSecretSna
 }
 
 /**
- * Render-request digests per plan object and instance, shared by both sides of a preview: a plan
- * both sides share (equal inputs) makes equal requests, once paths are made relative.
+ * Render requests per plan object and instance, shared by both sides of a preview: a plan both
+ * sides share (equal inputs) makes equal requests (paths are repository-relative), so they are
+ * built once, and an instance whose files also hash alike gets its digest from the other side.
  */
-export type RequestMemo = WeakMap<object, Map<string, { digest: string; sources: string[] }>>;
+export type RequestMemo = WeakMap<object, Map<string, InstanceRequest>>;
+
+interface InstanceRequest {
+  /** The request as JSON, paths relative to the repository. */
+  json: string;
+  /** Repository-relative paths it reads (chart folder, values files). */
+  sources: string[];
+  /** Digest of request and files, per digest of the files. */
+  digests: Map<string, string>;
+}
 
 /**
  * Per `cluster/app`: a digest of the render request (with repository-relative paths) and of every
@@ -78,12 +88,15 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
       if (inst.kind !== "app" || !inst.app) continue;
       let req = planRequests.get(inst.id);
       if (!req) {
-        const full = renderRequest(plan, inst, root);
-        req = { digest: sha256(JSON.stringify(relativeRequest(full, root))), sources: sourcePaths(full.source).map((p) => toPosix(relative(root, p))) };
+        // Rendered against "" rather than a side's root: every path in it is repository-relative.
+        const rel = renderRequest(plan, inst, "");
+        req = { json: requestJson(rel), sources: sourcePaths(rel.source).map(toPosix), digests: new Map() };
         planRequests.set(inst.id, req);
       }
       const set = fileSets([layout.appDir(inst.app.name), ...req.sources].join("\0"));
-      out.set(appKey(plan.cluster.name, inst.id), { digest: sha256(`${req.digest}\0${set.digest}`), files: set.files });
+      let digest = req.digests.get(set.digest);
+      if (digest === undefined) req.digests.set(set.digest, (digest = sha256(`${req.json}\0${set.digest}`)));
+      out.set(appKey(plan.cluster.name, inst.id), { digest, files: set.files });
     }
   }
   return out;
@@ -99,13 +112,14 @@ function memo<T>(f: (key: string) => T): (key: string) => T {
   };
 }
 
-/** The request with the side's root removed from every path, so both sides' requests compare. */
-function relativeRequest(req: RenderRequest, root: string): unknown {
-  const prefix = root.endsWith(sep) ? root : root + sep;
-  // bigints (integer values beyond 2^53) become tagged strings: this value is only ever hashed.
-  return JSON.parse(JSON.stringify(req, (_k, v: unknown) => (typeof v === "string" && v.startsWith(prefix) ? toPosix(v.slice(prefix.length)) : typeof v === "bigint" ? `bigint:${v}` : v)));
+/** A request as JSON; bigints (integers beyond 2^53) become tagged strings, as this text is only ever hashed. */
+function requestJson(req: RenderRequest): string {
+  try {
+    return JSON.stringify(req);
+  } catch {
+    return JSON.stringify(req, (_k, v: unknown) => (typeof v === "bigint" ? `bigint:${v}` : v));
+  }
 }
-
 
 export interface RenderContext {
   tools: Tools;

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
-import { parseSealedSecretFile, type ParsedSealedSecret } from "../sealer/index.js";
+// Not the sealer barrel: it loads the X.509 library (~0.15 s), which reading SealedSecrets does not need.
+import { parseSealedSecretFile, type ParsedSealedSecret } from "../sealer/parse-sealed-secret.js";
 
 /** A file under secrets/<cluster>/<namespace>/, parsed when it is a valid SealedSecret. */
 export interface SealedFile {
