@@ -8,7 +8,8 @@ import { nearest } from "../model/suggest.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
-import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
+import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha } from "../preview/git.js";
+import { writeRevision } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { openRenderCache } from "../preview/render-cache.js";
@@ -58,14 +59,22 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
   const baseSha = await resolveRevision(repo, opts.base, "--base");
   const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
+  // Both settle with undefined or an error, never reject: each is awaited before the temp folder goes.
+  let baseWritten: Promise<unknown> | undefined;
   let removingBase: Promise<unknown> | undefined;
   try {
     const notes: string[] = [];
-    // Head first: if it does not load, its problems are the answer.
     const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
-    if (opts.head !== undefined && !(await materialise(repo, headSha!, headRoot, { generated: true, wholeTree: opts.render }))) {
+    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { generated: true, wholeTree: opts.render }) : undefined;
+    if (opts.head !== undefined && !headFiles) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
+    // The base is written on another thread while the head loads. Its generated folders are
+    // never read (only the head's are checked for staleness).
+    const baseRoot = join(temp, "base");
+    const baseFiles = await readRevision(repo, baseSha, { generated: false, wholeTree: opts.render });
+    baseWritten = baseFiles && writeRevision(baseRoot, baseFiles).then(() => undefined, (e: unknown) => e);
+    // Head first: if it does not load, its problems are the answer.
     let headFleet: Fleet;
     try {
       headFleet = loadCheckedFleet(headRoot);
@@ -84,12 +93,12 @@ ${scrubSecrets(e.message)}
       return 2;
     }
 
-    const baseRoot = join(temp, "base");
     let baseFleet: Fleet | undefined;
-    // The base's generated folders are never read (only the head's are checked for staleness).
-    if (!(await materialise(repo, baseSha, baseRoot, { generated: false, wholeTree: opts.render }))) {
+    if (!baseFiles) {
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
+      const failed = await baseWritten;
+      if (failed) throw failed;
       try {
         baseFleet = loadCheckedFleet(baseRoot);
       } catch (e) {
@@ -121,7 +130,7 @@ ${scrubSecrets(e.message)}
     }
 
     const now = () => (io.now?.() ?? new Date()).getTime();
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache, record: head.root === opts.root, now });
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache, record: head.root === opts.root, now, base: baseFleet && baseFiles?.generated, head: headFiles?.generated });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
@@ -132,6 +141,7 @@ ${scrubSecrets(e.message)}
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {
+    await baseWritten;
     await removingBase;
     rmSync(temp, { recursive: true, force: true });
   }

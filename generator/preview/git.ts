@@ -1,11 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { mkdir, symlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../exec/spawn.js";
 import { layout } from "../layout.js";
+import { writeRevision, type RevisionFiles } from "./write-revision.js";
 
 /** The git repository a fleet lives in: its top level and the fleet's folder inside it. */
 export interface GitRepo {
@@ -75,18 +73,27 @@ export interface MaterialiseOptions {
 const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
 
 /**
- * Writes the fleet folder of commit `sha` into `into`, reading it with one `git ls-tree -r` and one
- * `git cat-file --batch` (argv-spawned, no shell) instead of archiving the whole tree. Only what
- * the preview reads is written: apps/, clusters/ and secrets/ (everything when a symlink there
- * might point elsewhere, or with `wholeTree`), generated folders only with `generated`. Returns
- * false when the folder does not exist at that commit.
+ * Writes the fleet folder of commit `sha` into `into` (see {@link readRevision}) and returns what
+ * it wrote; undefined when the folder does not exist at that commit.
  */
-export async function materialise(repo: GitRepo, sha: string, into: string, opts: MaterialiseOptions): Promise<boolean> {
-  mkdirSync(into, { recursive: true });
+export async function materialise(repo: GitRepo, sha: string, into: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
+  const files = await readRevision(repo, sha, opts);
+  if (files) await writeRevision(into, files);
+  return files;
+}
+
+/**
+ * The fleet folder of commit `sha`, read with one `git ls-tree -r` and one `git cat-file --batch`
+ * (argv-spawned, no shell) instead of archiving the whole tree; blobs as stored, so attributes
+ * (export-ignore, filters) change nothing. Only what the preview reads: apps/, clusters/ and
+ * secrets/ (everything when a symlink there might point elsewhere, or with `wholeTree`), generated
+ * folders only with `generated`. Undefined when the folder does not exist at that commit.
+ */
+export async function readRevision(repo: GitRepo, sha: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
   const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
   const exists = await git(repo, ["cat-file", "-t", tree]);
-  if (exists.code !== 0) return false;
-  const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
+  if (exists.code !== 0) return undefined;
+  const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`)");
   const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
   if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
   const all: Array<{ mode: string; oid: string; path: string }> = [];
@@ -103,23 +110,8 @@ export async function materialise(repo: GitRepo, sha: string, into: string, opts
   }
   const blobs = await catFileBatch(repo, entries.map((e) => e.oid));
   if (typeof blobs === "string") throw fail(blobs);
-  // Creating files is mostly waiting on the file system: folders first, then several files in flight.
-  const targets = entries.map((e) => join(into, e.path));
-  await inParallel([...new Set(targets.map((t) => dirname(t)))], (dir) => mkdir(dir, { recursive: true }));
-  await inParallel(entries.map((e, i) => ({ e, i })), ({ e, i }) =>
-    e.mode === "120000" ? symlink(blobs[i]!.toString("utf8"), targets[i]!) : writeFile(targets[i]!, blobs[i]!, { mode: e.mode === "100755" ? 0o755 : 0o644 }),
-  );
-  return true;
-}
-
-/** Runs `f` on every item, at most 16 at a time. */
-async function inParallel<T>(items: readonly T[], f: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(16, items.length) }, async () => {
-      while (next < items.length) await f(items[next++]!);
-    }),
-  );
+  const generated = new Map(all.filter((e) => layout.isGenerated(e.path)).map((e) => [e.path, `${e.mode} ${e.oid}`]));
+  return { entries: entries.map(({ mode, path }) => ({ mode, path })), blobs, generated };
 }
 
 /** The contents of the given blobs, in order, from one `git cat-file --batch`; a string on failure. */

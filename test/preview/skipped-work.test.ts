@@ -127,6 +127,28 @@ describe("preview skips work, never changes", () => {
     expect(working.stdout).toContain("The head's committed clusters/dev/argocd/ is stale (1 files)");
   });
 
+  it("a staleness the base already had is the base's; once the change touches that folder, it is reported", async () => {
+    const root = await repo();
+    const file = generatedFile(root, "prod");
+    edit(root, { [file]: `${read(root, file)}# stale on main\n` });
+    git(root, "commit", "-q", "-am", "main goes stale");
+    // An unrelated change on dev: prod's inputs and generated files are the base's, so prod is not looked at.
+    replaceIn(root, "clusters/dev/cluster.yaml", "values: { replicas: 1 }", "values: { replicas: 2 }");
+    await commitAll(root, "dev change");
+    for (const env of [{ PATH: process.env.PATH }, cacheEnv()]) {
+      const untouched = await berthWithEnv(root, env, "preview", "--base", "main~1", "--head", "main", "--format", "text");
+      expect(untouched.code).toBe(1);
+      expect(untouched.stdout).not.toContain("stale");
+    }
+    // The change now edits prod's generated folder too (still stale): reported, from a commit and from the working tree.
+    edit(root, { [file]: `${read(root, file)}# and more\n` });
+    const working = await berthWithEnv(root, { PATH: process.env.PATH }, "preview", "--base", "main~1", "--format", "text");
+    expect(working.stdout).toContain("The head's committed clusters/prod/argocd/ is stale (1 files)");
+    git(root, "commit", "-q", "-am", "touch prod's generated file");
+    const committed = await berthWithEnv(root, { PATH: process.env.PATH }, "preview", "--base", "main~2", "--head", "main", "--format", "text");
+    expect(committed.stdout).toContain("The head's committed clusters/prod/argocd/ is stale (1 files)");
+  });
+
   it("a fresh generated tree is not reported stale, whether the cache answers or planning does", async () => {
     const root = await repo();
     const env = cacheEnv();
