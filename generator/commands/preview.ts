@@ -8,13 +8,13 @@ import { nearest } from "../model/suggest.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
-import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha } from "../preview/git.js";
+import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha, workingTreeChanges } from "../preview/git.js";
 import { writeRevision } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { openRenderCache } from "../preview/render-cache.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext, type RequestMemo } from "../preview/inputs.js";
-import { staleGenerated } from "../preview/head-staleness.js";
+import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
 import { planSides, type PreviewPlan } from "../preview/side-plans.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
 import { resolveTools } from "../exec/tools.js";
@@ -130,7 +130,14 @@ ${scrubSecrets(e.message)}
     }
 
     const now = () => (io.now?.() ?? new Date()).getTime();
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache, record: head.root === opts.root, now, base: baseFleet && baseFiles?.generated, head: headFiles?.generated });
+    // Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree.
+    const sameAsBase = async () => {
+      if (!baseFleet || !baseFiles) return undefined;
+      if (headFiles) return sameGeneratedFiles(baseFiles.generated, headFiles.generated);
+      const changed = await workingTreeChanges(repo, baseSha);
+      return changed && untouchedGenerated(changed);
+    };
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache, record: head.root === opts.root, now, sameAsBase: await sameAsBase() });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }

@@ -114,6 +114,21 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
   return { entries: entries.map(({ mode, path }) => ({ mode, path })), blobs, generated };
 }
 
+/**
+ * Fleet-relative paths under clusters/ where the working tree differs from commit `sha`: changed,
+ * added or deleted tracked files (git's plumbing, stat-checked through the index, so it reads
+ * little; no rename detection, so a moved file counts at both ends) and every file git does not
+ * track, ignored ones included. Undefined when git cannot tell.
+ */
+export async function workingTreeChanges(repo: GitRepo, sha: string): Promise<Set<string> | undefined> {
+  const [diff, others] = await Promise.all([
+    git(repo, ["diff-index", "--no-renames", "--name-only", "-z", "--relative", sha, "--", layout.clustersDir]),
+    git(repo, ["ls-files", "--others", "-z", "--", layout.clustersDir]),
+  ]);
+  if (diff.code !== 0 || others.code !== 0) return undefined;
+  return new Set([...diff.stdout.split("\0"), ...others.stdout.split("\0")].filter(Boolean));
+}
+
 /** The contents of the given blobs, in order, from one `git cat-file --batch`; a string on failure. */
 function catFileBatch(repo: GitRepo, oids: readonly string[]): Promise<Buffer[] | string> {
   if (oids.length === 0) return Promise.resolve([]);

@@ -127,6 +127,15 @@ describe("preview skips work, never changes", () => {
     expect(working.stdout).toContain("The head's committed clusters/dev/argocd/ is stale (1 files)");
   });
 
+  it("reports an extra generated file in the working tree that git does not track, even one .gitignore hides", async () => {
+    const root = await repo();
+    const file = generatedFile(root, "prod");
+    const extra = file.replace(/[^/]+$/, "extra.yaml");
+    edit(root, { [extra]: read(root, file), ".gitignore": `${extra}\n` });
+    const r = await berthWithEnv(root, { PATH: process.env.PATH }, "preview", "--base", "main", "--format", "text");
+    expect(r.stdout).toContain("The head's committed clusters/prod/argocd/ is stale (1 files)");
+  });
+
   it("a staleness the base already had is the base's; once the change touches that folder, it is reported", async () => {
     const root = await repo();
     const file = generatedFile(root, "prod");
