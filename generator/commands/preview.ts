@@ -110,8 +110,7 @@ ${scrubSecrets(e.message)}
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
     // Keys with berth's code digest, as `berth generate` records them, so its output cache applies.
-    const cache = openOutputCache(opts.root, io.env);
-    const plans = planSides(headFleet, baseFleet, opts.cluster, cache.enabled ? codeDigest() : "");
+    const plans = planSides(headFleet, baseFleet, opts.cluster, codeDigest());
     const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: plans.head, inputs: new Map() };
     const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: plans.base, inputs: new Map() };
     const requests: RequestMemo = new WeakMap();
@@ -137,7 +136,7 @@ ${scrubSecrets(e.message)}
       const changed = await workingTreeChanges(repo, baseSha);
       return changed && untouchedGenerated(changed);
     };
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache, record: head.root === opts.root, now, sameAsBase: await sameAsBase() });
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase: await sameAsBase() });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }

@@ -15,7 +15,8 @@ export interface StaleClusters {
 export interface StalenessOptions {
   /** Each cluster's input key, as `berth generate` records it in the output cache. */
   keys: ReadonlyMap<string, string>;
-  cache: OutputCache;
+  /** Opened on first use: most runs never need it. */
+  cache: () => OutputCache;
   /** Record clusters found fresh, as `berth generate --check` does; only for the working tree the cache belongs to. */
   record: boolean;
   now: () => number;
@@ -39,15 +40,17 @@ export interface StalenessOptions {
  */
 export function staleGenerated(root: string, fleet: Fleet, plans: readonly PreviewPlan[], opts: StalenessOptions): StaleClusters {
   const out: StaleClusters = { clusters: [], files: 0 };
+  let opened: OutputCache | undefined;
+  const cache = () => (opened ??= opts.cache());
   for (const plan of plans) {
     const name = plan.cluster.name;
     const key = opts.keys.get(name);
     let files = isPlanned(plan) ? plan.files : undefined;
     if (!files) {
       const cached = () => {
-        const recorded = key !== undefined ? opts.cache.get(name, key) : undefined;
+        const recorded = key !== undefined ? cache().get(name, key) : undefined;
         const match = recorded ? matchesRecorded(root, name, recorded) : false;
-        if (match === "rehashed" && opts.record) opts.cache.set(name, key!, { files: recorded!.files, stats: statsOf(root, Object.keys(recorded!.files)), at: opts.now() });
+        if (match === "rehashed" && opts.record) cache().set(name, key!, { files: recorded!.files, stats: statsOf(root, Object.keys(recorded!.files)), at: opts.now() });
         return match !== false;
       };
       if (opts.sameAsBase?.(name) || cached()) continue;
@@ -59,10 +62,10 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
       out.clusters.push(name);
       out.files += stale;
     } else if (opts.record && key !== undefined) {
-      opts.cache.set(name, key, recordOf(root, files, opts.now()));
+      cache().set(name, key, recordOf(root, files, opts.now()));
     }
   }
-  if (opts.record) opts.cache.save();
+  if (opts.record) opened?.save();
   return out;
 }
 

@@ -35,8 +35,8 @@ export type RequestMemo = WeakMap<object, Map<string, InstanceRequest>>;
 interface InstanceRequest {
   /** The request as JSON, paths relative to the repository. */
   json: string;
-  /** Repository-relative paths it reads (chart folder, values files). */
-  sources: string[];
+  /** The app folder and the repository-relative paths it reads (chart folder, values files), NUL-joined. */
+  files: string;
   /** Digest of request and files, per digest of the files. */
   digests: Map<string, string>;
 }
@@ -90,10 +90,10 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
       if (!req) {
         // Rendered against "" rather than a side's root: every path in it is repository-relative.
         const rel = renderRequest(plan, inst, "");
-        req = { json: requestJson(rel), sources: sourcePaths(rel.source).map(toPosix), digests: new Map() };
+        req = { json: requestJson(rel), files: [layout.appDir(inst.app.name), ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
         planRequests.set(inst.id, req);
       }
-      const set = fileSets([layout.appDir(inst.app.name), ...req.sources].join("\0"));
+      const set = fileSets(req.files);
       let digest = req.digests.get(set.digest);
       if (digest === undefined) req.digests.set(set.digest, (digest = sha256(`${req.json}\0${set.digest}`)));
       out.set(appKey(plan.cluster.name, inst.id), { digest, files: set.files });
