@@ -47,7 +47,8 @@ export function diffFleets(
   const baseBy = new Map(basePlans.map((p) => [p.cluster.name, p]));
   const headBy = new Map(headPlans.map((p) => [p.cluster.name, p]));
   const names = [...new Set([...baseBy.keys(), ...headBy.keys()])].sort(cmp);
-  const clusters = names.map((name) => diffCluster(name, baseBy.get(name), headBy.get(name), baseSecrets, headSecrets, opts));
+  const [bSec, hSec] = [byCluster(baseSecrets), byCluster(headSecrets)];
+  const clusters = names.map((name) => diffCluster(name, baseBy.get(name), headBy.get(name), bSec.get(name) ?? [], hSec.get(name) ?? [], opts));
 
   // A change identical on several clusters: same signature (the cluster name is not part of it).
   const bySignature = new Map<string, string[]>();
@@ -68,16 +69,14 @@ function diffCluster(
   name: string,
   base: PreviewPlan | undefined,
   head: PreviewPlan | undefined,
-  baseSecrets: readonly SealedSecretSnapshot[],
-  headSecrets: readonly SealedSecretSnapshot[],
+  bSec: readonly SealedSecretSnapshot[],
+  hSec: readonly SealedSecretSnapshot[],
   opts: DiffFleetsOptions,
 ): ClusterDiff {
   // Shared between the sides: equal inputs, so equal objects; its Applications are its instances.
   const shared = base !== undefined && base === head ? new Set(base.instances.map((i) => i.id)) : undefined;
   const bObjs = byGroup(base && !shared ? objectsOf(base) : []);
   const hObjs = byGroup(head && !shared ? objectsOf(head) : []);
-  const bSec = baseSecrets.filter((s) => s.cluster === name);
-  const hSec = headSecrets.filter((s) => s.cluster === name);
   const appsOf = (objs: Map<string, GeneratedObject[]>) => shared ?? new Set([...objs.keys()].filter((g) => g !== CLUSTER_GROUP));
   const baseApps = appsOf(bObjs);
   const headApps = appsOf(hObjs);
@@ -85,18 +84,23 @@ function diffCluster(
     const id = secretsInstanceId(s.namespace);
     return baseApps.has(id) || headApps.has(id) ? id : `${layout.secretsNamespaceDir(name, s.namespace)} (synced by no Application)`;
   };
-  const groups = new Set<string>([...bObjs.keys(), ...hObjs.keys(), ...baseApps, ...headApps]);
-  for (const s of [...bSec, ...hSec]) groups.add(secretGroup(s));
+  const secretGroups = new Set([...bSec, ...hSec].map(secretGroup));
+  const groups = new Set<string>([...bObjs.keys(), ...hObjs.keys(), ...baseApps, ...headApps, ...secretGroups]);
 
   const apps: AppDiff[] = [];
   let unchangedApps = 0;
   const ordered = [...groups].sort((a, b) => (a === CLUSTER_GROUP ? -1 : b === CLUSTER_GROUP ? 1 : cmp(a, b)));
   for (const group of ordered) {
-    const objects = diffObjects(bObjs.get(group) ?? [], hObjs.get(group) ?? []);
-    const secrets = diffSealedSecrets(bSec.filter((s) => secretGroup(s) === group), hSec.filter((s) => secretGroup(s) === group));
     const key = appKey(name, group);
     const bIn = opts.baseInputs?.get(key);
     const hIn = opts.headInputs?.get(key);
+    // Most of a shared cluster: no objects to compare, no SealedSecrets, no render, same inputs.
+    if (shared && !secretGroups.has(group) && !opts.renders?.has(key) && bIn?.digest === hIn?.digest) {
+      unchangedApps++;
+      continue;
+    }
+    const objects = diffObjects(bObjs.get(group) ?? [], hObjs.get(group) ?? []);
+    const secrets = diffSealedSecrets(bSec.filter((s) => secretGroup(s) === group), hSec.filter((s) => secretGroup(s) === group));
     const inputs = bIn && hIn && bIn.digest !== hIn.digest ? diffFiles(bIn.files, hIn.files) : [];
     const inputsChanged = bIn !== undefined && hIn !== undefined && bIn.digest !== hIn.digest;
     const pair = opts.renders?.get(key);
@@ -118,6 +122,16 @@ function diffCluster(
   }
   const status: ClusterDiff["status"] = !base ? "added" : !head ? "removed" : apps.length > 0 ? "changed" : "unchanged";
   return { name, status, apps, unchangedApps };
+}
+
+function byCluster(secrets: readonly SealedSecretSnapshot[]): Map<string, SealedSecretSnapshot[]> {
+  const out = new Map<string, SealedSecretSnapshot[]>();
+  for (const s of secrets) {
+    const list = out.get(s.cluster);
+    if (list) list.push(s);
+    else out.set(s.cluster, [s]);
+  }
+  return out;
 }
 
 function objectsOf(plan: PreviewPlan): GeneratedObject[] {

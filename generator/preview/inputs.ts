@@ -14,7 +14,7 @@ import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects
 
 /** The I/O half of a preview side: reading inputs, SealedSecrets and rendering. */
 
-const toPosix = (p: string) => p.split(sep).join("/");
+const toPosix = (p: string) => (sep === "/" ? p : p.split(sep).join("/"));
 
 /** Every SealedSecret under secrets/ (one cluster's when given), reduced to key names and digests. */
 export function sealedSnapshots(root: string, cluster?: string): SealedSecretSnapshot[] {
