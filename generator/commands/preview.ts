@@ -65,14 +65,13 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
   try {
     const notes: string[] = [];
     const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
-    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { generated: true, wholeTree: opts.render }) : undefined;
+    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { readGenerated: true, wholeTree: opts.render }) : undefined;
     if (opts.head !== undefined && !headFiles) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
-    // The base is written on another thread while the head loads. Its generated folders are
-    // never read (only the head's are checked for staleness).
+    // The base is written on another thread while the head loads.
     const baseRoot = join(temp, "base");
-    const baseFiles = await readRevision(repo, baseSha, { generated: false, wholeTree: opts.render });
+    const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
     baseWritten = baseFiles && writeRevision(baseRoot, baseFiles).then(() => undefined, (e: unknown) => e);
     // Head first: if it does not load, its problems are the answer.
     let headFleet: Fleet;
@@ -136,7 +135,7 @@ ${scrubSecrets(e.message)}
       const changed = await workingTreeChanges(repo, baseSha);
       return changed && untouchedGenerated(changed);
     };
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase: await sameAsBase() });
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase: await sameAsBase(), committed: headFiles?.generatedContent });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }

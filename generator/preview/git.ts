@@ -63,8 +63,8 @@ export async function currentCommit(repo: GitRepo): Promise<string | undefined> 
 export const shortSha = (sha: string | undefined) => sha?.slice(0, 7);
 
 export interface MaterialiseOptions {
-  /** Write the generated folders too (only the head's are read: its staleness check). */
-  generated: boolean;
+  /** Read the generated folders' contents too (the head's staleness check); they are never written, as nothing reads them from disk. */
+  readGenerated: boolean;
   /** Write every file of the fleet folder, not only apps/, clusters/ and secrets/: tier 2's helm and kustomize may read anything. */
   wholeTree: boolean;
 }
@@ -85,9 +85,11 @@ export async function materialise(repo: GitRepo, sha: string, into: string, opts
 /**
  * The fleet folder of commit `sha`, read with one `git ls-tree -r` and one `git cat-file --batch`
  * (argv-spawned, no shell) instead of archiving the whole tree; blobs as stored, so attributes
- * (export-ignore, filters) change nothing. Only what the preview reads: apps/, clusters/ and
- * secrets/ (everything when a symlink there might point elsewhere, or with `wholeTree`), generated
- * folders only with `generated`. Undefined when the folder does not exist at that commit.
+ * (export-ignore, filters) change nothing. Only what the preview reads is to be written: apps/,
+ * clusters/ and secrets/ (everything when a symlink there might point elsewhere, or with
+ * `wholeTree`), never the generated folders (10,000 files at fleet scale, seconds of kernel time
+ * on a disk): their blob ids always, their contents in memory with `readGenerated`. Undefined
+ * when the folder does not exist at that commit.
  */
 export async function readRevision(repo: GitRepo, sha: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
   const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
@@ -104,14 +106,20 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
   }
   const inFleet = (path: string) => FLEET_DIRS.has(path.slice(0, Math.max(path.indexOf("/"), 0)));
   const whole = opts.wholeTree || all.some((e) => e.mode === "120000" && inFleet(e.path));
-  const entries = all.filter((e) => (whole || inFleet(e.path)) && (opts.generated || !layout.isGenerated(e.path)));
+  const entries = all.filter((e) => (whole || inFleet(e.path)) && !layout.isGenerated(e.path));
   for (const e of entries) {
     if (e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) throw fail(`unsafe path ${JSON.stringify(e.path)}`);
   }
-  const blobs = await catFileBatch(repo, entries.map((e) => e.oid));
+  const generated = all.filter((e) => layout.isGenerated(e.path));
+  const read = opts.readGenerated ? [...entries, ...generated] : entries;
+  const blobs = await catFileBatch(repo, read.map((e) => e.oid));
   if (typeof blobs === "string") throw fail(blobs);
-  const generated = new Map(all.filter((e) => layout.isGenerated(e.path)).map((e) => [e.path, `${e.mode} ${e.oid}`]));
-  return { entries: entries.map(({ mode, path }) => ({ mode, path })), blobs, generated };
+  return {
+    entries: entries.map(({ mode, path }) => ({ mode, path })),
+    blobs: blobs.slice(0, entries.length),
+    generated: new Map(generated.map((e) => [e.path, `${e.mode} ${e.oid}`])),
+    ...(opts.readGenerated ? { generatedContent: new Map(generated.map((e, i) => [e.path, blobs[entries.length + i]!])) } : {}),
+  };
 }
 
 /**

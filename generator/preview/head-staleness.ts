@@ -3,6 +3,8 @@ import type { Fleet } from "../model/fleet.js";
 import { planCluster } from "../plan/plan-cluster.js";
 import { compareGenerated, matchesRecorded, recordOf, statsOf } from "../write/generated-tree.js";
 import type { OutputCache } from "../write/output-cache.js";
+import type { OutputFile } from "../plan/output.js";
+import { isGenerated } from "../yaml/canonical.js";
 import { isPlanned, type PreviewPlan } from "./side-plans.js";
 
 export interface StaleClusters {
@@ -22,6 +24,8 @@ export interface StalenessOptions {
   now: () => number;
   /** Whether the head's generated files of a cluster are the base's (see {@link sameGeneratedFiles}, {@link untouchedGenerated}); absent without a base. */
   sameAsBase?: (cluster: string) => boolean;
+  /** A commit head's generated files (path → content), compared in memory; absent: the working tree's, on disk. */
+  committed?: ReadonlyMap<string, Buffer>;
 }
 
 /**
@@ -42,6 +46,7 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
   const out: StaleClusters = { clusters: [], files: 0 };
   let opened: OutputCache | undefined;
   const cache = () => (opened ??= opts.cache());
+  const committed = opts.committed && byCluster(opts.committed);
   for (const plan of plans) {
     const name = plan.cluster.name;
     const key = opts.keys.get(name);
@@ -53,11 +58,11 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
         if (match === "rehashed" && opts.record) cache().set(name, key!, { files: recorded!.files, stats: statsOf(root, Object.keys(recorded!.files)), at: opts.now() });
         return match !== false;
       };
-      if (opts.sameAsBase?.(name) || cached()) continue;
+      // A commit's files are not on disk, so generate's record (stats and hashes of files on disk) does not apply.
+      if (opts.sameAsBase?.(name) || (!committed && cached())) continue;
       files = planCluster(fleet, plan.cluster).files;
     }
-    const changes = compareGenerated(root, [{ cluster: name, files }]);
-    const stale = changes.changed.length + changes.removed.length;
+    const stale = committed ? staleFiles(files, committed.get(name) ?? new Map()) : staleOnDisk(root, name, files);
     if (stale > 0) {
       out.clusters.push(name);
       out.files += stale;
@@ -67,6 +72,19 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
   }
   if (opts.record) opened?.save();
   return out;
+}
+
+function staleOnDisk(root: string, cluster: string, files: readonly OutputFile[]): number {
+  const changes = compareGenerated(root, [{ cluster, files }]);
+  return changes.changed.length + changes.removed.length;
+}
+
+/** As compareGenerated does on disk: planned files that differ or are missing, and generated files no longer planned. */
+function staleFiles(files: readonly OutputFile[], have: ReadonlyMap<string, Buffer>): number {
+  const planned = new Set(files.map((f) => f.path));
+  let stale = files.filter((f) => have.get(f.path)?.toString("utf8") !== f.content).length;
+  for (const [path, content] of have) if (!planned.has(path) && isGenerated(content.toString("utf8"))) stale++;
+  return stale;
 }
 
 /** Two commits' generated files (path → `<mode> <blob id>`) compared per cluster. */
@@ -86,8 +104,8 @@ export function untouchedGenerated(changed: ReadonlySet<string>): (cluster: stri
 }
 
 /** Generated files per cluster. */
-function byCluster(files: ReadonlyMap<string, string>): Map<string, Map<string, string>> {
-  const out = new Map<string, Map<string, string>>();
+function byCluster<T>(files: ReadonlyMap<string, T>): Map<string, Map<string, T>> {
+  const out = new Map<string, Map<string, T>>();
   for (const [path, id] of files) {
     const cluster = clusterOf(path);
     let m = out.get(cluster);

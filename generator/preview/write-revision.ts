@@ -7,8 +7,10 @@ import { EnvironmentError } from "../errors.js";
 export interface RevisionFiles {
   entries: Array<{ mode: string; path: string }>;
   blobs: Buffer[];
-  /** Every file of the revision's generated folders, written or not: path → `<mode> <git blob id>`. */
+  /** Every file of the revision's generated folders (never written): path → `<mode> <git blob id>`. */
   generated: ReadonlyMap<string, string>;
+  /** Their contents, when asked for. */
+  generatedContent?: ReadonlyMap<string, Buffer>;
 }
 
 /**

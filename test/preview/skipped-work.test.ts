@@ -136,6 +136,20 @@ describe("preview skips work, never changes", () => {
     expect(r.stdout).toContain("The head's committed clusters/prod/argocd/ is stale (1 files)");
   });
 
+  it("reports a generated file a pull request commits that berth no longer generates, or deletes one it does (compared in memory)", async () => {
+    const root = await repo();
+    const file = generatedFile(root, "prod");
+    edit(root, { [file.replace(/[^/]+$/, "extra.yaml")]: read(root, file) });
+    git(root, "add", "-A");
+    git(root, "commit", "-q", "-m", "extra generated file");
+    const extra = await berthIn(root, "preview", "--base", "main~1", "--head", "main", "--format", "text");
+    expect(extra.stdout).toContain("The head's committed clusters/prod/argocd/ is stale (1 files)");
+    git(root, "rm", "-q", generatedFile(root, "dev"));
+    git(root, "commit", "-q", "-m", "and a missing one");
+    const both = await berthIn(root, "preview", "--base", "main~2", "--head", "main", "--format", "text");
+    expect(both.stdout).toContain("The head's committed clusters/dev/argocd/, clusters/prod/argocd/ are stale (2 files)");
+  });
+
   it("a staleness the base already had is the base's; once the change touches that folder, it is reported", async () => {
     const root = await repo();
     const file = generatedFile(root, "prod");
