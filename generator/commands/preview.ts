@@ -178,16 +178,17 @@ async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: 
   const cache = openRenderCache(opts.outDir, { env: io.env, uid });
   if (cache.problem) notes.push(`The render cache was not used: ${cache.problem}.`);
   const ctx: RenderContext = { tools, cacheDir: cache.dir, uid, stats: { rendered: 0, cached: 0 } };
+  // Each side's app instances by `cluster/app`, so thousands of candidates cost one pass.
+  const instancesOf = (side: Side) => new Map(side.plans.flatMap((plan) => plan.instances.filter((i) => i.kind === "app").map((inst) => [appKey(plan.cluster.name, inst.id), { plan, inst }] as const)));
+  const sides = [["base", base, instancesOf(base)], ["head", head, instancesOf(head)]] as const;
   for (const key of candidates) {
     const pair: RenderPair = {};
     let any = false;
-    for (const [name, side] of [["base", base], ["head", head]] as const) {
-      for (const plan of side.plans) {
-        const inst = plan.instances.find((i) => appKey(plan.cluster.name, i.id) === key);
-        if (!inst || inst.kind !== "app") continue;
-        any = true;
-        jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, plan, inst, side.inputs.get(key), ctx)) });
-      }
+    for (const [name, side, instances] of sides) {
+      const found = instances.get(key);
+      if (!found) continue;
+      any = true;
+      jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, found.plan, found.inst, side.inputs.get(key), ctx)) });
     }
     if (any) renders.set(key, pair);
   }
