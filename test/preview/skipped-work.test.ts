@@ -150,6 +150,19 @@ describe("preview skips work, never changes", () => {
     expect(both.stdout).toContain("The head's committed clusters/dev/argocd/, clusters/prod/argocd/ are stale (2 files)");
   });
 
+  it("reports a stale generated file when the fleet is a subfolder of the repository", async () => {
+    const root = await repo();
+    edit(root, { "fleet/.keep": "" });
+    for (const d of ["clusters", "apps", "secrets"]) git(root, "mv", d, `fleet/${d}`);
+    git(root, "commit", "-q", "-m", "move into fleet/");
+    const fleet = join(root, "fleet");
+    const file = generatedFile(fleet, "prod");
+    edit(fleet, { [file]: `${read(fleet, file)}# hand edit\n` });
+    const r = await berthWithEnv(root, { PATH: process.env.PATH }, "-C", "fleet", "preview", "--base", "main", "--format", "text");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("The head's committed clusters/prod/argocd/ is stale (1 files)");
+  });
+
   it("a staleness the base already had is the base's; once the change touches that folder, it is reported", async () => {
     const root = await repo();
     const file = generatedFile(root, "prod");
