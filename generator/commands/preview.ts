@@ -8,8 +8,8 @@ import { nearest } from "../model/suggest.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
-import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha, workingTreeChanges } from "../preview/git.js";
-import { writeRevision } from "../preview/write-revision.js";
+import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha, workingTreeChanges, type GitRepo } from "../preview/git.js";
+import { writeRevision, type RevisionFiles } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { openRenderCache } from "../preview/render-cache.js";
@@ -128,14 +128,8 @@ ${scrubSecrets(e.message)}
     }
 
     const now = () => (io.now?.() ?? new Date()).getTime();
-    // Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree.
-    const sameAsBase = async () => {
-      if (!baseFleet || !baseFiles) return undefined;
-      if (headFiles) return sameGeneratedFiles(baseFiles.generated, headFiles.generated);
-      const changed = await workingTreeChanges(repo, baseSha);
-      return changed && untouchedGenerated(changed);
-    };
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase: await sameAsBase(), committed: headFiles?.generatedContent });
+    const sameAsBase = baseFleet && baseFiles ? await generatedAsBase(repo, baseSha, baseFiles, headFiles) : undefined;
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: headFiles?.generatedContent });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
@@ -154,6 +148,13 @@ ${scrubSecrets(e.message)}
 
 function previewCommand(opts: PreviewOptions): string {
   return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
+}
+
+/** Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree. */
+async function generatedAsBase(repo: GitRepo, baseSha: string, base: RevisionFiles, head: RevisionFiles | undefined): Promise<((cluster: string) => boolean) | undefined> {
+  if (head) return sameGeneratedFiles(base.generated, head.generated);
+  const changed = await workingTreeChanges(repo, baseSha);
+  return changed && untouchedGenerated(changed);
 }
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {
