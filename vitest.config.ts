@@ -9,6 +9,7 @@ const SLOW = [
   "test/reliability/**/*.test.ts",
   "test/cli/**/*.test.ts",
   "test/preview/preview.test.ts",
+  "test/preview/skipped-work.test.ts",
   "test/fleet/**/*.test.ts",
   "test/render/helm-*.test.ts",
   "test/render/render-command.test.ts",

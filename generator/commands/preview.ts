@@ -1,24 +1,26 @@
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { nearest } from "../model/suggest.js";
-import { clusterInputKey } from "../plan/input-key.js";
-import { planCluster, planFleet, type ClusterPlan } from "../plan/plan-cluster.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
-import { currentCommit, materialise, openRepo, resolveRevision, shortSha } from "../preview/git.js";
+import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha, workingTreeChanges, type GitRepo } from "../preview/git.js";
+import { writeRevision, type RevisionFiles } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { openRenderCache } from "../preview/render-cache.js";
-import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext } from "../preview/inputs.js";
+import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext, type RequestMemo } from "../preview/inputs.js";
+import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
+import { planSides, type PreviewPlan } from "../preview/side-plans.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
 import { resolveTools } from "../exec/tools.js";
 import { scrubSecrets } from "../scrub.js";
 import { writeFileAtomic } from "../write/atomic.js";
-import { compareGenerated } from "../write/generated-tree.js";
+import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet } from "./checked-fleet.js";
 import { layout } from "../layout.js";
@@ -42,7 +44,7 @@ export interface PreviewOptions {
 interface Side {
   label: PreviewSideLabel;
   root: string;
-  plans: ClusterPlan[];
+  plans: PreviewPlan[];
   fleet?: Fleet;
   inputs: Map<string, InstanceInputs>;
 }
@@ -58,16 +60,24 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
   const baseSha = await resolveRevision(repo, opts.base, "--base");
   const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
+  // Both settle with undefined or an error, never reject: each is awaited before the temp folder goes.
+  let baseWritten: Promise<unknown> | undefined;
+  let removingBase: Promise<unknown> | undefined;
   try {
     const notes: string[] = [];
-    // Head first: if it does not load, its problems are the answer.
     const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
-    if (opts.head !== undefined && !(await materialise(repo, headSha!, headRoot))) {
+    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { readGenerated: true, wholeTree: opts.render }) : undefined;
+    if (opts.head !== undefined && !headFiles) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
+    // The base is written on another thread while the head loads.
+    const baseRoot = join(temp, "base");
+    const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
+    baseWritten = baseFiles && writeRevision(baseRoot, baseFiles).then(() => undefined, (e: unknown) => e);
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
     const parses = openParseCache(opts.root, io.env);
+    // Head first: if it does not load, its problems are the answer.
     let headFleet: Fleet;
     try {
       headFleet = loadCheckedFleet(headRoot, parses);
@@ -86,12 +96,12 @@ ${scrubSecrets(e.message)}
       return 2;
     }
 
-    const baseRoot = join(temp, "base");
     let baseFleet: Fleet | undefined;
-    // The base's generated folders are never read (only the head's are checked for staleness).
-    if (!(await materialise(repo, baseSha, baseRoot, layout.isGenerated))) {
+    if (!baseFiles) {
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
+      const failed = await baseWritten;
+      if (failed) throw failed;
       try {
         baseFleet = loadCheckedFleet(baseRoot, parses);
       } catch (e) {
@@ -103,13 +113,17 @@ ${scrubSecrets(e.message)}
     parses.save();
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
-    const headPlans = planFleet(headFleet, opts.cluster);
-    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: headPlans, inputs: new Map() };
-    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: baseFleet ? planBase(baseFleet, headFleet, headPlans, opts.cluster) : [], inputs: new Map() };
-    head.inputs = instanceInputs(head.root, head.plans);
-    base.inputs = instanceInputs(base.root, base.plans);
+    // Keys with berth's code digest, as `berth generate` records them, so its output cache applies.
+    const plans = planSides(headFleet, baseFleet, opts.cluster, codeDigest());
+    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: plans.head, inputs: new Map() };
+    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: plans.base, inputs: new Map() };
+    const requests: RequestMemo = new WeakMap();
+    head.inputs = instanceInputs(head.root, head.plans, requests);
+    base.inputs = instanceInputs(base.root, base.plans, requests);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
+    // Tier 1 has read all of the base: delete its copy in the background while the rest runs.
+    if (!opts.render) removingBase = rm(baseRoot, { recursive: true, force: true }).catch(() => undefined);
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
 
@@ -118,9 +132,11 @@ ${scrubSecrets(e.message)}
       model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, { ...inputs, renders });
     }
 
-    const stale = compareGenerated(head.root, head.plans.map((p) => ({ cluster: p.cluster.name, files: p.files })));
-    if (stale.changed.length + stale.removed.length > 0) {
-      notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.changed.length + stale.removed.length} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
+    const now = () => (io.now?.() ?? new Date()).getTime();
+    const sameAsBase = baseFleet && baseFiles ? await generatedAsBase(repo, baseSha, baseFiles, headFiles) : undefined;
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: headFiles?.generatedContent });
+    if (stale.files > 0) {
+      notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
@@ -129,6 +145,8 @@ ${scrubSecrets(e.message)}
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {
+    await baseWritten;
+    await removingBase;
     rmSync(temp, { recursive: true, force: true });
   }
 }
@@ -137,18 +155,11 @@ function previewCommand(opts: PreviewOptions): string {
   return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
 }
 
-/**
- * The base's plans. A cluster whose inputs are the same on both sides generates the same files, so
- * the head's plan is reused: only clusters whose inputs differ are planned again.
- */
-function planBase(baseFleet: Fleet, headFleet: Fleet, headPlans: readonly ClusterPlan[], only: string | undefined): ClusterPlan[] {
-  const heads = new Map(headPlans.map((p) => [p.cluster.name, p]));
-  return baseFleet.clusters
-    .filter((c) => only === undefined || c.name === only)
-    .map((c) => {
-      const h = heads.get(c.name);
-      return h && clusterInputKey(baseFleet, c, "") === clusterInputKey(headFleet, h.cluster, "") ? h : planCluster(baseFleet, c);
-    });
+/** Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree. */
+async function generatedAsBase(repo: GitRepo, baseSha: string, base: RevisionFiles, head: RevisionFiles | undefined): Promise<((cluster: string) => boolean) | undefined> {
+  if (head) return sameGeneratedFiles(base.generated, head.generated);
+  const changed = await workingTreeChanges(repo, baseSha);
+  return changed && untouchedGenerated(changed);
 }
 
 function sideLabel(rev: string | undefined, sha: string | undefined): PreviewSideLabel {
@@ -173,16 +184,17 @@ async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: 
   const cache = openRenderCache(opts.outDir, { env: io.env, uid });
   if (cache.problem) notes.push(`The render cache was not used: ${cache.problem}.`);
   const ctx: RenderContext = { tools, cacheDir: cache.dir, uid, stats: { rendered: 0, cached: 0 } };
+  // Each side's app instances by `cluster/app`, so thousands of candidates cost one pass.
+  const instancesOf = (side: Side) => new Map(side.plans.flatMap((plan) => plan.instances.filter((i) => i.kind === "app").map((inst) => [appKey(plan.cluster.name, inst.id), { plan, inst }] as const)));
+  const sides = [["base", base, instancesOf(base)], ["head", head, instancesOf(head)]] as const;
   for (const key of candidates) {
     const pair: RenderPair = {};
     let any = false;
-    for (const [name, side] of [["base", base], ["head", head]] as const) {
-      for (const plan of side.plans) {
-        const inst = plan.instances.find((i) => appKey(plan.cluster.name, i.id) === key);
-        if (!inst || inst.kind !== "app") continue;
-        any = true;
-        jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, plan, inst, side.inputs.get(key), ctx)) });
-      }
+    for (const [name, side, instances] of sides) {
+      const found = instances.get(key);
+      if (!found) continue;
+      any = true;
+      jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, found.plan, found.inst, side.inputs.get(key), ctx)) });
     }
     if (any) renders.set(key, pair);
   }

@@ -7,27 +7,28 @@ import type { App, Cluster, Fleet } from "../model/fleet.js";
  * the planner and serialiser that turn them into files. Equal keys, equal generated files.
  */
 export function clusterInputKey(fleet: Fleet, cluster: Cluster, code: string): string {
-  const apps = [...new Set(cluster.entries.map((e) => e.name))].sort().map((name) => {
+  const hash = createHash("sha256").update(json([code, cluster.name, cluster.spec, cluster.profile, cluster.arch, cluster.entries, [...cluster.valueOverrides].sort()]));
+  for (const name of [...new Set(cluster.entries.map((e) => e.name))].sort()) {
     const app = fleet.apps.get(name);
-    return app ? [name, appDigest(app)] : [name, null];
-  });
-  const input = [code, cluster.name, cluster.spec, cluster.profile, cluster.arch, cluster.entries, [...cluster.valueOverrides].sort(), apps];
-  return sha256(input);
-}
-
-// An app is listed by many clusters (50 apps on each of 200 clusters): its part of the key is
-// serialised and hashed once per loaded model, not once per cluster that lists it.
-const appDigests = new WeakMap<App, string>();
-
-function appDigest(app: App): string {
-  let digest = appDigests.get(app);
-  if (digest === undefined) {
-    digest = sha256([app.spec, [...app.valueVariants].sort()]);
-    appDigests.set(app, digest);
+    // JSON has no raw NUL, so the parts cannot run into each other.
+    hash.update(`\0${json(name)}\0`).update(app ? appPart(app) : "null");
   }
-  return digest;
+  return hash.digest("hex");
 }
 
-function sha256(input: unknown): string {
-  return createHash("sha256").update(JSON.stringify(input, (_k, v: unknown) => (typeof v === "bigint" ? { bigint: String(v) } : v))).digest("hex");
+/** An app's part of the key, serialised once per loaded app however many clusters list it. */
+const appParts = new WeakMap<App, string>();
+function appPart(app: App): string {
+  let part = appParts.get(app);
+  if (part === undefined) appParts.set(app, (part = json([app.spec, [...app.valueVariants].sort()])));
+  return part;
+}
+
+/** JSON of a model value; bigints (integers beyond 2^53) are tagged, and cost a replacer only where they occur. */
+function json(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? { bigint: String(v) } : v));
+  }
 }

@@ -19,6 +19,15 @@ export interface ClusterPlan {
   files: OutputFile[];
 }
 
+/** A cluster's instances and what their Applications share: a plan without its files (preview needs no more for a cluster whose inputs did not change). */
+export type ClusterInstances = Pick<ClusterPlan, "cluster" | "instances" | "helmRepos">;
+
+export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances {
+  const instances = clusterInstances(fleet, cluster);
+  const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
+  return { cluster, instances, helmRepos };
+}
+
 /**
  * Everything berth generates for one cluster. Pure: the fleet in, files out, sorted by path.
  * One file per group, not per object: root.yaml (the root's AppProject, then the root
@@ -28,10 +37,9 @@ export interface ClusterPlan {
  * the folder on every refresh.
  */
 export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
-  const instances = clusterInstances(fleet, cluster);
+  const { instances, helmRepos } = planInstances(fleet, cluster);
   const waves = computeWaves(instances);
   const clusterFile = layout.clusterFile(cluster.name);
-  const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
   const files: OutputFile[] = [
     output(layout.rootFile(cluster.name), [
       { object: buildRootProject(cluster), sources: [clusterFile] },

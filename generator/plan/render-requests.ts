@@ -11,7 +11,7 @@ import type { ClusterPlan } from "./plan-cluster.js";
  * the same chart, value files (in the same order) and inline values as the generated
  * Application, the cluster's Kubernetes version and its declared extra API versions.
  */
-export function renderRequest(plan: ClusterPlan, inst: Instance, root: string): RenderRequest {
+export function renderRequest(plan: Pick<ClusterPlan, "cluster" | "helmRepos">, inst: Instance, root: string): RenderRequest {
   const { cluster, helmRepos } = plan;
   const base = {
     app: inst.id,

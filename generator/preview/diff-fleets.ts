@@ -1,5 +1,4 @@
 import { secretsInstanceId } from "../model/instances.js";
-import type { ClusterPlan } from "../plan/plan-cluster.js";
 import { unifiedDiff } from "./line-diff.js";
 import {
   appKey,
@@ -19,6 +18,7 @@ import {
 } from "./model.js";
 import { generatedObjects, type GeneratedObject } from "./objects.js";
 import { layout } from "../layout.js";
+import { isPlanned, type PreviewPlan } from "./side-plans.js";
 
 export interface DiffFleetsOptions {
   /** Per `cluster/app` input digests of each side; apps whose digest differs are "inputs changed". */
@@ -33,11 +33,13 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The difference between what two states of a repository deploy: per cluster, per Application,
  * per generated object, SealedSecret (keys only) and — when renders are given — rendered resource.
+ * A cluster both sides share (same plan object: equal inputs) has equal generated objects, so
+ * only its apps' inputs, SealedSecrets and renders are compared.
  * Pure: plans, snapshots and render results in, a model out.
  */
 export function diffFleets(
-  basePlans: readonly ClusterPlan[],
-  headPlans: readonly ClusterPlan[],
+  basePlans: readonly PreviewPlan[],
+  headPlans: readonly PreviewPlan[],
   baseSecrets: readonly SealedSecretSnapshot[],
   headSecrets: readonly SealedSecretSnapshot[],
   opts: DiffFleetsOptions = {},
@@ -45,7 +47,8 @@ export function diffFleets(
   const baseBy = new Map(basePlans.map((p) => [p.cluster.name, p]));
   const headBy = new Map(headPlans.map((p) => [p.cluster.name, p]));
   const names = [...new Set([...baseBy.keys(), ...headBy.keys()])].sort(cmp);
-  const clusters = names.map((name) => diffCluster(name, baseBy.get(name), headBy.get(name), baseSecrets, headSecrets, opts));
+  const [bSec, hSec] = [byCluster(baseSecrets), byCluster(headSecrets)];
+  const clusters = names.map((name) => diffCluster(name, baseBy.get(name), headBy.get(name), bSec.get(name) ?? [], hSec.get(name) ?? [], opts));
 
   // A change identical on several clusters: same signature (the cluster name is not part of it).
   const bySignature = new Map<string, string[]>();
@@ -64,39 +67,40 @@ export function diffFleets(
 
 function diffCluster(
   name: string,
-  base: ClusterPlan | undefined,
-  head: ClusterPlan | undefined,
-  baseSecrets: readonly SealedSecretSnapshot[],
-  headSecrets: readonly SealedSecretSnapshot[],
+  base: PreviewPlan | undefined,
+  head: PreviewPlan | undefined,
+  bSec: readonly SealedSecretSnapshot[],
+  hSec: readonly SealedSecretSnapshot[],
   opts: DiffFleetsOptions,
 ): ClusterDiff {
-  const bObjs = base ? generatedObjects(base) : new Map<string, GeneratedObject>();
-  // A cluster whose inputs did not change shares one plan between the sides.
-  const hObjs = head ? (head === base ? bObjs : generatedObjects(head)) : new Map<string, GeneratedObject>();
-  const bSec = baseSecrets.filter((s) => s.cluster === name);
-  const hSec = headSecrets.filter((s) => s.cluster === name);
-  const appsOf = (objs: Map<string, GeneratedObject>) => new Set([...objs.values()].map((o) => o.group).filter((g) => g !== CLUSTER_GROUP));
+  // Shared between the sides: equal inputs, so equal objects; its Applications are its instances.
+  const shared = base !== undefined && base === head ? new Set(base.instances.map((i) => i.id)) : undefined;
+  const bObjs = byGroup(base && !shared ? objectsOf(base) : []);
+  const hObjs = byGroup(head && !shared ? objectsOf(head) : []);
+  const appsOf = (objs: Map<string, GeneratedObject[]>) => shared ?? new Set([...objs.keys()].filter((g) => g !== CLUSTER_GROUP));
   const baseApps = appsOf(bObjs);
   const headApps = appsOf(hObjs);
   const secretGroup = (s: SealedSecretSnapshot) => {
     const id = secretsInstanceId(s.namespace);
     return baseApps.has(id) || headApps.has(id) ? id : `${layout.secretsNamespaceDir(name, s.namespace)} (synced by no Application)`;
   };
-  const groups = new Set<string>([...bObjs.values(), ...hObjs.values()].map((o) => o.group));
-  for (const s of [...bSec, ...hSec]) groups.add(secretGroup(s));
+  const secretGroups = new Set([...bSec, ...hSec].map(secretGroup));
+  const groups = new Set<string>([...bObjs.keys(), ...hObjs.keys(), ...baseApps, ...headApps, ...secretGroups]);
 
   const apps: AppDiff[] = [];
   let unchangedApps = 0;
   const ordered = [...groups].sort((a, b) => (a === CLUSTER_GROUP ? -1 : b === CLUSTER_GROUP ? 1 : cmp(a, b)));
   for (const group of ordered) {
-    const objects = diffObjects(
-      [...bObjs.values()].filter((o) => o.group === group),
-      [...hObjs.values()].filter((o) => o.group === group),
-    );
-    const secrets = diffSealedSecrets(bSec.filter((s) => secretGroup(s) === group), hSec.filter((s) => secretGroup(s) === group));
     const key = appKey(name, group);
     const bIn = opts.baseInputs?.get(key);
     const hIn = opts.headInputs?.get(key);
+    // Most of a shared cluster: no objects to compare, no SealedSecrets, no render, same inputs.
+    if (shared && !secretGroups.has(group) && !opts.renders?.has(key) && bIn?.digest === hIn?.digest) {
+      unchangedApps++;
+      continue;
+    }
+    const objects = diffObjects(bObjs.get(group) ?? [], hObjs.get(group) ?? []);
+    const secrets = diffSealedSecrets(bSec.filter((s) => secretGroup(s) === group), hSec.filter((s) => secretGroup(s) === group));
     const inputs = bIn && hIn && bIn.digest !== hIn.digest ? diffFiles(bIn.files, hIn.files) : [];
     const inputsChanged = bIn !== undefined && hIn !== undefined && bIn.digest !== hIn.digest;
     const pair = opts.renders?.get(key);
@@ -118,6 +122,31 @@ function diffCluster(
   }
   const status: ClusterDiff["status"] = !base ? "added" : !head ? "removed" : apps.length > 0 ? "changed" : "unchanged";
   return { name, status, apps, unchangedApps };
+}
+
+function byCluster(secrets: readonly SealedSecretSnapshot[]): Map<string, SealedSecretSnapshot[]> {
+  const out = new Map<string, SealedSecretSnapshot[]>();
+  for (const s of secrets) {
+    const list = out.get(s.cluster);
+    if (list) list.push(s);
+    else out.set(s.cluster, [s]);
+  }
+  return out;
+}
+
+function objectsOf(plan: PreviewPlan): GeneratedObject[] {
+  if (!isPlanned(plan)) throw new Error(`internal: cluster ${plan.cluster.name} is on one side only but was not planned`);
+  return [...generatedObjects(plan).values()];
+}
+
+function byGroup(objects: readonly GeneratedObject[]): Map<string, GeneratedObject[]> {
+  const out = new Map<string, GeneratedObject[]>();
+  for (const o of objects) {
+    const list = out.get(o.group);
+    if (list) list.push(o);
+    else out.set(o.group, [o]);
+  }
+  return out;
 }
 
 function diffObjects(before: readonly GeneratedObject[], after: readonly GeneratedObject[]): ObjectDiff[] {

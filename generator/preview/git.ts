@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../exec/spawn.js";
+import { layout } from "../layout.js";
+import { writeRevision, type RevisionFiles } from "./write-revision.js";
 
 /** The git repository a fleet lives in: its top level and the fleet's folder inside it. */
 export interface GitRepo {
@@ -62,40 +62,79 @@ export async function currentCommit(repo: GitRepo): Promise<string | undefined> 
 
 export const shortSha = (sha: string | undefined) => sha?.slice(0, 7);
 
+export interface MaterialiseOptions {
+  /** Read the generated folders' contents too (the head's staleness check); they are never written, as nothing reads them from disk. */
+  readGenerated: boolean;
+  /** Write every file of the fleet folder, not only apps/, clusters/ and secrets/: tier 2's helm and kustomize may read anything. */
+  wholeTree: boolean;
+}
+
+/** The folders berth reads a fleet from; a preview side needs nothing else unless a symlink or a renderer reaches further. */
+const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
+
 /**
- * Writes the fleet folder of commit `sha` into `into`, reading it with one `git ls-tree -r` and one
- * `git cat-file --batch` (argv-spawned, no shell) instead of archiving the whole tree. Paths for
- * which `skip` returns true (the other side's generated folders, say) are not written. Returns
- * false when the folder does not exist at that commit.
+ * Writes the fleet folder of commit `sha` into `into` (see {@link readRevision}) and returns what
+ * it wrote; undefined when the folder does not exist at that commit.
  */
-export async function materialise(repo: GitRepo, sha: string, into: string, skip: (path: string) => boolean = () => false): Promise<boolean> {
-  mkdirSync(into, { recursive: true });
+export async function materialise(repo: GitRepo, sha: string, into: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
+  const files = await readRevision(repo, sha, opts);
+  if (files) await writeRevision(into, files);
+  return files;
+}
+
+/**
+ * The fleet folder of commit `sha`, read with one `git ls-tree -r` and one `git cat-file --batch`
+ * (argv-spawned, no shell) instead of archiving the whole tree; blobs as stored, so attributes
+ * (export-ignore, filters) change nothing. Only what the preview reads is to be written: apps/,
+ * clusters/ and secrets/ (everything when a symlink there might point elsewhere, or with
+ * `wholeTree`), never the generated folders (10,000 files at fleet scale, seconds of kernel time
+ * on a disk): their blob ids always, their contents in memory with `readGenerated`. Undefined
+ * when the folder does not exist at that commit.
+ */
+export async function readRevision(repo: GitRepo, sha: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
   const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
   const exists = await git(repo, ["cat-file", "-t", tree]);
-  if (exists.code !== 0) return false;
-  const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`) and that the temp folder is writable");
+  if (exists.code !== 0) return undefined;
+  const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`)");
   const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
   if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
-  const entries: Array<{ mode: string; oid: string; path: string }> = [];
+  const all: Array<{ mode: string; oid: string; path: string }> = [];
   for (const rec of ls.stdout.split("\0")) {
     const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
     // Submodules (commits) have no content here; `git archive` left them as empty folders too.
-    if (!m || m[2] !== "blob" || skip(m[4]!)) continue;
-    if (m[4]!.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) throw fail(`unsafe path ${JSON.stringify(m[4])}`);
-    entries.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
+    if (m && m[2] === "blob") all.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
   }
-  const blobs = await catFileBatch(repo, entries.map((e) => e.oid));
+  const inFleet = (path: string) => FLEET_DIRS.has(path.slice(0, Math.max(path.indexOf("/"), 0)));
+  const whole = opts.wholeTree || all.some((e) => e.mode === "120000" && inFleet(e.path));
+  const entries = all.filter((e) => (whole || inFleet(e.path)) && !layout.isGenerated(e.path));
+  for (const e of entries) {
+    if (e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) throw fail(`unsafe path ${JSON.stringify(e.path)}`);
+  }
+  const generated = all.filter((e) => layout.isGenerated(e.path));
+  const read = opts.readGenerated ? [...entries, ...generated] : entries;
+  const blobs = await catFileBatch(repo, read.map((e) => e.oid));
   if (typeof blobs === "string") throw fail(blobs);
-  const made = new Set<string>();
-  for (const [i, e] of entries.entries()) {
-    const target = join(into, e.path);
-    const dir = dirname(target);
-    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
-    made.add(dir);
-    if (e.mode === "120000") symlinkSync(blobs[i]!.toString("utf8"), target);
-    else writeFileSync(target, blobs[i]!, { mode: e.mode === "100755" ? 0o755 : 0o644 });
-  }
-  return true;
+  return {
+    entries: entries.map(({ mode, path }) => ({ mode, path })),
+    blobs: blobs.slice(0, entries.length),
+    generated: new Map(generated.map((e) => [e.path, `${e.mode} ${e.oid}`])),
+    ...(opts.readGenerated ? { generatedContent: new Map(generated.map((e, i) => [e.path, blobs[entries.length + i]!])) } : {}),
+  };
+}
+
+/**
+ * Fleet-relative paths under clusters/ where the working tree differs from commit `sha`: changed,
+ * added or deleted tracked files (git's plumbing, stat-checked through the index, so it reads
+ * little; no rename detection, so a moved file counts at both ends) and every file git does not
+ * track, ignored ones included. Undefined when git cannot tell.
+ */
+export async function workingTreeChanges(repo: GitRepo, sha: string): Promise<Set<string> | undefined> {
+  const [diff, others] = await Promise.all([
+    git(repo, ["diff-index", "--no-renames", "--name-only", "-z", "--relative", sha, "--", layout.clustersDir]),
+    git(repo, ["ls-files", "--others", "-z", "--", layout.clustersDir]),
+  ]);
+  if (diff.code !== 0 || others.code !== 0) return undefined;
+  return new Set([...diff.stdout.split("\0"), ...others.stdout.split("\0")].filter(Boolean));
 }
 
 /** The contents of the given blobs, in order, from one `git cat-file --batch`; a string on failure. */

@@ -1,8 +1,8 @@
 import { existsSync, lstatSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join, sep } from "node:path";
 import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";
-import type { ClusterPlan } from "../plan/plan-cluster.js";
+import type { PreviewPlan } from "./side-plans.js";
 import { renderRequest } from "../plan/render-requests.js";
 import type { Tools } from "../exec/tools.js";
 import { renderApp, sourcePaths, type RenderRequest } from "../render/render.js";
@@ -14,7 +14,7 @@ import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects
 
 /** The I/O half of a preview side: reading inputs, SealedSecrets and rendering. */
 
-const toPosix = (p: string) => p.split(sep).join("/");
+const toPosix = (p: string) => (sep === "/" ? p : p.split(sep).join("/"));
 
 /** Every SealedSecret under secrets/ (one cluster's when given), reduced to key names and digests. */
 export function sealedSnapshots(root: string, cluster?: string): SealedSecretSnapshot[] {
@@ -26,62 +26,100 @@ export function sealedSnapshots(root: string, cluster?: string): SealedSecretSna
 }
 
 /**
+ * Render requests per plan object and instance, shared by both sides of a preview: a plan both
+ * sides share (equal inputs) makes equal requests (paths are repository-relative), so they are
+ * built once, and an instance whose files also hash alike gets its digest from the other side.
+ */
+export type RequestMemo = WeakMap<object, Map<string, InstanceRequest>>;
+
+interface InstanceRequest {
+  /** The request as JSON, paths relative to the repository. */
+  json: string;
+  /** The app folder and the repository-relative paths it reads (chart folder, values files), NUL-joined. */
+  files: string;
+  /** Digest of request and files, per digest of the files. */
+  digests: Map<string, string>;
+}
+
+/**
  * Per `cluster/app`: a digest of the render request (with repository-relative paths) and of every
  * file it reads — the app folder, its values files, the cluster's values file — plus each file's hash.
  * Secrets Applications are left out: their SealedSecrets are compared key by key.
+ * Work is shared where inputs are: each file is read and hashed once per side, each app folder
+ * (per set of values files) listed once per side, and a shared plan's requests digested once for
+ * both sides (`requests`), so a fleet of 10,000 Applications costs about one pass over its files.
  */
-export function instanceInputs(root: string, plans: readonly ClusterPlan[]): Map<string, InstanceInputs> {
-  const fileHash = new Map<string, string>();
-  const hashOf = (rel: string) => {
-    let h = fileHash.get(rel);
-    if (h === undefined) {
-      try {
-        h = sha256(readFileSync(join(root, rel), "latin1"));
-      } catch {
-        h = "missing";
-      }
-      fileHash.set(rel, h);
+export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap()): Map<string, InstanceInputs> {
+  const hashOf = memo((rel: string) => {
+    try {
+      return sha256(readFileSync(join(root, rel), "latin1"));
+    } catch {
+      return "missing";
     }
-    return h;
-  };
-  const dirFiles = new Map<string, string[]>();
-  const filesUnder = (rel: string) => {
-    let list = dirFiles.get(rel);
-    if (!list) dirFiles.set(rel, (list = listInputFiles(root, rel)));
-    return list;
-  };
+  });
+  const filesUnder = memo((rel: string) => listInputFiles(root, rel));
+  const isDir = memo((rel: string) => {
+    try {
+      return lstatSync(join(root, rel)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  // The files an instance reads, with their hashes and a digest of both: one per app folder and set of sources.
+  const fileSets = memo((key: string) => {
+    const [appDir, ...sources] = key.split("\0") as [string, ...string[]];
+    const used = new Set(sources);
+    // The app folder, without the values files of other profiles and environments.
+    const otherValues = (f: string) => /^values(-[^/]+)?\.ya?ml$/.test(f.slice(appDir.length + 1)) && !used.has(f);
+    const paths = new Set<string>(filesUnder(appDir).filter((f) => !otherValues(f)));
+    for (const rel of sources) {
+      if (isDir(rel)) for (const f of filesUnder(rel)) paths.add(f);
+      else paths.add(rel);
+    }
+    const files: Record<string, string> = {};
+    for (const p of [...paths].sort()) files[p] = hashOf(p);
+    return { files, digest: sha256(JSON.stringify(files)) };
+  });
   const out = new Map<string, InstanceInputs>();
   for (const plan of plans) {
+    let planRequests = requests.get(plan);
+    if (!planRequests) requests.set(plan, (planRequests = new Map()));
     for (const inst of plan.instances) {
       if (inst.kind !== "app" || !inst.app) continue;
-      const req = renderRequest(plan, inst, root);
-      // The app folder, without the values files of other profiles and environments.
-      const appDir = layout.appDir(inst.app.name);
-      const used = new Set(sourcePaths(req.source).map((p) => toPosix(relative(root, p))));
-      const otherValues = (f: string) => /^values(-[^/]+)?\.ya?ml$/.test(f.slice(appDir.length + 1)) && !used.has(f);
-      const paths = new Set<string>(filesUnder(appDir).filter((f) => !otherValues(f)));
-      for (const p of sourcePaths(req.source)) {
-        const rel = toPosix(relative(root, p));
-        if (existsSync(p) && lstatSync(p).isDirectory()) for (const f of filesUnder(rel)) paths.add(f);
-        else paths.add(rel);
+      let req = planRequests.get(inst.id);
+      if (!req) {
+        // Rendered against "" rather than a side's root: every path in it is repository-relative.
+        const rel = renderRequest(plan, inst, "");
+        req = { json: requestJson(rel), files: [layout.appDir(inst.app.name), ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
+        planRequests.set(inst.id, req);
       }
-      const files: Record<string, string> = {};
-      for (const p of [...paths].sort()) files[p] = hashOf(p);
-      const digest = sha256(JSON.stringify([relativeRequest(req, root), files]));
-      out.set(appKey(plan.cluster.name, inst.id), { digest, files });
+      const set = fileSets(req.files);
+      let digest = req.digests.get(set.digest);
+      if (digest === undefined) req.digests.set(set.digest, (digest = sha256(`${req.json}\0${set.digest}`)));
+      out.set(appKey(plan.cluster.name, inst.id), { digest, files: set.files });
     }
   }
   return out;
 }
 
-
-/** The request with the side's root removed from every path, so both sides' requests compare. */
-function relativeRequest(req: RenderRequest, root: string): unknown {
-  const prefix = root.endsWith(sep) ? root : root + sep;
-  // bigints (integer values beyond 2^53) become tagged strings: this value is only ever hashed.
-  return JSON.parse(JSON.stringify(req, (_k, v: unknown) => (typeof v === "string" && v.startsWith(prefix) ? toPosix(v.slice(prefix.length)) : typeof v === "bigint" ? `bigint:${v}` : v)));
+/** `f` with its results kept per argument. */
+function memo<T>(f: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined) cache.set(key, (v = f(key)));
+    return v;
+  };
 }
 
+/** A request as JSON; bigints (integers beyond 2^53) become tagged strings, as this text is only ever hashed. */
+function requestJson(req: RenderRequest): string {
+  try {
+    return JSON.stringify(req);
+  } catch {
+    return JSON.stringify(req, (_k, v: unknown) => (typeof v === "bigint" ? `bigint:${v}` : v));
+  }
+}
 
 export interface RenderContext {
   tools: Tools;
@@ -96,7 +134,7 @@ export interface RenderContext {
  * Cached by the app's input digest and the tool versions; a failure is never cached (a network
  * error may pass), and neither is a render holding Secret values.
  */
-export async function renderInstance(root: string, plan: ClusterPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
+export async function renderInstance(root: string, plan: PreviewPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
   const req = renderRequest(plan, inst, root);
   if (req.source.type === "manifests" && !existsSync(req.source.dir)) return { ok: true, resources: [] };
   const key = inputs && ctx.cacheDir ? cacheKey(inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion) : undefined;

@@ -6,43 +6,35 @@ import { makeRepo, removeRepo } from "../helpers/repo.js";
 
 const roots: string[] = [];
 afterEach(() => roots.splice(0).forEach(removeRepo));
-
-/** Every cluster's input key for the fixture fleet with `edit` applied to its files. */
-function keys(edit: (tree: Record<string, string>) => void = () => {}): Record<string, string> {
-  const tree = fixtureFleet();
-  edit(tree);
-  const root = makeRepo(tree);
+const load = (edit: (f: Record<string, string>) => void = () => {}) => {
+  const files = fixtureFleet();
+  edit(files);
+  const root = makeRepo(files);
   roots.push(root);
-  const fleet = loadCheckedFleet(root);
-  return Object.fromEntries(fleet.clusters.map((c) => [c.name, clusterInputKey(fleet, c, "code")]));
-}
+  return loadCheckedFleet(root);
+};
+const keys = (fleet: ReturnType<typeof load>, code = "c") => Object.fromEntries(fleet.clusters.map((c) => [c.name, clusterInputKey(fleet, c, code)]));
 
-describe("a cluster's input key", () => {
-  it("is the same for the same inputs loaded twice", () => {
-    expect(keys()).toEqual(keys());
+describe("clusterInputKey", () => {
+  it("is equal for equal inputs loaded twice, and depends on the code digest", () => {
+    expect(keys(load())).toEqual(keys(load()));
+    expect(keys(load(), "other").dev).not.toBe(keys(load()).dev);
   });
 
-  it("changes for every cluster listing an app whose app.yaml changed, and only for those", () => {
-    const before = keys();
-    const after = keys((t) => (t["apps/kustom/app.yaml"] = t["apps/kustom/app.yaml"]!.replace("namespace: kustom", "namespace: kustom2")));
-    // kustom is listed by dev only.
-    expect(after.dev).not.toBe(before.dev);
-    expect(after.prod).toBe(before.prod);
+  it("changes only for the clusters that list a changed app, and for a changed values variant set", () => {
+    const base = keys(load());
+    // kustom runs on dev only.
+    const spec = keys(load((f) => (f["apps/kustom/app.yaml"] += "sync: { serverSideApply: true }\n")));
+    expect(spec.dev).not.toBe(base.dev);
+    expect(spec.prod).toBe(base.prod);
+    // A new values file for postgres (on both clusters) changes both keys.
+    const variant = keys(load((f) => (f["apps/postgres/values-kind.yaml"] = "a: 1\n")));
+    expect(variant.dev).not.toBe(base.dev);
+    expect(variant.prod).not.toBe(base.prod);
   });
 
-  it("changes when an app gains a values file variant", () => {
-    const before = keys();
-    const after = keys((t) => (t["apps/metrics/values-prod.yaml"] = "retention: 7d\n"));
-    expect(after.dev).not.toBe(before.dev);
-    expect(after.prod).not.toBe(before.prod);
-  });
-
-  it("depends on the code digest", () => {
-    const tree = fixtureFleet();
-    const root = makeRepo(tree);
-    roots.push(root);
-    const fleet = loadCheckedFleet(root);
-    const dev = fleet.clusters.find((c) => c.name === "dev")!;
-    expect(clusterInputKey(fleet, dev, "a")).not.toBe(clusterInputKey(fleet, dev, "b"));
+  it("reads integers beyond 2^53 exactly: two that are one apart (the same as doubles) give different keys", () => {
+    const big = (n: string) => keys(load((f) => (f["clusters/dev/cluster.yaml"] = f["clusters/dev/cluster.yaml"]!.replace("values: { replicas: 1 }", `values: { replicas: 1, id: ${n} }`))));
+    expect(big("9007199254740993").dev).not.toBe(big("9007199254740992").dev);
   });
 });

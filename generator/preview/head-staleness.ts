@@ -1,0 +1,119 @@
+import { layout } from "../layout.js";
+import type { Fleet } from "../model/fleet.js";
+import { planCluster } from "../plan/plan-cluster.js";
+import { compareGenerated, matchesRecorded, recordOf, statsOf } from "../write/generated-tree.js";
+import type { OutputCache } from "../write/output-cache.js";
+import type { OutputFile } from "../plan/output.js";
+import { isGenerated } from "../yaml/canonical.js";
+import { isPlanned, type PreviewPlan } from "./side-plans.js";
+
+export interface StaleClusters {
+  /** Clusters whose generated folder differs from what their inputs generate. */
+  clusters: string[];
+  /** Files that differ or would be removed, over all those clusters. */
+  files: number;
+}
+
+export interface StalenessOptions {
+  /** Each cluster's input key, as `berth generate` records it in the output cache. */
+  keys: ReadonlyMap<string, string>;
+  /** Opened on first use: most runs never need it. */
+  cache: () => OutputCache;
+  /** Record clusters found fresh, as `berth generate --check` does; only for the working tree the cache belongs to. */
+  record: boolean;
+  now: () => number;
+  /** Whether the head's generated files of a cluster are the base's (see {@link sameGeneratedFiles}, {@link untouchedGenerated}); absent without a base. */
+  sameAsBase?: (cluster: string) => boolean;
+  /** A commit head's generated files (path → content), compared in memory; absent: the working tree's, on disk. */
+  committed?: ReadonlyMap<string, Buffer>;
+}
+
+/**
+ * Which of the head's committed generated folders are stale (Argo CD deploys those files, not
+ * the inputs). A cluster the preview planned (its inputs differ from the base's) is compared with
+ * its plan. A cluster it did not plan (inputs equal to the base's, so equal expected files) is
+ * - untouched by the change when its generated files are also the base's (git blob ids, or git's
+ *   view of the working tree): the change alters neither what it deploys nor what it should
+ *   deploy, and a staleness it inherits is the base's (`berth generate --check` on the base
+ *   branch reports it);
+ * - fresh when `berth generate` recorded its folder for these very inputs and every file still
+ *   has the recorded content (write/output-cache.ts: per user, outside the checkout,
+ *   hash-verified, so a pull request cannot plant a record);
+ * - otherwise planned here, one cluster at a time, and compared.
+ * Reads only, apart from the cache.
+ */
+export function staleGenerated(root: string, fleet: Fleet, plans: readonly PreviewPlan[], opts: StalenessOptions): StaleClusters {
+  const out: StaleClusters = { clusters: [], files: 0 };
+  let opened: OutputCache | undefined;
+  const cache = () => (opened ??= opts.cache());
+  const committed = opts.committed && byCluster(opts.committed);
+  for (const plan of plans) {
+    const name = plan.cluster.name;
+    const key = opts.keys.get(name);
+    let files = isPlanned(plan) ? plan.files : undefined;
+    if (!files) {
+      const cached = () => {
+        const recorded = key !== undefined ? cache().get(name, key) : undefined;
+        const match = recorded ? matchesRecorded(root, name, recorded) : false;
+        if (match === "rehashed" && opts.record) cache().set(name, key!, { files: recorded!.files, stats: statsOf(root, Object.keys(recorded!.files)), at: opts.now() });
+        return match !== false;
+      };
+      // A commit's files are not on disk, so generate's record (stats and hashes of files on disk) does not apply.
+      if (opts.sameAsBase?.(name) || (!committed && cached())) continue;
+      files = planCluster(fleet, plan.cluster).files;
+    }
+    const stale = committed ? staleFiles(files, committed.get(name) ?? new Map()) : staleOnDisk(root, name, files);
+    if (stale > 0) {
+      out.clusters.push(name);
+      out.files += stale;
+    } else if (opts.record && key !== undefined) {
+      cache().set(name, key, recordOf(root, files, opts.now()));
+    }
+  }
+  if (opts.record) opened?.save();
+  return out;
+}
+
+function staleOnDisk(root: string, cluster: string, files: readonly OutputFile[]): number {
+  const changes = compareGenerated(root, [{ cluster, files }]);
+  return changes.changed.length + changes.removed.length;
+}
+
+/** As compareGenerated does on disk: planned files that differ or are missing, and generated files no longer planned. */
+function staleFiles(files: readonly OutputFile[], have: ReadonlyMap<string, Buffer>): number {
+  const planned = new Set(files.map((f) => f.path));
+  let stale = files.filter((f) => have.get(f.path)?.toString("utf8") !== f.content).length;
+  for (const [path, content] of have) if (!planned.has(path) && isGenerated(content.toString("utf8"))) stale++;
+  return stale;
+}
+
+/** Two commits' generated files (path → `<mode> <blob id>`) compared per cluster. */
+export function sameGeneratedFiles(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): (cluster: string) => boolean {
+  const [b, h] = [byCluster(base), byCluster(head)];
+  return (cluster) => {
+    const x = b.get(cluster) ?? new Map<string, string>();
+    const y = h.get(cluster) ?? new Map<string, string>();
+    return x.size === y.size && [...y].every(([p, id]) => x.get(p) === id);
+  };
+}
+
+/** The working tree against the base, from the paths where they differ (see git.ts workingTreeChanges). */
+export function untouchedGenerated(changed: ReadonlySet<string>): (cluster: string) => boolean {
+  const touched = new Set([...changed].filter(layout.isGenerated).map(clusterOf));
+  return (cluster) => !touched.has(cluster);
+}
+
+/** Generated files per cluster. */
+function byCluster<T>(files: ReadonlyMap<string, T>): Map<string, Map<string, T>> {
+  const out = new Map<string, Map<string, T>>();
+  for (const [path, id] of files) {
+    const cluster = clusterOf(path);
+    let m = out.get(cluster);
+    if (!m) out.set(cluster, (m = new Map()));
+    m.set(path, id);
+  }
+  return out;
+}
+
+/** `clusters/<name>/…` → name. */
+const clusterOf = (path: string) => path.split("/", 2)[1]!;
