@@ -4,7 +4,7 @@ import type { ReportFindings } from "../findings/report.js";
 import type { Cluster } from "../model/fleet.js";
 import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, statsOf, writeGenerated } from "../write/generated-tree.js";
+import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, startGeneratedWrite, statsOf, type ClusterOutput, type TreeChanges } from "../write/generated-tree.js";
 import { acquireWriteLock } from "../write/lock.js";
 import { inputSignatures, sameSignatures, type InputSignatures } from "../write/input-signatures.js";
 import { codeDigest, openOutputCache, type OutputCache } from "../write/output-cache.js";
@@ -45,6 +45,8 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     return 0;
   }
 
+  // Started before the fleet loads, so that the thread is up by the time the first cluster is planned.
+  const writer = opts.check ? undefined : startGeneratedWrite(opts.root);
   const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
@@ -71,9 +73,23 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     }
   }
 
-  const outputs = todo.map((c) => ({ cluster: c.name, files: planCluster(fleet, c).files }));
-  const changes = compareGenerated(opts.root, outputs);
-  if (changes.foreign.length > 0) throw new UserError(changes.foreign);
+  // Each changed cluster's files are queued for the writer thread as soon as it is planned.
+  const outputs: ClusterOutput[] = [];
+  const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
+  for (const c of todo) {
+    const out = { cluster: c.name, files: planCluster(fleet, c).files };
+    outputs.push(out);
+    const found = compareGenerated(opts.root, [out]);
+    changes.changed.push(...found.changed);
+    changes.removed.push(...found.removed);
+    changes.foreign.push(...found.foreign);
+    changes.clusters.push(...found.clusters);
+    if (writer && found.clusters.length > 0 && changes.foreign.length === 0) writer.add(out);
+  }
+  if (changes.foreign.length > 0) {
+    await writer?.abandon();
+    throw new UserError(changes.foreign);
+  }
   const total = outputs.reduce((n, o) => n + o.files.length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
   const record = (written: boolean) => {
     for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(opts.root, o.files, now()));
@@ -95,7 +111,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);
     return 1;
   }
-  await writeGenerated(opts.root, outputs, changes.clusters);
+  await writer!.finish();
   remember();
   record(true);
   const planned = new Map(outputs.map((o) => [o.cluster, o.files.length]));

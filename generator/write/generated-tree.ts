@@ -1,12 +1,12 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, type BigIntStats } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, type BigIntStats } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Diagnostic } from "../errors.js";
+import { EnvironmentError, type Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { OutputFile } from "../plan/output.js";
 import type { ClusterRecord } from "./output-cache.js";
 import { sha256 } from "./private-cache-file.js";
 import { isGenerated } from "../yaml/canonical.js";
+import { startWriterThread } from "./writer-thread.js";
 
 /** The generated files of one cluster, as planned. */
 export interface ClusterOutput {
@@ -26,7 +26,6 @@ export interface TreeChanges {
 }
 
 const NEXT = ".argocd.next";
-const WRITERS = 16;
 const PREV = ".argocd.prev";
 
 /** Compares the planned output with what is on disk; reads only. */
@@ -51,9 +50,11 @@ export function compareGenerated(root: string, outputs: readonly ClusterOutput[]
 }
 
 /**
- * Writes each changed cluster's folder as a whole: the new tree is built beside the old one and
- * swapped in by two renames, so a reader or a killed run sees the complete old folder or the
+ * Writes changed clusters' folders, each as a whole: the new tree is built beside the old one
+ * and swapped in by two renames, so a reader or a killed run sees the complete old folder or the
  * complete new one. A swap interrupted between its renames is finished by {@link recoverGenerated}.
+ * Files are created on a writer thread as clusters are added, while the caller plans the next
+ * ones; nothing is swapped before {@link GeneratedWrite.finish}.
  *
  * Durability policy: generated files are derived and regenerable, so they are not fsynced (one
  * fsync per file cost seconds at fleet scale). A killed process cannot tear the swap, since the
@@ -62,39 +63,43 @@ export function compareGenerated(root: string, outputs: readonly ClusterOutput[]
  * Files that cannot be regenerated (`berth seal` output, keys) keep write + fsync + rename
  * ({@link writeFileAtomic} in ./atomic.ts).
  */
-export async function writeGenerated(root: string, outputs: readonly ClusterOutput[], changedClusters: readonly string[]): Promise<void> {
-  const todo = outputs.filter((o) => changedClusters.includes(o.cluster));
-  const writes: Array<{ target: string; content: string }> = [];
-  for (const out of todo) {
-    const next = join(root, dirname(layout.generatedDir(out.cluster)), NEXT);
-    rmSync(next, { recursive: true, force: true });
-    const made = new Set<string>();
-    for (const file of out.files) {
-      const target = join(next, file.path.slice(layout.generatedDir(out.cluster).length + 1));
-      const dir = dirname(target);
-      if (!made.has(dir)) mkdirSync(dir, { recursive: true });
-      made.add(dir);
-      writes.push({ target, content: file.content });
-    }
-  }
-  // Creating thousands of files is mostly waiting on the file system: keep several in flight.
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(WRITERS, writes.length) }, async () => {
-      while (next < writes.length) {
-        const w = writes[next++]!;
-        await writeFile(w.target, w.content, { mode: 0o644 });
+export interface GeneratedWrite {
+  /** Queues a cluster's folder, to be built beside the current one. */
+  add(out: ClusterOutput): void;
+  /** Waits for every queued file, then swaps each added cluster's folder in. */
+  finish(): Promise<void>;
+  /** Waits for the writer, then removes what was built: nothing is swapped in. */
+  abandon(): Promise<void>;
+}
+
+export function startGeneratedWrite(root: string): GeneratedWrite {
+  const thread = startWriterThread((why) => new EnvironmentError(`could not write the generated folders: ${why}`, "check that the repository is writable and the disk not full"));
+  const added: string[] = [];
+  const nextDir = (cluster: string) => join(root, dirname(layout.generatedDir(cluster)), NEXT);
+  return {
+    add: (out) => {
+      added.push(out.cluster);
+      const next = nextDir(out.cluster);
+      thread.freshDir(next);
+      const prefix = layout.generatedDir(out.cluster).length + 1;
+      for (const file of out.files) thread.file(join(next, file.path.slice(prefix)), file.content, 0o644);
+    },
+    finish: async () => {
+      await thread.done();
+      for (const cluster of added) {
+        const parent = join(root, dirname(layout.generatedDir(cluster)));
+        const current = join(root, layout.generatedDir(cluster));
+        rmSync(join(parent, PREV), { recursive: true, force: true });
+        if (existsSync(current)) renameSync(current, join(parent, PREV));
+        renameSync(join(parent, NEXT), current);
+        rmSync(join(parent, PREV), { recursive: true, force: true });
       }
-    }),
-  );
-  for (const out of todo) {
-    const parent = join(root, dirname(layout.generatedDir(out.cluster)));
-    const current = join(root, layout.generatedDir(out.cluster));
-    rmSync(join(parent, PREV), { recursive: true, force: true });
-    if (existsSync(current)) renameSync(current, join(parent, PREV));
-    renameSync(join(parent, NEXT), current);
-    rmSync(join(parent, PREV), { recursive: true, force: true });
-  }
+    },
+    abandon: async () => {
+      await thread.done().catch(() => undefined);
+      for (const cluster of added) rmSync(nextDir(cluster), { recursive: true, force: true });
+    },
+  };
 }
 
 /** Finishes or rolls back a swap that a crash interrupted; returns what it did, for the log. */

@@ -166,6 +166,22 @@ describe("berth generate", () => {
     expect(readTree(root, "clusters/dev")["clusters/dev/argocd/extra.yaml"]).toBe("kind: ConfigMap\n");
   });
 
+  it("writes nothing when a later cluster's folder holds a foreign file, though an earlier one had changes queued", async () => {
+    const { root } = await generated();
+    const before = readTree(root, "clusters");
+    // dev (planned first) changes; prod (planned after it) refuses.
+    writeTree(root, { "clusters/dev/cluster.yaml": fixtureFleet()["clusters/dev/cluster.yaml"]!.replace("  - kustom\n", "") });
+    writeTree(root, { "clusters/prod/argocd/extra.yaml": "kind: ConfigMap\n" });
+    const run = await berth(root, "generate");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("clusters/prod/argocd/extra.yaml:1:1: is inside clusters/prod/argocd/, which berth owns");
+    const after = readTree(root, "clusters");
+    delete after["clusters/prod/argocd/extra.yaml"];
+    delete after["clusters/dev/cluster.yaml"];
+    delete before["clusters/dev/cluster.yaml"];
+    expect(after).toEqual(before);
+  });
+
   it("generates a single cluster with --cluster and suggests a name for a typo", async () => {
     const root = makeRepo(fixtureFleet());
     repos.push(root);

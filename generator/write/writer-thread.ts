@@ -1,0 +1,88 @@
+import { Worker } from "node:worker_threads";
+
+/**
+ * Files written on a worker thread, in the order given, while the main thread goes on (planning
+ * the next cluster, loading the other revision). Creating files is mostly kernel time spent
+ * waiting on the file system: on its own thread it overlaps the main thread's work instead of
+ * following it. Callers keep their own atomicity (write into a fresh folder, then rename).
+ */
+export interface WriterThread {
+  /** Empties and recreates `dir` (a folder the caller owns, such as a swap folder). */
+  freshDir(dir: string): void;
+  /** Writes a file (its folder is created); `symlink` makes a symbolic link to `content` instead. */
+  file(target: string, content: string | Uint8Array, mode: number | "symlink"): void;
+  /** Settles once everything queued is written; rejects with the first failure. */
+  done(): Promise<void>;
+}
+
+type Op = ["fresh", string] | ["file", string, string | Uint8Array, number | "symlink"];
+
+/** Plain script text, so it needs no build step of its own. */
+const WORKER = `
+const { parentPort } = require("node:worker_threads");
+const { mkdirSync, rmSync, symlinkSync, writeFileSync } = require("node:fs");
+const { dirname } = require("node:path");
+const made = new Set();
+let failed;
+parentPort.on("message", (ops) => {
+  if (ops === null) return parentPort.postMessage(failed ?? null);
+  if (failed) return;
+  try {
+    for (const op of ops) {
+      if (op[0] === "fresh") {
+        rmSync(op[1], { recursive: true, force: true });
+        mkdirSync(op[1], { recursive: true });
+        made.add(op[1]);
+        continue;
+      }
+      const [, target, content, mode] = op;
+      const dir = dirname(target);
+      if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+      made.add(dir);
+      if (mode === "symlink") symlinkSync(typeof content === "string" ? content : Buffer.from(content).toString("utf8"), target);
+      else writeFileSync(target, content, { mode });
+    }
+  } catch (e) {
+    failed = String((e && e.message) || e);
+  }
+});
+`;
+
+/** Starts the thread; its start-up overlaps whatever the caller does before queueing files. */
+export function startWriterThread(onError: (why: string) => Error): WriterThread {
+  const worker = new Worker(WORKER, { eval: true });
+  // An abandoned writer must not keep the process alive; done() holds it while it waits.
+  worker.unref();
+  let batch: Op[] = [];
+  let broken: Error | undefined;
+  worker.once("error", (e) => (broken = onError(e.message)));
+  const flush = () => {
+    if (batch.length === 0) return;
+    worker.postMessage(batch);
+    batch = [];
+  };
+  return {
+    freshDir: (dir) => {
+      batch.push(["fresh", dir]);
+    },
+    file: (target, content, mode) => {
+      batch.push(["file", target, content, mode]);
+      // Small batches keep the thread busy while the main thread prepares the next files.
+      if (batch.length >= 16) flush();
+    },
+    done: () => {
+      flush();
+      return new Promise<void>((resolve, reject) => {
+        if (broken) return reject(broken);
+        worker.ref();
+        worker.once("message", (failure: string | null) => {
+          void worker.terminate();
+          if (failure === null) resolve();
+          else reject(onError(failure));
+        });
+        worker.once("error", (e) => reject(onError(e.message)));
+        worker.postMessage(null);
+      });
+    },
+  };
+}
