@@ -47,7 +47,7 @@ export function diffFleets(
   const baseBy = new Map(basePlans.map((p) => [p.cluster.name, p]));
   const headBy = new Map(headPlans.map((p) => [p.cluster.name, p]));
   const names = [...new Set([...baseBy.keys(), ...headBy.keys()])].sort(cmp);
-  const [bSec, hSec] = [byCluster(baseSecrets), byCluster(headSecrets)];
+  const [bSec, hSec] = [groupBy(baseSecrets, (s) => s.cluster), groupBy(headSecrets, (s) => s.cluster)];
   const clusters = names.map((name) => diffCluster(name, baseBy.get(name), headBy.get(name), bSec.get(name) ?? [], hSec.get(name) ?? [], opts));
 
   // A change identical on several clusters: same signature (the cluster name is not part of it).
@@ -75,8 +75,8 @@ function diffCluster(
 ): ClusterDiff {
   // Shared between the sides: equal inputs, so equal objects; its Applications are its instances.
   const shared = base !== undefined && base === head ? new Set(base.instances.map((i) => i.id)) : undefined;
-  const bObjs = byGroup(base && !shared ? objectsOf(base) : []);
-  const hObjs = byGroup(head && !shared ? objectsOf(head) : []);
+  const bObjs = groupBy(base && !shared ? objectsOf(base) : [], (o) => o.group);
+  const hObjs = groupBy(head && !shared ? objectsOf(head) : [], (o) => o.group);
   const appsOf = (objs: Map<string, GeneratedObject[]>) => shared ?? new Set([...objs.keys()].filter((g) => g !== CLUSTER_GROUP));
   const baseApps = appsOf(bObjs);
   const headApps = appsOf(hObjs);
@@ -124,12 +124,12 @@ function diffCluster(
   return { name, status, apps, unchangedApps };
 }
 
-function byCluster(secrets: readonly SealedSecretSnapshot[]): Map<string, SealedSecretSnapshot[]> {
-  const out = new Map<string, SealedSecretSnapshot[]>();
-  for (const s of secrets) {
-    const list = out.get(s.cluster);
-    if (list) list.push(s);
-    else out.set(s.cluster, [s]);
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const list = out.get(key(item));
+    if (list) list.push(item);
+    else out.set(key(item), [item]);
   }
   return out;
 }
@@ -139,15 +139,6 @@ function objectsOf(plan: PreviewPlan): GeneratedObject[] {
   return [...generatedObjects(plan).values()];
 }
 
-function byGroup(objects: readonly GeneratedObject[]): Map<string, GeneratedObject[]> {
-  const out = new Map<string, GeneratedObject[]>();
-  for (const o of objects) {
-    const list = out.get(o.group);
-    if (list) list.push(o);
-    else out.set(o.group, [o]);
-  }
-  return out;
-}
 
 function diffObjects(before: readonly GeneratedObject[], after: readonly GeneratedObject[]): ObjectDiff[] {
   const key = (o: { kind: string; name: string }) => `${o.kind}/${o.name}`;

@@ -1,21 +1,14 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
-import { fixtureFleet } from "../helpers/fleet-fixture.js";
-import { berthWithEnv, makeRepo, removeRepo } from "../helpers/repo.js";
+import { berthWithEnv, removeRepo } from "../helpers/repo.js";
+import { fleetWithUserCache } from "../helpers/user-cache.js";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeRepo));
 
-function setup(): { root: string; env: { XDG_CACHE_HOME: string }; cacheFile: () => string } {
-  const root = makeRepo(fixtureFleet());
-  const cache = mkdtempSync(join(tmpdir(), "berth-cache-"));
-  dirs.push(root, cache);
-  const folder = join(cache, "berth", "generate");
-  return { root, env: { XDG_CACHE_HOME: cache }, cacheFile: () => join(folder, readdirSync(folder)[0]!) };
-}
+const setup = () => fleetWithUserCache(dirs, "generate");
 
 const APP = "clusters/dev/argocd/apps.yaml";
 

@@ -1,23 +1,16 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
 import { openParseCache } from "../../generator/write/parse-cache.js";
 import { diagnosticAt, parseYamlSource, toPlain } from "../../generator/yaml/source.js";
-import { fixtureFleet } from "../helpers/fleet-fixture.js";
-import { berthWithEnv, makeRepo, removeRepo } from "../helpers/repo.js";
+import { berthWithEnv, removeRepo } from "../helpers/repo.js";
+import { fleetWithUserCache } from "../helpers/user-cache.js";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeRepo));
 
-function setup(): { root: string; env: { XDG_CACHE_HOME: string }; cacheFile: () => string } {
-  const root = makeRepo(fixtureFleet());
-  const cache = mkdtempSync(join(tmpdir(), "berth-cache-"));
-  dirs.push(root, cache);
-  const folder = join(cache, "berth", "parse");
-  return { root, env: { XDG_CACHE_HOME: cache }, cacheFile: () => join(folder, readdirSync(folder)[0]!) };
-}
+const setup = () => fleetWithUserCache(dirs, "parse");
 
 /** Loads the fleet through a fresh parse cache and saves it, as a command does. */
 function loadAndSave(root: string, env: Record<string, string>): void {
