@@ -4,7 +4,7 @@ import type { ReportFindings } from "../findings/report.js";
 import type { Cluster } from "../model/fleet.js";
 import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated, matchesRecorded, recordOf, recoverGenerated, startGeneratedWrite, statsOf, type ClusterOutput, type TreeChanges } from "../write/generated-tree.js";
+import { compareGenerated, hashesOf, matchesRecorded, recordOf, recoverGenerated, startGeneratedWrite, statsOf, type ClusterOutput, type TreeChanges } from "../write/generated-tree.js";
 import { acquireWriteLock } from "../write/lock.js";
 import { inputSignatures, sameSignatures, type InputSignatures } from "../write/input-signatures.js";
 import { codeDigest, openOutputCache, type OutputCache } from "../write/output-cache.js";
@@ -73,26 +73,29 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     }
   }
 
-  // Each changed cluster's files are queued for the writer thread as soon as it is planned.
-  const outputs: ClusterOutput[] = [];
+  // Each changed cluster's files are queued for the writer threads as soon as it is planned; only
+  // their paths are kept (the threads hash what they write, for the record), so the planned
+  // objects do not pile up in memory.
+  const outputs: Array<{ cluster: string; hashes: Record<string, string> }> = [];
   const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
   for (const c of todo) {
-    const out = { cluster: c.name, files: planCluster(fleet, c).files };
-    outputs.push(out);
+    const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c).files };
     const found = compareGenerated(opts.root, [out]);
     changes.changed.push(...found.changed);
     changes.removed.push(...found.removed);
     changes.foreign.push(...found.foreign);
     changes.clusters.push(...found.clusters);
-    if (writer && found.clusters.length > 0 && changes.foreign.length === 0) writer.add(out);
+    const queued = writer !== undefined && found.clusters.length > 0 && changes.foreign.length === 0;
+    if (queued) writer.add(out);
+    outputs.push({ cluster: c.name, hashes: queued ? Object.fromEntries(out.files.map((f) => [f.path, ""])) : hashesOf(out.files) });
   }
   if (changes.foreign.length > 0) {
     await writer?.abandon();
     throw new UserError(changes.foreign);
   }
-  const total = outputs.reduce((n, o) => n + o.files.length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
+  const total = outputs.reduce((n, o) => n + Object.keys(o.hashes).length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
   const record = (written: boolean) => {
-    for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(opts.root, o.files, now()));
+    for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(opts.root, o.hashes, now()));
     cache.save();
   };
   if (opts.check) {
@@ -111,10 +114,11 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);
     return 1;
   }
-  await writer!.finish();
+  const written = await writer!.finish();
+  for (const o of outputs) for (const path of Object.keys(o.hashes)) o.hashes[path] ||= written[path]!;
   remember();
   record(true);
-  const planned = new Map(outputs.map((o) => [o.cluster, o.files.length]));
+  const planned = new Map(outputs.map((o) => [o.cluster, Object.keys(o.hashes).length]));
   const changed = countByCluster(changes.changed);
   const removed = countByCluster(changes.removed);
   for (const c of clusters) {

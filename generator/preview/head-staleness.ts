@@ -1,7 +1,7 @@
 import { layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated, matchesRecorded, recordOf, statsOf } from "../write/generated-tree.js";
+import { compareGenerated, hashesOf, matchesRecorded, recordOf, statsOf } from "../write/generated-tree.js";
 import type { OutputCache } from "../write/output-cache.js";
 import type { OutputFile } from "../plan/output.js";
 import { isGenerated } from "../yaml/canonical.js";
@@ -67,7 +67,7 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
       out.clusters.push(name);
       out.files += stale;
     } else if (opts.record && key !== undefined) {
-      cache().set(name, key, recordOf(root, files, opts.now()));
+      cache().set(name, key, recordOf(root, hashesOf(files), opts.now()));
     }
   }
   if (opts.record) opened?.save();

@@ -22,5 +22,5 @@ export function writeRevision(into: string, files: RevisionFiles): Promise<void>
   mkdirSync(into, { recursive: true });
   const thread = startWriterThread((why) => new EnvironmentError(`could not write a revision into the temp folder ${into}: ${why}`, "check that the temp folder (TMPDIR) is writable and not full"));
   files.entries.forEach((e, i) => thread.file(join(into, e.path), files.blobs[i]!, e.mode === "120000" ? "symlink" : e.mode === "100755" ? 0o755 : 0o644));
-  return thread.done();
+  return thread.done().then(() => undefined);
 }

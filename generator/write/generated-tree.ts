@@ -26,6 +26,8 @@ export interface TreeChanges {
 }
 
 const NEXT = ".argocd.next";
+/** Creating files waits on the disk more than on a CPU: two threads keep it busier than one. */
+const WRITER_THREADS = 2;
 const PREV = ".argocd.prev";
 
 /** Compares the planned output with what is on disk; reads only. */
@@ -66,26 +68,28 @@ export function compareGenerated(root: string, outputs: readonly ClusterOutput[]
 export interface GeneratedWrite {
   /** Queues a cluster's folder, to be built beside the current one. */
   add(out: ClusterOutput): void;
-  /** Waits for every queued file, then swaps each added cluster's folder in. */
-  finish(): Promise<void>;
+  /** Waits for every queued file, then swaps each added cluster's folder in; the sha256 of each file written, by its path. */
+  finish(): Promise<Record<string, string>>;
   /** Waits for the writer, then removes what was built: nothing is swapped in. */
   abandon(): Promise<void>;
 }
 
 export function startGeneratedWrite(root: string): GeneratedWrite {
-  const thread = startWriterThread((why) => new EnvironmentError(`could not write the generated folders: ${why}`, "check that the repository is writable and the disk not full"));
+  const fail = (why: string) => new EnvironmentError(`could not write the generated folders: ${why}`, "check that the repository is writable and the disk not full");
+  const threads = Array.from({ length: WRITER_THREADS }, () => startWriterThread(fail));
   const added: string[] = [];
   const nextDir = (cluster: string) => join(root, dirname(layout.generatedDir(cluster)), NEXT);
   return {
     add: (out) => {
+      const thread = threads[added.length % threads.length]!;
       added.push(out.cluster);
       const next = nextDir(out.cluster);
       thread.freshDir(next);
       const prefix = layout.generatedDir(out.cluster).length + 1;
-      for (const file of out.files) thread.file(join(next, file.path.slice(prefix)), file.content, 0o644);
+      for (const file of out.files) thread.file(join(next, file.path.slice(prefix)), file.content, 0o644, file.path);
     },
     finish: async () => {
-      await thread.done();
+      const hashes = Object.assign({}, ...(await Promise.all(threads.map((t) => t.done())))) as Record<string, string>;
       for (const cluster of added) {
         const parent = join(root, dirname(layout.generatedDir(cluster)));
         const current = join(root, layout.generatedDir(cluster));
@@ -94,9 +98,10 @@ export function startGeneratedWrite(root: string): GeneratedWrite {
         renameSync(join(parent, NEXT), current);
         rmSync(join(parent, PREV), { recursive: true, force: true });
       }
+      return hashes;
     },
     abandon: async () => {
-      await thread.done().catch(() => undefined);
+      await Promise.all(threads.map((t) => t.done().catch(() => undefined)));
       for (const cluster of added) rmSync(nextDir(cluster), { recursive: true, force: true });
     },
   };
@@ -143,11 +148,16 @@ export function matchesRecorded(root: string, cluster: string, record: ClusterRe
   return rehashed ? "rehashed" : "fresh";
 }
 
-/** The record of files as planned and now on disk, for {@link matchesRecorded}. */
-export function recordOf(root: string, files: readonly OutputFile[], now: number): ClusterRecord {
+/** The sha256 of each planned file's content, by path, for {@link recordOf}. */
+export function hashesOf(files: readonly OutputFile[]): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const f of files) hashes[f.path] = sha256(f.content);
-  return { files: hashes, stats: statsOf(root, files.map((f) => f.path)), at: now };
+  return hashes;
+}
+
+/** The record of files as planned (their {@link hashesOf}) and now on disk, for {@link matchesRecorded}. */
+export function recordOf(root: string, hashes: Record<string, string>, now: number): ClusterRecord {
+  return { files: hashes, stats: statsOf(root, Object.keys(hashes)), at: now };
 }
 
 /** Stat signatures of files on disk; a file that is not there is left out (its hash will be compared). */

@@ -9,23 +9,29 @@ import { Worker } from "node:worker_threads";
 export interface WriterThread {
   /** Empties and recreates `dir` (a folder the caller owns, such as a swap folder). */
   freshDir(dir: string): void;
-  /** Writes a file (its folder is created); `symlink` makes a symbolic link to `content` instead. */
-  file(target: string, content: string | Uint8Array, mode: number | "symlink"): void;
-  /** Settles once everything queued is written; rejects with the first failure. */
-  done(): Promise<void>;
+  /**
+   * Writes a file (its folder is created); `symlink` makes a symbolic link to `content` instead.
+   * With `hashAs`, the sha256 of the content is reported under that name by {@link done}, worked
+   * out on the thread rather than by the caller.
+   */
+  file(target: string, content: string | Uint8Array, mode: number | "symlink", hashAs?: string): void;
+  /** Settles once everything queued is written, with the hashes asked for; rejects with the first failure. */
+  done(): Promise<Record<string, string>>;
 }
 
-type Op = ["fresh", string] | ["file", string, string | Uint8Array, number | "symlink"];
+type Op = ["fresh", string] | ["file", string, string | Uint8Array, number | "symlink", string | undefined];
 
 /** Plain script text, so it needs no build step of its own. */
 const WORKER = `
 const { parentPort } = require("node:worker_threads");
 const { mkdirSync, rmSync, symlinkSync, writeFileSync } = require("node:fs");
 const { dirname } = require("node:path");
+const { createHash } = require("node:crypto");
 const made = new Set();
+const hashes = {};
 let failed;
 parentPort.on("message", (ops) => {
-  if (ops === null) return parentPort.postMessage(failed ?? null);
+  if (ops === null) return parentPort.postMessage(failed === undefined ? { hashes } : { failed });
   if (failed) return;
   try {
     for (const op of ops) {
@@ -35,12 +41,13 @@ parentPort.on("message", (ops) => {
         made.add(op[1]);
         continue;
       }
-      const [, target, content, mode] = op;
+      const [, target, content, mode, hashAs] = op;
       const dir = dirname(target);
       if (!made.has(dir)) mkdirSync(dir, { recursive: true });
       made.add(dir);
       if (mode === "symlink") symlinkSync(typeof content === "string" ? content : Buffer.from(content).toString("utf8"), target);
       else writeFileSync(target, content, { mode });
+      if (hashAs !== undefined) hashes[hashAs] = createHash("sha256").update(content).digest("hex");
     }
   } catch (e) {
     failed = String((e && e.message) || e);
@@ -65,20 +72,20 @@ export function startWriterThread(onError: (why: string) => Error): WriterThread
     freshDir: (dir) => {
       batch.push(["fresh", dir]);
     },
-    file: (target, content, mode) => {
-      batch.push(["file", target, content, mode]);
+    file: (target, content, mode, hashAs) => {
+      batch.push(["file", target, content, mode, hashAs]);
       // Small batches keep the thread busy while the main thread prepares the next files.
       if (batch.length >= 16) flush();
     },
     done: () => {
       flush();
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<Record<string, string>>((resolve, reject) => {
         if (broken) return reject(broken);
         worker.ref();
-        worker.once("message", (failure: string | null) => {
+        worker.once("message", (result: { hashes: Record<string, string> } | { failed: string }) => {
           void worker.terminate();
-          if (failure === null) resolve();
-          else reject(onError(failure));
+          if ("hashes" in result) resolve(result.hashes);
+          else reject(onError(result.failed));
         });
         worker.once("error", (e) => reject(onError(e.message)));
         worker.postMessage(null);
