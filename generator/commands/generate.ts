@@ -76,7 +76,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
   // Each changed cluster's files are queued for the writer threads as soon as it is planned; only
   // their paths are kept (the threads hash what they write, for the record), so the planned
   // objects do not pile up in memory.
-  const outputs: Array<{ cluster: string; hashes: Record<string, string> }> = [];
+  const outputs: Array<{ cluster: string; paths: string[]; hashes?: Record<string, string> }> = [];
   const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
   for (const c of todo) {
     const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c).files };
@@ -87,15 +87,15 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     changes.clusters.push(...found.clusters);
     const queued = writer !== undefined && found.clusters.length > 0 && changes.foreign.length === 0;
     if (queued) writer.add(out);
-    outputs.push({ cluster: c.name, hashes: queued ? Object.fromEntries(out.files.map((f) => [f.path, ""])) : hashesOf(out.files) });
+    outputs.push({ cluster: c.name, paths: out.files.map((f) => f.path), hashes: queued ? undefined : hashesOf(out.files) });
   }
   if (changes.foreign.length > 0) {
     await writer?.abandon();
     throw new UserError(changes.foreign);
   }
-  const total = outputs.reduce((n, o) => n + Object.keys(o.hashes).length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
+  const total = outputs.reduce((n, o) => n + o.paths.length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
   const record = (written: boolean) => {
-    for (const o of outputs) if (written || !changes.clusters.includes(o.cluster)) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(opts.root, o.hashes, now()));
+    for (const o of outputs) if (o.hashes && (written || !changes.clusters.includes(o.cluster))) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(opts.root, o.hashes, now()));
     cache.save();
   };
   if (opts.check) {
@@ -115,10 +115,10 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     return 1;
   }
   const written = await writer!.finish();
-  for (const o of outputs) for (const path of Object.keys(o.hashes)) o.hashes[path] ||= written[path]!;
+  for (const o of outputs) o.hashes ??= Object.fromEntries(o.paths.map((p) => [p, written[p]!]));
   remember();
   record(true);
-  const planned = new Map(outputs.map((o) => [o.cluster, Object.keys(o.hashes).length]));
+  const planned = new Map(outputs.map((o) => [o.cluster, o.paths.length]));
   const changed = countByCluster(changes.changed);
   const removed = countByCluster(changes.removed);
   for (const c of clusters) {
