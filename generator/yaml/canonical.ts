@@ -15,21 +15,6 @@ export function toYaml(value: unknown): string {
   return emitYaml(value, TOP_LEVEL_ORDER);
 }
 
-/** Several objects as one multi-document stream, each behind `---`. */
-export function toYamlStream(values: readonly unknown[]): string {
-  return values.map((v) => `---\n${toYaml(v)}`).join("");
-}
-
-/** A generated file: the header comment, then the documents. */
-export function generatedFile(values: readonly unknown[], sources: readonly string[]): string {
-  return `${generatedHeader(sources)}${toYamlStream(values)}`;
-}
-
-/** The comment lines every generated file starts with, naming its sources. */
-export function generatedHeader(sources: readonly string[]): string {
-  return `${generatedMark()}${sourceComment(sources)}`;
-}
-
 /** The first line of every generated file. */
 export function generatedMark(): string {
   return `# ${GENERATED_MARK}.\n`;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { generatedFile } from "../../generator/yaml/canonical.js";
+import { toYaml } from "../../generator/yaml/canonical.js";
 import {
   buildSealedSecret,
   mergeSealedSecret,
@@ -12,6 +12,9 @@ import {
 } from "../../generator/sealer/index.js";
 import { makeCert, NOW, type TestCert } from "./fixtures.js";
 import { unseal } from "./unseal.js";
+
+/** Objects as a YAML stream behind a comment, as a person or another tool may leave a file. */
+const commentedStream = (objects: readonly unknown[], sources: readonly string[]) => `# ${sources.join(", ") || "hand-edited"}\n${objects.map((o) => `---\n${toYaml(o)}`).join("")}`;
 
 const file = "secrets/prod/db.yaml";
 let key: TestCert;
@@ -32,7 +35,7 @@ const sealAll = (values: Record<string, string>, scope: SealingScope = "strict")
 function existing(scope: SealingScope, values: Record<string, string>): ParsedSealedSecret {
   const encryptedData = sealAll(values, scope);
   const built = buildSealedSecret({ name: "db", namespace: "shop", scope, type: "Opaque", encryptedData, certFingerprint: "old" });
-  const r = parseSealedSecretFile(generatedFile([built], []), file);
+  const r = parseSealedSecretFile(commentedStream([built], []), file);
   if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
   return r.value;
 }
@@ -71,7 +74,7 @@ describe("mergeSealedSecret", () => {
   });
 
   it("keeps what a human added to the template and the type requested", () => {
-    const text = generatedFile(
+    const text = commentedStream(
       [
         {
           ...existing("namespace-wide", { a: "1" }).secret,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { generatedFile, toYaml } from "../../generator/yaml/canonical.js";
+import { toYaml } from "../../generator/yaml/canonical.js";
 import { buildSealedSecret, parseSealedSecretFile, type ParsedSealedSecret } from "../../generator/sealer/index.js";
 import type { Diagnostic } from "../../generator/errors.js";
+
+/** Objects as a YAML stream behind a comment, as a person or another tool may leave a file. */
+const commentedStream = (objects: readonly unknown[], sources: readonly string[]) => `# ${sources.join(", ") || "hand-edited"}\n${objects.map((o) => `---\n${toYaml(o)}`).join("")}`;
 
 const FP = "ab".repeat(32);
 // Structurally valid sealed values (prefix 4, 4 "RSA" bytes, 16-byte "tag"); parsing cannot decrypt.
@@ -91,7 +94,7 @@ describe("parseSealedSecretFile", () => {
       encryptedData: { a: V1 },
       certFingerprint: FP,
     });
-    const p = parsed(generatedFile([built], ["secrets/prod/db.env"]));
+    const p = parsed(commentedStream([built], ["secrets/prod/db.env"]));
     expect(p.secret).toEqual(built);
     expect(p.scope).toBe("cluster-wide");
     expect(p.sealedWith).toBe(FP);
