@@ -2,6 +2,7 @@
 import "reflect-metadata";
 import { createPrivateKey, webcrypto, type KeyObject } from "node:crypto";
 import * as x509 from "@peculiar/x509";
+import { toYaml } from "../../generator/yaml/canonical.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -34,3 +35,7 @@ export async function makeCert(opts: {
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
   return { certPem: cert.toString("pem"), privateKey: createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" }) };
 }
+
+/** Objects as a YAML stream behind a comment, as a person or another tool may leave a file. */
+export const commentedStream = (objects: readonly unknown[], sources: readonly string[]): string =>
+  `# ${sources.join(", ") || "hand-edited"}\n${objects.map((o) => `---\n${toYaml(o)}`).join("")}`;

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { toYaml } from "../../generator/yaml/canonical.js";
 import {
   buildSealedSecret,
   mergeSealedSecret,
@@ -10,11 +9,8 @@ import {
   type SealingCertificate,
   type SealingScope,
 } from "../../generator/sealer/index.js";
-import { makeCert, NOW, type TestCert } from "./fixtures.js";
+import { commentedStream, makeCert, NOW, type TestCert } from "./fixtures.js";
 import { unseal } from "./unseal.js";
-
-/** Objects as a YAML stream behind a comment, as a person or another tool may leave a file. */
-const commentedStream = (objects: readonly unknown[], sources: readonly string[]) => `# ${sources.join(", ") || "hand-edited"}\n${objects.map((o) => `---\n${toYaml(o)}`).join("")}`;
 
 const file = "secrets/prod/db.yaml";
 let key: TestCert;

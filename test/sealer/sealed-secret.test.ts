@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { toYaml } from "../../generator/yaml/canonical.js";
 import { buildSealedSecret, parseSealedSecretFile, type ParsedSealedSecret } from "../../generator/sealer/index.js";
 import type { Diagnostic } from "../../generator/errors.js";
-
-/** Objects as a YAML stream behind a comment, as a person or another tool may leave a file. */
-const commentedStream = (objects: readonly unknown[], sources: readonly string[]) => `# ${sources.join(", ") || "hand-edited"}\n${objects.map((o) => `---\n${toYaml(o)}`).join("")}`;
+import { toYaml } from "../../generator/yaml/canonical.js";
+import { commentedStream } from "./fixtures.js";
 
 const FP = "ab".repeat(32);
 // Structurally valid sealed values (prefix 4, 4 "RSA" bytes, 16-byte "tag"); parsing cannot decrypt.
