@@ -6,8 +6,9 @@ import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster } from "../plan/plan-cluster.js";
 import { compareGenerated, hashesOf, matchesRecorded, recordOf, recoverGenerated, startGeneratedWrite, statsOf, type ClusterOutput, type TreeChanges } from "../write/generated-tree.js";
 import { acquireWriteLock } from "../write/lock.js";
-import { inputSignatures, sameSignatures, type InputSignatures } from "../write/input-signatures.js";
-import { codeDigest, openOutputCache, type OutputCache } from "../write/output-cache.js";
+import { inputSignatures } from "../write/input-signatures.js";
+import { unchangedSinceRecord } from "../write/unchanged-fleet.js";
+import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 
@@ -36,7 +37,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
   const startedAt = now();
   const signatures = cache.enabled ? inputSignatures(opts.root) : undefined;
   const fleetKey = `${codeDigest()} ${opts.cluster ?? "*"}`;
-  const unchanged = signatures ? unchangedSinceRecord(opts, cache, fleetKey, signatures, now) : undefined;
+  const unchanged = signatures ? unchangedSinceRecord(opts.root, cache, fleetKey, signatures, now) : undefined;
   if (unchanged) {
     cache.save();
     const total = unchanged.reduce((n, c) => n + c.files, 0);
@@ -125,27 +126,6 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     io.stdout.write(`${c.name}: ${planned.get(c.name) ?? fresh.get(c.name)} files, ${changed.get(c.name) ?? 0} written, ${removed.get(c.name) ?? 0} removed\n`);
   }
   return 0;
-}
-
-/**
- * The clusters of the last successful run with the same code and options, when no input has
- * changed since (same entries, same stat signatures, none changed within two seconds of the
- * record) and every cluster's generated files still match their record; otherwise undefined.
- */
-function unchangedSinceRecord(opts: GenerateOptions, cache: OutputCache, key: string, signatures: InputSignatures, now: () => number): Array<{ name: string; files: number }> | undefined {
-  const fleet = cache.getFleet(key);
-  if (!fleet || !sameSignatures(fleet.inputs, signatures.entries)) return undefined;
-  if (signatures.newestCtimeNs >= BigInt(Math.floor(fleet.at - 2000)) * 1_000_000n) return undefined;
-  if (!opts.check && recoverGenerated(opts.root, fleet.clusters).length > 0) return undefined;
-  const out: Array<{ name: string; files: number }> = [];
-  for (const name of fleet.clusters) {
-    const record = cache.recorded(name);
-    const match = record ? matchesRecorded(opts.root, name, record) : false;
-    if (!match) return undefined;
-    if (match === "rehashed") cache.set(name, record!.key, { files: record!.files, stats: statsOf(opts.root, Object.keys(record!.files)), at: now() });
-    out.push({ name, files: Object.keys(record!.files).length });
-  }
-  return out;
 }
 
 /** Files per cluster, from paths `clusters/<name>/…`. */

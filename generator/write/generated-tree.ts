@@ -107,6 +107,14 @@ export function startGeneratedWrite(root: string): GeneratedWrite {
   };
 }
 
+/** Whether a swap folder of a run that did not finish is still there, for any of the clusters (reads only). */
+export function interruptedSwap(root: string, clusters: readonly string[]): boolean {
+  return clusters.some((cluster) => {
+    const parent = join(root, dirname(layout.generatedDir(cluster)));
+    return existsSync(join(parent, NEXT)) || existsSync(join(parent, PREV));
+  });
+}
+
 /** Finishes or rolls back a swap that a crash interrupted; returns what it did, for the log. */
 export function recoverGenerated(root: string, clusters: readonly string[]): string[] {
   const notes: string[] = [];

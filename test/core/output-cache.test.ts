@@ -1,4 +1,4 @@
-import { chmodSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
@@ -131,6 +131,18 @@ describe("the generate cache", () => {
       const check = await run(root, env, "generate", "--check");
       expect(check.code).toBe(0);
       expect(check.stdout).not.toContain(SHORTCUT);
+    });
+
+    it("leaves a swap a crash interrupted to the full run, which finishes it and says so", async () => {
+      const { root, env } = setup();
+      await run(root, env, "generate");
+      expect((await run(root, env, "generate", "--check")).stdout).toContain(SHORTCUT);
+      // Killed between the two renames of a swap: the old folder is set aside, the new one not yet in.
+      renameSync(join(root, "clusters/dev/argocd"), join(root, "clusters/dev/.argocd.prev"));
+      const again = await run(root, env, "generate");
+      expect(again.code).toBe(0);
+      expect(again.stderr).toContain("restored clusters/dev/argocd/ from an interrupted run");
+      expect((await run(root, env, "generate", "--check")).code).toBe(0);
     });
 
     it("is not taken when a generated file was edited", async () => {

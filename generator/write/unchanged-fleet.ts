@@ -1,0 +1,25 @@
+import { interruptedSwap, matchesRecorded, statsOf } from "./generated-tree.js";
+import { sameSignatures, type InputSignatures } from "./input-signatures.js";
+import type { OutputCache } from "./output-cache.js";
+
+/**
+ * The clusters of the last successful run with the same code and options, when no input has
+ * changed since (same entries, same stat signatures, none changed within two seconds of the
+ * record) and every cluster's generated files still match their record; otherwise undefined.
+ */
+export function unchangedSinceRecord(root: string, cache: OutputCache, key: string, signatures: InputSignatures, now: () => number): Array<{ name: string; files: number }> | undefined {
+  const fleet = cache.getFleet(key);
+  if (!fleet || !sameSignatures(fleet.inputs, signatures.entries)) return undefined;
+  if (signatures.newestCtimeNs >= BigInt(Math.floor(fleet.at - 2000)) * 1_000_000n) return undefined;
+  // A swap a crash interrupted is left to the full run, which finishes it and says so.
+  if (interruptedSwap(root, fleet.clusters)) return undefined;
+  const out: Array<{ name: string; files: number }> = [];
+  for (const name of fleet.clusters) {
+    const record = cache.recorded(name);
+    const match = record ? matchesRecorded(root, name, record) : false;
+    if (!match) return undefined;
+    if (match === "rehashed") cache.set(name, record!.key, { files: record!.files, stats: statsOf(root, Object.keys(record!.files)), at: now() });
+    out.push({ name, files: Object.keys(record!.files).length });
+  }
+  return out;
+}
