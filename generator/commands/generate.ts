@@ -81,12 +81,9 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
   const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
   for (const c of todo) {
     const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c).files };
-    const found = compareGenerated(opts.root, [out]);
-    changes.changed.push(...found.changed);
-    changes.removed.push(...found.removed);
-    changes.foreign.push(...found.foreign);
-    changes.clusters.push(...found.clusters);
-    const queued = writer !== undefined && found.clusters.length > 0 && changes.foreign.length === 0;
+    const changedBefore = changes.clusters.length;
+    compareGenerated(opts.root, [out], changes);
+    const queued = writer !== undefined && changes.clusters.length > changedBefore && changes.foreign.length === 0;
     if (queued) writer.add(out);
     outputs.push({ cluster: c.name, paths: out.files.map((f) => f.path), hashes: queued ? undefined : hashesOf(out.files) });
   }

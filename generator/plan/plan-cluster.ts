@@ -2,7 +2,7 @@ import { layout } from "../layout.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
-import { generatedMark, sourceComment, toYaml } from "../yaml/canonical.js";
+import { GENERATED_LINE, sourceComment, toYaml } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces } from "./namespaces.js";
@@ -67,7 +67,7 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
 function output(path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>): OutputFile {
   const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
   const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
-  return { path, content: `${generatedMark()}${body}`, documents };
+  return { path, content: `${GENERATED_LINE}${body}`, documents };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

@@ -1,10 +1,9 @@
 import { layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated, hashesOf, matchesRecorded, recordOf, statsOf } from "../write/generated-tree.js";
+import { compareClusterFiles, compareGenerated, hashesOf, matchesRecorded, recordOf, statsOf, type TreeChanges } from "../write/generated-tree.js";
 import type { OutputCache } from "../write/output-cache.js";
 import type { OutputFile } from "../plan/output.js";
-import { isGenerated } from "../yaml/canonical.js";
 import { isPlanned, type PreviewPlan } from "./side-plans.js";
 
 export interface StaleClusters {
@@ -62,7 +61,7 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
       if (opts.sameAsBase?.(name) || (!committed && cached())) continue;
       files = planCluster(fleet, plan.cluster).files;
     }
-    const stale = committed ? staleFiles(files, committed.get(name) ?? new Map()) : staleOnDisk(root, name, files);
+    const stale = staleCount(root, name, files, committed ? (committed.get(name) ?? new Map()) : undefined);
     if (stale > 0) {
       out.clusters.push(name);
       out.files += stale;
@@ -74,17 +73,12 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
   return out;
 }
 
-function staleOnDisk(root: string, cluster: string, files: readonly OutputFile[]): number {
-  const changes = compareGenerated(root, [{ cluster, files }]);
+/** Generated files that differ, are missing, or are no longer planned: on disk, or in a commit (`have`). */
+function staleCount(root: string, cluster: string, files: readonly OutputFile[], have?: ReadonlyMap<string, Buffer>): number {
+  const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
+  if (have) compareClusterFiles({ cluster, files }, new Map([...have].map(([p, b]) => [p, b.toString("utf8")])), changes);
+  else compareGenerated(root, [{ cluster, files }], changes);
   return changes.changed.length + changes.removed.length;
-}
-
-/** As compareGenerated does on disk: planned files that differ or are missing, and generated files no longer planned. */
-function staleFiles(files: readonly OutputFile[], have: ReadonlyMap<string, Buffer>): number {
-  const planned = new Set(files.map((f) => f.path));
-  let stale = files.filter((f) => have.get(f.path)?.toString("utf8") !== f.content).length;
-  for (const [path, content] of have) if (!planned.has(path) && isGenerated(content.toString("utf8"))) stale++;
-  return stale;
 }
 
 /** Two commits' generated files (path → `<mode> <blob id>`) compared per cluster. */

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { layout } from "../layout.js";
 import { subdirs } from "../model/load-fleet.js";
+import { listAllEntries } from "../write/repo-files.js";
 
 /** What the scaffolding planners need to know of the repository, read once. */
 export interface RepoSnapshot {
@@ -20,18 +21,6 @@ export function readSnapshot(root: string): RepoSnapshot {
     const f = join(root, layout.clusterFile(c));
     if (existsSync(f)) clusterFiles.set(c, readFileSync(f, "utf8"));
   }
-  const files = [layout.clustersDir, layout.appsDir, layout.secretsDir].flatMap((d) => listFiles(root, d));
+  const files = [layout.clustersDir, layout.appsDir, layout.secretsDir].flatMap((d) => listAllEntries(root, d));
   return { apps, clusterFiles, files };
-}
-
-function listFiles(root: string, dir: string): string[] {
-  const abs = join(root, dir);
-  if (!existsSync(abs)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(abs, { withFileTypes: true })) {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) out.push(...listFiles(root, rel));
-    else out.push(rel);
-  }
-  return out.sort();
 }

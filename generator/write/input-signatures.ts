@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
 import { layout } from "../layout.js";
+import { isSwapFolder } from "./generated-tree.js";
 
 /**
  * The stat signature of every entry under the fleet's input folders (apps/, clusters/ without
@@ -40,7 +41,7 @@ export function inputSignatures(root: string): InputSignatures | undefined {
     for (const name of readdirSync(join(root, rel))) {
       const child = `${rel}/${name}`;
       // Generated folders are outputs (compared file by file), and a run's swap folders come and go.
-      if (layout.isGenerated(`${child}/`) || /^clusters\/[^/]+\/\.argocd\.(next|prev)$/.test(child)) continue;
+      if (layout.isGenerated(`${child}/`) || isSwapFolder(child)) continue;
       stack.push(child);
     }
   }

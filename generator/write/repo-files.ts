@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 /** Folders never scanned: dependencies, build output, VCS data, unpacked tools. */
@@ -23,4 +23,21 @@ export function listRepoFiles(root: string, dirs: readonly string[] = [""]): str
   };
   for (const dir of dirs) walk(dir);
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Repository-relative paths of every entry below `dir` that is not a folder (symlinks and other
+ * non-files included, nothing skipped), sorted per folder; none when `dir` does not exist. For
+ * folders berth owns or is about to remove, where any entry counts.
+ */
+export function listAllEntries(root: string, dir: string): string[] {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(abs, { withFileTypes: true })) {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...listAllEntries(root, rel));
+    else out.push(rel);
+  }
+  return out.sort();
 }

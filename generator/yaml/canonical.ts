@@ -16,9 +16,7 @@ export function toYaml(value: unknown): string {
 }
 
 /** The first line of every generated file. */
-export function generatedMark(): string {
-  return `# ${GENERATED_MARK}.\n`;
-}
+export const GENERATED_LINE = `# ${GENERATED_MARK}.\n`;
 
 /** `# source: …`: the input files an object or file is generated from (empty when none). */
 export function sourceComment(sources: readonly string[]): string {
