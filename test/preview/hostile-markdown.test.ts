@@ -78,7 +78,7 @@ describe("Markdown that cannot be forged", () => {
     const parts = formatPreview(model, {
       format: "markdown", maxCommentChars: 2_000,
       base: { label: HOSTILE[1]!, sha: "aaaaaaa" }, head: { label: HOSTILE[0]!, sha: "bbbbbbb" },
-      notes: HOSTILE.map((s) => `The base (${s}) does not load`), command: "berth preview --base main",
+      notes: HOSTILE.map((s) => `The base (${s}) does not load`), command: "berth preview --base main", fleet: ".",
     });
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(forged(p)).toEqual([]);

@@ -16,6 +16,7 @@ const opts = (over: Partial<FormatPreviewOptions> = {}): FormatPreviewOptions =>
   head: { label: "working tree", sha: "bbbbbbb", workingTree: true },
   notes: [],
   command: "berth preview --base main",
+  fleet: ".",
   ...over,
 });
 
