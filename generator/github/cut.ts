@@ -20,7 +20,7 @@ export function fullPreviewPlace(env: NodeJS.ProcessEnv): string {
  * replaces berth's earlier comments like any preview, so none of an older preview stays in place.
  */
 export function cutComment(first: string, total: number, maxParts: number, fleet: string, place: string): string {
-  const head = `${partMarker(1, 1, fleet)}\n### berth preview (cut)\n\n` +
+  const head = `${partMarker(1, 1, fleet)}\n### berth preview (part 1/1)\n\n` +
     `**This preview has ${total} parts, more than the ${maxParts} berth posts as comments, so it was cut.** The full preview is ${place}.\n\n`;
   // Part 1 without its own marker, heading and "continued in part 2" line.
   const body = first.replace(/^<!--[^\n]*-->\r?\n### [^\n]*\n\n/, "").replace(/\n_continued in part \d+\/\d+_\n$/, "\n");

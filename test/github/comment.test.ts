@@ -261,7 +261,7 @@ describe("berth comment: whose comments, how many, and GitHub's secondary rate l
     const on = gh.issueComments(PR);
     expect(on.map((c) => c.id)).toEqual([ids[0]]);
     const body = on[0]!.body;
-    expect(body).toMatch(/^<!-- berth-preview part 1\/1 fleet=\. -->\n### berth preview \(cut\)\n/);
+    expect(body).toMatch(/^<!-- berth-preview part 1\/1 fleet=\. -->\n### berth preview \(part 1\/1\)\n/);
     expect(body).toContain("**This preview has 101 parts, more than the 100 berth posts as comments, so it was cut.** The full preview is in the job summary and the `berth-preview` artifact of workflow run `https://github.com/acme/fleet/actions/runs/4242`.");
     expect(body).toContain("many 1");
     expect(body).not.toContain("many 2");

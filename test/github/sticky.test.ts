@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { IssueComment } from "../../generator/github/client.js";
 import { isOwnComment, planSticky, type StickyAction, type StickyOwner } from "../../generator/github/sticky.js";
-import { partMarker } from "../../generator/preview/marker.js";
+import { parsePartMarker, partMarker } from "../../generator/preview/marker.js";
 
 /** Applies a plan to an in-memory list the way GitHub would (new comments get higher ids). */
 function apply(comments: IssueComment[], actions: StickyAction[], me: { login: string; type: string }): IssueComment[] {
@@ -67,5 +67,16 @@ describe("planSticky", () => {
     expect(afterB.map((c) => [c.id, c.body])).toEqual([[1, a[0]], [2, b[0]]]);
     // And the next run of each touches only its own.
     expect(planSticky(afterB, [`${partMarker(1, 1, "fleets/a")}\nA2`], { login: bot.login, fleet: "fleets/a" })).toEqual([{ op: "update", part: 1, id: 1, body: `${partMarker(1, 1, "fleets/a")}\nA2` }]);
+  });
+});
+
+describe("the part marker names the fleet", () => {
+  it("as its folder in the repository, encoded so that no path can end the HTML comment; the older marker still parses", () => {
+    expect(partMarker(1, 2, "")).toBe("<!-- berth-preview part 1/2 fleet=. -->");
+    expect(partMarker(1, 2, "fleets/prod/")).toBe("<!-- berth-preview part 1/2 fleet=fleets/prod -->");
+    expect(partMarker(1, 1, "a b/-->x!")).toBe("<!-- berth-preview part 1/1 fleet=a%20b/--%3Ex%21 -->");
+    expect(parsePartMarker(`${partMarker(2, 3, "fleets/prod/")}\nbody`)).toEqual({ part: 2, of: 3, fleet: "fleets/prod" });
+    expect(parsePartMarker("<!-- berth-preview part 2/3 -->\nbody")).toEqual({ part: 2, of: 3 });
+    expect(parsePartMarker("<!-- berth-preview part 1/1 fleet=a b -->")).toBeUndefined();
   });
 });
