@@ -149,6 +149,9 @@ describe("berth preview: repository layout", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\+\s+replicas: 3/);
     expect(clusterSection(r.stdout, "prod")).toBe("");
+    // The comment's marker names the fleet's folder: another fleet in the repository keeps its own comment.
+    const md = await berthIn(root, "-C", "fleet", "preview", "--base", "main");
+    expect(md.stdout.startsWith("<!-- berth-preview part 1/1 fleet=fleet -->\n### berth preview (part 1/1)\n")).toBe(true);
   });
 });
 
