@@ -177,13 +177,13 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     });
 
   withExamples(program.command("comment"), [
-    "berth comment --pr 42 --dir \"$RUNNER_TEMP/preview\"   # in a workflow_run job with pull-requests: write (GITHUB_TOKEN, GITHUB_REPOSITORY set by Actions)",
-    "berth comment --pr 42 --dir preview --author 'github-actions[bot]'   # only edit comments written by the Actions bot",
+    "berth comment --pr 42 --dir \"$RUNNER_TEMP/preview\"   # in preview.yml's comment job (pull-requests: write; GITHUB_TOKEN, GITHUB_REPOSITORY set by Actions)",
+    "berth comment --pr 42 --dir preview --author 'my-app[bot]'   # with a GitHub App's token, which cannot say whose it is",
   ])
     .description("post the parts `berth preview --out-dir` wrote as the pull request's sticky comment (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)")
     .addOption(new Option("--pr <number>", "the pull request number").makeOptionMandatory())
     .addOption(new Option("--dir <dir>", "the folder holding part-1.md …").makeOptionMandatory())
-    .option("--author <login>", "only comments by this login are berth's to edit (default: any bot account)")
+    .option("--author <login>", "only comments by this login are berth's to edit (default: the token's own account: GET /user, or github-actions[bot] for the Actions token; a GitHub App's token needs it, e.g. 'my-app[bot]')")
     .addHelpText("after", "\nExit codes: 0 the comment is current; 2 it could not be posted (GitHub's status and message are shown).")
     .action(async (o: { pr: string; dir: string; author?: string }) => {
       const { runComment } = await import("./commands/comment.js");

@@ -12,8 +12,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The operations `berth comment` sends, by GitHub's operationId. */
-export const OPERATIONS = ["issues/list-comments", "issues/create-comment", "issues/update-comment", "issues/delete-comment"];
+/** The operations `berth comment` sends, by GitHub's operationId (GET /user: whose token it is, for the default --author). */
+export const OPERATIONS = ["issues/list-comments", "issues/create-comment", "issues/update-comment", "issues/delete-comment", "users/get-authenticated"];
 export const FIXTURE = "test/github/fixtures/openapi-issue-comments.json";
 const SPEC = "generated/api.github.com.deref.json";
 

@@ -1,9 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { EnvironmentError } from "../errors.js";
-import { issueComments } from "../github/client.js";
+import { issueComments, type IssueComments } from "../github/client.js";
 import { githubConfig } from "../github/config.js";
-import { redact } from "../github/errors.js";
-import { readParts } from "../github/parts.js";
+import { cutComment, fullPreviewPlace } from "../github/cut.js";
+import { githubFailure, redact } from "../github/errors.js";
+import { MAX_PARTS, readPreviewParts } from "../github/parts.js";
 import { postSticky } from "../github/post.js";
 import type { CommandIO, ExitCode } from "./context.js";
 
@@ -12,7 +13,7 @@ export interface CommentOptions {
   pr: string;
   /** The folder `berth preview --out-dir` wrote part-1.md … into. */
   dir: string;
-  /** Only comments by this login are berth's; default: any bot account. */
+  /** Only comments by this login are berth's; default: the token's own account (see tokenLogin). */
   author?: string;
 }
 
@@ -22,6 +23,30 @@ export interface CommentDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Base of the 5xx backoff in ms (GitHub's plugin default 1000). */
   retryBaseMs?: number;
+  /** More parts than this are cut to one comment (tests lower it). */
+  maxParts?: number;
+}
+
+/** The Actions token is an installation token of the GitHub Actions app: it writes as this login. */
+export const ACTIONS_BOT = "github-actions[bot]";
+
+/**
+ * The login the token writes comments as, when --author is not given: GET /user for a person's
+ * token; in GitHub Actions, where GitHub refuses GET /user to the Actions token (an installation
+ * token), `github-actions[bot]`. Elsewhere a refused GET /user is an installation token whose app
+ * berth cannot name: it must be given.
+ */
+async function tokenLogin(api: IssueComments, env: NodeJS.ProcessEnv, token: string): Promise<string> {
+  try {
+    return await api.whoami();
+  } catch (e) {
+    const status = (e as { status?: number; response?: unknown }).response !== undefined ? (e as { status?: number }).status : undefined;
+    if (status === 403 && env.GITHUB_ACTIONS === "true") return ACTIONS_BOT;
+    if (status === 403) {
+      throw new EnvironmentError("GITHUB_TOKEN does not say whose it is (GitHub refuses GET /user to an installation token)", "give the account it writes as: --author '<your-app>[bot]' for a GitHub App's token");
+    }
+    throw githubFailure(e, "learn which account GITHUB_TOKEN belongs to (GET /user)", "nothing was changed", token);
+  }
 }
 
 /**
@@ -32,7 +57,9 @@ export async function runComment(opts: CommentOptions, deps: CommentDeps): Promi
   const { io } = deps;
   if (!/^[1-9]\d{0,9}$/.test(opts.pr)) throw new EnvironmentError(`--pr ${JSON.stringify(opts.pr)} is not a pull request number`, "give a positive whole number, e.g. --pr 42");
   const pr = Number(opts.pr);
-  const parts = readParts(opts.dir);
+  const maxParts = deps.maxParts ?? MAX_PARTS;
+  const read = readPreviewParts(opts.dir, maxParts);
+  const parts = read.total > maxParts ? [cutComment(read.parts[0]!, read.total, maxParts, read.fleet, fullPreviewPlace(io.env))] : read.parts;
   const config = githubConfig(io.env);
   const say = (s: string) => io.stderr.write(`${redact(s, config.token)}\n`);
   const api = issueComments(config, {
@@ -46,8 +73,12 @@ export async function runComment(opts: CommentOptions, deps: CommentDeps): Promi
     retryBaseMs: deps.retryBaseMs,
     warn: (m) => say(`berth comment: ${m}`),
   });
-  const author = opts.author ? { kind: "login" as const, login: opts.author } : { kind: "bots" as const };
-  const r = await postSticky(api, { pr, repository: `${config.owner}/${config.repo}` }, parts, author, config.token);
+  const login = opts.author ?? (await tokenLogin(api, io.env, config.token));
+  const r = await postSticky(api, { pr, repository: `${config.owner}/${config.repo}` }, parts, { login, fleet: read.fleet }, config.token);
+  if (r.writtenAs !== undefined && r.writtenAs.toLowerCase() !== login.toLowerCase()) {
+    say(`berth comment: GitHub wrote the comment as ${r.writtenAs}, not ${login}; give --author '${r.writtenAs}' so the next run updates it instead of adding another`);
+  }
+  if (parts !== read.parts) say(`berth comment: the preview has ${read.total} parts, more than ${maxParts}; posted one comment saying it was cut and where the full preview is`);
   const n = parts.length;
   const what = r.created + r.updated + r.deleted === 0
     ? "already current, nothing written"

@@ -91,7 +91,7 @@ ${scrubSecrets(e.message)}
 `);
       // The pull request's comment must say so too, instead of keeping an older preview: in
       // markdown, marked parts under the comment limit (berth comment posts them).
-      const parts = opts.format === "markdown" ? renderHeadFailure(e.diagnostics, head, previewCommand(opts), opts.maxCommentChars) : [formatUnloadableHead(head, e.diagnostics, opts.format)];
+      const parts = opts.format === "markdown" ? renderHeadFailure(e.diagnostics, head, previewCommand(opts), opts.maxCommentChars, repo.prefix) : [formatUnloadableHead(head, e.diagnostics, opts.format)];
       emit(parts.map(scrubSecrets), opts, io);
       return 2;
     }
@@ -141,7 +141,7 @@ ${scrubSecrets(e.message)}
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
     const command = previewCommand(opts);
-    const parts = formatPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command }).map(scrubSecrets);
+    const parts = formatPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command, fleet: repo.prefix }).map(scrubSecrets);
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {

@@ -11,8 +11,10 @@ export interface IssueComment {
   html_url: string;
 }
 
-/** The four issue-comment operations `berth comment` uses; all of GitHub berth touches. */
+/** The issue-comment operations `berth comment` uses, and whose token it holds; all of GitHub berth touches. */
 export interface IssueComments {
+  /** The login GET /user names for the token; GitHub refuses it (403) for installation tokens. */
+  whoami(): Promise<string>;
   /** Every comment of the issue, across all pages, oldest first. */
   list(issue: number): Promise<IssueComment[]>;
   create(issue: number, body: string): Promise<IssueComment>;
@@ -52,6 +54,9 @@ export function issueComments(config: GithubConfig, opts: ClientOptions): IssueC
     html_url: c.html_url,
   });
   return {
+    async whoami() {
+      return (await octokit.rest.users.getAuthenticated()).data.login;
+    },
     async list(issue) {
       const all = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issue, per_page: 100 });
       return all.map(shape);

@@ -9,7 +9,7 @@ export function redact(text: string, token: string): string {
 
 const HINTS: Record<number, string> = {
   401: "GITHUB_TOKEN is not valid (expired, or for another host than GITHUB_API_URL)",
-  403: "the token may not write comments: grant `permissions: pull-requests: write` to the job (a `pull_request` run from a fork never gets it; post from the `workflow_run` workflow)",
+  403: "the token may not write comments: grant `permissions: pull-requests: write` to the job (a `pull_request` run from a fork never gets it; post from the `comment` job of `pull_request_target` preview.yml)",
   404: "check GITHUB_REPOSITORY and --pr; GitHub also answers 404 when the token cannot see the repository",
   410: "comments are turned off for this issue",
   422: "GitHub rejected the comment body; post the parts exactly as `berth preview` wrote them",

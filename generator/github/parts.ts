@@ -1,20 +1,29 @@
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
-import { parsePartMarker, partFileName, PART_FILE } from "../preview/marker.js";
+import { encodeFleet, parsePartMarker, partFileName, PART_FILE } from "../preview/marker.js";
 
 /** GitHub rejects comment bodies over 65536 characters. */
 export const MAX_COMMENT_CHARS = 65_536;
-/** More parts than this is not a preview anyone reads; refuse rather than flood the pull request. */
+/** More parts than this is not a preview anyone reads: the comment is cut to one (see cut.ts). */
 export const MAX_PARTS = 100;
 
+export interface PreviewParts {
+  /** The fleet every part's marker names ("." for parts from before markers named it). */
+  fleet: string;
+  /** How many parts the folder holds. */
+  total: number;
+  /** Every part, in order; only the first when there are more than `maxParts`. */
+  parts: string[];
+}
+
 /**
- * The Markdown parts `berth preview --out-dir` wrote, in order. The folder may come from an
- * artifact built by a pull request, so it is treated as untrusted data: only regular files named
- * part-1.md … part-N.md, numbered without gaps, each starting with its own `part i/N` marker and
- * within GitHub's size limit.
+ * The Markdown parts `berth preview --out-dir` wrote, in order. The folder is treated as untrusted
+ * data: only regular files named part-1.md … part-N.md, numbered without gaps, each starting with
+ * its own `part i/N` marker of one fleet and within GitHub's size limit. Beyond `maxParts` only the
+ * first part is read: the comment is cut.
  */
-export function readParts(dir: string): string[] {
+export function readPreviewParts(dir: string, maxParts = MAX_PARTS): PreviewParts {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -23,19 +32,25 @@ export function readParts(dir: string): string[] {
   }
   const numbers = names.map((n) => PART_FILE.exec(n)).filter((m): m is RegExpExecArray => m !== null && m[2] === "md").map((m) => Number(m[1])).sort((a, b) => a - b);
   if (numbers.length === 0) throw new EnvironmentError(`--dir ${dir}: no part-1.md … in the folder`, "run `berth preview --out-dir <dir>` (Markdown format) first and pass the same folder");
-  if (numbers.length > MAX_PARTS) throw new EnvironmentError(`--dir ${dir}: ${numbers.length} parts, more than ${MAX_PARTS}`, "narrow the preview with --cluster, or raise --max-comment-chars");
   const n = numbers.length;
   const gap = numbers.findIndex((num, i) => num !== i + 1);
-  if (gap >= 0) throw new EnvironmentError(`--dir ${dir}: ${partFileName(gap + 1)} is missing (found ${numbers.map((x) => partFileName(x)).join(", ")})`, "post only a complete preview: run `berth preview --out-dir` again");
-  return numbers.map((_, i) => {
+  if (gap >= 0) {
+    const found = numbers.length > 10 ? `${numbers.length} parts, up to ${partFileName(numbers[numbers.length - 1]!)}` : numbers.map((x) => partFileName(x)).join(", ");
+    throw new EnvironmentError(`--dir ${dir}: ${partFileName(gap + 1)} is missing (found ${found})`, "post only a complete preview: run `berth preview --out-dir` again");
+  }
+  let fleet: string | undefined;
+  const parts = numbers.slice(0, n > maxParts ? 1 : n).map((_, i) => {
     const name = partFileName(i + 1);
     const body = readSmallFile(join(dir, name), dir);
     const marker = parsePartMarker(body);
-    if (!marker || marker.part !== i + 1 || marker.of !== n) {
-      throw new EnvironmentError(`--dir ${dir}/${name}: expected it to start with <!-- berth-preview part ${i + 1}/${n} -->`, "post only the parts of one `berth preview --out-dir` run, unedited");
+    const same = marker !== undefined && (i === 0 || marker.fleet === fleet);
+    if (!marker || marker.part !== i + 1 || marker.of !== n || !same) {
+      throw new EnvironmentError(`--dir ${dir}/${name}: expected it to start with <!-- berth-preview part ${i + 1}/${n}${i > 0 && fleet !== undefined ? ` fleet=${fleet}` : ""} -->`, "post only the parts of one `berth preview --out-dir` run, unedited");
     }
+    if (i === 0) fleet = marker.fleet;
     return body;
   });
+  return { fleet: fleet ?? encodeFleet(""), total: n, parts };
 }
 
 function readSmallFile(path: string, dir: string): string {

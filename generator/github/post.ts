@@ -1,6 +1,6 @@
 import type { IssueComments } from "./client.js";
 import { githubFailure } from "./errors.js";
-import { planSticky, type Author } from "./sticky.js";
+import { planSticky, type StickyOwner } from "./sticky.js";
 
 export interface PostResult {
   created: number;
@@ -9,6 +9,8 @@ export interface PostResult {
   deleted: number;
   /** The first part's comment, for the job log. */
   url?: string;
+  /** The login GitHub wrote a created comment as (to tell when it is not the expected one). */
+  writtenAs?: string;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface PostResult {
  * (planSticky), then writes in order: parts first, leftovers last. A failure is an
  * EnvironmentError naming GitHub's status and message and what was already done.
  */
-export async function postSticky(api: IssueComments, where: { pr: number; repository: string }, parts: readonly string[], author: Author, token: string): Promise<PostResult> {
+export async function postSticky(api: IssueComments, where: { pr: number; repository: string }, parts: readonly string[], owner: StickyOwner, token: string): Promise<PostResult> {
   const { pr } = where;
   let existing;
   try {
@@ -26,7 +28,7 @@ export async function postSticky(api: IssueComments, where: { pr: number; reposi
   }
   const result: PostResult = { created: 0, updated: 0, kept: 0, deleted: 0 };
   const done: string[] = [];
-  for (const a of planSticky(existing, parts, author)) {
+  for (const a of planSticky(existing, parts, owner)) {
     try {
       if (a.op === "keep") {
         result.kept++;
@@ -37,8 +39,9 @@ export async function postSticky(api: IssueComments, where: { pr: number; reposi
         result.updated++;
         done.push(`part ${a.part} updated`);
       } else if (a.op === "create") {
-        const url = (await api.create(pr, a.body)).html_url;
-        result.url ??= url;
+        const created = await api.create(pr, a.body);
+        result.url ??= created.html_url;
+        result.writtenAs ??= created.user?.login;
         result.created++;
         done.push(`part ${a.part} created`);
       } else {

@@ -1,6 +1,7 @@
 /**
  * GitHub's rate limits, honoured as its documentation asks: after a 429, or a 403 that carries
- * `retry-after` or `x-ratelimit-remaining: 0`, wait as long as it says and try again.
+ * `retry-after` or `x-ratelimit-remaining: 0`, wait as long as it says and try again; after a
+ * secondary rate limit that carries neither (a 403 whose message says so), wait a minute.
  * (@octokit/plugin-throttling retries a plain 429 only when its message says "secondary rate", so
  * berth does this itself; @octokit/plugin-retry handles 5xx.)
  */
@@ -17,8 +18,11 @@ export interface RateLimitPolicy {
 
 interface HttpError {
   status?: number;
-  response?: { headers?: Record<string, string | number | undefined> };
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
 }
+
+/** GitHub's words for a secondary rate limit (older answers called it abuse detection). */
+const SECONDARY = /secondary rate limit|abuse detection/i;
 
 /** How long to wait before retrying this error, or undefined when it is not a rate limit. */
 export function rateLimitWaitMs(error: unknown, now: number): number | undefined {
@@ -32,8 +36,10 @@ export function rateLimitWaitMs(error: unknown, now: number): number | undefined
     // One second past the reset, as GitHub recommends.
     return Number.isFinite(reset) ? Math.max(reset * 1000 - now, 0) + 1000 : 60_000;
   }
-  // A 429 without a header: GitHub asks to wait at least a minute.
-  return e.status === 429 ? 60_000 : undefined;
+  // A 429, or a secondary-rate-limit 403, without a header: GitHub asks to wait at least a minute.
+  // Any other 403 is a permission problem and is reported as one.
+  const message = (e.response?.data as { message?: unknown } | undefined)?.message;
+  return e.status === 429 || (typeof message === "string" && SECONDARY.test(message)) ? 60_000 : undefined;
 }
 
 /** Wraps a request function with the policy; for `octokit.hook.wrap("request", …)`. */

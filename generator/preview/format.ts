@@ -1,6 +1,6 @@
 import { scrubSecrets } from "../scrub.js";
 import { partMarker } from "./marker.js";
-import { escapeText, fenceFor, inlineCode } from "./markdown.js";
+import { escapeText, fenceFor, inlineCode, showInvisible } from "./markdown.js";
 import { CLUSTER_GROUP, type AppDiff, type ClusterDiff, type KeyChanges, type ObjectDiff, type PreviewModel, type SealedSecretDiff } from "./model.js";
 
 export interface PreviewSideLabel {
@@ -21,6 +21,8 @@ export interface FormatPreviewOptions {
   notes: readonly string[];
   /** The command that reproduces this preview locally, e.g. "berth preview --base main"; `--cluster` is appended when a diff is cut. */
   command: string;
+  /** The fleet's folder in the repository ("." at its top level), named in every part's marker. */
+  fleet: string;
 }
 
 export const DEFAULT_MAX_COMMENT_CHARS = 65_000;
@@ -60,15 +62,17 @@ export function formatPreview(model: PreviewModel, opts: FormatPreviewOptions): 
   const limit = Math.max(opts.maxCommentChars, MIN_MAX_COMMENT_CHARS);
   const parts = pack(blocks, limit, opts);
   const n = parts.length;
-  return parts.map((p, i) => `${partHeader(i + 1, n)}${p}${i + 1 < n ? partFooter(i + 2, n) : ""}`);
+  return parts.map((p, i) => `${partHeader(i + 1, n, opts.fleet)}${p}${i + 1 < n ? partFooter(i + 2, n) : ""}`);
 }
 
-const partHeader = (i: number, n: number) => `${partMarker(i, n)}\n### berth preview (part ${i}/${n})\n\n`;
+const partHeader = (i: number, n: number, fleet: string) => `${partMarker(i, n, fleet)}\n### berth preview (part ${i}/${n})\n\n`;
 const partFooter = (i: number, n: number) => `\n_continued in part ${i}/${n}_\n`;
 const bytes = (s: string) => Buffer.byteLength(s, "utf8");
 
+/** No credential and no invisible character reaches a part, whichever helper built the line. */
 function scrubBlock(b: Block): Block {
-  return { ...b, pre: scrubSecrets(b.pre), body: b.body.map(scrubSecrets), post: scrubSecrets(b.post) };
+  const clean = (s: string) => showInvisible(scrubSecrets(s));
+  return { ...b, pre: clean(b.pre), body: b.body.map(clean), post: clean(b.post) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,7 +295,7 @@ function continuation(b: Block): string {
 
 function pack(blocks: readonly Block[], limit: number, opts: FormatPreviewOptions): string[] {
   // Room for the part header and footer at the largest numbers a run can reach.
-  const budget = limit - bytes(partHeader(99_999, 99_999)) - bytes(partFooter(99_999, 99_999));
+  const budget = limit - bytes(partHeader(99_999, 99_999, opts.fleet)) - bytes(partFooter(99_999, 99_999));
   const parts: string[] = [];
   let cur = "";
   /** Whether `cur` holds more than headings: only then may a part end. */

@@ -16,7 +16,8 @@ const otherBot = { login: "dependabot[bot]", type: "Bot" } as const;
 
 let gh: FakeGithub;
 const dirs: string[] = [];
-const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/fleet", GITHUB_API_URL: gh.url });
+// In GitHub Actions: the fake's token is the Actions token unless a test makes it a person's.
+const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "acme/fleet", GITHUB_API_URL: gh.url, GITHUB_ACTIONS: "true" });
 
 async function comment(bodies: string[], ...extra: string[]) {
   const dir = partsDir(bodies);
@@ -69,7 +70,7 @@ describe("berth comment against a loopback GitHub validated by its OpenAPI descr
     const before = gh.requests.length;
     const run = await comment(p);
     expect(run.code).toBe(0);
-    expect(gh.requests.slice(before).map((r) => r.method)).toEqual(["GET"]);
+    expect(gh.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(["GET /user 403", `GET /repos/acme/fleet/issues/${PR}/comments 200`]);
     expect(run.stdout).toContain("already current, nothing written");
   });
 
@@ -80,7 +81,7 @@ describe("berth comment against a loopback GitHub validated by its OpenAPI descr
     const reads = gh.requests.length;
     const run = await comment(second);
     expect(run.code).toBe(0);
-    const lists = gh.requests.slice(reads).filter((r) => r.method === "GET");
+    const lists = gh.requests.slice(reads).filter((r) => r.operation === "issues/list-comments");
     expect(lists.map((r) => [r.query.per_page, r.query.page ?? "1"])).toEqual([["100", "1"], ["100", "2"]]);
     expect(gh.writes().slice(2).map((r) => r.method)).toEqual(["PATCH", "PATCH"]);
     const all = gh.issueComments(PR);
@@ -90,17 +91,17 @@ describe("berth comment against a loopback GitHub validated by its OpenAPI descr
   });
 
   it("never edits or deletes a person's comment that quotes the marker, nor another bot's by --author", async () => {
-    const quoted = gh.seed(PR, `${partMarker(1, 1)}\nsafe to merge, trust me`, human);
+    const quoted = gh.seed(PR, `${partMarker(1, 1, ".")}\nsafe to merge, trust me`, human);
     const first = await comment(parts(2, "first"));
     expect(first.code).toBe(0);
     const run = await comment(parts(1, "second"));
     expect(run.code).toBe(0);
-    expect(gh.comments.find((c) => c.id === quoted.id)?.body).toBe(`${partMarker(1, 1)}\nsafe to merge, trust me`);
+    expect(gh.comments.find((c) => c.id === quoted.id)?.body).toBe(`${partMarker(1, 1, ".")}\nsafe to merge, trust me`);
     expect(gh.writes().every((w) => !w.path.endsWith(`/${quoted.id}`))).toBe(true);
     // With --author only that login's comments are berth's: the Actions bot's own are then foreign.
     const pinned = await comment(parts(1, "third"), "--author", "berth-app[bot]");
     expect(pinned.code).toBe(0);
-    expect(bodiesOnPr()).toEqual([`${partMarker(1, 1)}\nsafe to merge, trust me`, parts(1, "second")[0], parts(1, "third")[0]]);
+    expect(bodiesOnPr()).toEqual([`${partMarker(1, 1, ".")}\nsafe to merge, trust me`, parts(1, "second")[0], parts(1, "third")[0]]);
   });
 
   it("a 403 for permissions: exit 2 with the status and GitHub's message, the token nowhere", async () => {
@@ -173,7 +174,7 @@ describe("berth comment against a loopback GitHub validated by its OpenAPI descr
     const io = { stdout: { write: () => 0 }, stderr: { write: () => 0 }, cwd: dir, env: { ...env(), GITHUB_API_URL: closed.url } };
     const err = await runComment({ pr: String(PR), dir }, { io, retryBaseMs: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EnvironmentError);
-    expect((err as Error).message).toMatch(/^could not reach GitHub to list the comments of #7 in acme\/fleet: /);
+    expect((err as Error).message).toMatch(/^could not reach GitHub to learn which account GITHUB_TOKEN belongs to \(GET \/user\): /);
     expect((err as EnvironmentError).hint).toContain("check GITHUB_API_URL");
   });
 
@@ -186,6 +187,98 @@ describe("berth comment against a loopback GitHub validated by its OpenAPI descr
   });
 });
 
+describe("berth comment: whose comments, how many, and GitHub's secondary rate limit", () => {
+  const legacy = (body: string) => `<!-- berth-preview part 1/1 -->\n${body}`;
+
+  it("a secondary-rate-limit 403 without headers is waited out (a minute), not reported as a permission problem", async () => {
+    gh.failures.push({ method: "POST", path: /\/comments$/, status: 403, body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api" } });
+    const dir = partsDir(parts(1, "x"));
+    dirs.push(dir);
+    const waits: number[] = [];
+    let err = "";
+    const io = { stdout: { write: () => 0 }, stderr: { write: (s: string) => (err += s) }, cwd: dir, env: env() };
+    expect(await runComment({ pr: String(PR), dir }, { io, sleep: async (ms) => void waits.push(ms) })).toBe(0);
+    expect(waits).toEqual([60_000]);
+    expect(gh.requests.filter((r) => r.method === "POST").map((r) => r.status)).toEqual([403, 201]);
+    expect(err).toContain("GitHub answered 403 (rate limit); retrying in 60s");
+    expect(bodiesOnPr()).toEqual(parts(1, "x"));
+  });
+
+  it("a person's token: the author is the account GET /user names; two runs by hand keep one sticky comment", async () => {
+    gh.actor = human;
+    const personal = { ...env(), GITHUB_ACTIONS: undefined };
+    const dir1 = partsDir(parts(2, "first"));
+    const dir2 = partsDir(parts(2, "second"));
+    dirs.push(dir1, dir2);
+    expect((await berthWithEnv(dir1, personal, "comment", "--pr", String(PR), "--dir", dir1)).code).toBe(0);
+    const run = await berthWithEnv(dir2, personal, "comment", "--pr", String(PR), "--dir", dir2);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("2 updated");
+    expect(bodiesOnPr()).toEqual(parts(2, "second"));
+    expect(gh.issueComments(PR).every((c) => c.user.login === "octocat")).toBe(true);
+  });
+
+  it("the Actions token: github-actions[bot] only, never any bot (another bot's comment with the marker is left alone)", async () => {
+    const renovate = gh.seed(PR, legacy("renovate's text"), otherBot);
+    const run = await comment(parts(1, "x"));
+    expect(run.code).toBe(0);
+    expect(gh.comments.find((c) => c.id === renovate.id)?.body).toBe(legacy("renovate's text"));
+    expect(gh.issueComments(PR).map((c) => [c.user.login, c.body])).toEqual([["dependabot[bot]", legacy("renovate's text")], ["github-actions[bot]", parts(1, "x")[0]]]);
+  });
+
+  it("an installation token outside Actions: exit 2 asking for --author (GitHub refuses GET /user); with it, posts", async () => {
+    gh.actor = { login: "berth-app[bot]", type: "Bot" };
+    const dir = partsDir(parts(1, "x"));
+    dirs.push(dir);
+    const outside = { ...env(), GITHUB_ACTIONS: undefined };
+    const refused = await berthWithEnv(dir, outside, "comment", "--pr", String(PR), "--dir", dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("GITHUB_TOKEN does not say whose it is");
+    expect(refused.stderr).toContain("--author '<your-app>[bot]'");
+    expect(gh.writes()).toEqual([]);
+    const given = await berthWithEnv(dir, outside, "comment", "--pr", String(PR), "--dir", dir, "--author", "berth-app[bot]");
+    expect(given.code).toBe(0);
+    expect(bodiesOnPr()).toEqual(parts(1, "x"));
+  });
+
+  it("a GitHub App's token in Actions without --author: says which --author the next run needs", async () => {
+    gh.actor = { login: "berth-app[bot]", type: "Bot" };
+    const run = await comment(parts(1, "x"));
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("GitHub wrote the comment as berth-app[bot], not github-actions[bot]; give --author 'berth-app[bot]'");
+  });
+
+  it("more parts than berth posts: one bounded comment saying it was cut and where the full preview is, replacing the old ones", async () => {
+    await comment(parts(3, "old"));
+    const ids = gh.issueComments(PR).map((c) => c.id);
+    const many = parts(101, "many");
+    const dir = partsDir(many);
+    dirs.push(dir);
+    const inRun = { ...env(), GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "4242" };
+    const run = await berthWithEnv(dir, inRun, "comment", "--pr", String(PR), "--dir", dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("the preview has 101 parts, more than 100; posted one comment saying it was cut");
+    const on = gh.issueComments(PR);
+    expect(on.map((c) => c.id)).toEqual([ids[0]]);
+    const body = on[0]!.body;
+    expect(body).toMatch(/^<!-- berth-preview part 1\/1 fleet=\. -->\n### berth preview \(part 1\/1\)\n/);
+    expect(body).toContain("**This preview has 101 parts, more than the 100 berth posts as comments, so it was cut.** The full preview is in the job summary and the `berth-preview` artifact of workflow run `https://github.com/acme/fleet/actions/runs/4242`.");
+    expect(body).toContain("many 1");
+    expect(body).not.toContain("many 2");
+    expect([...body].length).toBeLessThanOrEqual(65_536);
+    expect(gh.writes().slice(3).map((w) => w.method)).toEqual(["PATCH", "DELETE", "DELETE"]);
+  });
+
+  it("two fleets in one repository keep one sticky comment each; a comment with the older marker is updated, not orphaned", async () => {
+    const old = gh.seed(PR, legacy("an older berth's preview"), { login: "github-actions[bot]", type: "Bot" });
+    expect((await comment(parts(1, "fleet a", "fleets/a"))).code).toBe(0);
+    expect(gh.issueComments(PR).map((c) => [c.id, c.body])).toEqual([[old.id, parts(1, "fleet a", "fleets/a")[0]]]);
+    expect((await comment(parts(2, "fleet b", "fleets/b"))).code).toBe(0);
+    expect((await comment(parts(1, "fleet a again", "fleets/a"))).code).toBe(0);
+    expect(bodiesOnPr()).toEqual([parts(1, "fleet a again", "fleets/a")[0], ...parts(2, "fleet b", "fleets/b")]);
+  });
+});
+
 describe("berth comment refuses bad input before calling GitHub", () => {
   const cases: Array<[string, string[], (dir: string) => void, RegExp]> = [
     ["a --pr that is not a positive integer", ["--pr", "7; rm -rf /"], () => {}, /--pr "7; rm -rf \/" is not a pull request number/],
@@ -194,6 +287,7 @@ describe("berth comment refuses bad input before calling GitHub", () => {
     ["a folder without parts", ["--pr", "7"], (d) => rmSync(join(d, "part-1.md")), /no part-1\.md … in the folder/],
     ["a gap in the numbering", ["--pr", "7"], (d) => writeFileSync(join(d, "part-3.md"), parts(3, "x")[2]!), /part-2\.md is missing \(found part-1\.md, part-3\.md\)/],
     ["a part whose marker does not match its file", ["--pr", "7"], (d) => writeFileSync(join(d, "part-1.md"), parts(2, "x")[0]!), /part-1\.md: expected it to start with <!-- berth-preview part 1\/1 -->/],
+    ["parts of two fleets", ["--pr", "7"], (d) => { writeFileSync(join(d, "part-1.md"), parts(2, "x", "a")[0]!); writeFileSync(join(d, "part-2.md"), parts(2, "x", "b")[1]!); }, /part-2\.md: expected it to start with <!-- berth-preview part 2\/2 fleet=a -->/],
     ["a part that is a symlink", ["--pr", "7"], (d) => { rmSync(join(d, "part-1.md")); symlinkSync("/etc/hostname", join(d, "part-1.md")); }, /part-1\.md is not a regular file/],
     ["a part larger than a GitHub comment", ["--pr", "7"], (d) => writeFileSync(join(d, "part-1.md"), `${parts(1, "x")[0]}${"é".repeat(70_000)}`), /more than 65536 characters/],
   ];

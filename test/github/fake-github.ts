@@ -89,7 +89,11 @@ export class FakeGithub {
   readonly violations: string[] = [];
   readonly failures: InjectedFailure[] = [];
   comments: StoredComment[] = [];
-  /** Who the token belongs to: the author of comments it creates. */
+  /**
+   * Who the token belongs to: the author of comments it creates. A "User" is a person's token, which
+   * GET /user answers; a "Bot" holds an installation token (the Actions token, a GitHub App's),
+   * which GET /user refuses with 403, as GitHub does.
+   */
   actor: FakeUser = { login: "github-actions[bot]", type: "Bot" };
   private nextId = 1000;
   private clock = Date.parse("2026-01-01T00:00:00Z");
@@ -180,7 +184,7 @@ export class FakeGithub {
     } else if (raw.length > 0) {
       return this.reject(op, "a body where the operation takes none", send, record);
     }
-    if (params.owner !== this.owner || params.repo !== this.repo) {
+    if (op.id !== "users/get-authenticated" && (params.owner !== this.owner || params.repo !== this.repo)) {
       record(op.id, 404, body);
       return send(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     }
@@ -217,6 +221,12 @@ export class FakeGithub {
   private operate(id: string, params: Record<string, unknown>, body: { body: string } | undefined, query: Record<string, string>): { status: number; payload?: unknown; headers?: Record<string, string> } {
     const notFound = { status: 404, payload: { message: "Not Found", documentation_url: "https://docs.github.com/rest/issues/comments" } };
     switch (id) {
+      case "users/get-authenticated": {
+        if (this.actor.type !== "User") return { status: 403, payload: { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest/users/users#get-the-authenticated-user", status: "403" } };
+        const { user } = this.json({ id: 0, issue: 0, body: "", user: this.actor, created_at: "", updated_at: "" }) as { user: object };
+        const profile = { name: null, company: null, blog: "", location: null, email: null, hireable: null, bio: null, public_repos: 1, public_gists: 0, followers: 0, following: 0 };
+        return { status: 200, payload: { ...user, ...profile, created_at: "2020-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z" } };
+      }
       case "issues/list-comments": {
         const all = this.issueComments(params.issue_number as number);
         const perPage = (params.per_page as number | undefined) ?? 30;
@@ -259,7 +269,7 @@ export class FakeGithub {
     return `${this.url}/repos/${this.owner}/${this.repo}/issues/comments/${id}`;
   }
 
-  private json(c: StoredComment): object {
+  private json(c: StoredComment): Record<string, unknown> {
     const u = c.user;
     const userUrl = `${this.url}/users/${encodeURIComponent(u.login)}`;
     return {

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { partMarker } from "../../generator/preview/marker.js";
 
 /** Preview parts as `berth preview --out-dir` heads them, with distinguishable content. */
-export function parts(n: number, text: string): string[] {
-  return Array.from({ length: n }, (_, i) => `${partMarker(i + 1, n)}\n### berth preview (part ${i + 1}/${n})\n\n${text} ${i + 1}\n`);
+export function parts(n: number, text: string, fleet = "."): string[] {
+  return Array.from({ length: n }, (_, i) => `${partMarker(i + 1, n, fleet)}\n### berth preview (part ${i + 1}/${n})\n\n${text} ${i + 1}\n`);
 }
 
 /** A fresh folder holding part-1.md … */

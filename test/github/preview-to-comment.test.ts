@@ -27,7 +27,7 @@ describe("berth preview --out-dir, then berth comment", () => {
     expect(files.length).toBeGreaterThan(1);
     const gh = await new FakeGithub("tok-123456").start();
     try {
-      const env = { GITHUB_TOKEN: "tok-123456", GITHUB_REPOSITORY: "acme/fleet", GITHUB_API_URL: `${gh.url}/` };
+      const env = { GITHUB_TOKEN: "tok-123456", GITHUB_REPOSITORY: "acme/fleet", GITHUB_API_URL: `${gh.url}/`, GITHUB_ACTIONS: "true" };
       const first = await berthWithEnv(root, env, "comment", "--pr", "12", "--dir", out);
       expect(first.stderr).toBe("");
       expect(first.code).toBe(0);

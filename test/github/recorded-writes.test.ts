@@ -13,7 +13,7 @@ const dirs: string[] = [];
 async function comment(bodies: string[], expectCode = 0) {
   const dir = partsDir(bodies);
   dirs.push(dir);
-  const run = await berthWithEnv(dir, { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "o/r", GITHUB_API_URL: gh.url }, "comment", "--pr", "9", "--dir", dir);
+  const run = await berthWithEnv(dir, { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: "o/r", GITHUB_API_URL: gh.url, GITHUB_ACTIONS: "true" }, "comment", "--pr", "9", "--dir", dir);
   expect(run.stdout + run.stderr).not.toContain(TOKEN);
   expect(run.code).toBe(expectCode);
   return run;
@@ -51,7 +51,7 @@ describe("berth comment's writes, as an independent server records them", () => 
 
   it("150 unrelated comments first, and a person quoting the marker: only berth's own are written", async () => {
     for (let i = 0; i < 150; i++) gh.add(9, `comment ${i}`, i % 3 ? "octocat" : "renovate[bot]", i % 3 ? "User" : "Bot");
-    const quote = gh.add(9, `${partMarker(1, 2)}\nlooks fine`, "mallory", "User");
+    const quote = gh.add(9, `${partMarker(1, 2, ".")}\nlooks fine`, "mallory", "User");
     await comment(parts(2, "one"));
     expect(gh.pagesRead).toEqual([1, 2]);
     expect(gh.writes.map((w) => w.method)).toEqual(["POST", "POST"]);

@@ -65,6 +65,8 @@ export class RecordingGithub {
         }
         this.attempts.push(`${req.method} ok`);
       }
+      // The Actions token is an installation token: GitHub does not say whose it is.
+      if (url.pathname === "/user" && req.method === "GET") return reply(403, { message: "Resource not accessible by integration" });
       let m = /^\/repos\/o\/r\/issues\/(\d+)\/comments$/.exec(url.pathname);
       if (m && req.method === "GET") {
         const per = Number(url.searchParams.get("per_page") ?? 30);

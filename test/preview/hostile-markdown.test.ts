@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { cutComment, fullPreviewPlace } from "../../generator/github/cut.js";
 import { formatPreview } from "../../generator/preview/format.js";
+import { renderHeadFailure } from "../../generator/preview/head-failure.js";
 import { escapeText, inlineCode } from "../../generator/preview/markdown.js";
 import type { ObjectDiff, PreviewModel } from "../../generator/preview/model.js";
 import { removeRepo } from "../helpers/repo.js";
@@ -25,7 +27,7 @@ function forged(md: string): string[] {
   const tokens = new MarkdownIt({ html: true }).parse(md, {});
   for (const [i, t] of tokens.entries()) {
     const kids = t.children ?? [];
-    if (t.type === "html_block" && !/^<!-- berth-preview part \d+\/\d+ -->\n$/.test(t.content) && !/^<sub>/.test(t.content)) problems.push(`HTML block: ${t.content}`);
+    if (t.type === "html_block" && !/^<!-- berth-preview part \d+\/\d+ fleet=[\w./%-]+ -->\n$/.test(t.content) && !/^<sub>/.test(t.content)) problems.push(`HTML block: ${t.content}`);
     if (t.type === "heading_open") {
       const inline = tokens[i + 1]!;
       const own = /^berth preview \(part \d+\/\d+\)$/.test(inline.content) || inline.children?.[0]?.type === "code_inline";
@@ -78,7 +80,7 @@ describe("Markdown that cannot be forged", () => {
     const parts = formatPreview(model, {
       format: "markdown", maxCommentChars: 2_000,
       base: { label: HOSTILE[1]!, sha: "aaaaaaa" }, head: { label: HOSTILE[0]!, sha: "bbbbbbb" },
-      notes: HOSTILE.map((s) => `The base (${s}) does not load`), command: "berth preview --base main",
+      notes: HOSTILE.map((s) => `The base (${s}) does not load`), command: "berth preview --base main", fleet: ".",
     });
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(forged(p)).toEqual([]);
@@ -102,7 +104,7 @@ describe("berth preview --render with a hostile chart", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     const md = readFileSync(join(out, "part-1.md"), "utf8");
-    expect(md).toContain("ConfigMap\\*\\*   \\#\\# ✅ safe to merge \\[details\\]\\(https://evil.example/x\\)");
+    expect(md).toContain("ConfigMap\\*\\*   `##` ✅ safe to merge `[details](https://evil.example/x)`");
     expect(forged(md)).toEqual([]);
   });
 });
@@ -124,7 +126,7 @@ describe("berth preview --out-dir when the head does not load", () => {
     expect(r.stderr).toContain("the head (working tree) does not load");
     expect(readdirSync(out).filter((f) => f.startsWith("part-"))).toEqual(["part-1.md"]);
     const md = readFileSync(join(out, "part-1.md"), "utf8");
-    expect(md).toMatch(/^<!-- berth-preview part 1\/1 -->\n### berth preview \(part 1\/1\)\n\n\*\*The head \(`working tree`\) does not load: 1 problem/);
+    expect(md).toMatch(/^<!-- berth-preview part 1\/1 fleet=\. -->\n### berth preview \(part 1\/1\)\n\n\*\*The head \(`working tree`\) does not load: 1 problem/);
     expect(md).toMatch(/```text\nclusters\/dev\/cluster\.yaml:\d+:\d+: /);
     expect(forged(md)).toEqual([]);
   });
@@ -149,5 +151,93 @@ describe("berth preview of a revision with symbolic links", () => {
     // The preview says the head does not load, and shows nothing of the linked file.
     expect(r.stdout).toContain("does not load");
     expect(r.stdout).not.toContain(readFileSync("/etc/hostname", "utf8").trim());
+  });
+});
+
+// Text GitHub would act on, or that hides what is shown: every string a pull request controls.
+const ACTING = [
+  "@octocat", "cc @acme/admins please", "https://evil.example/x", "www.evil.example", "mail@evil.example",
+  "fixes #1", "acme/fleet#2", "GH-3", "deadbeef1234", "&#64;octocat", "&commat;acme", "\u202Egnp.exe", "a\u200Bb", "\u2066x\u2069 \uFEFF y",
+];
+const INVISIBLE = /[\p{Cf}\u034f\u115f\u1160\u3164\uffa0]/u;
+
+/** What in `md` would act on GitHub (mention, link, reference) or hide text; empty when nothing does. */
+function acts(md: string): string[] {
+  const problems: string[] = [];
+  if (INVISIBLE.test(md)) problems.push(`invisible character U+${md.match(INVISIBLE)![0].codePointAt(0)!.toString(16)}`);
+  const parser = new MarkdownIt({ html: true, linkify: true });
+  parser.linkify.set({ fuzzyLink: false });
+  for (const t of parser.parse(md, {})) {
+    for (const k of t.children ?? []) {
+      if (k.type === "link_open") problems.push(`link: ${k.attrGet("href")}`);
+      if (k.type !== "text") continue;
+      // GitHub mentions, references and autolinks only in text: never in code spans or fenced blocks.
+      const m = /(?:^|[^\w])@[a-z0-9]|(?:^|[^\w])#\d|[\w.-]\/[\w.-]+#\d|\bgh-\d|:\/\/|\bwww\.|\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}\b/i.exec(k.content);
+      if (m) problems.push(`acts: ${k.content}`);
+    }
+  }
+  return problems;
+}
+
+describe("Comment text that cannot act: no mention, link, reference or invisible character from a pull request", () => {
+  it("the checker finds what it looks for", () => {
+    expect(acts("hi @octocat")).toEqual(["acts: hi @octocat"]);
+    expect(acts("see https://evil.example")).toEqual(["link: https://evil.example", "acts: https://evil.example"]);
+    expect(acts("fixes #1")).toEqual(["acts: fixes #1"]);
+    expect(acts("`@octocat` and\n\n```\n@octocat #1\n```\n")).toEqual([]);
+    expect(acts("a\u202Eb")).toEqual(["invisible character U+202e"]);
+    // What escaping alone (the Markdown of berth before this) let through.
+    expect(acts("\\@octocat \\#1 https://evil\\.example")).not.toEqual([]);
+  });
+
+  it("escapeText and inlineCode: each acting string becomes code or visible text", () => {
+    for (const s of ACTING) {
+      expect(acts(`before ${escapeText(s)} after`)).toEqual([]);
+      expect(acts(`| h |\n| --- |\n| ${escapeText(s)} |`)).toEqual([]);
+      expect(acts(`before ${inlineCode(s)} after`)).toEqual([]);
+    }
+    expect(escapeText("\u202Egnp.exe")).toBe("‹U+202E›gnp.exe");
+    expect(escapeText("ping @octocat now")).toBe("ping `@octocat` now");
+    expect(escapeText("2 renders, 0 from cache: ok")).toBe("2 renders, 0 from cache: ok");
+  });
+
+  it("the real formatter, with acting names, kinds, keys, paths, values, labels and messages everywhere", () => {
+    const obj = (s: string, i: number): ObjectDiff => ({ kind: s, namespace: s, name: `${s}${i}`, change: "modified", diff: ["@@ x @@", `-a: ${s}`, `+a: ${s}!`], keys: { added: [s], removed: [], changed: [s] } });
+    const model: PreviewModel = {
+      changed: true,
+      rendered: true,
+      clusters: ACTING.map((s, i) => ({
+        name: `${s}-${i}`,
+        status: "changed",
+        unchangedApps: 0,
+        apps: [{
+          name: s,
+          status: "changed",
+          identicalOn: [`${s}-${i}`],
+          inputs: [{ path: s, change: "modified" }],
+          objects: [obj(s, i)],
+          secrets: [{ namespace: s, name: s, file: s, change: "modified", keys: { added: [s], removed: [s], changed: [] }, notes: [`head: ${s}`] }],
+          render: i % 2 ? { state: "failed", head: s } : { state: "rendered", resources: [obj(s, i)], counts: { base: 1, head: 1 } },
+        }],
+      })),
+    };
+    const parts = formatPreview(model, {
+      format: "markdown", maxCommentChars: 3_000,
+      base: { label: ACTING[0]!, sha: "aaaaaaa" }, head: { label: ACTING[2]!, sha: "bbbbbbb" },
+      notes: ACTING.map((s) => `The base (${s}) does not load`), command: "berth preview --base main", fleet: "fleets/@acme",
+    });
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(acts(p)).toEqual([]);
+    // The hidden characters are shown, not dropped: a reviewer sees that they are there.
+    expect(parts.join("")).toContain("‹U+202E›gnp.exe");
+  });
+
+  it("a head that does not load, and the cut comment: berth's own lines and the problems alike", () => {
+    const diagnostics = ACTING.map((s, i) => ({ file: `apps/${s}/app.yaml`, line: i + 1, col: 1, message: `unknown field ${s}`, hint: `see ${s}` }));
+    const [part] = renderHeadFailure(diagnostics, ACTING[1]!, "berth preview --base main", 65_000, ".");
+    expect(acts(part!)).toEqual([]);
+    const cut = cutComment(part!, 150, 100, ".", fullPreviewPlace({ GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "acme/fleet", GITHUB_RUN_ID: "12" }));
+    expect(acts(cut)).toEqual([]);
+    expect(forged(cut)).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ describe("berth preview: tier 1 (generated objects)", () => {
     expect(r.stdout).toContain("No changes");
     expect(r.stdout).toContain("working tree on");
     expect(r.stdout).toContain("(uncommitted changes included)");
-    expect(r.stdout.startsWith("<!-- berth-preview part 1/1 -->\n### berth preview (part 1/1)\n")).toBe(true);
+    expect(r.stdout.startsWith("<!-- berth-preview part 1/1 fleet=. -->\n### berth preview (part 1/1)\n")).toBe(true);
   });
 
   it("a cluster's inline values change shows only that Application's diff, on that cluster", async () => {
@@ -149,6 +149,9 @@ describe("berth preview: repository layout", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\+\s+replicas: 3/);
     expect(clusterSection(r.stdout, "prod")).toBe("");
+    // The comment's marker names the fleet's folder: another fleet in the repository keeps its own comment.
+    const md = await berthIn(root, "-C", "fleet", "preview", "--base", "main");
+    expect(md.stdout.startsWith("<!-- berth-preview part 1/1 fleet=fleet -->\n### berth preview (part 1/1)\n")).toBe(true);
   });
 });
 
@@ -161,7 +164,7 @@ describe("berth preview: errors", () => {
     expect(r.stderr).toContain("the head (working tree) does not load");
     expect(r.stderr).toMatch(/clusters\/dev\/cluster\.yaml:1:\d+: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stdout).toMatch(/^<!-- berth-preview part 1\/1 -->\n### berth preview \(part 1\/1\)\n\n\*\*The head \(`working tree`\) does not load: 1 problem/);
+    expect(r.stdout).toMatch(/^<!-- berth-preview part 1\/1 fleet=\. -->\n### berth preview \(part 1\/1\)\n\n\*\*The head \(`working tree`\) does not load: 1 problem/);
     expect(r.stdout).toMatch(/```text\nclusters\/dev\/cluster\.yaml:1:\d+: profile is "kindd"/);
     const text = await berthIn(root, "preview", "--base", "main", "--format", "text");
     expect(text.code).toBe(2);
@@ -282,7 +285,7 @@ describe("berth preview: comment parts", () => {
     files.forEach((f, i) => {
       const text = readFileSync(join(out, f), "utf8");
       expect(Buffer.byteLength(text, "utf8")).toBeLessThanOrEqual(3000);
-      expect(text.startsWith(`<!-- berth-preview part ${i + 1}/${n} -->\n### berth preview (part ${i + 1}/${n})\n`)).toBe(true);
+      expect(text.startsWith(`<!-- berth-preview part ${i + 1}/${n} fleet=. -->\n### berth preview (part ${i + 1}/${n})\n`)).toBe(true);
       // Code fences are balanced in every part.
       expect((text.match(/^```/gm) ?? []).length % 2).toBe(0);
     });

@@ -16,6 +16,7 @@ const opts = (over: Partial<FormatPreviewOptions> = {}): FormatPreviewOptions =>
   head: { label: "working tree", sha: "bbbbbbb", workingTree: true },
   notes: [],
   command: "berth preview --base main",
+  fleet: ".",
   ...over,
 });
 
@@ -98,7 +99,7 @@ describe("diffFleets and formatPreview (pure)", () => {
     expect(parts.length).toBe(2);
     parts.forEach((p, i) => {
       expect(Buffer.byteLength(p, "utf8")).toBeLessThanOrEqual(4000);
-      expect(p.startsWith(`<!-- berth-preview part ${i + 1}/2 -->\n### berth preview (part ${i + 1}/2)\n`)).toBe(true);
+      expect(p.startsWith(`<!-- berth-preview part ${i + 1}/2 fleet=. -->\n### berth preview (part ${i + 1}/2)\n`)).toBe(true);
       expect((p.match(/^```/gm) ?? []).length % 2).toBe(0);
     });
     const shown = parts.join("").match(/^\+ {2}k\d+/gm)!.length;
