@@ -17,6 +17,8 @@ export interface ApplicationContext {
   wave: number;
   /** All Helm repositories used on the cluster (for Argo CD's own repository registrations). */
   helmRepos: readonly string[];
+  /** With `appOfApps: layered`: the parent Application that syncs this one (parents.ts). */
+  parent?: string;
 }
 
 export function labelsFor(cluster: Cluster, inst: Instance): Record<string, string> {
@@ -45,7 +47,8 @@ export function buildApplication(inst: Instance, ctx: ApplicationContext): Recor
     metadata: {
       name: inst.id,
       namespace: ARGOCD_NAMESPACE,
-      labels: labelsFor(cluster, inst),
+      // The parent shows in previews: moving to another parent is a change worth reviewing.
+      labels: ctx.parent ? { ...labelsFor(cluster, inst), "berth.dev/parent": ctx.parent } : labelsFor(cluster, inst),
       annotations: {
         "argocd.argoproj.io/sync-wave": String(ctx.wave),
         "argocd.argoproj.io/manifest-generate-paths": generatePaths(inst, cluster),

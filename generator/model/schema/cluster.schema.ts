@@ -92,6 +92,13 @@ export const clusterSchema = {
         ],
       },
     },
+    appOfApps: {
+      type: "string",
+      enum: ["flat", "layered"],
+      default: "flat",
+      description:
+        "How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster).",
+    },
     identity: {
       type: "object",
       additionalProperties: false,
