@@ -68,7 +68,7 @@ export const clusterSchema = {
     },
     apps: {
       type: "array",
-      uniqueItems: true,
+      // No uniqueItems: checked by name in rules.ts, linear at thousands of entries.
       description: "The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.",
       items: {
         anyOf: [
