@@ -21,6 +21,8 @@ const SLOW = [
   "test/docs/make-it-yours.test.ts",
   // npm run bench on a tiny fleet (real helm, real git).
   "test/bench/**/*.test.ts",
+  // Fleets of over a thousand apps, loaded and validated.
+  "test/validate/argocd-limits.test.ts",
   // RSA-4096 key generation: seconds of CPU per key.
   "test/secrets/keys.test.ts",
   "test/sealer/keys.test.ts",

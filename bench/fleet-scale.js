@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// `npm run bench`: berth against its peer at fleet scale, in one run on one machine. Builds a
-// 200-cluster × 50-app fleet (10,000 child Applications, each a remote chart with values in Git)
-// and the equivalent hand-written app-of-apps chart (bench/app-of-apps/), then interleaves rounds of
+// `npm run bench`: berth against its peer at scale, in one run on one machine, in both shapes:
+// - spread: 200 clusters × 50 apps (10,000 child Applications, each a remote chart with values in Git);
+// - one cluster of 10,000 apps (`appOfApps: layered`), and of 20,000 for the growth figure.
+// Each shape is also written as the values of a hand-written app-of-apps chart (bench/app-of-apps/:
+// nothing but the loop over one values list), and rounds interleave
 //   helm template of that chart · berth generate into an empty tree · berth generate --check ·
-//   berth preview --base HEAD after a one-app values change
-// and prints medians, peak RSS and the berth/helm ratios. Interleaving keeps a loaded machine
-// fair to both sides. BENCH_CLUSTERS, BENCH_APPS, BENCH_ROUNDS and BENCH_BERTH (another build's
-// bin/berth.js, for before/after figures) override the defaults.
+//   berth preview --base HEAD after a one-app values change · berth validate (one cluster)
+// so that a loaded machine is fair to both sides. Every round's ratio is printed with the medians:
+// a goal is met only when it holds in every round. BENCH_CLUSTERS, BENCH_APPS, BENCH_ROUNDS,
+// BENCH_BIG_APPS, BENCH_BIG_ROUNDS and BENCH_BERTH (another build's bin/berth.js, for before/after
+// figures) override the defaults.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,11 +21,14 @@ import { appOfAppsValues, fleetShape, writeBerthFleet } from "./fleet.js";
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 200);
 const APPS = Number(process.env.BENCH_APPS ?? 50);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const BIG_APPS = Number(process.env.BENCH_BIG_APPS ?? 10_000);
+const BIG_ROUNDS = Number(process.env.BENCH_BIG_ROUNDS ?? 3);
 const BERTH = process.env.BENCH_BERTH ?? join(repo, "bin/berth.js");
+const SELF_RSS = join(repo, "bench/self-rss.cjs");
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
-/** Runs a command to completion: wall time (ms) and peak RSS (MB, when /usr/bin/time is there). */
+/** Runs a command to completion: wall time (ms), peak RSS with children (MB, with /usr/bin/time) and berth's own (MB). */
 function measure(cmd, args, cwd, okCodes = [0]) {
   return new Promise((resolve, reject) => {
     const argv = TIME ? [TIME, "-f", "BENCH-RSS %M", cmd, ...args] : [cmd, ...args];
@@ -33,9 +39,10 @@ function measure(cmd, args, cwd, okCodes = [0]) {
     child.on("error", reject);
     child.on("close", (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      const m = /BENCH-RSS (\d+)\s*$/.exec(stderr);
       if (!okCodes.includes(code)) return reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${stderr.slice(-2000)}`));
-      resolve({ ms, rssMb: m ? Number(m[1]) / 1024 : undefined });
+      const all = /BENCH-RSS (\d+)\s*$/.exec(stderr);
+      const self = /BENCH-SELF-RSS (\d+)/.exec(stderr);
+      resolve({ ms, rssMb: all ? Number(all[1]) / 1024 : undefined, selfMb: self ? Number(self[1]) / 1024 : undefined });
     });
   });
 }
@@ -50,52 +57,104 @@ function removeGenerated(root) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const max = (xs) => (xs.some((x) => x === undefined) ? undefined : Math.max(...xs));
+const max = (xs) => (xs.length === 0 || xs.some((x) => x === undefined) ? undefined : Math.max(...xs));
+const berth = (...args) => [process.execPath, ["-r", SELF_RSS, BERTH, ...args]];
 
-const tools = await resolveTools({ env: process.env });
-const shape = fleetShape(CLUSTERS, APPS);
-const dir = mkdtempSync(join(tmpdir(), "berth-bench-"));
-const fleet = join(dir, "fleet");
-const helmValues = join(dir, "app-of-apps-values.yaml");
-try {
-  writeBerthFleet(fleet, shape);
+/** A fleet of `clusters` × `apps` in a temp folder, committed, with one app's values changed in the working tree. */
+function makeFleet(dir, clusters, apps, layered) {
+  const shape = fleetShape(clusters, apps);
+  const fleet = join(dir, "fleet");
+  const helmValues = join(dir, "app-of-apps-values.yaml");
+  writeBerthFleet(fleet, shape, { layered });
   writeFileSync(helmValues, appOfAppsValues(shape));
   git(fleet, "init", "-q", "-b", "main");
-  await measure(process.execPath, [BERTH, "generate"], fleet);
+  return { shape, fleet, helmValues };
+}
+
+/** Interleaved rounds (after a warm-up) of helm and each berth command; every result per command. */
+async function rounds(tools, dir, { fleet, helmValues }, rounds, withValidate) {
+  const [node, gen] = berth("generate");
+  await measure(node, gen, fleet);
   git(fleet, "add", "-A");
   git(fleet, "commit", "-q", "-m", "fleet");
   // The change preview looks at: one app's values file, uncommitted in the working tree.
-  appendFileSync(join(fleet, "apps", shape.apps[Math.min(7, shape.apps.length - 1)].name, "values.yaml"), "resources: { limits: { memory: 256Mi } }\n");
-
+  const changed = readdirSync(join(fleet, "apps")).filter((a) => a !== "argo-cd").sort()[7 % (readdirSync(join(fleet, "apps")).length - 1)];
+  appendFileSync(join(fleet, "apps", changed, "values.yaml"), "resources: { limits: { memory: 256Mi } }\n");
   const runs = {
     helm: () => measure(tools.helm, ["template", "fleet", join(repo, "bench/app-of-apps"), "-f", helmValues], dir),
-    generate: () => (removeGenerated(fleet), measure(process.execPath, [BERTH, "generate"], fleet)),
-    check: () => measure(process.execPath, [BERTH, "generate", "--check"], fleet),
-    preview: () => measure(process.execPath, [BERTH, "preview", "--base", "HEAD"], fleet, [1]),
+    generate: () => (removeGenerated(fleet), measure(...berth("generate"), fleet)),
+    check: () => measure(...berth("generate", "--check"), fleet),
+    preview: () => measure(...berth("preview", "--base", "HEAD"), fleet, [1]),
+    ...(withValidate ? { validate: () => measure(...berth("validate"), fleet) } : {}),
   };
   const results = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
-  console.log(`berth bench — node ${process.version}, ${process.platform}/${process.arch}; ${CLUSTERS} clusters × ${APPS} apps = ${CLUSTERS * APPS} Applications; helm ${tools.helmVersion}; ${ROUNDS} interleaved rounds after a warm-up`);
-  for (let round = 0; round <= ROUNDS; round++) {
+  for (let round = 0; round <= rounds; round++) {
     for (const [name, run] of Object.entries(runs)) {
       const r = await run();
       if (round > 0) results[name].push(r);
     }
   }
-  const labels = {
-    helm: "helm template (app-of-apps chart)",
-    generate: "berth generate (empty tree)",
-    check: "berth generate --check (no change)",
-    preview: "berth preview --base HEAD (one app changed)",
-  };
-  const fmtRss = (x) => (x === undefined ? "n/a" : `${Math.round(x)} MB`);
+  return results;
+}
+
+const LABELS = {
+  helm: "helm template (app-of-apps chart)",
+  generate: "berth generate (empty tree)",
+  check: "berth generate --check (no change)",
+  preview: "berth preview --base HEAD (one app changed)",
+  validate: "berth validate",
+};
+const fmtMb = (x) => (x === undefined ? "n/a" : `${Math.round(x)} MB`);
+const secs = (ms) => (ms / 1000).toFixed(2);
+
+/** Medians and per-round spread; the berth/helm ratio of every round (each berth run against the helm run of its round). */
+function report(results) {
   const med = {};
   for (const [name, rs] of Object.entries(results)) {
-    med[name] = median(rs.map((r) => r.ms));
-    console.log(`${labels[name].padEnd(44)} median ${(med[name] / 1000).toFixed(2).padStart(6)} s   peak RSS ${fmtRss(max(rs.map((r) => r.rssMb))).padStart(7)}`);
+    const ms = rs.map((r) => r.ms);
+    med[name] = median(ms);
+    const rss = name === "helm" ? `peak RSS ${fmtMb(max(rs.map((r) => r.rssMb)))}` : `berth ${fmtMb(max(rs.map((r) => r.selfMb)))}, with children ${fmtMb(max(rs.map((r) => r.rssMb)))}`;
+    console.log(`${LABELS[name].padEnd(44)} median ${secs(med[name]).padStart(6)} s  (${secs(Math.min(...ms))}–${secs(Math.max(...ms))})   ${rss}`);
   }
-  const ratio = (name) => (med[name] / med.helm).toFixed(2);
-  const berthPeak = max(["generate", "check", "preview"].flatMap((n) => results[n].map((r) => r.rssMb)));
-  console.log(`berth/helm time ratio: generate ${ratio("generate")}, check ${ratio("check")}, preview ${ratio("preview")}; peak RSS ${berthPeak === undefined ? "n/a" : Math.round(berthPeak)} MB`);
-} finally {
+  const perRound = (name) => results[name].map((r, i) => r.ms / results.helm[i].ms);
+  const ratio = (name) => `${(med[name] / med.helm).toFixed(2)} (rounds ${perRound(name).map((x) => x.toFixed(2)).join(" ")})`;
+  const commands = Object.keys(results).filter((n) => n !== "helm");
+  const peak = max(commands.flatMap((n) => results[n].map((r) => r.selfMb)));
+  return { med, ratio, commands, peak };
+}
+
+const tools = await resolveTools({ env: process.env });
+const temp = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), "berth-bench-"));
+  temp.push(d);
+  return d;
+};
+try {
+  // Spread fleet.
+  let dir = tempDir();
+  const spread = makeFleet(dir, CLUSTERS, APPS, false);
+  console.log(`berth bench — node ${process.version}, ${process.platform}/${process.arch}; ${CLUSTERS} clusters × ${APPS} apps = ${CLUSTERS * APPS} Applications; helm ${tools.helmVersion}; ${ROUNDS} interleaved rounds after a warm-up`);
+  const a = report(await rounds(tools, dir, spread, ROUNDS, false));
+  console.log(`berth/helm time ratio: ${a.commands.map((n) => `${n} ${a.ratio(n)}`).join(", ")}; peak RSS ${a.peak === undefined ? "n/a" : Math.round(a.peak)} MB`);
   rmSync(dir, { recursive: true, force: true });
+
+  // One big cluster, and one of twice its size for the growth figure.
+  const totals = [];
+  let big;
+  for (const apps of [BIG_APPS, 2 * BIG_APPS]) {
+    dir = tempDir();
+    const fleet = makeFleet(dir, 1, apps, true);
+    console.log(`\none cluster of ${apps} apps (appOfApps: layered); ${BIG_ROUNDS} interleaved rounds after a warm-up`);
+    const r = report(await rounds(tools, dir, fleet, BIG_ROUNDS, true));
+    totals.push(r.commands.reduce((n, c) => n + r.med[c], 0));
+    big ??= r;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(
+    `berth/helm time ratio, one cluster of ${BIG_APPS}: ${big.commands.map((n) => `${n} ${big.ratio(n)}`).join(", ")}; ` +
+      `${2 * BIG_APPS}/${BIG_APPS}: ${(totals[1] / totals[0]).toFixed(2)}; peak RSS ${big.peak === undefined ? "n/a" : Math.round(big.peak)} MB`,
+  );
+} finally {
+  for (const d of temp) rmSync(d, { recursive: true, force: true });
 }

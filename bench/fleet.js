@@ -17,8 +17,11 @@ export function fleetShape(clusters, apps) {
   return { clusters: clusterNames, apps: appSpecs };
 }
 
-/** Writes the berth repository (clusters/, apps/) under `root`. */
-export function writeBerthFleet(root, shape) {
+/**
+ * Writes the berth repository (clusters/, apps/) under `root`. `layered`: the clusters use
+ * `appOfApps: layered`, as a cluster of thousands of apps must (validate refuses it flat).
+ */
+export function writeBerthFleet(root, shape, { layered = false } = {}) {
   const write = (p, s) => {
     mkdirSync(dirname(join(root, p)), { recursive: true });
     writeFileSync(join(root, p), s);
@@ -31,7 +34,7 @@ export function writeBerthFleet(root, shape) {
   for (const c of shape.clusters) {
     write(
       `clusters/${c}/cluster.yaml`,
-      `profile: kind\nrepo: { url: ${REPO_URL} }\nkubernetes: { version: 1.31.4 }\ncapacity: { nodes: 3, cpu: "64", memory: 256Gi }\nenvironments: [dev]\napps: [argo-cd, ${shape.apps.map((a) => a.name).join(", ")}]\n`,
+      `profile: kind\n${layered ? "appOfApps: layered\n" : ""}repo: { url: ${REPO_URL} }\nkubernetes: { version: 1.31.4 }\ncapacity: { nodes: 10, cpu: "64", memory: 256Gi }\nenvironments: [dev]\napps: [argo-cd, ${shape.apps.map((a) => a.name).join(", ")}]\n`,
     );
   }
 }

@@ -20,8 +20,15 @@ export const layout = {
   namespacesFile: (cluster: string) => `clusters/${cluster}/argocd/namespaces.yaml`,
   /** The child Applications of one layer. */
   layerFile: (cluster: string, layer: string) => `clusters/${cluster}/argocd/${layer}.yaml`,
-  /** Generated-folder-relative paths of the root Application, AppProjects and Namespaces (not of an app). */
-  isClusterLevel: (rel: string) => rel === "root.yaml" || rel === "projects.yaml" || rel === "namespaces.yaml",
+  /** With `appOfApps: layered`: the parent Applications the root syncs. */
+  parentsFile: (cluster: string) => `clusters/${cluster}/argocd/parents.yaml`,
+  /** With `appOfApps: layered`: the child Applications of one parent, named after it. */
+  parentFile: (cluster: string, parent: string) => `clusters/${cluster}/argocd/${parent}.yaml`,
+  parentFileName: (parent: string) => `${parent}.yaml`,
+  /** The files a layered root syncs (Argo CD directory `include`, a gobwas glob); a flat root syncs the whole folder. */
+  layeredRootInclude: "{root.yaml,projects.yaml,namespaces.yaml,parents.yaml}",
+  /** Generated-folder-relative paths of the root Application, parents, AppProjects and Namespaces (not of an app). */
+  isClusterLevel: (rel: string) => rel === "root.yaml" || rel === "projects.yaml" || rel === "namespaces.yaml" || rel === "parents.yaml",
   kindConfig: (cluster: string) => `clusters/${cluster}/kind-config.yaml`,
   k3sDir: (cluster: string) => `clusters/${cluster}/k3s`,
   clusterValuesFile: (cluster: string, app: string) => `clusters/${cluster}/values/${app}.yaml`,

@@ -16,6 +16,7 @@ import { openRenderCache } from "../preview/render-cache.js";
 import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext, type RequestMemo } from "../preview/inputs.js";
 import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
 import { planSides, type PreviewPlan } from "../preview/side-plans.js";
+import { parentMoveNotes } from "../preview/parent-moves.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
 import { resolveTools } from "../exec/tools.js";
 import { scrubSecrets } from "../scrub.js";
@@ -138,6 +139,7 @@ ${scrubSecrets(e.message)}
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
+    notes.push(...parentMoveNotes(base.plans, head.plans));
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
     const command = previewCommand(opts);

@@ -3,6 +3,7 @@ import { planFleet } from "../plan/plan-cluster.js";
 import { formatCpu, formatMemory } from "../model/quantity.js";
 import { checkBudget, clusterBudget } from "../validate/budget.js";
 import { checkConnectionPools } from "../validate/connection-pools.js";
+import { checkArgoCDLimits } from "../validate/argocd-limits.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
 import { checkSecrets } from "../secrets/check.js";
@@ -32,7 +33,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const plans = planFleet(fleet, opts.cluster);
   const problems: Diagnostic[] = [...findPrivateKeys(opts.root), ...findPlaintextCredentials(opts.root)];
   for (const plan of plans) {
-    problems.push(...checkGeneratedObjects(plan.files));
+    problems.push(...checkGeneratedObjects(plan.files), ...checkArgoCDLimits(opts.root, plan));
     problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.

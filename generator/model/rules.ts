@@ -123,15 +123,18 @@ function checkCluster(cluster: Cluster, fleet: Fleet): Diagnostic[] {
   const urlProblem = urlCredentials(spec.repo.url);
   if (urlProblem) out.push(diagnosticAt(source, ["repo", "url"], `repo.url ${urlProblem}`, URL_CREDENTIALS_HINT));
   const external = spec.external ?? {};
-  const enabled = new Set<string>();
+  // Duplicates are found here by name, in one pass (the schema's uniqueItems would compare every
+  // pair of entries, and miss `web` beside `{ name: web }`).
+  const enabled = new Map<string, number>();
   for (const entry of cluster.entries) {
     const at = ["apps", entry.index];
     const app = fleet.apps.get(entry.name);
-    if (enabled.has(entry.name)) {
-      out.push(diagnosticAt(source, at, `app "${entry.name}" is listed twice`, "keep one entry"));
+    const first = enabled.get(entry.name);
+    if (first !== undefined) {
+      out.push(diagnosticAt(source, at, `apps lists app "${entry.name}" twice (entries ${first + 1} and ${entry.index + 1})`, "remove the duplicate entry"));
       continue;
     }
-    enabled.add(entry.name);
+    enabled.set(entry.name, entry.index);
     if (!app) {
       const guess = nearest(entry.name, fleet.apps.keys());
       out.push(diagnosticAt(source, at, `unknown app "${entry.name}": there is no apps/${entry.name}/app.yaml`, guess ? `did you mean "${guess}"?` : `create apps/${entry.name}/app.yaml or remove the entry`));

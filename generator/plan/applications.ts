@@ -9,6 +9,9 @@ import { argoRepoURL } from "./repos.js";
 
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 
+/** `keepApplications: true`: neither pruned nor deleted by a cascade (as berth's Namespaces always are). */
+export const KEEP_SYNC_OPTIONS = "Prune=false,Delete=false";
+
 /** Retry with backoff: transient failures (a CRD not yet established, a webhook starting) heal. */
 export const RETRY = { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
 
@@ -17,6 +20,8 @@ export interface ApplicationContext {
   wave: number;
   /** All Helm repositories used on the cluster (for Argo CD's own repository registrations). */
   helmRepos: readonly string[];
+  /** With `appOfApps: layered`: the parent Application that syncs this one (parents.ts). */
+  parent?: string;
 }
 
 export function labelsFor(cluster: Cluster, inst: Instance): Record<string, string> {
@@ -45,10 +50,14 @@ export function buildApplication(inst: Instance, ctx: ApplicationContext): Recor
     metadata: {
       name: inst.id,
       namespace: ARGOCD_NAMESPACE,
-      labels: labelsFor(cluster, inst),
+      // The parent shows in previews: moving to another parent is a change worth reviewing.
+      labels: ctx.parent ? { ...labelsFor(cluster, inst), "berth.dev/parent": ctx.parent } : labelsFor(cluster, inst),
       annotations: {
         "argocd.argoproj.io/sync-wave": String(ctx.wave),
         "argocd.argoproj.io/manifest-generate-paths": generatePaths(inst, cluster),
+        // Read from the live object by the Application that prunes or cascades: a move between
+        // parents then cannot delete the app (docs/scale.md).
+        ...(cluster.spec.keepApplications ? { "argocd.argoproj.io/sync-options": KEEP_SYNC_OPTIONS } : {}),
       },
       // Deleting Argo CD's own Application must never cascade into deleting Argo CD.
       finalizers: isArgoCD ? undefined : [RESOURCES_FINALIZER],

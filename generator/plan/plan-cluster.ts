@@ -5,8 +5,9 @@ import { LAYERS } from "../model/types.js";
 import { GENERATED_LINE, sourceComment, toYaml } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
-import { buildNamespace, clusterNamespaces } from "./namespaces.js";
+import { buildNamespace, clusterNamespaces, type NamespaceSpec } from "./namespaces.js";
 import { buildProject, buildRootProject } from "./projects.js";
+import { buildParent, groupByParent, namespacesByParent } from "./parents.js";
 import { buildRoot } from "./root.js";
 import { computeWaves } from "./waves.js";
 
@@ -32,7 +33,8 @@ export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances 
  * Everything berth generates for one cluster. Pure: the fleet in, files out, sorted by path.
  * One file per group, not per object: root.yaml (the root's AppProject, then the root
  * Application, as bootstrap applies them), projects.yaml, namespaces.yaml and one file per layer
- * with that layer's Applications. A fleet of 10,000 Applications is then 1,400 files, not 21,800:
+ * with that layer's Applications (with `appOfApps: layered`, parents.yaml and one file per parent
+ * instead: parents.ts). A fleet of 10,000 Applications is then 1,400 files, not 21,800:
  * creating a file costs the file system far more than its bytes, and Argo CD's repo-server reads
  * the folder on every refresh.
  */
@@ -49,15 +51,25 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   const layers = LAYERS.filter((layer) => layer === "platform" || instances.some((i) => i.layer === layer));
   files.push(output(layout.projectsFile(cluster.name), layers.map((layer) => ({ object: buildProject(layer, instances, cluster), sources: [clusterFile] }))));
   const namespaces = clusterNamespaces(instances, cluster);
-  if (namespaces.length > 0) files.push(output(layout.namespacesFile(cluster.name), namespaces.map((ns) => ({ object: buildNamespace(ns, cluster), sources: ns.sources }))));
-  for (const layer of LAYERS) {
-    const members = instances.filter((i) => i.layer === layer).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    if (members.length === 0) continue;
-    const docs = members.map((inst) => ({
-      object: buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos }),
-      sources: [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])],
-    }));
-    files.push(output(layout.layerFile(cluster.name, layer), docs));
+  const namespaceDoc = (ns: NamespaceSpec) => ({ object: buildNamespace(ns, cluster), sources: ns.sources });
+  const layered = cluster.spec.appOfApps === "layered";
+  if (namespaces.length > 0 && !layered) files.push(output(layout.namespacesFile(cluster.name), namespaces.map(namespaceDoc)));
+  const child = (inst: Instance, parent?: string) => ({
+    object: buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos, parent }),
+    sources: [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])],
+  });
+  if (layered) {
+    // Each Namespace goes with the earliest parent that deploys into it, so that it exists before
+    // any of them syncs; Namespaces are never pruned, so a later move between parents is safe.
+    const parents = groupByParent(instances, waves);
+    const owned = namespacesByParent(namespaces, parents);
+    files.push(output(layout.parentsFile(cluster.name), parents.map((p) => ({ object: buildParent(cluster, p), sources: [clusterFile] }))));
+    for (const p of parents) files.push(output(layout.parentFile(cluster.name, p.name), [...(owned.get(p.name) ?? []).map(namespaceDoc), ...p.members.map((inst) => child(inst, p.name))]));
+  } else {
+    for (const layer of LAYERS) {
+      const members = instances.filter((i) => i.layer === layer).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      if (members.length > 0) files.push(output(layout.layerFile(cluster.name, layer), members.map((inst) => child(inst))));
+    }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { cluster, instances, waves, helmRepos, files };

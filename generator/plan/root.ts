@@ -7,7 +7,8 @@ export const ROOT_APPLICATION = "root";
 
 /**
  * The cluster's app-of-apps: it syncs the cluster's generated folder, a flat folder of files
- * (Namespaces, projects and child Applications, itself included). It carries no finalizer, so deleting it never cascades into
+ * (Namespaces, projects and child Applications, itself included); with `appOfApps: layered`, only
+ * the cluster-level files of that folder, whose parents sync the rest (parents.ts). It carries no finalizer, so deleting it never cascades into
  * the whole cluster.
  */
 export function buildRoot(cluster: Cluster): Record<string, unknown> {
@@ -26,6 +27,8 @@ export function buildRoot(cluster: Cluster): Record<string, unknown> {
         repoURL: cluster.spec.repo.url,
         targetRevision: cluster.spec.repo.revision ?? "main",
         path: layout.generatedDir(cluster.name),
+        // Layered: only the cluster-level files; each parent syncs its own file.
+        directory: cluster.spec.appOfApps === "layered" ? { include: layout.layeredRootInclude } : undefined,
       },
       syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
     },

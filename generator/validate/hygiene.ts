@@ -25,13 +25,16 @@ export function findPrivateKeys(root: string): Diagnostic[] {
   return out;
 }
 
+/** One buffer for every head read: allocating (and zeroing) a megabyte per file dominated a scan of 20,000 files. */
+let scratch: Buffer | undefined;
+
 /** The first `bytes` of a file: a multi-gigabyte file anywhere in the repository must not be read whole. */
 function readHead(path: string, bytes: number): string {
+  if (!scratch || scratch.length < bytes) scratch = Buffer.allocUnsafe(bytes);
   const fd = openSync(path, "r");
   try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString("latin1");
+    const n = readSync(fd, scratch, 0, bytes, 0);
+    return scratch.toString("latin1", 0, n);
   } finally {
     closeSync(fd);
   }

@@ -68,7 +68,7 @@ export const clusterSchema = {
     },
     apps: {
       type: "array",
-      uniqueItems: true,
+      // No uniqueItems: checked by name in rules.ts, linear at thousands of entries.
       description: "The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.",
       items: {
         anyOf: [
@@ -91,6 +91,19 @@ export const clusterSchema = {
           },
         ],
       },
+    },
+    appOfApps: {
+      type: "string",
+      enum: ["flat", "layered"],
+      default: "flat",
+      description:
+        "How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster).",
+    },
+    keepApplications: {
+      type: "boolean",
+      default: false,
+      description:
+        "Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md.",
     },
     identity: {
       type: "object",

@@ -4,10 +4,9 @@
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const cluster = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","uniqueItems":true,"description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"appOfApps":{"type":"string","enum":["flat","layered"],"default":"flat","description":"How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster)."},"keepApplications":{"type":"boolean","default":false,"description":"Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md."},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
-const func0 = require("ajv/dist/runtime/equal").default;
 const pattern0 = new RegExp("^(https://|ssh://|git@|file:///)[^\\s]+$", "u");
 const pattern1 = new RegExp("^1\\.[0-9]+\\.[0-9]+$", "u");
 const pattern2 = new RegExp("^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$", "u");
@@ -24,6 +23,12 @@ function validate10(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.appOfApps === undefined){
+data.appOfApps = "flat";
+}
+if(data.keepApplications === undefined){
+data.keepApplications = false;
+}
 if(data.profile === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'",schema:schema11.required,parentSchema:schema11,data};
 if(vErrors === null){
@@ -824,14 +829,9 @@ vErrors = null;
 }
 }
 }
-let i7 = data16.length;
-let j3;
-if(i7 > 1){
-outer0:
-for(;i7--;){
-for(j3 = i7; j3--;){
-if(func0(data16[i7], data16[j3])){
-const err62 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.apps,data:data16};
+}
+else {
+const err62 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.type,parentSchema:schema11.properties.apps,data:data16};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -839,14 +839,11 @@ else {
 vErrors.push(err62);
 }
 errors++;
-break outer0;
 }
 }
-}
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.type,parentSchema:schema11.properties.apps,data:data16};
+let data22 = data.appOfApps;
+if(typeof data22 !== "string"){
+const err63 = {instancePath:instancePath+"/appOfApps",schemaPath:"#/properties/appOfApps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.appOfApps.type,parentSchema:schema11.properties.appOfApps,data:data22};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -855,12 +852,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data.identity !== undefined){
-let data22 = data.identity;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(Object.keys(data22).length < 1){
-const err64 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.identity,data:data22};
+if(!((data22 === "flat") || (data22 === "layered"))){
+const err64 = {instancePath:instancePath+"/appOfApps",schemaPath:"#/properties/appOfApps/enum",keyword:"enum",params:{allowedValues: schema11.properties.appOfApps.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.appOfApps.enum,parentSchema:schema11.properties.appOfApps,data:data22};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -869,9 +862,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-for(const key5 in data22){
-if(!((key5 === "apiServer") || (key5 === "kubeSystemUID"))){
-const err65 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.identity,data:data22};
+let data23 = data.keepApplications;
+if(typeof data23 !== "boolean"){
+const err65 = {instancePath:instancePath+"/keepApplications",schemaPath:"#/properties/keepApplications/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.keepApplications.type,parentSchema:schema11.properties.keepApplications,data:data23};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -880,12 +873,11 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(data22.apiServer !== undefined){
-let data23 = data22.apiServer;
-if(typeof data23 === "string"){
-if(!pattern9.test(data23)){
-const err66 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/pattern",keyword:"pattern",params:{pattern: "^https://[^\\s]+$"},message:"must match pattern \""+"^https://[^\\s]+$"+"\"",schema:"^https://[^\\s]+$",parentSchema:schema11.properties.identity.properties.apiServer,data:data23};
+if(data.identity !== undefined){
+let data24 = data.identity;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(Object.keys(data24).length < 1){
+const err66 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.identity,data:data24};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -894,9 +886,9 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.apiServer.type,parentSchema:schema11.properties.identity.properties.apiServer,data:data23};
+for(const key5 in data24){
+if(!((key5 === "apiServer") || (key5 === "kubeSystemUID"))){
+const err67 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.identity,data:data24};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -906,11 +898,11 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data22.kubeSystemUID !== undefined){
-let data24 = data22.kubeSystemUID;
-if(typeof data24 === "string"){
-if(!pattern10.test(data24)){
-const err68 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\"",schema:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data24};
+if(data24.apiServer !== undefined){
+let data25 = data24.apiServer;
+if(typeof data25 === "string"){
+if(!pattern9.test(data25)){
+const err68 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/pattern",keyword:"pattern",params:{pattern: "^https://[^\\s]+$"},message:"must match pattern \""+"^https://[^\\s]+$"+"\"",schema:"^https://[^\\s]+$",parentSchema:schema11.properties.identity.properties.apiServer,data:data25};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -921,7 +913,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.kubeSystemUID.type,parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data24};
+const err69 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.apiServer.type,parentSchema:schema11.properties.identity.properties.apiServer,data:data25};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -931,9 +923,11 @@ vErrors.push(err69);
 errors++;
 }
 }
-}
-else {
-const err70 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.identity.type,parentSchema:schema11.properties.identity,data:data22};
+if(data24.kubeSystemUID !== undefined){
+let data26 = data24.kubeSystemUID;
+if(typeof data26 === "string"){
+if(!pattern10.test(data26)){
+const err70 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\"",schema:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data26};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -943,11 +937,8 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data.ingress !== undefined){
-let data25 = data.ingress;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.domain === undefined){
-const err71 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data25};
+else {
+const err71 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.kubeSystemUID.type,parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data26};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -956,9 +947,10 @@ vErrors.push(err71);
 }
 errors++;
 }
-for(const key6 in data25){
-if(!((key6 === "domain") || (key6 === "className"))){
-const err72 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data25};
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.identity.type,parentSchema:schema11.properties.identity,data:data24};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -968,11 +960,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data25.domain !== undefined){
-let data26 = data25.domain;
-if(typeof data26 === "string"){
-if(!pattern11.test(data26)){
-const err73 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data26};
+if(data.ingress !== undefined){
+let data27 = data.ingress;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.domain === undefined){
+const err73 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data27};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -981,9 +973,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-else {
-const err74 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data26};
+for(const key6 in data27){
+if(!((key6 === "domain") || (key6 === "className"))){
+const err74 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data27};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -993,10 +985,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data25.className !== undefined){
-let data27 = data25.className;
-if(typeof data27 !== "string"){
-const err75 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data27};
+if(data27.domain !== undefined){
+let data28 = data27.domain;
+if(typeof data28 === "string"){
+if(!pattern11.test(data28)){
+const err75 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data28};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1006,9 +999,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-}
 else {
-const err76 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data25};
+const err76 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data28};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1018,11 +1010,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data.storage !== undefined){
-let data28 = data.storage;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.className === undefined){
-const err77 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data28};
+if(data27.className !== undefined){
+let data29 = data27.className;
+if(typeof data29 !== "string"){
+const err77 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data29};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1031,9 +1022,10 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key7 in data28){
-if(!(key7 === "className")){
-const err78 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data28};
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data27};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1043,10 +1035,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data28.className !== undefined){
-let data29 = data28.className;
-if(typeof data29 !== "string"){
-const err79 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data29};
+if(data.storage !== undefined){
+let data30 = data.storage;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.className === undefined){
+const err79 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data30};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1055,10 +1048,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-}
-else {
-const err80 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data28};
+for(const key7 in data30){
+if(!(key7 === "className")){
+const err80 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data30};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1068,11 +1060,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data30 = data.tls;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.issuer === undefined){
-const err81 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data30};
+if(data30.className !== undefined){
+let data31 = data30.className;
+if(typeof data31 !== "string"){
+const err81 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data31};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1081,9 +1072,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-for(const key8 in data30){
-if(!((key8 === "issuer") || (key8 === "email"))){
-const err82 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data30};
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data30};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1093,10 +1085,11 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data30.issuer !== undefined){
-let data31 = data30.issuer;
-if(typeof data31 !== "string"){
-const err83 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data31};
+if(data.tls !== undefined){
+let data32 = data.tls;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.issuer === undefined){
+const err83 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data32};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1105,12 +1098,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data30.email !== undefined){
-let data32 = data30.email;
-if(typeof data32 === "string"){
-if(!(formats0.test(data32))){
-const err84 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data32};
+for(const key8 in data32){
+if(!((key8 === "issuer") || (key8 === "email"))){
+const err84 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data32};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1120,8 +1110,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-else {
-const err85 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data32};
+if(data32.issuer !== undefined){
+let data33 = data32.issuer;
+if(typeof data33 !== "string"){
+const err85 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data33};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1131,9 +1123,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data30};
+if(data32.email !== undefined){
+let data34 = data32.email;
+if(typeof data34 === "string"){
+if(!(formats0.test(data34))){
+const err86 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data34};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1143,14 +1137,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data.external !== undefined){
-let data33 = data.external;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key9 in data33){
-const _errs82 = errors;
-if(typeof key9 === "string"){
-if(func3(key9) > 63){
-const err87 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+else {
+const err87 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data34};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1159,8 +1147,10 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(!pattern5.test(key9)){
-const err88 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data32};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1170,8 +1160,14 @@ vErrors.push(err88);
 errors++;
 }
 }
-else {
-const err89 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+if(data.external !== undefined){
+let data35 = data.external;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key9 in data35){
+const _errs86 = errors;
+if(typeof key9 === "string"){
+if(func3(key9) > 63){
+const err89 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1180,9 +1176,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-var valid22 = _errs82 === errors;
-if(!valid22){
-const err90 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data33};
+if(!pattern5.test(key9)){
+const err90 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1192,11 +1187,8 @@ vErrors.push(err90);
 errors++;
 }
 }
-for(const key10 in data33){
-let data34 = data33[key10];
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.host === undefined){
-const err91 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+else {
+const err91 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1205,8 +1197,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data34.port === undefined){
-const err92 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+var valid21 = _errs86 === errors;
+if(!valid21){
+const err92 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data35};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1215,9 +1208,12 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key11 in data34){
-if(!(((key11 === "host") || (key11 === "port")) || (key11 === "secret"))){
-const err93 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+}
+for(const key10 in data35){
+let data36 = data35[key10];
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.host === undefined){
+const err93 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1226,12 +1222,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data34.host !== undefined){
-let data35 = data34.host;
-if(typeof data35 === "string"){
-if(func3(data35) < 1){
-const err94 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data35};
+if(data36.port === undefined){
+const err94 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1240,9 +1232,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data35};
+for(const key11 in data36){
+if(!(((key11 === "host") || (key11 === "port")) || (key11 === "secret"))){
+const err95 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1252,10 +1244,11 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data34.port !== undefined){
-let data36 = data34.port;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
-const err96 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data36};
+if(data36.host !== undefined){
+let data37 = data36.host;
+if(typeof data37 === "string"){
+if(func3(data37) < 1){
+const err96 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data37};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1264,9 +1257,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(typeof data36 == "number"){
-if(data36 > 65535 || isNaN(data36)){
-const err97 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data36};
+}
+else {
+const err97 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data37};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1275,8 +1268,11 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data36 < 1 || isNaN(data36)){
-const err98 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data36};
+}
+if(data36.port !== undefined){
+let data38 = data36.port;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+const err98 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data38};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1285,13 +1281,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-}
-if(data34.secret !== undefined){
-let data37 = data34.secret;
-if(typeof data37 === "string"){
-if(func3(data37) > 63){
-const err99 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data37};
+if(typeof data38 == "number"){
+if(data38 > 65535 || isNaN(data38)){
+const err99 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data38};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1300,8 +1292,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!pattern5.test(data37)){
-const err100 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data37};
+if(data38 < 1 || isNaN(data38)){
+const err100 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data38};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1311,8 +1303,12 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data37};
+}
+if(data36.secret !== undefined){
+let data39 = data36.secret;
+if(typeof data39 === "string"){
+if(func3(data39) > 63){
+const err101 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data39};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1321,10 +1317,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-}
-else {
-const err102 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+if(!pattern5.test(data39)){
+const err102 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data39};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1334,9 +1328,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-}
 else {
-const err103 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data33};
+const err103 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data39};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1348,12 +1341,36 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err104 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data36};
 if(vErrors === null){
 vErrors = [err104];
 }
 else {
 vErrors.push(err104);
+}
+errors++;
+}
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data35};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
 }
 errors++;
 }
