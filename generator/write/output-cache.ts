@@ -71,7 +71,7 @@ const MAX_FLEET_RECORDS = 8;
 
 /** The cache for the repository at `root`; a no-op cache when there is no per-user cache folder. */
 export function openOutputCache(root: string, env: Record<string, string | undefined>): OutputCache {
-  const dir = userCacheDir(env, "generate");
+  const dir = userCacheDir(env, "generate", root);
   const none: OutputCache = { enabled: false, get: () => undefined, set: () => {}, recorded: () => undefined, getFleet: () => undefined, setFleet: () => {}, save: () => {} };
   if (!dir) return none;
   let repo: string;
