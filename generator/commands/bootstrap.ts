@@ -10,7 +10,7 @@ import { unpublishedWarning } from "../bootstrap/published.js";
 import { kindHostPortClashes } from "../bootstrap/kind-host-ports.js";
 import { resolveTools } from "../exec/tools.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 
 export interface BootstrapOptions {
   root: string;

@@ -22,7 +22,7 @@ import { scrubSecrets } from "../scrub.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet } from "./checked-fleet.js";
+import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { layout } from "../layout.js";
 import { openParseCache } from "../write/parse-cache.js";
 

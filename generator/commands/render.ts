@@ -6,7 +6,7 @@ import { renderRequest } from "../plan/render-requests.js";
 import { resolveTools } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 
 export interface RenderOptions {
   root: string;

@@ -49,7 +49,7 @@ export interface ClusterRecord {
 
 /**
  * A whole run that succeeded: the stat signatures of every input entry when it started
- * (write/input-signatures.ts) and the clusters it covered. When the inputs still have exactly
+ * (read/input-signatures.ts) and the clusters it covered. When the inputs still have exactly
  * these signatures (none changed within two seconds of the record) and every cluster's files
  * still match its record, the outcome is the same without reading a single input: as git's index
  * does for `git status`.

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
 import { layout } from "../layout.js";
-import { isSwapFolder } from "./generated-tree.js";
+import { isSwapFolder } from "../write/generated-tree.js";
 
 /**
  * The stat signature of every entry under the fleet's input folders (apps/, clusters/ without
