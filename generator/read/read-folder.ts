@@ -1,6 +1,7 @@
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync, realpathSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../errors.js";
+import { walkTree } from "./walk.js";
 
 /** A file of a folder being copied into the repository; `path` relative to the folder. */
 export interface FolderFile {
@@ -21,33 +22,32 @@ export function readFolder(dir: string, shownAs: string): { files: FolderFile[];
   const files: FolderFile[] = [];
   const problems: Diagnostic[] = [];
   let bytes = 0;
-  const walk = (rel: string) => {
-    let entries;
-    try {
-      entries = readdirSync(join(dir, rel), { withFileTypes: true });
-    } catch (e) {
-      problems.push({ file: `${shownAs}/${rel}`, line: 0, col: 0, message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, hint: "check that the folder exists and is readable" });
-      return;
+  const unreadable = (rel: string, e: NodeJS.ErrnoException) =>
+    problems.push({ file: `${shownAs}/${rel}`, line: 0, col: 0, message: `cannot be read: ${e.code ?? String(e)}`, hint: "check that the folder exists and is readable" });
+  // The folder named may itself be a link (to a chart elsewhere); links inside it are refused.
+  let base = dir;
+  try {
+    base = realpathSync(dir);
+  } catch {
+    // reported as unreadable below
+  }
+  for (const e of walkTree(base, "", { links: "refuse", skip: (_rel, name) => name === ".git", onMissing: unreadable, onUnreadable: unreadable })) {
+    const st = e.stats as Stats;
+    if (e.rel === "") {
+      if (!st.isDirectory()) unreadable("", Object.assign(new Error("not a folder"), { code: "ENOTDIR" }));
+      continue;
     }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (e.name === ".git") continue;
-      const st = lstatSync(join(dir, p));
-      if (st.isSymbolicLink()) {
-        problems.push({ file: `${shownAs}/${p}`, line: 0, col: 0, message: "is a symbolic link; berth copies only real files", hint: "replace the link with the file it points to" });
-      } else if (st.isDirectory()) {
-        walk(p);
-      } else if (st.isFile()) {
-        bytes += st.size;
-        if (files.length >= MAX_FILES || bytes > MAX_BYTES) {
-          problems.push({ file: shownAs, line: 0, col: 0, message: `holds more than ${MAX_FILES} files or ${MAX_BYTES / 1024 / 1024} MiB`, hint: "point at the chart, kustomize or manifests folder itself, not at a larger tree" });
-          return;
-        }
-        files.push({ path: p, content: readFileSync(join(dir, p)), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+    if (st.isSymbolicLink()) {
+      problems.push({ file: `${shownAs}/${e.rel}`, line: 0, col: 0, message: "is a symbolic link; berth copies only real files", hint: "replace the link with the file it points to" });
+    } else if (st.isFile()) {
+      bytes += st.size;
+      if (files.length >= MAX_FILES || bytes > MAX_BYTES) {
+        problems.push({ file: shownAs, line: 0, col: 0, message: `holds more than ${MAX_FILES} files or ${MAX_BYTES / 1024 / 1024} MiB`, hint: "point at the chart, kustomize or manifests folder itself, not at a larger tree" });
+        break;
       }
+      files.push({ path: e.rel, content: readFileSync(join(base, e.rel)), mode: st.mode & 0o111 ? 0o755 : 0o644 });
     }
-  };
-  walk("");
+  }
   return { files, problems };
 }
 

@@ -5,6 +5,7 @@ import type { RenderSource } from "../render/render.js";
 import { diagnosticAt, parseYamlSource, type PathSegment, type YamlSource } from "../yaml/source.js";
 import { checkInputTree, listInputFiles, readInputText } from "./input-files.js";
 import { remoteResourceProblem } from "./remote-inputs.js";
+import { walkTree } from "./walk.js";
 
 /**
  * Every repository file one render reads, found the way helm and kustomize find them: the local
@@ -266,22 +267,11 @@ function vendored(chartsDir: string, name: string): boolean {
   }
 }
 
-/** The path (relative to `abs`) of the first `.git` entry at or below it: a submodule's checkout or marker. */
+/** The folder (relative to `abs`) holding the first `.git` entry at or below it: a submodule's checkout or marker. */
 function findGitEntry(abs: string): string | undefined {
-  const stack = [""];
-  while (stack.length > 0) {
-    const rel = stack.pop()!;
-    let entries;
-    try {
-      entries = readdirSync(join(abs, rel), { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.name === ".git") return rel || ".";
-      if (e.isDirectory()) stack.push(path);
-    }
+  for (const e of walkTree(abs, "", { links: "refuse" })) {
+    const slash = e.rel.lastIndexOf("/");
+    if (e.rel.slice(slash + 1) === ".git") return slash < 0 ? "." : e.rel.slice(0, slash);
   }
   return undefined;
 }
