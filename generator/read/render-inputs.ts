@@ -189,7 +189,8 @@ class InputWalk {
 
   /** A git submodule at or below `dir` (a `.git` entry, or a path .gitmodules names), if any. */
   private submoduleAt(dir: string): string | undefined {
-    const nested = findGitEntry(join(this.root, dir));
+    // The repository's own .git (a kustomization at the top) is not a submodule.
+    const nested = findGitEntry(join(this.root, dir), dir === "");
     if (nested !== undefined) return posix.join(dir, nested);
     this.submodules ??= declaredSubmodules(this.root);
     return this.submodules.find((s) => s === dir || s.startsWith(`${dir}/`) || dir.startsWith(`${s}/`));
@@ -268,8 +269,8 @@ function vendored(chartsDir: string, name: string): boolean {
 }
 
 /** The folder (relative to `abs`) holding the first `.git` entry at or below it: a submodule's checkout or marker. */
-function findGitEntry(abs: string): string | undefined {
-  for (const e of walkTree(abs, "", { links: "refuse" })) {
+function findGitEntry(abs: string, skipTop: boolean): string | undefined {
+  for (const e of walkTree(abs, "", { links: "refuse", skip: (rel) => skipTop && rel === ".git" })) {
     const slash = e.rel.lastIndexOf("/");
     if (e.rel.slice(slash + 1) === ".git") return slash < 0 ? "." : e.rel.slice(0, slash);
   }
