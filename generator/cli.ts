@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
   withExamples(withCluster(program.command("validate"), "only this cluster"), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
     .option("--render", "also render every app with helm/kustomize and check what it renders against the Kubernetes schemas, its AppProject and the budget", false)
-    .option("--strict", "with --render: fail when a remote chart could not be fetched and rendered", false)
+    .option("--strict", "fail on a remote resource pinned by a tag, and (with --render) on a remote chart that could not be fetched and rendered", false)
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
     .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean }) => {
       const { runValidate, renderForValidate } = await import("./commands/validate.js");
@@ -152,7 +152,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--render", "also render changed Applications with helm/kustomize and diff their resources", false)
     .addOption(new Option("--format <format>", "output format").choices(["markdown", "text"]).default("markdown"))
     .option("--max-comment-chars <n>", "markdown: split into parts of at most this many characters (UTF-8 bytes)", "65000")
-    .option("--out-dir <dir>", "write part-1.md … here (and keep the render cache here) instead of printing")
+    .option("--out-dir <dir>", "write part-1.md … here instead of printing (best outside the checkout, e.g. $RUNNER_TEMP/preview)")
     .action(async (cluster: string | undefined, o: { base: string; head?: string; cluster?: string; render: boolean; format: "markdown" | "text"; maxCommentChars: string; outDir?: string }) => {
       const { runPreview } = await import("./commands/preview.js");
       const { MIN_MAX_COMMENT_CHARS } = await import("./preview/format.js");

@@ -1,5 +1,6 @@
 import type { Cluster, Fleet } from "../model/fleet.js";
-import { fleetNodePorts, readKindTemplate } from "./inputs.js";
+import { fleetNodePorts } from "./inputs.js";
+import { readKindTemplate } from "../read/bootstrap-files.js";
 import { kindConfig } from "./kind-config.js";
 
 /**

@@ -3,14 +3,15 @@ import { executeBootstrap, type BootstrapDeps } from "../bootstrap/execute.js";
 import { spawnRunner } from "../exec/runner.js";
 import { findOnPath } from "../exec/spawn.js";
 import { formatPlan } from "../bootstrap/format.js";
-import { fleetNodePorts, k3sNodeFiles, readKindTemplate, requireCurrentOutput } from "../bootstrap/inputs.js";
+import { fleetNodePorts, requireCurrentOutput } from "../bootstrap/inputs.js";
+import { k3sNodeFiles, readKindTemplate } from "../read/bootstrap-files.js";
 import { loadSealingKey, type LoadedSealingKey } from "../secrets/sealing-key.js";
 import { planBootstrap } from "../bootstrap/plan.js";
 import { unpublishedWarning } from "../bootstrap/published.js";
 import { kindHostPortClashes } from "../bootstrap/kind-host-ports.js";
 import { resolveTools } from "../exec/tools.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 
 export interface BootstrapOptions {
   root: string;

@@ -1,7 +1,7 @@
 import { planFleet } from "../plan/plan-cluster.js";
 import { buildFleetTable } from "../plan/fleet-table.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 
 export interface FleetOptions {
   root: string;

@@ -6,11 +6,11 @@ import { clusterInputKey } from "../plan/input-key.js";
 import { planCluster } from "../plan/plan-cluster.js";
 import { compareGenerated, hashesOf, matchesRecorded, recordOf, recoverGenerated, startGeneratedWrite, statsOf, type ClusterOutput, type TreeChanges } from "../write/generated-tree.js";
 import { acquireWriteLock } from "../write/lock.js";
-import { inputSignatures } from "../write/input-signatures.js";
+import { inputSignatures } from "../read/input-signatures.js";
 import { unchangedSinceRecord } from "../write/unchanged-fleet.js";
 import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 
 export interface GenerateOptions {
   root: string;

@@ -1,7 +1,7 @@
 import { planFleet } from "../plan/plan-cluster.js";
 import { buildGraph } from "../plan/graph.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 
 export interface GraphOptions {
   root: string;

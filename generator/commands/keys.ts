@@ -9,7 +9,7 @@ import { readSealedFiles } from "../secrets/sealed-files.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 
 export interface KeysGenerateOptions {
   root: string;

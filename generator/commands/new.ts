@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Layer, Profile } from "../model/types.js";
 import { planNewApp } from "../scaffold/new-app.js";
 import { planNewCluster } from "../scaffold/new-cluster.js";
-import { readFolder } from "../scaffold/read-folder.js";
+import { readFolder } from "../read/read-folder.js";
 import { readSnapshot } from "../scaffold/snapshot.js";
 import { applyChanges } from "../write/changes.js";
 import { EnvironmentError } from "../errors.js";

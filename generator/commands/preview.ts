@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EnvironmentError, UserError } from "../errors.js";
+import { EnvironmentError, sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { nearest } from "../model/suggest.js";
 import { diffFleets } from "../preview/diff-fleets.js";
@@ -23,7 +23,7 @@ import { scrubSecrets } from "../scrub.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { codeDigest, openOutputCache } from "../write/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet } from "./checked-fleet.js";
+import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { layout } from "../layout.js";
 import { openParseCache } from "../write/parse-cache.js";
 
@@ -38,7 +38,7 @@ export interface PreviewOptions {
   render: boolean;
   format: "markdown" | "text";
   maxCommentChars: number;
-  /** Write part-1.md … here instead of printing; also holds the render cache. */
+  /** Write part-1.md … here instead of printing (never a cache: see preview/render-cache.ts). */
   outDir?: string;
 }
 
@@ -79,11 +79,8 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     // the last run on this repository not at all (the cache is by content, whatever the revision).
     const parses = openParseCache(opts.root, io.env);
     // Head first: if it does not load, its problems are the answer.
-    let headFleet: Fleet;
-    try {
-      headFleet = loadCheckedFleet(headRoot, parses);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
+    // The head's problems are the answer when it does not load, or its renders read what they must not.
+    const headFails = (e: UserError): ExitCode => {
       const head = opts.head ?? "working tree";
       io.stderr.write(`berth: the head (${head}) does not load, so there is nothing to compare; fix these first:
 ${scrubSecrets(e.message)}
@@ -95,6 +92,13 @@ ${scrubSecrets(e.message)}
       const parts = opts.format === "markdown" ? renderHeadFailure(e.diagnostics, head, previewCommand(opts), opts.maxCommentChars, repo.prefix) : [formatUnloadableHead(head, e.diagnostics, opts.format)];
       emit(parts.map(scrubSecrets), opts, io);
       return 2;
+    };
+    let headFleet: Fleet;
+    try {
+      headFleet = loadCheckedFleet(headRoot, parses);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return headFails(e);
     }
 
     let baseFleet: Fleet | undefined;
@@ -119,7 +123,9 @@ ${scrubSecrets(e.message)}
     const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: plans.head, inputs: new Map() };
     const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: plans.base, inputs: new Map() };
     const requests: RequestMemo = new WeakMap();
-    head.inputs = instanceInputs(head.root, head.plans, requests);
+    const headProblems: Diagnostic[] = [];
+    head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
+    if (headProblems.length > 0) return headFails(new UserError(sortDiagnostics([...new Map(headProblems.map((d) => [`${d.file}\0${d.line}\0${d.col}\0${d.message}`, d])).values()])));
     base.inputs = instanceInputs(base.root, base.plans, requests);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
@@ -183,7 +189,7 @@ async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: 
   if (candidates.length === 0) return renders;
   const tools = await resolveTools({ env: io.env });
   const uid = process.getuid?.();
-  const cache = openRenderCache(opts.outDir, { env: io.env, uid });
+  const cache = openRenderCache(opts.root, { env: io.env, uid });
   if (cache.problem) notes.push(`The render cache was not used: ${cache.problem}.`);
   const ctx: RenderContext = { tools, cacheDir: cache.dir, uid, stats: { rendered: 0, cached: 0 } };
   // Each side's app instances by `cluster/app`, so thousands of candidates cost one pass.

@@ -6,7 +6,7 @@ import { renderRequest } from "../plan/render-requests.js";
 import { resolveTools } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 
 export interface RenderOptions {
   root: string;
@@ -42,7 +42,7 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
       io.stderr.write(`${inst.id}: nothing to render (${req.source.dir.slice(opts.root.length + 1)} does not exist yet)\n`);
       continue;
     }
-    const result = await renderApp(req, tools);
+    const result = await renderApp(req, tools, opts.root);
     if (result.ok) {
       io.stdout.write(`# ---- ${cluster.name}/${inst.id} (wave ${plan!.waves.get(inst.id)}, namespace ${inst.namespace})\n`);
       io.stdout.write(result.manifests.endsWith("\n") ? result.manifests : `${result.manifests}\n`);

@@ -10,7 +10,7 @@ import { planSeal, type SealedFilePlan, type SealTarget } from "../secrets/seal-
 import { writeFileAtomic } from "../write/atomic.js";
 import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 
 export interface SealOptions {
   root: string;

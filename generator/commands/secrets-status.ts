@@ -3,7 +3,7 @@ import type { ReportFindings } from "../findings/report.js";
 import { layout } from "../layout.js";
 import { FAILING_STATES, formatStatus, secretsStatus, type SecretStatusRow } from "../secrets/status.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 
 export interface SecretsStatusOptions {
   root: string;

@@ -1,4 +1,5 @@
-import { sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
+import { formatDiagnostic, sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
+import { checkRenderInputs } from "../validate/render-inputs.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { formatCpu, formatMemory } from "../model/quantity.js";
 import { checkBudget, clusterBudget } from "../validate/budget.js";
@@ -9,7 +10,7 @@ import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.j
 import { checkSecrets } from "../secrets/check.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
+import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
 import { resolveTools } from "../exec/tools.js";
 
@@ -18,7 +19,7 @@ export interface ValidateOptions {
   cluster?: string;
   /** The result of rendering every app (berth validate --render), computed before this synchronous check. */
   rendered?: RenderCheck;
-  /** With rendered: a remote chart that was not rendered is a failure, not a warning. */
+  /** A remote resource pinned by a tag, and (with rendered) a remote chart that was not rendered, is a failure, not a warning. */
   strict?: boolean;
 }
 
@@ -38,11 +39,15 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
+  // What the renders would read: inside the repository, not hostile, remote inputs pinned.
+  const inputs = checkRenderInputs(opts.root, plans);
+  problems.push(...inputs.problems, ...(opts.strict ? inputs.tagWarnings.map((d) => ({ ...d, message: `${d.message} (--strict refuses tags)` })) : []));
   // Whether a values file is read at all is a property of the whole fleet.
   if (opts.cluster === undefined) problems.push(...checkUnusedValueFiles(fleet));
   if (opts.rendered) problems.push(...opts.rendered.problems);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   const notRendered = opts.rendered?.notRendered ?? [];
+  for (const d of inputs.tagWarnings) io.stderr.write(`warning: ${formatDiagnostic(d)}\n`);
   for (const w of opts.rendered?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
   if (notRendered.length > 0) {
     io.stderr.write(`${opts.strict ? "error" : "warning"}: ${notRendered.length} remote chart${notRendered.length === 1 ? "" : "s"} not rendered (helm could not fetch them), so not validated:\n`);

@@ -72,6 +72,9 @@ export interface MaterialiseOptions {
 /** The folders berth reads a fleet from; a preview side needs nothing else unless a symlink or a renderer reaches further. */
 const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
 
+/** The files through which a render reaches past its own folder. */
+const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
+
 /**
  * Writes the fleet folder of commit `sha` into `into` (see {@link readRevision}) and returns what
  * it wrote; undefined when the folder does not exist at that commit.
@@ -99,26 +102,48 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
   const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
   if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
   const all: Array<{ mode: string; oid: string; path: string }> = [];
+  const submodules: Array<{ oid: string; path: string }> = [];
   for (const rec of ls.stdout.split("\0")) {
     const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
-    // Submodules (commits) have no content here; `git archive` left them as empty folders too.
     if (m && m[2] === "blob") all.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
+    // A submodule has no content here, only the commit it records: it is written as a folder
+    // holding a `.git` marker with that commit, as a checkout's submodule holds a `.git` file, so
+    // the renders' input check refuses it by name and a bump changes the inputs.
+    else if (m && m[2] === "commit" && !m[4]!.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) submodules.push({ oid: m[3]!, path: m[4]! });
   }
   const inFleet = (path: string) => FLEET_DIRS.has(path.slice(0, Math.max(path.indexOf("/"), 0)));
-  const whole = opts.wholeTree || all.some((e) => e.mode === "120000" && inFleet(e.path));
-  const entries = all.filter((e) => (whole || inFleet(e.path)) && !layout.isGenerated(e.path));
-  for (const e of entries) {
-    if (e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) throw fail(`unsafe path ${JSON.stringify(e.path)}`);
-  }
+  let whole = opts.wholeTree || all.some((e) => e.mode === "120000" && inFleet(e.path));
+  const pick = () => all.filter((e) => (whole || inFleet(e.path)) && !layout.isGenerated(e.path));
+  const unsafe = (e: { path: string }) => e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git");
+  let entries = pick();
+  const bad = entries.find(unsafe);
+  if (bad) throw fail(`unsafe path ${JSON.stringify(bad.path)}`);
   const generated = all.filter((e) => layout.isGenerated(e.path));
   const read = opts.readGenerated ? [...entries, ...generated] : entries;
-  const blobs = await catFileBatch(repo, read.map((e) => e.oid));
-  if (typeof blobs === "string") throw fail(blobs);
+  const first = await catFileBatch(repo, read.map((e) => e.oid));
+  if (typeof first === "string") throw fail(first);
+  let blobs = first.slice(0, entries.length);
+  const generatedBlobs = first.slice(entries.length);
+  // A chart or kustomization that reaches out of its folder (`file://../…`, `../../bases/…`) may
+  // read anything in the repository (read/render-inputs.ts): then everything is written.
+  if (!whole && entries.some((e, i) => REACHES_OUT.test(e.path) && blobs[i]!.includes(".."))) {
+    whole = true;
+    const have = new Map(entries.map((e, i) => [e.path, blobs[i]!]));
+    entries = pick();
+    const unsafeOutside = entries.find(unsafe);
+    if (unsafeOutside) throw fail(`unsafe path ${JSON.stringify(unsafeOutside.path)}`);
+    const missing = entries.filter((e) => !have.has(e.path));
+    const more = await catFileBatch(repo, missing.map((e) => e.oid));
+    if (typeof more === "string") throw fail(more);
+    missing.forEach((e, i) => have.set(e.path, more[i]!));
+    blobs = entries.map((e) => have.get(e.path)!);
+  }
+  const markers = submodules.filter((e) => whole || inFleet(e.path));
   return {
-    entries: entries.map(({ mode, path }) => ({ mode, path })),
-    blobs: blobs.slice(0, entries.length),
+    entries: [...entries.map(({ mode, path }) => ({ mode, path })), ...markers.map((e) => ({ mode: "100644", path: `${e.path}/.git` }))],
+    blobs: [...blobs, ...markers.map((e) => Buffer.from(`berth: git submodule at commit ${e.oid}\n`))],
     generated: new Map(generated.map((e) => [e.path, `${e.mode} ${e.oid}`])),
-    ...(opts.readGenerated ? { generatedContent: new Map(generated.map((e, i) => [e.path, blobs[entries.length + i]!])) } : {}),
+    ...(opts.readGenerated ? { generatedContent: new Map(generated.map((e, i) => [e.path, generatedBlobs[i]!])) } : {}),
   };
 }
 

@@ -1,13 +1,15 @@
-import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";
 import type { PreviewPlan } from "./side-plans.js";
 import { renderRequest } from "../plan/render-requests.js";
 import type { Tools } from "../exec/tools.js";
-import { renderApp, sourcePaths, type RenderRequest } from "../render/render.js";
+import { renderApp, sourcePaths, type RenderRequest, type RenderSource } from "../render/render.js";
+import { renderInputs } from "../read/render-inputs.js";
+import type { Diagnostic } from "../errors.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
-import { listInputFiles } from "../model/input-files.js";
+import { listInputFiles } from "../read/input-files.js";
 import { appKey, type InstanceInputs, type RenderOutcome, type SealedSecretSnapshot } from "./model.js";
 import { cacheKey, readCacheEntry, writeCacheEntry } from "./render-cache.js";
 import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
@@ -43,13 +45,16 @@ interface InstanceRequest {
 
 /**
  * Per `cluster/app`: a digest of the render request (with repository-relative paths) and of every
- * file it reads — the app folder, its values files, the cluster's values file — plus each file's hash.
+ * file it reads — the app folder, its values files, the cluster's values file, and whatever else in
+ * the repository its chart or kustomization reads (read/render-inputs.ts) — plus each file's hash.
+ * The problems those files have (links out of the repository, submodules, unpinned remote
+ * resources) go to `problems`.
  * Secrets Applications are left out: their SealedSecrets are compared key by key.
  * Work is shared where inputs are: each file is read and hashed once per side, each app folder
  * (per set of values files) listed once per side, and a shared plan's requests digested once for
  * both sides (`requests`), so a fleet of 10,000 Applications costs about one pass over its files.
  */
-export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap()): Map<string, InstanceInputs> {
+export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[]): Map<string, InstanceInputs> {
   const hashOf = memo((rel: string) => {
     try {
       return sha256(readFileSync(join(root, rel), "latin1"));
@@ -58,24 +63,23 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
     }
   });
   const filesUnder = memo((rel: string) => listInputFiles(root, rel));
-  const isDir = memo((rel: string) => {
-    try {
-      return lstatSync(join(root, rel)).isDirectory();
-    } catch {
-      return false;
-    }
+  // What a render of one source reads (read/render-inputs.ts), found once per side.
+  const readBy = memo((key: string) => {
+    const [type, ...paths] = key.split("\0") as [RenderSource["type"], ...string[]];
+    const source = type === "helm-local" ? { type, chartDir: paths[0]!, valueFiles: paths.slice(1) } : type === "helm-remote" ? { type, valueFiles: paths } : { type, dir: paths[0]! };
+    const found = renderInputs(root, source as RenderSource);
+    problems?.push(...found.problems);
+    return found.files;
   });
-  // The files an instance reads, with their hashes and a digest of both: one per app folder and set of sources.
+  // The files an instance reads, with their hashes and a digest of both: one per app folder and source.
   const fileSets = memo((key: string) => {
-    const [appDir, ...sources] = key.split("\0") as [string, ...string[]];
-    const used = new Set(sources);
+    const [appDir, ...source] = key.split("\0") as [string, ...string[]];
+    const read = readBy(source.join("\0"));
+    const used = new Set(read);
     // The app folder, without the values files of other profiles and environments.
     const otherValues = (f: string) => /^values(-[^/]+)?\.ya?ml$/.test(f.slice(appDir.length + 1)) && !used.has(f);
     const paths = new Set<string>(filesUnder(appDir).filter((f) => !otherValues(f)));
-    for (const rel of sources) {
-      if (isDir(rel)) for (const f of filesUnder(rel)) paths.add(f);
-      else paths.add(rel);
-    }
+    for (const f of read) paths.add(f);
     const files: Record<string, string> = {};
     for (const p of [...paths].sort()) files[p] = hashOf(p);
     return { files, digest: sha256(JSON.stringify(files)) };
@@ -90,7 +94,7 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
       if (!req) {
         // Rendered against "" rather than a side's root: every path in it is repository-relative.
         const rel = renderRequest(plan, inst, "");
-        req = { json: requestJson(rel), files: [layout.appDir(inst.app.name), ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
+        req = { json: requestJson(rel), files: [layout.appDir(inst.app.name), rel.source.type, ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
         planRequests.set(inst.id, req);
       }
       const set = fileSets(req.files);
@@ -145,7 +149,7 @@ export async function renderInstance(root: string, plan: PreviewPlan, inst: Inst
       return { ok: true, resources: hit };
     }
   }
-  const result = await renderApp(req, ctx.tools);
+  const result = await renderApp(req, ctx.tools, root);
   ctx.stats.rendered++;
   const prefix = root.endsWith(sep) ? root : root + sep;
   if (!result.ok) return { ok: false, error: result.error.split(prefix).join("") };

@@ -1,7 +1,8 @@
 import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { writeFileAtomic } from "../write/atomic.js";
+import { userCacheDir } from "../write/private-cache-file.js";
 import type { RenderedResource } from "./model.js";
 import { sha256 } from "./objects.js";
 
@@ -9,9 +10,10 @@ import { sha256 } from "./objects.js";
  * The preview's render cache: masked renders keyed by an app's input digest and the tool versions.
  * A cache entry is shown as if helm had just rendered it, so it must come from this user alone:
  * it lives in the user's own cache folder (`$XDG_CACHE_HOME/berth/preview-renders`, else
- * `~/.cache/berth/preview-renders`; or `<--out-dir>/render-cache`), created 0700, used only when
- * owned by this user and writable by nobody else, and every entry is checked against the content
- * hash it was stored with (a torn or edited entry is ignored).
+ * `~/.cache/berth/preview-renders`), never in `--out-dir` and never inside the checkout (a pull
+ * request could commit entries there, and git checks them out as the reviewer's own files),
+ * created 0700, used only when owned by this user and writable by nobody else, and every entry is
+ * checked against the content hash it was stored with (a torn or edited entry is ignored).
  */
 
 const CACHE_VERSION = "berth-preview-render-v2";
@@ -23,10 +25,9 @@ export interface CacheDeps {
 }
 
 /** The cache folder, created 0700, or undefined (with the reason) when it is not safe to use. */
-export function openRenderCache(outDir: string | undefined, deps: CacheDeps): { dir?: string; problem?: string } {
-  const xdg = deps.env.XDG_CACHE_HOME;
-  const home = deps.env.HOME ?? homedir();
-  const dir = outDir ? join(outDir, "render-cache") : xdg && isAbsolute(xdg) ? join(xdg, "berth", "preview-renders") : join(home, ".cache", "berth", "preview-renders");
+export function openRenderCache(root: string, deps: CacheDeps): { dir?: string; problem?: string } {
+  const dir = userCacheDir({ ...deps.env, HOME: deps.env.HOME ?? homedir() }, "preview-renders", root);
+  if (!dir) return { problem: "the cache folder ($XDG_CACHE_HOME or ~/.cache) is inside the repository's checkout, where a pull request could commit cache entries" };
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);

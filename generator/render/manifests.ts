@@ -1,5 +1,7 @@
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { extname, join, relative, sep } from "node:path";
+import { realpathSync, statSync } from "node:fs";
+import { readFile, realpath, stat } from "node:fs/promises";
+import { extname, join, sep } from "node:path";
+import { walkTree } from "../read/walk.js";
 import { parseAllDocuments } from "yaml";
 
 export type ManifestsResult = { ok: true; manifests: string } | { ok: false; error: string };
@@ -27,7 +29,7 @@ export async function readManifestsDir(dir: string): Promise<ManifestsResult> {
   } catch {
     return { ok: false, error: `manifests directory ${dir} not found` };
   }
-  const files = (await listFiles(root, root)).sort(byPath);
+  const files = listFiles(root).sort(byPath);
   const parts: string[] = [];
   for (const rel of files) {
     const text = await readFile(join(root, rel), "utf8");
@@ -39,20 +41,20 @@ export async function readManifestsDir(dir: string): Promise<ManifestsResult> {
 }
 
 /** Relative paths with "/" separators, so the order and the Source comments are the same everywhere. */
-async function listFiles(root: string, dir: string): Promise<string[]> {
+function listFiles(root: string): string[] {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.name.startsWith(".")) continue;
-    const full = join(dir, e.name);
-    if (e.isDirectory()) {
-      for (const f of await listFiles(root, full)) out.push(f);
-    } else if (EXTENSIONS.has(extname(e.name).toLowerCase())) {
-      if (e.isSymbolicLink()) {
-        const target = await realpath(full).catch(() => undefined);
-        if (!target || !target.startsWith(root + sep) || !(await stat(target)).isFile()) continue;
-      } else if (!e.isFile()) continue;
-      out.push(relative(root, full).split(sep).join("/"));
-    }
+  for (const e of walkTree(root, "", { links: "refuse", skip: (_rel, name) => name.startsWith(".") })) {
+    if (e.rel === "" || e.stats.isDirectory() || !EXTENSIONS.has(extname(e.rel).toLowerCase())) continue;
+    if (e.stats.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(join(root, e.rel));
+        if (!target.startsWith(root + sep) || !statSync(target).isFile()) continue;
+      } catch {
+        continue;
+      }
+    } else if (!e.stats.isFile()) continue;
+    out.push(e.rel);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { kustomizeBuild } from "./kustomize.js";
 import { renderLimitProblem } from "./limits.js";
 import { readManifestsDir } from "./manifests.js";
 import { scrubSecrets } from "../scrub.js";
+import { renderInputs } from "../read/render-inputs.js";
 import type { Tools } from "../exec/tools.js";
 
 /** Where an application's manifests come from. All paths are absolute. */
@@ -48,8 +49,12 @@ export type RenderResult = { ok: true; app: string; manifests: string } | { ok: 
  * broken app at once. Only a missing tool is an environment problem, and that is caught
  * earlier by resolveTools.
  */
-export async function renderApp(req: RenderRequest, tools: Tools): Promise<RenderResult> {
+export async function renderApp(req: RenderRequest, tools: Tools, root?: string): Promise<RenderResult> {
   const { app } = req;
+  // Given the repository, every file the render reads must pass the same checks as the app's
+  // folder (read/render-inputs.ts); every command passes it, only tests of the tools leave it out.
+  const refused = root === undefined ? [] : renderInputs(root, req.source).problems;
+  if (refused.length > 0) return { ok: false, app, error: oneParagraph(`refused to render: ${refused.map((d) => `${d.file}:${Math.max(d.line, 1)}:${Math.max(d.col, 1)}: ${d.message}`).join("; ")}`) };
   try {
     const r = await renderSource(req, tools);
     if (!r.ok) return { ok: false, app, error: oneParagraph(r.error) };

@@ -6,7 +6,7 @@ import type { FileChanges, PlannedFile } from "../write/changes.js";
 import { appFileContent } from "./app-file.js";
 import { addApps } from "./cluster-edit.js";
 import { assertSchemaValid, checkNoCredentials, checkOption } from "./option-check.js";
-import { folderKind, type FolderFile } from "./read-folder.js";
+import { folderKind, type FolderFile } from "../read/read-folder.js";
 import type { RepoSnapshot } from "./snapshot.js";
 
 export interface NewAppRequest {

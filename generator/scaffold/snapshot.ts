@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { layout } from "../layout.js";
-import { subdirs } from "../model/load-fleet.js";
-import { listAllEntries } from "../write/repo-files.js";
+import { subdirs } from "../read/load-fleet.js";
+import { listAllEntries } from "../read/repo-files.js";
 
 /** What the scaffolding planners need to know of the repository, read once. */
 export interface RepoSnapshot {

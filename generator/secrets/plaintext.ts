@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
-import { listRepoFiles } from "../write/repo-files.js";
+import { listRepoFiles } from "../read/repo-files.js";
 
 const SCANNED_DIRS = [layout.appsDir, layout.clustersDir, layout.secretsDir];
 const MANIFEST = /\.(ya?ml|json)$/;

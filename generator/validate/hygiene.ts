@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isPair, isScalar, visit } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { parseYamlSource } from "../yaml/source.js";
-import { listRepoFiles } from "../write/repo-files.js";
+import { listRepoFiles } from "../read/repo-files.js";
 
 // A header followed by key material; a bare mention of the header (docs, tests) is not a key.
 const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=]{40,}/;

@@ -7,7 +7,7 @@ import type { ClusterRecord } from "./output-cache.js";
 import { sha256 } from "./private-cache-file.js";
 import { isGenerated } from "../yaml/canonical.js";
 import { startWriterThread } from "./writer-thread.js";
-import { listAllEntries } from "./repo-files.js";
+import { listAllEntries } from "../read/repo-files.js";
 
 /** The generated files of one cluster, as planned. */
 export interface ClusterOutput {

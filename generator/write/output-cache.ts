@@ -49,7 +49,7 @@ export interface ClusterRecord {
 
 /**
  * A whole run that succeeded: the stat signatures of every input entry when it started
- * (write/input-signatures.ts) and the clusters it covered. When the inputs still have exactly
+ * (read/input-signatures.ts) and the clusters it covered. When the inputs still have exactly
  * these signatures (none changed within two seconds of the record) and every cluster's files
  * still match its record, the outcome is the same without reading a single input: as git's index
  * does for `git status`.
@@ -71,7 +71,7 @@ const MAX_FLEET_RECORDS = 8;
 
 /** The cache for the repository at `root`; a no-op cache when there is no per-user cache folder. */
 export function openOutputCache(root: string, env: Record<string, string | undefined>): OutputCache {
-  const dir = userCacheDir(env, "generate");
+  const dir = userCacheDir(env, "generate", root);
   const none: OutputCache = { enabled: false, get: () => undefined, set: () => {}, recorded: () => undefined, getFleet: () => undefined, setFleet: () => {}, save: () => {} };
   if (!dir) return none;
   let repo: string;

@@ -34,7 +34,7 @@ const VERSION = 1;
 /** The parse cache of the repository at `root`; only an in-process memo without a per-user cache folder. */
 export function openParseCache(root: string, env: Record<string, string | undefined>): ParseCache {
   const memo = createParseMemo();
-  const dir = userCacheDir(env, "parse");
+  const dir = userCacheDir(env, "parse", root);
   let file: string | undefined;
   try {
     file = dir && join(dir, `${sha256(realpathSync(root)).slice(0, 32)}.bin`);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
 /**
  * A cache file only this user can have written: kept outside the checkout (so a pull request can
@@ -9,10 +9,48 @@ import { dirname, join } from "node:path";
  * symlink, a torn or edited body) reads as no cache at all.
  */
 
-/** `$XDG_CACHE_HOME/berth/<name>` or `$HOME/.cache/berth/<name>`; none without either. */
-export function userCacheDir(env: Record<string, string | undefined>, name: string): string | undefined {
-  const base = env.XDG_CACHE_HOME || (env.HOME ? join(env.HOME, ".cache") : undefined);
-  return base ? join(base, "berth", name) : undefined;
+/**
+ * `$XDG_CACHE_HOME/berth/<name>` or `$HOME/.cache/berth/<name>`; none without either, and none
+ * when that folder lies inside the checkout of the repository at `root` (a CI job may set HOME or
+ * XDG_CACHE_HOME to its workspace): there, a pull request could commit the cache's files.
+ */
+export function userCacheDir(env: Readonly<Record<string, string | undefined>>, name: string, root: string): string | undefined {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : env.HOME ? join(env.HOME, ".cache") : undefined;
+  if (!base) return undefined;
+  const dir = join(base, "berth", name);
+  return insideCheckout(dir, root) ? undefined : dir;
+}
+
+/**
+ * Whether `dir` (which need not exist yet) is inside the git checkout around `root` (its nearest
+ * folder holding `.git`, else `root` itself), links resolved on both sides.
+ */
+export function insideCheckout(dir: string, root: string): boolean {
+  const top = checkoutTop(root);
+  const inside = relative(top, realPathOfPossiblyMissing(resolve(dir)));
+  return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside));
+}
+
+function checkoutTop(root: string): string {
+  const real = realPathOfPossiblyMissing(resolve(root));
+  for (let at = real; ; at = dirname(at)) {
+    if (existsSync(join(at, ".git"))) return at;
+    if (dirname(at) === at) return real;
+  }
+}
+
+/** The real path of `p`, through its nearest existing ancestor when it does not exist. */
+function realPathOfPossiblyMissing(p: string): string {
+  const rest: string[] = [];
+  for (let at = p; ; at = dirname(at)) {
+    try {
+      return join(realpathSync(at), ...rest.reverse());
+    } catch {
+      if (dirname(at) === at) return p;
+      rest.push(basename(at));
+    }
+  }
 }
 
 export function sha256(content: string | Buffer): string {

@@ -1,5 +1,5 @@
 import { interruptedSwap, matchesRecorded, settledBefore, statsOf } from "./generated-tree.js";
-import { sameSignatures, type InputSignatures } from "./input-signatures.js";
+import { sameSignatures, type InputSignatures } from "../read/input-signatures.js";
 import type { OutputCache } from "./output-cache.js";
 
 /**

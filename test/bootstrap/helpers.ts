@@ -1,6 +1,6 @@
 import { main } from "../../generator/cli.js";
 import { runBootstrap, type BootstrapOptions } from "../../generator/commands/bootstrap.js";
-import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
+import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { exampleFleetRoot } from "../helpers/example-fleet.js";
 import { application, captureIO, fakeDeps, list, type FakeWorld, type LogEntry } from "./fake-tools.js";

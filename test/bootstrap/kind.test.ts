@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
+import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { planCluster } from "../../generator/plan/plan-cluster.js";
 import { renderRequest } from "../../generator/plan/render-requests.js";
 import { application, copyExampleFleet, fakeWorld, list, quickKeyPair, type FakeWorld } from "./fake-tools.js";

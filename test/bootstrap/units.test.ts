@@ -3,10 +3,11 @@ import { parse } from "yaml";
 import { parseDuration, formatDuration } from "../../generator/bootstrap/duration.js";
 import { splitRendered } from "../../generator/bootstrap/execute.js";
 import { formatCmd } from "../../generator/bootstrap/format.js";
-import { fleetNodePorts, readKindTemplate } from "../../generator/bootstrap/inputs.js";
+import { fleetNodePorts } from "../../generator/bootstrap/inputs.js";
+import { readKindTemplate } from "../../generator/read/bootstrap-files.js";
 import { kindConfig, nodePortsIn } from "../../generator/bootstrap/kind-config.js";
 import { changeLines, parseApplications, progressLine, type AppState } from "../../generator/bootstrap/watch.js";
-import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
+import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { application, HELM_OUTPUT, list } from "./fake-tools.js";
 import { REPO } from "./helpers.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadFleet } from "../../generator/model/load-fleet.js";
+import { loadFleet } from "../../generator/read/load-fleet.js";
 import { appFileContent } from "../../generator/scaffold/app-file.js";
 import { exampleFleetRoot, REPO_ROOT } from "../helpers/example-fleet.js";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import type { App, Cluster, Fleet } from "../../generator/model/fleet.js";
 import { clusterInstances, type Instance } from "../../generator/model/instances.js";
-import { loadFleet } from "../../generator/model/load-fleet.js";
+import { loadFleet } from "../../generator/read/load-fleet.js";
 import { cpuMillis, memoryBytes } from "../../generator/model/quantity.js";
 import { resolveReplicas } from "../../generator/model/replicas.js";
 import { valueFiles, valuesObject } from "../../generator/plan/applications.js";

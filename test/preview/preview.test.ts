@@ -2,10 +2,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { removeRepo } from "../helpers/repo.js";
+import { berthWithEnv, removeRepo } from "../helpers/repo.js";
 import { berthIn, commitAll, edit, fixtureRepo, git } from "./helpers.js";
 
 const roots: string[] = [];
+/** berthIn's environment, for runs that need their own cache folder. */
+const toolsEnv = { PATH: process.env.PATH, HOME: process.env.HOME, BERTH_TOOLS: "bundled" };
 afterEach(() => {
   for (const r of roots.splice(0)) removeRepo(r);
 });
@@ -232,10 +234,12 @@ describe("berth preview --render (tier 2)", () => {
     expect(r.stdout).not.toContain("t0ken-value");
     expect(r.stdout).toContain("Only cluster dev was compared");
     // A render holding Secret values is never cached (a digest of a short value could be guessed).
-    const again = await berthIn(root, "preview", "--base", "main", "--render", "--cluster", "dev", "--out-dir", out);
+    const cache = mkdtempSync(join(tmpdir(), "berth-preview-cache-"));
+    roots.push(cache);
+    const again = await berthWithEnv(root, { ...toolsEnv, XDG_CACHE_HOME: cache }, "preview", "--base", "main", "--render", "--cluster", "dev", "--out-dir", out);
     expect(again.stdout).toContain("wrote 1 part to");
     expect(readFileSync(join(out, "part-1.md"), "utf8")).toContain("2 renders, 0 from cache");
-    expect(existsSync(join(out, "render-cache")) ? readdirSync(join(out, "render-cache")) : []).toEqual([]);
+    expect(readdirSync(join(cache, "berth/preview-renders"))).toEqual([]);
   });
 
   it("caches masked renders by content: the same comparison again renders nothing", async () => {
@@ -243,15 +247,20 @@ describe("berth preview --render (tier 2)", () => {
     replaceIn(root, "apps/shop/chart/templates/cm.yaml", "data: { env:", "data: { log: {{ .Values.log | quote }}, env:");
     const out = mkdtempSync(join(tmpdir(), "berth-preview-out-"));
     roots.push(out);
-    const first = await berthIn(root, "preview", "--base", "main", "--render", "--cluster", "prod", "--out-dir", out);
+    const cache = mkdtempSync(join(tmpdir(), "berth-preview-cache-"));
+    roots.push(cache);
+    const run = () => berthWithEnv(root, { ...toolsEnv, XDG_CACHE_HOME: cache }, "preview", "--base", "main", "--render", "--cluster", "prod", "--out-dir", out);
+    const first = await run();
     expect(first.code).toBe(1);
     expect(readFileSync(join(out, "part-1.md"), "utf8")).toContain("2 renders, 0 from cache");
-    const second = await berthIn(root, "preview", "--base", "main", "--render", "--cluster", "prod", "--out-dir", out);
+    const second = await run();
     expect(second.code).toBe(1);
     const part = readFileSync(join(out, "part-1.md"), "utf8");
     expect(part).toContain("0 renders, 2 from cache");
     expect(part).toContain("+  log: info");
-    expect(readdirSync(join(out, "render-cache"))).toHaveLength(2);
+    // In the user's cache folder, never in --out-dir (issue 18, finding 5).
+    expect(readdirSync(join(cache, "berth/preview-renders"))).toHaveLength(2);
+    expect(existsSync(join(out, "render-cache"))).toBe(false);
   });
 
   it("shows a render failure as such, never as 'no changes'", async () => {

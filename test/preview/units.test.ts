@@ -4,7 +4,7 @@ import { unifiedDiff, yamlPath } from "../../generator/preview/line-diff.js";
 import { diffFleets } from "../../generator/preview/diff-fleets.js";
 import { maskRendered } from "../../generator/preview/objects.js";
 import type { PreviewModel, SealedSecretSnapshot } from "../../generator/preview/model.js";
-import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
+import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { planFleet } from "../../generator/plan/plan-cluster.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
+import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { createParseMemo, parseYamlSourceMemo } from "../../generator/yaml/parse-memo.js";
 import { parseYamlSource, toPlain } from "../../generator/yaml/source.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";

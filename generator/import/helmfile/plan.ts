@@ -9,7 +9,7 @@ import { appFileContent } from "../../scaffold/app-file.js";
 import { addApps } from "../../scaffold/cluster-edit.js";
 import type { ScaffoldPlan } from "../../scaffold/new-app.js";
 import { assertSchemaValid } from "../../scaffold/option-check.js";
-import type { FolderFile } from "../../scaffold/read-folder.js";
+import type { FolderFile } from "../../read/read-folder.js";
 import type { RepoSnapshot } from "../../scaffold/snapshot.js";
 import type { PlannedFile } from "../../write/changes.js";
 import { DEFAULT_ADVICE, RELEASE_KEY_ADVICE, TOP_KEY_ADVICE } from "./advice.js";

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { EnvironmentError } from "../../errors.js";
 import { layout } from "../../layout.js";
 import type { Layer } from "../../model/types.js";
-import { readFolder } from "../../scaffold/read-folder.js";
+import { readFolder } from "../../read/read-folder.js";
 import type { ExistingApp, ImportInputs } from "./plan.js";
 
 const MAX_BYTES = 5 * 1024 * 1024;

@@ -55,7 +55,7 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
       jobs.push({ plan, inst, req });
     }
   }
-  const results = await pool(jobs, Math.min(8, Math.max(2, availableParallelism())), (j) => renderApp(j.req, tools));
+  const results = await pool(jobs, Math.min(8, Math.max(2, availableParallelism())), (j) => renderApp(j.req, tools, root));
   const out: RenderCheck = { problems: [], warnings: [], notRendered: [], rendered: 0, requests: new Map() };
   const parsed: { job: Job; objects: RenderedObject[] }[] = [];
   const scopes: Scopes = { crds: new Map() };

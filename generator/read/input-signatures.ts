@@ -1,7 +1,7 @@
-import { lstatSync, readdirSync, type BigIntStats } from "node:fs";
-import { join } from "node:path";
+import type { BigIntStats } from "node:fs";
 import { layout } from "../layout.js";
-import { isSwapFolder } from "./generated-tree.js";
+import { isSwapFolder } from "../write/generated-tree.js";
+import { walkTree } from "./walk.js";
 
 /**
  * The stat signature of every entry under the fleet's input folders (apps/, clusters/ without
@@ -19,30 +19,20 @@ export interface InputSignatures {
 export function inputSignatures(root: string): InputSignatures | undefined {
   const entries: Record<string, string> = {};
   let newest = 0n;
-  const stack: string[] = [layout.appsDir, layout.clustersDir, layout.secretsDir];
-  while (stack.length > 0) {
-    const rel = stack.pop()!;
-    let st: BigIntStats;
-    try {
-      st = lstatSync(join(root, rel), { bigint: true });
-    } catch {
-      entries[rel] = "absent";
-      continue;
-    }
-    if (st.isSymbolicLink()) return undefined;
-    // A folder is its listing, which the entries below it spell out; its own times also move
-    // when a run swaps a generated folder inside it.
-    if (st.isDirectory()) entries[rel] = "d";
-    else {
+  // Generated folders are outputs (compared file by file), and a run's swap folders come and go.
+  const skip = (child: string) => layout.isGenerated(`${child}/`) || isSwapFolder(child);
+  for (const start of [layout.appsDir, layout.clustersDir, layout.secretsDir]) {
+    for (const { rel, stats } of walkTree(root, start, { links: "refuse", skip, bigint: true, onMissing: (rel) => void (entries[rel] = "absent") })) {
+      const st = stats as BigIntStats;
+      if (st.isSymbolicLink()) return undefined;
+      // A folder is its listing, which the entries below it spell out; its own times also move
+      // when a run swaps a generated folder inside it.
+      if (st.isDirectory()) {
+        entries[rel] = "d";
+        continue;
+      }
       if (st.ctimeNs > newest) newest = st.ctimeNs;
       entries[rel] = `${st.isFile() ? "f" : "o"}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.mode}`;
-      continue;
-    }
-    for (const name of readdirSync(join(root, rel))) {
-      const child = `${rel}/${name}`;
-      // Generated folders are outputs (compared file by file), and a run's swap folders come and go.
-      if (layout.isGenerated(`${child}/`) || isSwapFolder(child)) continue;
-      stack.push(child);
     }
   }
   return { entries, newestCtimeNs: newest };

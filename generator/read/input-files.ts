@@ -1,6 +1,7 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { Diagnostic } from "../errors.js";
+import { listTree, walkTree } from "./walk.js";
 
 /**
  * The files berth reads or hands to helm/kustomize come from pull requests written by anyone. A
@@ -61,31 +62,17 @@ export function readInputText(root: string, rel: string): { text: string } | { d
  * Every entry below `dir` (repository-relative) that must not be read: symlinks out of the
  * repository or into .git, devices, pipes, oversized files. Nothing is skipped (dist/ and
  * node_modules/ inside a chart are deployed too); symlinked folders inside the repository are
- * followed once. Iterative, so a deep tree cannot overflow the stack.
+ * followed once.
  */
 export function checkInputTree(root: string, dir: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const rootReal = realRoot(root);
-  const seen = new Set<string>();
-  const stack = [dir];
-  while (stack.length > 0) {
-    const rel = stack.pop()!;
-    let st: Stats;
-    try {
-      st = lstatSync(join(root, rel));
-    } catch {
-      continue;
-    }
-    const problem = problemWith(root, rootReal, rel, st);
-    if (problem) {
-      out.push({ file: rel, line: 0, col: 0, message: problem, hint: HINT });
-      continue;
-    }
-    if (!statSync(join(root, rel)).isDirectory()) continue;
-    const real = realpathSync(join(root, rel));
-    if (seen.has(real)) continue;
-    seen.add(real);
-    for (const name of readdirSync(join(root, rel)).sort().reverse()) stack.push(`${rel}/${name}`);
+  const refused = new Set<string>();
+  for (const e of walkTree(root, dir, { links: "follow", descend: (e) => !refused.has(e.rel) })) {
+    const problem = problemWith(root, rootReal, e.rel, e.stats as Stats);
+    if (!problem) continue;
+    refused.add(e.rel);
+    out.push({ file: e.rel, line: 0, col: 0, message: problem, hint: HINT });
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -104,26 +91,5 @@ function realRoot(root: string): string {
  * Symlinked folders are listed through (the loader has refused those leaving the repository).
  */
 export function listInputFiles(root: string, dir: string): string[] {
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const stack = [dir];
-  while (stack.length > 0) {
-    const rel = stack.pop()!;
-    let st: Stats;
-    try {
-      st = statSync(join(root, rel));
-    } catch {
-      continue;
-    }
-    if (st.isFile()) {
-      out.push(rel);
-      continue;
-    }
-    if (!st.isDirectory()) continue;
-    const real = realpathSync(join(root, rel));
-    if (seen.has(real)) continue;
-    seen.add(real);
-    for (const name of readdirSync(join(root, rel))) stack.push(rel ? `${rel}/${name}` : name);
-  }
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return listTree(root, [dir], { links: "follow", what: "files" });
 }

@@ -4,11 +4,11 @@ import { fail, ok, type Diagnostic, type Result } from "../errors.js";
 import { layout } from "../layout.js";
 import { parseYamlSourceMemo, type ParseMemo } from "../yaml/parse-memo.js";
 import { toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
-import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "./fleet.js";
+import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "../model/fleet.js";
 import { checkInputTree, readInputText } from "./input-files.js";
-import { checkApp, checkCluster } from "./schema-check.js";
-import { KUSTOMIZATION_FILES, localSourceDir } from "./source-paths.js";
-import type { Profile } from "./types.js";
+import { checkApp, checkCluster } from "../model/schema-check.js";
+import { KUSTOMIZATION_FILES, localSourceDir } from "../model/source-paths.js";
+import type { Profile } from "../model/types.js";
 
 /**
  * Reads and validates every cluster.yaml, app.yaml and values file of the repository at `root`.

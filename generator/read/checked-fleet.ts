@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError, sortDiagnostics, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
-import { loadFleet } from "../model/load-fleet.js";
+import { loadFleet } from "./load-fleet.js";
 import { checkFleet } from "../model/rules.js";
 import { nearest } from "../model/suggest.js";
 import { layout } from "../layout.js";

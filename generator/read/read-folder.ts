@@ -1,0 +1,60 @@
+import { readFileSync, realpathSync, type Stats } from "node:fs";
+import { join } from "node:path";
+import type { Diagnostic } from "../errors.js";
+import { walkTree } from "./walk.js";
+
+/** A file of a folder being copied into the repository; `path` relative to the folder. */
+export interface FolderFile {
+  path: string;
+  content: Buffer;
+  mode: number;
+}
+
+const MAX_FILES = 2000;
+const MAX_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Reads a local chart, kustomize or manifests folder to copy it. Symbolic links are refused (a
+ * link could pull in files from anywhere), `.git` is skipped, and the folder's size is bounded.
+ * `shownAs` is how the folder is named in messages (the path the user gave).
+ */
+export function readFolder(dir: string, shownAs: string): { files: FolderFile[]; problems: Diagnostic[] } {
+  const files: FolderFile[] = [];
+  const problems: Diagnostic[] = [];
+  let bytes = 0;
+  const unreadable = (rel: string, e: NodeJS.ErrnoException) =>
+    problems.push({ file: `${shownAs}/${rel}`, line: 0, col: 0, message: `cannot be read: ${e.code ?? String(e)}`, hint: "check that the folder exists and is readable" });
+  // The folder named may itself be a link (to a chart elsewhere); links inside it are refused.
+  let base = dir;
+  try {
+    base = realpathSync(dir);
+  } catch {
+    // reported as unreadable below
+  }
+  for (const e of walkTree(base, "", { links: "refuse", skip: (_rel, name) => name === ".git", onMissing: unreadable, onUnreadable: unreadable })) {
+    const st = e.stats as Stats;
+    if (e.rel === "") {
+      if (!st.isDirectory()) unreadable("", Object.assign(new Error("not a folder"), { code: "ENOTDIR" }));
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      problems.push({ file: `${shownAs}/${e.rel}`, line: 0, col: 0, message: "is a symbolic link; berth copies only real files", hint: "replace the link with the file it points to" });
+    } else if (st.isFile()) {
+      bytes += st.size;
+      if (files.length >= MAX_FILES || bytes > MAX_BYTES) {
+        problems.push({ file: shownAs, line: 0, col: 0, message: `holds more than ${MAX_FILES} files or ${MAX_BYTES / 1024 / 1024} MiB`, hint: "point at the chart, kustomize or manifests folder itself, not at a larger tree" });
+        break;
+      }
+      files.push({ path: e.rel, content: readFileSync(join(base, e.rel)), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+    }
+  }
+  return { files, problems };
+}
+
+/** What kind of source a folder holds, by its marker file. */
+export function folderKind(files: readonly FolderFile[]): "chart" | "kustomize" | "manifests" {
+  const top = new Set(files.filter((f) => !f.path.includes("/")).map((f) => f.path));
+  if (top.has("Chart.yaml")) return "chart";
+  if (top.has("kustomization.yaml")) return "kustomize";
+  return "manifests";
+}

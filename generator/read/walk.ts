@@ -1,0 +1,101 @@
+import { lstatSync, readdirSync, realpathSync, statSync, type BigIntStats, type Stats } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * The one tree walker every reader of the repository uses; what differs between them is policy,
+ * named here instead of spelled out in each loop:
+ *
+ * - `links`: "follow" walks a symlinked folder (once per real path, so a link cycle ends) and
+ *   reports each entry's target; "refuse" never walks through a link: it is an entry of its own,
+ *   for the caller to list, refuse or treat as uncacheable.
+ * - `skip`: entries neither reported nor walked (generated folders, dependency folders, `.git`).
+ * - `descend`: whether a reported folder is walked (a folder with a problem is not).
+ * - `bigint`: stats with nanosecond times, for signatures.
+ *
+ * Whether the caller lists paths, checks them or hashes their stats is what it does with the
+ * entries. Entries come in depth-first pre-order, names sorted by code unit, the start first.
+ * Iterative, so a deep tree cannot overflow the stack.
+ */
+export interface WalkPolicy {
+  links: "follow" | "refuse";
+  skip?: (rel: string, name: string) => boolean;
+  descend?: (entry: WalkEntry) => boolean;
+  bigint?: boolean;
+  /** Called for an entry that cannot be stat'ed (the start included); it is then not reported. */
+  onMissing?: (rel: string, error: NodeJS.ErrnoException) => void;
+  /** Called for a folder whose listing cannot be read. */
+  onUnreadable?: (rel: string, error: NodeJS.ErrnoException) => void;
+}
+
+export interface WalkEntry {
+  /** Path relative to the root (`start/…`, or the bare name when the start is ""). */
+  rel: string;
+  /** The entry itself (lstat): a symlink is a symlink. */
+  stats: Stats | BigIntStats;
+  /** What it points at when links are followed (undefined for a dangling link); the entry itself otherwise. */
+  target: Stats | BigIntStats | undefined;
+}
+
+export function* walkTree(root: string, start: string, policy: WalkPolicy): Generator<WalkEntry> {
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    const abs = join(root, rel);
+    let stats: Stats | BigIntStats;
+    try {
+      stats = lstatSync(abs, { bigint: policy.bigint === true });
+    } catch (e) {
+      policy.onMissing?.(rel, e as NodeJS.ErrnoException);
+      continue;
+    }
+    let target: Stats | BigIntStats | undefined = stats;
+    if (stats.isSymbolicLink() && policy.links === "follow") {
+      try {
+        target = statSync(abs, { bigint: policy.bigint === true });
+      } catch {
+        target = undefined;
+      }
+    }
+    const entry: WalkEntry = { rel, stats, target };
+    yield entry;
+    if (!target?.isDirectory() || (policy.links === "refuse" && stats.isSymbolicLink())) continue;
+    if (policy.descend && !policy.descend(entry)) continue;
+    if (policy.links === "follow") {
+      const real = realpathSync(abs);
+      if (seen.has(real)) continue;
+      seen.add(real);
+    }
+    let names: string[];
+    try {
+      names = readdirSync(abs);
+    } catch (e) {
+      policy.onUnreadable?.(rel, e as NodeJS.ErrnoException);
+      continue;
+    }
+    names.sort();
+    for (let i = names.length - 1; i >= 0; i--) {
+      const name = names[i]!;
+      const child = rel ? `${rel}/${name}` : name;
+      if (policy.skip?.(child, name)) continue;
+      stack.push(child);
+    }
+  }
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Repository-relative paths under `dirs` that are files (`what: "files"`: regular files, through
+ * links when they are followed) or every entry that is not a folder (`what: "entries"`: links,
+ * devices and pipes too), sorted; none for a start that does not exist.
+ */
+export function listTree(root: string, dirs: readonly string[], policy: Pick<WalkPolicy, "links" | "skip"> & { what: "files" | "entries" }): string[] {
+  const out: string[] = [];
+  for (const dir of dirs) {
+    for (const e of walkTree(root, dir, policy)) {
+      if (policy.what === "files" ? e.target?.isFile() : !(e.target ?? e.stats).isDirectory() || e.stats.isSymbolicLink()) out.push(e.rel);
+    }
+  }
+  return out.sort(byCodeUnit);
+}
