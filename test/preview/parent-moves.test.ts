@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCheckedFleet } from "../../generator/commands/checked-fleet.js";
+import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { planFleet } from "../../generator/plan/plan-cluster.js";
 import { parentMoveNotes } from "../../generator/preview/parent-moves.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
