@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import { memoryBytes } from "../model/quantity.js";
@@ -8,6 +6,8 @@ import { valueFiles, valuesObject } from "../plan/applications.js";
 import { mergeValues } from "../plan/merge.js";
 import type { ClusterPlan } from "../plan/plan-cluster.js";
 import { parseYamlSource } from "../yaml/source.js";
+import { readInputText } from "../read/input-files.js";
+import { walkTree } from "../read/walk.js";
 
 /**
  * Limits of the pinned Argo CD and of Kubernetes that berth's output can reach, checked before a
@@ -108,7 +108,7 @@ export function checkArgoCDLimits(root: string, plan: ClusterPlan): Diagnostic[]
     if (!app || app.spec.source.type !== "manifests") continue;
     const dir = localSourceDir(app, plan.cluster.profile, inst.environment);
     if (!dir) continue;
-    const size = countedBytes(join(root, dir));
+    const size = countedBytes(root, dir);
     if (size > limit.bytes) {
       out.push({
         file: layout.appFile(app.name),
@@ -129,13 +129,10 @@ export function directoryLimit(root: string, plan: ClusterPlan): { bytes: number
   if (argocd) {
     let values: Record<string, unknown> = {};
     for (const file of valueFiles(argocd, plan.cluster)) {
-      let text: string;
-      try {
-        text = readFileSync(join(root, file), "utf8");
-      } catch {
-        continue;
-      }
-      const parsed = parseYamlSource(file, text).source?.value;
+      // Read as the loader reads inputs (links, devices and size refused); the loader reports problems.
+      const read = readInputText(root, file);
+      if (!("text" in read)) continue;
+      const parsed = parseYamlSource(file, read.text).source?.value;
       if (parsed && typeof parsed === "object") values = mergeValues(values, parsed as Record<string, unknown>);
       const v = param(parsed);
       if (v !== undefined) found = { value: v, from: file };
@@ -161,18 +158,11 @@ function includes(include: string | undefined, rel: string): boolean {
   return (m ? m[1]!.split(",") : [include]).includes(rel);
 }
 
-function countedBytes(dir: string): number {
+/** Bytes of the manifest files under a folder, as Argo CD counts them (links followed, as its repo-server does within the repository). */
+function countedBytes(root: string, dir: string): number {
   let total = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) total += countedBytes(p);
-    else if (e.isFile() && COUNTED.test(e.name)) total += statSync(p).size;
+  for (const entry of walkTree(root, dir, { links: "follow" })) {
+    if (entry.target?.isFile() && COUNTED.test(entry.rel)) total += Number(entry.target.size);
   }
   return total;
 }
