@@ -126,6 +126,6 @@ function refusalFix(name: string, inst: Instance | undefined, message: string): 
   }
   const allowing = LAYERS.filter((l) => clusterKindAllowed(l, group, kind));
   return allowing.length > 0
-    ? `app ${app} (layer ${layer}) may not create the cluster-scoped ${gk}; layer ${allowing.join(" or ")} allows it: move that part into an app of that layer (declared under clusterResources), or remove it (berth validate --render catches this before a merge)`
+    ? `app ${app} (layer ${layer}) may not create the cluster-scoped ${gk}; layer ${allowing.join(", ")} allows it: move that part into an app of that layer (declared under clusterResources), or remove it (berth validate --render catches this before a merge)`
     : `no layer may create ${gk}: remove it from app ${app}`;
 }

@@ -129,7 +129,7 @@ describe("berth status", () => {
     const doc = JSON.parse(r.stdout);
     const metrics = doc.clusters[0].applications.find((a: { name: string }) => a.name === "metrics");
     expect(metrics.problem).toBe("CustomResourceDefinition widgets.example.com: resource apiextensions.k8s.io:CustomResourceDefinition is not permitted in project monitoring");
-    expect(metrics.fix).toContain("app metrics (layer monitoring) may not create the cluster-scoped apiextensions.k8s.io/CustomResourceDefinition; layer platform or infra allows it");
+    expect(metrics.fix).toContain("app metrics (layer monitoring) may not create the cluster-scoped apiextensions.k8s.io/CustomResourceDefinition; layer platform, infra allows it");
     expect(metrics.fix).toContain("argocd app terminate-op argocd/metrics");
     expect(doc.clusters[0].state).toBe("failing");
     expect(doc.exitCode).toBe(1);
