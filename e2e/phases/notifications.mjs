@@ -83,7 +83,7 @@ export async function notifications({ logDir, log }) {
       // berth status names the app, the kind, the layer that would allow it, and the way out of the retries.
       const r = await fleet.berth(["status", "-o", "json"]);
       const rogue = JSON.parse(r.stdout).clusters[0].applications.find((a) => a.name === "rogue");
-      if (r.exitCode !== 1 || !/ClusterRole/.test(rogue?.problem ?? "") || !/layer platform, infra, monitoring allows it/.test(rogue?.fix ?? "") || !/terminate-op/.test(rogue?.fix ?? "")) throw new AssertionFailure(`berth status on the refused app (exit ${r.exitCode}): ${JSON.stringify(rogue)}`);
+      if (r.exitCode !== 1 || !/ClusterRole/.test(rogue?.problem ?? "") || !/layers platform, infra, monitoring allow it/.test(rogue?.fix ?? "") || !/terminate-op/.test(rogue?.fix ?? "")) throw new AssertionFailure(`berth status on the refused app (exit ${r.exitCode}): ${JSON.stringify(rogue)}`);
       log(`berth status on the refused app: ${rogue.problem}; fix: ${rogue.fix}`);
     },
 

@@ -2,6 +2,7 @@ import { ARGOCD_NAMESPACE } from "../layout.js";
 import { clusterKindAllowed } from "../model/cluster-kinds.js";
 import type { Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
+import { RETRY } from "../plan/applications.js";
 import type { LiveApp } from "./live.js";
 
 /** What berth could learn from a cluster's Argo CD, or why it could not. */
@@ -108,7 +109,8 @@ function assessApp(name: string, live: LiveApp | undefined, inst: Instance | und
   }
   if (live.operation && live.operation.phase === "Running" && live.operation.retryCount >= STUCK_RETRIES) {
     const stop = `argocd app terminate-op ${ARGOCD_NAMESPACE}/${name} (or: kubectl -n ${ARGOCD_NAMESPACE} patch application ${name} --type merge -p '{"status":{"operationState":{"phase":"Terminating"}}}')`;
-    report.fix = `${report.fix ? `${report.fix}; then ` : ""}the operation keeps failing (retry ${live.operation.retryCount}): stop it with ${stop}`;
+    // Argo CD's retry policy cannot tell a refusal from a transient error; stopping it lets a removed app be pruned at once.
+    report.fix = [report.fix, `the sync keeps failing (retry ${live.operation.retryCount} of ${RETRY.limit}): stop it with ${stop}`].filter(Boolean).join("\n");
   }
   return report;
 }
@@ -126,6 +128,6 @@ function refusalFix(name: string, inst: Instance | undefined, message: string): 
   }
   const allowing = LAYERS.filter((l) => clusterKindAllowed(l, group, kind));
   return allowing.length > 0
-    ? `app ${app} (layer ${layer}) may not create the cluster-scoped ${gk}; layer ${allowing.join(", ")} allows it: move that part into an app of that layer (declared under clusterResources), or remove it (berth validate --render catches this before a merge)`
+    ? `app ${app} (layer ${layer}) may not create the cluster-scoped ${gk}; ${allowing.length > 1 ? `layers ${allowing.join(", ")} allow` : `layer ${allowing[0]} allows`} it: move that part into an app of such a layer (declared under clusterResources), or remove it (berth validate --render catches this before a merge)`
     : `no layer may create ${gk}: remove it from app ${app}`;
 }

@@ -23,7 +23,7 @@ export function formatStatus(s: FleetStatus): string {
     out.push(`cluster ${c.cluster} (kube context ${c.context})`);
     if (c.problem) {
       out.push(`  ${c.state === "unreachable" ? "unreachable" : "no Argo CD"}: ${c.problem}`);
-      if (c.fix) out.push(`    fix: ${c.fix}`);
+      if (c.fix) out.push(`     fix: ${c.fix}`);
     }
     const width = Math.max(0, ...c.applications.map((a) => a.name.length));
     for (const a of c.applications) out.push(...appLines(a, width));
@@ -39,7 +39,7 @@ function appLines(a: AppReport, width: number): string[] {
   const op = a.operation ? `${a.operation.phase}${a.operation.retryCount > 0 ? ` (retry ${a.operation.retryCount})` : ""}` : "-";
   const lines = [`  ${mark} ${a.name.padEnd(width)}  ${a.sync.padEnd(9)} ${a.health.padEnd(11)} ${rev.padEnd(16)} last operation ${op}`];
   if (a.problem) lines.push(`     ${a.problem}`);
-  if (a.fix) lines.push(`     fix: ${a.fix}`);
+  for (const fix of a.fix?.split("\n") ?? []) lines.push(`     fix: ${fix}`);
   return lines;
 }
 

@@ -1,51 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { runStatus, defaultStatusDeps, type StatusOptions } from "../../generator/commands/status.js";
-import { findOnPath } from "../../generator/exec/spawn.js";
 import { main } from "../../generator/cli.js";
-import { application, captureIO, fakeWorld, list, type FakeState, type FakeWorld } from "../bootstrap/fake-tools.js";
-import { makeRepo, readTree, removeRepo } from "../helpers/repo.js";
+import { application, captureIO, type FakeState } from "../bootstrap/fake-tools.js";
+import { hqApps, setApps, setup as setupWith, status } from "./helpers.js";
 
-/**
- * `berth status` against the recording fake kubectl (no cluster on the test machine; the e2e runs
- * it against a real Argo CD): the fleet is test/golden/notify's, in a Git repository.
- */
-const FLEET = fileURLToPath(new URL("../golden/notify/input", import.meta.url));
 const cleanup: Array<() => void> = [];
 afterEach(() => cleanup.splice(0).forEach((f) => f()));
-
-function setup(state: Partial<FakeState>): { root: string; world: FakeWorld; sha: string } {
-  const root = makeRepo(readTree(FLEET));
-  const world = fakeWorld({ contexts: ["hq", "edge"], ...state });
-  cleanup.push(() => removeRepo(root), () => world.remove());
-  // git for the fleet's commit, next to the fakes (no real kubectl is reachable).
-  const gitDir = join(world.dir, "git");
-  mkdirSync(gitDir);
-  symlinkSync(findOnPath("git", process.env.PATH)!, join(gitDir, "git"));
-  world.env.PATH = `${world.bin}:${gitDir}`;
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@t", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@t" } }).toString().trim();
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "fleet");
-  return { root, world, sha: git("rev-parse", "HEAD") };
-}
-
-/** Every Application berth expects on hq, Synced and Healthy at `sha`. */
-function hqApps(sha: string, override: Record<string, Record<string, unknown>> = {}) {
-  const names = ["root", "argo-cd", "metrics", "sealed-secrets", "secrets-argocd"];
-  return list(names.map((n) => override[n] ?? application(n, "Synced", "Healthy", { sync: { status: "Synced", revision: n === "sealed-secrets" ? "2.17.3" : sha } })));
-}
-
-async function status(root: string, world: FakeWorld, opts: Partial<StatusOptions> = {}) {
-  const cap = captureIO(root, world.env);
-  let t = 0;
-  const deps = { ...defaultStatusDeps(), now: () => t, sleep: async (ms: number) => void (t += ms), pollIntervalMs: 5_000 };
-  const code = await runStatus({ root, format: "human", ...opts }, cap.io, deps);
-  return { code, stdout: cap.stdout(), stderr: cap.stderr(), log: world.log() };
-}
+const setup = (state: Partial<FakeState>) => setupWith(state, cleanup);
 
 describe("berth status", () => {
   it("exits 0 when every Application is Synced and Healthy at the fleet's commit, with one summary line per cluster", async () => {
@@ -129,7 +91,7 @@ describe("berth status", () => {
     const doc = JSON.parse(r.stdout);
     const metrics = doc.clusters[0].applications.find((a: { name: string }) => a.name === "metrics");
     expect(metrics.problem).toBe("CustomResourceDefinition widgets.example.com: resource apiextensions.k8s.io:CustomResourceDefinition is not permitted in project monitoring");
-    expect(metrics.fix).toContain("app metrics (layer monitoring) may not create the cluster-scoped apiextensions.k8s.io/CustomResourceDefinition; layer platform, infra allows it");
+    expect(metrics.fix).toContain("app metrics (layer monitoring) may not create the cluster-scoped apiextensions.k8s.io/CustomResourceDefinition; layers platform, infra allow it");
     expect(metrics.fix).toContain("argocd app terminate-op argocd/metrics");
     expect(doc.clusters[0].state).toBe("failing");
     expect(doc.exitCode).toBe(1);
@@ -161,9 +123,3 @@ describe("berth status", () => {
   });
 });
 
-/** The fake's successive answers to `kubectl get applications` (the last one repeats). */
-function setApps(world: FakeWorld, answers: unknown[]): void {
-  answers.forEach((a, i) => writeFileSync(join(world.dir, "apps", `${i}.json`), JSON.stringify(a)));
-  writeFileSync(join(world.dir, "apps-count"), String(answers.length));
-  writeFileSync(join(world.dir, "apps-index"), "0");
-}
