@@ -143,7 +143,7 @@ export const clusterSchema = {
           additionalProperties: false,
           required: ["channel"],
           description: "Failures also go to this Slack channel; the bot token is sealed as slack-token.",
-          properties: { channel: { type: "string", pattern: "^[A-Za-z0-9_.-]+$" } },
+          properties: { channel: { type: "string", pattern: "^[-._a-zA-Z0-9]+$", description: "The channel name, without #." } },
         },
         webhook: { type: "boolean", description: "Failures are also POSTed as JSON to the URL sealed as webhook-url (it usually holds a token, so it is sealed, not written here)." },
       },
