@@ -47,7 +47,7 @@ export async function notifications({ logDir, log }) {
     /** The notifications controller, as its Deployment would run it, next to the other Argo CD processes. */
     async start(argo, watch) {
       const [metrics] = await freePorts(1);
-      controller = start("argocd-notifications-controller", argo.argocd, ["--loglevel", "info", "--logformat", "text", "--metrics-port", String(metrics), "--argocd-repo-server", `127.0.0.1:${argo.repoPort}`], { logDir, env: { ...argo.env, ARGOCD_BINARY_NAME: "argocd-notifications" } });
+      controller = start("argocd-notifications-controller", argo.argocd, ["--loglevel", "info", "--metrics-port", String(metrics), "--argocd-repo-server", `127.0.0.1:${argo.repoPort}`], { logDir, env: { ...argo.env, ARGOCD_BINARY_NAME: "argocd-notifications" } });
       watch.push(controller);
       return controller;
     },
@@ -80,11 +80,15 @@ export async function notifications({ logDir, log }) {
       if (!/is not permitted in project apps/.test(failure.description)) throw new AssertionFailure(`the failure status for ${context} does not carry Argo CD's reason: ${JSON.stringify(failure.description)}`);
       noViolations();
       log(`commit statuses: ${short(sha)} got failure for ${context}: ${failure.description}`);
-      // berth status names the app, the kind, the layer that would allow it, and the way out of the retries.
-      const r = await fleet.berth(["status", "-o", "json"]);
-      const rogue = JSON.parse(r.stdout).clusters[0].applications.find((a) => a.name === "rogue");
-      if (r.exitCode !== 1 || !/ClusterRole/.test(rogue?.problem ?? "") || !/layers platform, infra, monitoring allow it/.test(rogue?.fix ?? "") || !/terminate-op/.test(rogue?.fix ?? "")) throw new AssertionFailure(`berth status on the refused app (exit ${r.exitCode}): ${JSON.stringify(rogue)}`);
-      log(`berth status on the refused app: ${rogue.problem}; fix: ${rogue.fix}`);
+      // berth status names the app, the kind, the layers that would allow it and, once Argo CD has
+      // retried twice, the way out of the retries.
+      let last;
+      const rogue = await waitFor("berth status to name the refusal and terminate-op", async () => {
+        last = await fleet.berth(["status", "-o", "json"]);
+        const a = JSON.parse(last.stdout).clusters[0].applications.find((x) => x.name === "rogue");
+        return last.exitCode === 1 && /ClusterRole rogue/.test(a?.problem ?? "") && /layers platform, infra, monitoring allow it/.test(a?.fix ?? "") && /terminate-op argocd\/rogue/.test(a?.fix ?? "") ? a : undefined;
+      }, { timeoutMs: 120_000, intervalMs: 2000, watch: procs, onTimeout: () => new AssertionFailure(`berth status on the refused app (exit ${last?.exitCode}):\n${last?.stdout}${last?.stderr}`) });
+      log(`berth status on the refused app: ${rogue.problem}; fix: ${rogue.fix.replace(/\n/g, "; ")}`);
     },
 
     /** `berth status --format json` agrees with every live Application; the summary line for the e2e's last lines. */
