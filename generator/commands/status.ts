@@ -59,13 +59,17 @@ export async function runStatus(opts: StatusOptions, io: CommandIO, deps: Status
   if (opts.cluster !== undefined) requireCluster(fleet, opts.cluster);
   if (opts.context !== undefined && opts.cluster === undefined) throw new EnvironmentError("--context names one cluster's context", "name the cluster too: berth status <cluster> --context <context>");
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
+  // Outside a Git repository there is no commit to compare with: sync and health still count.
   const repo = await openRepo(opts.root, io.env).catch(() => undefined);
-  const commit = repo ? (opts.revision !== undefined ? await resolveRevision(repo, opts.revision, "--head") : await currentCommit(repo)) : undefined;
   if (opts.revision !== undefined && !repo) throw new EnvironmentError(`--revision ${opts.revision}: ${opts.root} is not a Git repository`, "run berth status inside the fleet's Git repository");
+  const commit = repo ? (opts.revision !== undefined ? await resolveRevision(repo, opts.revision, "--revision") : await currentCommit(repo)) : undefined;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(io.env)) if (v !== undefined) env[k] = v;
   const kubectl = await deps.kubectl(io.env);
-  const targets = clusters.map((c) => ({ cluster: c, context: contextOf(c, opts), identity: identityChecks(c, contextOf(c, opts)), instances: clusterInstances(fleet, c) }));
+  const targets = clusters.map((c) => {
+    const context = contextOf(c, opts);
+    return { cluster: c, context, identity: identityChecks(c, context), instances: clusterInstances(fleet, c) };
+  });
 
   const once = async (): Promise<FleetStatus> => {
     const reports: ClusterReport[] = await Promise.all(

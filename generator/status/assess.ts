@@ -97,7 +97,7 @@ function assessApp(name: string, live: LiveApp | undefined, inst: Instance | und
   } else if (failing) {
     const first = live.operation!.failed[0];
     report.problem = first ? `${first.kind} ${first.name}: ${first.message}` : (live.operation!.message ?? `last operation ${live.operation!.phase}`);
-  } else if (!expected && live) {
+  } else if (!expected) {
     report.problem = "not in the generated output any more: the root Application prunes it";
   } else if (live.operation?.phase === "Running") {
     report.problem = `syncing${live.operation.message ? `: ${live.operation.message}` : ""}`;
