@@ -121,5 +121,16 @@ describe("berth status", () => {
     // 30 s at one poll per 5 s: the first look and six more.
     expect(r.log.filter((e) => e.args.includes("applications.argoproj.io"))).toHaveLength(7);
   });
+  it("--revision names the commit to compare with; an unknown one is refused before any cluster is asked", async () => {
+    const { root, world, sha } = setup({});
+    setApps(world, [hqApps(sha)]);
+    const ok = await status(root, world, { cluster: "hq", revision: "main" });
+    expect(ok.code).toBe(0);
+    const cap = captureIO(root, world.env);
+    world.clearLog();
+    expect(await main(["-C", root, "status", "hq", "--revision", "nope"], cap.io)).toBe(1);
+    expect(cap.stderr()).toContain('--revision "nope" is not a commit in this repository');
+    expect(world.log()).toEqual([]);
+  });
 });
 
