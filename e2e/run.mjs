@@ -24,6 +24,7 @@ import { startRedis, startArgoCd, ARGOCD_NAMESPACE } from "./harness/argocd.mjs"
 import { startSealedSecrets } from "./harness/sealed-secrets.mjs";
 import { dryRunSeeds } from "./harness/seed-dry-run.mjs";
 import { linkKubectl } from "./harness/kubectl.mjs";
+import { notifications } from "./phases/notifications.mjs";
 
 $.verbose = false;
 const started = Date.now();
@@ -88,7 +89,8 @@ async function main() {
     const chartRepo = await serveChartRepo(chartDir);
     await $`helm package ${join(REPO_ROOT, "e2e/fixtures/fleet/charts/greeter")} -d ${chartDir}`;
     await $`helm repo index ${chartDir} --url ${chartRepo.url}`;
-    const fleet = await prepareFleet({ workDir, chartRepoUrl: chartRepo.url, bin });
+    const notify = await notifications({ logDir, log });
+    const fleet = await prepareFleet({ workDir, chartRepoUrl: chartRepo.url, bin, prepare: notify.prepare });
     log(`e2e fleet generated and pushed to ${fleet.repoUrl}`);
 
     const redis = await startRedis({ workDir, logDir });
@@ -102,6 +104,7 @@ async function main() {
     const bootstrapDone = bootstrap.then((r) => r);
     const argo = await startArgoCd({ bin, workDir, logDir, kubeconfig: cp.kubeconfig, kubectl, redisPort: redis.port, watch: procs });
     procs.push(...argo);
+    await notify.start(argo, procs);
     log("Argo CD repo-server and application controller started");
 
     // Waves: record when each Application first appears and first reports Healthy (what the
@@ -171,7 +174,7 @@ async function main() {
     const valuesFile = join(fleet.dir, "apps/greeter/values.yaml");
     writeFileSync(valuesFile, readFileSync(valuesFile, "utf8").replace("from-the-values-file-in-git", "from-the-second-commit"));
     await must(fleet.berth(["generate"]), "berth generate");
-    await commitAndPush(fleet.git, "greeter: new message");
+    const pushed = await commitAndPush(fleet.git, "greeter: new message");
     await waitFor("Argo CD to deploy the pushed commit", async () => (await message()) === "from-the-second-commit", {
       timeoutMs: 180_000,
       intervalMs: 1000,
@@ -179,6 +182,7 @@ async function main() {
       onTimeout: async () => new AssertionFailure(`a pushed commit was not deployed within 180 s: greeter's ConfigMap says ${JSON.stringify(await message())}\n${describe((await applications(kubectl)).get("greeter") ?? { metadata: { name: "greeter" } })}`),
     });
     log("deploy by push: the second commit reached the cluster with no other action");
+    await notify.afterPush(pushed, fleet, procs);
 
     // 6. AppProject enforcement, after the fleet is Healthy: an apps-layer app that renders a ClusterRole.
     const rogueDir = join(fleet.dir, "apps/rogue");
@@ -192,17 +196,18 @@ async function main() {
     const berthFlagged = validate.exitCode === 1 && /ClusterRole/.test(validate.stdout + validate.stderr);
     log(`berth validate --render on the rogue app: exit ${validate.exitCode}${berthFlagged ? " (flagged the ClusterRole)" : " (did NOT flag the ClusterRole)"}`);
     await must(fleet.berth(["generate"]), "berth generate");
-    await commitAndPush(fleet.git, "rogue app (must be refused by its project)");
+    const rogueSha = await commitAndPush(fleet.git, "rogue app (must be refused by its project)");
     const refusal = await waitFor("Argo CD to refuse the rogue app's ClusterRole", async () => {
       const a = (await applications(kubectl)).get("rogue");
       const text = a ? describe(a) : "";
       return /not permitted in project/.test(text) ? text : undefined;
     }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: async () => new AssertionFailure(`Argo CD did not refuse the rogue app's ClusterRole within 180 s:\n${[...(await applications(kubectl)).values()].map(describe).join("\n")}`) });
     log(`AppProject enforcement: ${refusal.replace(/\n/g, " ")}`);
+    await notify.afterRefusal(rogueSha, procs);
     writeFileSync(clusterFile, clusterText);
     rmSync(rogueDir, { recursive: true });
     await must(fleet.berth(["generate"]), "berth generate");
-    await commitAndPush(fleet.git, "remove the rogue app");
+    const head = await commitAndPush(fleet.git, "remove the rogue app");
     // A refused sync keeps retrying (berth's retry policy), and Argo CD v3.1.5 does not finalize
     // the deletion of an Application while an operation is in progress: terminate it, as
     // `argocd app terminate-op` does, instead of waiting out the backoff.
@@ -219,7 +224,9 @@ async function main() {
     }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: async () => new AssertionFailure(`after the enforcement phase, not Synced and Healthy:\n${[...(await applications(kubectl)).values()].filter((a) => !synced(a)).map(describe).join("\n")}`) });
     await chartRepo.close();
     log(`seed charts validated by the API server: ${seeds.checked} objects`);
+    const statusLine = await notify.final(final, head, fleet.bare);
     passed = true;
+    console.log(statusLine);
     console.log(`e2e: ${final.size} Applications Synced and Healthy on cluster ${CLUSTER}; waves ${waves.length}; sealed secrets opened ${sealedCount}`);
   } finally {
     await stopAll();

@@ -145,6 +145,22 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runBootstrap({ root: root(), cluster: clusterOf("bootstrap", cluster, o.cluster, true), dryRun: o.dryRun, context: o.context, trustContext: o.trustContext, key: o.key, timeoutMs }, io);
     });
 
+  withExamples(withCluster(program.command("status"), "only this cluster"), ["berth status", "berth status pi --format json", "berth status --wait --timeout 20m"])
+    .description("after a push: every cluster's Applications as its Argo CD reports them (sync, health, revision vs the fleet's commit, last operation); exit 0 when all are Synced and Healthy at it")
+    .option("--context <context>", "kube context of the one cluster named (default: the cluster's name; kind: kind-<cluster>), checked as bootstrap checks it")
+    .option("--trust-context", "accept a --context whose name is not the cluster's although cluster.yaml records no identity", false)
+    .option("--revision <rev>", "the commit to compare with (default: HEAD)")
+    .addOption(new Option("-o, --format <format>", "human or json").choices(["human", "json"]).default("human"))
+    .option("--wait", "poll until every Application is Synced and Healthy at the commit (a CI \"deployed\" step)", false)
+    .option("--timeout <duration>", "how long --wait waits (e.g. 15m, 1h)", "15m")
+    .action(async (cluster: string | undefined, o: { cluster?: string; context?: string; trustContext: boolean; revision?: string; format: "human" | "json"; wait: boolean; timeout: string }) => {
+      const { runStatus } = await import("./commands/status.js");
+      const { parseDuration } = await import("./bootstrap/duration.js");
+      const waitMs = parseDuration(o.timeout);
+      if (waitMs === undefined) throw new EnvironmentError(`--timeout ${o.timeout} is not a duration`, "give it like 15m, 90s or 1h30m");
+      code = await runStatus({ root: root(), cluster: clusterOf("status", cluster, o.cluster, false), context: o.context, trustContext: o.trustContext, revision: o.revision, format: o.format, waitMs: o.wait ? waitMs : undefined }, io);
+    });
+
   withExamples(withCluster(program.command("preview"), "only this cluster"), ["berth preview --base main", "berth preview --base main --render --format text laptop", "berth preview --base origin/main --head HEAD --out-dir preview/"])
     .description("preview a change: what --base and --head (default: the working tree) deploy, per cluster, app and resource; secrets by key only")
     .addOption(new Option("--base <rev>", "the base revision (branch, tag, SHA, HEAD~3…)").makeOptionMandatory())

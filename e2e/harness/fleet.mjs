@@ -42,27 +42,31 @@ function replaceInTree(dir, replacements) {
   }
 }
 
-/** Argo CD's install.yaml, less argocd-cm (templated from values) and argocd-secret (argocd-server's). */
+/**
+ * Argo CD's install.yaml, less argocd-cm and the notifications ConfigMap and Secret (templated
+ * from values, as argo-helm does) and argocd-secret (argocd-server's).
+ */
 async function assembleArgoCdChart(chartDir) {
   const src = join(await moduleDir(ARGOCD_MODULE), "manifests", "install.yaml");
   const docs = parseAllDocuments(readFileSync(src, "utf8"));
   const kept = docs.filter((d) => {
     const o = d.toJS();
-    return o && !(o.kind === "ConfigMap" && o.metadata?.name === "argocd-cm") && !(o.kind === "Secret" && o.metadata?.name === "argocd-secret");
+    return o && !(o.kind === "ConfigMap" && ["argocd-cm", "argocd-notifications-cm"].includes(o.metadata?.name)) && !(o.kind === "Secret" && ["argocd-secret", "argocd-notifications-secret"].includes(o.metadata?.name));
   });
   mkdirSync(join(chartDir, "files"), { recursive: true });
   writeFileSync(join(chartDir, "files", "install.yaml"), kept.map((d) => String(d).replace(/^---\n/, "")).join("---\n"));
   return docs.length - kept.length;
 }
 
-export async function prepareFleet({ workDir, chartRepoUrl, bin }) {
+/** `prepare(run, dir)`, when given, runs before the first generate (a phase's own cluster.yaml settings and sealed secrets). */
+export async function prepareFleet({ workDir, chartRepoUrl, bin, prepare }) {
   const dir = join(workDir, "fleet");
   const bare = join(workDir, "fleet.git");
   cpSync(TEMPLATE, dir, { recursive: true, filter: (s) => !s.startsWith(join(TEMPLATE, "charts")) });
   const repoUrl = `file://${bare}`;
   replaceInTree(dir, { "@REPO_URL@": repoUrl, "@CHART_REPO_URL@": chartRepoUrl });
   const dropped = await assembleArgoCdChart(join(dir, "apps", "argo-cd", "chart"));
-  if (dropped !== 2) throw new HarnessError("fleet", `expected argocd-cm and argocd-secret in Argo CD's install.yaml, removed ${dropped}`);
+  if (dropped !== 4) throw new HarnessError("fleet", `expected argocd-cm, argocd-secret and the notifications ConfigMap and Secret in Argo CD's install.yaml, removed ${dropped}`);
   cpSync(join(await moduleDir(SEALED_SECRETS_MODULE), "helm", "sealed-secrets"), join(dir, "apps", "sealed-secrets", "chart"), { recursive: true });
   // Module files are read-only in the module cache.
   await $({ quiet: true })`chmod -R u+w ${dir}`;
@@ -78,6 +82,7 @@ export async function prepareFleet({ workDir, chartRepoUrl, bin }) {
   // The value exists only in memory: sealed from stdin, compared with what the controller opens.
   const password = randomBytes(18).toString("base64url");
   await must(run(["seal", "--cluster", CLUSTER, "--namespace", "web", "--name", "web-credentials", "--from-stdin", "password"], { input: password }), "berth seal");
+  if (prepare) await prepare(run, dir);
   await must(run(["generate"]), "berth generate");
   await commitAndPush(git, "e2e fleet");
   return { dir, bare, repoUrl, keyFile, password, git, berth: run };

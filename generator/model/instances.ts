@@ -1,3 +1,6 @@
+import { ARGOCD_NAMESPACE } from "../layout.js";
+import { NOTIFICATIONS_SECRET, notifySecretKeys } from "../plan/notifications.js";
+import type { PathSegment, YamlSource } from "../yaml/source.js";
 import type { App, Cluster, ClusterAppEntry, Fleet } from "./fleet.js";
 import { LAYERS, type Layer } from "./types.js";
 
@@ -14,6 +17,30 @@ export interface Instance {
   environment?: string;
   /** Ids of the instances that must be Healthy first. */
   deps: string[];
+}
+
+/** One Secret an instance needs, with where it is declared (for diagnostics). */
+export interface NeededSecret {
+  name: string;
+  keys: readonly string[];
+  namespace?: string;
+  type?: string;
+  source: YamlSource;
+  path: PathSegment[];
+}
+
+/**
+ * The Secrets an app instance needs: its app.yaml `secrets:`, and for Argo CD's own app on a
+ * cluster with `notify`, the notifications credential (declared by cluster.yaml).
+ */
+export function secretsOf(cluster: Cluster, inst: Instance): NeededSecret[] {
+  const app = inst.app;
+  if (!app) return [];
+  const out: NeededSecret[] = (app.spec.secrets ?? []).map((s, i) => ({ ...s, source: app.source, path: ["secrets", i] }));
+  if (app.spec.role === "argocd" && cluster.spec.notify) {
+    out.push({ name: NOTIFICATIONS_SECRET, namespace: ARGOCD_NAMESPACE, keys: notifySecretKeys(cluster.spec.notify), source: cluster.source, path: ["notify"] });
+  }
+  return out;
 }
 
 export const secretsInstanceId = (namespace: string) => `secrets-${namespace}`;
@@ -59,18 +86,18 @@ export function clusterInstances(fleet: Fleet, cluster: Cluster): Instance[] {
       inst.deps.push(...(sameEnv.length > 0 ? sameEnv : targets).map((t) => t.id));
     }
   }
-  instances.push(...secretsInstances(instances));
+  instances.push(...secretsInstances(cluster, instances));
   return instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** One Application per namespace that holds consumed secrets, ordered after the controller and before consumers. */
-function secretsInstances(instances: Instance[]): Instance[] {
+function secretsInstances(cluster: Cluster, instances: Instance[]): Instance[] {
   const controller = instances.find((i) => i.app?.spec.role === "sealed-secrets");
   const layerOfNamespace = new Map<string, Layer>();
   for (const i of instances) layerOfNamespace.set(i.namespace, i.layer);
   const consumersByNamespace = new Map<string, Instance[]>();
   for (const inst of instances) {
-    for (const s of inst.app?.spec.secrets ?? []) {
+    for (const s of secretsOf(cluster, inst)) {
       const ns = s.namespace ?? inst.namespace;
       consumersByNamespace.set(ns, [...(consumersByNamespace.get(ns) ?? []), inst]);
     }

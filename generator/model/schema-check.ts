@@ -80,6 +80,9 @@ export const PATTERN_WORDS: Record<string, string> = {
   "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$": "give the UID as kubectl prints it (kubectl get namespace kube-system -o jsonpath='{.metadata.uid}')",
   "^1\\.[0-9]+\\.[0-9]+$": "give a full Kubernetes version such as 1.31.4",
   "^[a-z0-9.-]+$": "give a DNS name in lowercase, such as apps.example.com",
+  "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$": "give the repository as owner/name, such as acme/fleet",
+  "^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$": "give an https:// URL (http:// only to 127.0.0.1 or localhost: the token travels with every request)",
+  "^https?://[^\\s]+$": "give an https:// or http:// URL",
   "^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$": "give an API version as helm's --api-versions takes it, such as monitoring.coreos.com/v1 or monitoring.coreos.com/v1/ServiceMonitor",
 };
 

@@ -5,6 +5,7 @@ import type { Instance } from "../model/instances.js";
 import { localSourceDir } from "../model/source-paths.js";
 import { argocdSelfValues } from "./argocd-self.js";
 import { mergeValues } from "./merge.js";
+import { appSubscriptions, notificationValues } from "./notifications.js";
 import { argoRepoURL } from "./repos.js";
 
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
@@ -12,8 +13,15 @@ export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 /** `keepApplications: true`: neither pruned nor deleted by a cascade (as berth's Namespaces always are). */
 export const KEEP_SYNC_OPTIONS = "Prune=false,Delete=false";
 
-/** Retry with backoff: transient failures (a CRD not yet established, a webhook starting) heal. */
-export const RETRY = { limit: 10, backoff: { duration: "10s", factor: 2, maxDuration: "5m" } };
+/**
+ * Retry with a bounded backoff: transient failures (a CRD not yet established, a webhook starting)
+ * heal within minutes. Argo CD's policy cannot tell them from a permission error (a kind the
+ * project does not allow), which never heals; the bound (10+20+40+80+120 s, under 5 minutes in
+ * all) keeps such an operation from running for half an hour, and Argo CD does not finish deleting
+ * an Application while its operation runs. `berth validate --render` refuses project denials
+ * before they merge; `berth status` names `argocd app terminate-op` for an operation that keeps failing.
+ */
+export const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "2m" } };
 
 export interface ApplicationContext {
   cluster: Cluster;
@@ -58,6 +66,7 @@ export function buildApplication(inst: Instance, ctx: ApplicationContext): Recor
         // Read from the live object by the Application that prunes or cascades: a move between
         // parents then cannot delete the app (docs/scale.md).
         ...(cluster.spec.keepApplications ? { "argocd.argoproj.io/sync-options": KEEP_SYNC_OPTIONS } : {}),
+        ...appSubscriptions(cluster),
       },
       // Deleting Argo CD's own Application must never cascade into deleting Argo CD.
       finalizers: isArgoCD ? undefined : [RESOURCES_FINALIZER],
@@ -128,7 +137,7 @@ export function valuesObject(inst: Instance, ctx: ApplicationContext): Record<st
   const app = inst.app!;
   let values: Record<string, unknown> = {};
   if (app.spec.source.type === "chart" && app.spec.berthValues) values = { berth: clusterContext(inst, ctx.cluster) };
-  if (app.spec.role === "argocd") values = mergeValues(values, argocdSelfValues(ctx.helmRepos));
+  if (app.spec.role === "argocd") values = mergeValues(mergeValues(values, argocdSelfValues(ctx.helmRepos)), notificationValues(ctx.cluster) ?? {});
   if (inst.entry?.values) values = mergeValues(values, inst.entry.values);
   return values;
 }

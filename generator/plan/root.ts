@@ -1,6 +1,7 @@
 import { ARGOCD_NAMESPACE, IN_CLUSTER, layout } from "../layout.js";
 import type { Cluster } from "../model/fleet.js";
 import { RETRY } from "./applications.js";
+import { rootSubscriptions } from "./notifications.js";
 import { ROOT_PROJECT } from "./projects.js";
 
 export const ROOT_APPLICATION = "root";
@@ -19,6 +20,7 @@ export function buildRoot(cluster: Cluster): Record<string, unknown> {
       name: ROOT_APPLICATION,
       namespace: ARGOCD_NAMESPACE,
       labels: { "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster.name },
+      annotations: Object.keys(rootSubscriptions(cluster)).length > 0 ? rootSubscriptions(cluster) : undefined,
     },
     spec: {
       project: ROOT_PROJECT,

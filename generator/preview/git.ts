@@ -45,7 +45,7 @@ export async function openRepo(root: string, callerEnv: Readonly<Record<string, 
 }
 
 /** The full SHA of a commit, or a UserError naming the revision and how to get it. */
-export async function resolveRevision(repo: GitRepo, rev: string, option: "--base" | "--head"): Promise<string> {
+export async function resolveRevision(repo: GitRepo, rev: string, option: "--base" | "--head" | "--revision"): Promise<string> {
   const hint = `check the name with \`git log --oneline\` or \`git branch -a\`; a remote branch may need \`git fetch origin <branch>\` first (in CI: actions/checkout with fetch-depth: 0)`;
   const problem = (message: string) => new UserError([{ file: ".git", line: 0, col: 0, message, hint }]);
   if (rev.trim() === "" || rev.startsWith("-")) throw problem(`${option} "${rev}" is not a revision`);

@@ -37,7 +37,7 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string): 
         const what = `${consumer.instance} on cluster "${cluster.name}" consumes secret ${secretId(secret.namespace, secret.name)}`;
         const message = file ? `${what}, but ${path} lacks ${lacking.join(", ")}` : `${what}, which is not sealed for that cluster and namespace (no ${path})`;
         const command = sealCommand({ cluster: cluster.name, namespace: secret.namespace, name: secret.name, keys: lacking, type: consumer.type ?? (file ? undefined : secret.type) });
-        out.push(diagnosticAt(consumer.app.source, consumer.path, message, `${command} (or --from-file/--from-stdin, to keep values out of shell history)`));
+        out.push(diagnosticAt(consumer.source, consumer.path, message, `${command} (or --from-file/--from-stdin, to keep values out of shell history)`));
       }
     }
   }

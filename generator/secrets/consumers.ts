@@ -1,13 +1,14 @@
 import type { App, Cluster, Fleet } from "../model/fleet.js";
-import { clusterInstances } from "../model/instances.js";
-import type { PathSegment } from "../yaml/source.js";
+import { clusterInstances, secretsOf } from "../model/instances.js";
+import type { PathSegment, YamlSource } from "../yaml/source.js";
 
 /** One app instance's `secrets:` entry, resolved to a namespace on one cluster. */
 export interface SecretConsumer {
   app: App;
   /** The Application name on the cluster (e.g. shop-staging). */
   instance: string;
-  /** Path of the entry in the app's app.yaml, for diagnostics. */
+  /** Where the need is declared (the app's app.yaml, or cluster.yaml for berth's own), for diagnostics. */
+  source: YamlSource;
   path: PathSegment[];
   keys: string[];
   type?: string;
@@ -36,15 +37,15 @@ export function consumedSecrets(fleet: Fleet, cluster: Cluster): ConsumedSecret[
   const byId = new Map<string, ConsumedSecret>();
   for (const inst of clusterInstances(fleet, cluster)) {
     if (inst.kind !== "app" || !inst.app) continue;
-    (inst.app.spec.secrets ?? []).forEach((s, i) => {
+    for (const s of secretsOf(cluster, inst)) {
       const namespace = s.namespace ?? inst.namespace;
       const id = secretId(namespace, s.name);
       const entry = byId.get(id) ?? { cluster: cluster.name, namespace, name: s.name, keys: [], consumers: [] };
       byId.set(id, entry);
       entry.keys = [...new Set([...entry.keys, ...s.keys])].sort(compare);
       entry.type ??= s.type;
-      entry.consumers.push({ app: inst.app!, instance: inst.id, path: ["secrets", i], keys: [...s.keys], ...(s.type ? { type: s.type } : {}) });
-    });
+      entry.consumers.push({ app: inst.app!, instance: inst.id, source: s.source, path: s.path, keys: [...s.keys], ...(s.type ? { type: s.type } : {}) });
+    }
   }
   return [...byId.values()].sort((a, b) => compare(secretId(a.namespace, a.name), secretId(b.namespace, b.name)));
 }

@@ -119,6 +119,48 @@ export const clusterSchema = {
         },
       },
     },
+    notify: {
+      type: "object",
+      additionalProperties: false,
+      required: ["github"],
+      description: "Where this cluster's Argo CD reports after a push (docs/after-a-push.md): a commit status per cluster on GitHub, and failures to Slack or a webhook. The credentials are sealed for the cluster as argocd/argocd-notifications-secret.",
+      properties: {
+        github: {
+          type: "object",
+          additionalProperties: false,
+          required: ["repository"],
+          properties: {
+            repository: { type: "string", pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", description: "owner/name of the GitHub repository whose commits get the statuses." },
+            api: {
+              type: "string",
+              // The token travels with every request: plain http only to a loopback address.
+              pattern: "^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$",
+              default: "https://api.github.com",
+              description: "GitHub's REST API (GitHub Enterprise Server: https://<host>/api/v3; http only on loopback).",
+            },
+            app: {
+              type: "object",
+              additionalProperties: false,
+              required: ["id", "installationId"],
+              description: "Post as a GitHub App (Argo CD's github service); its private key is sealed as github-privateKey. Without it, a token sealed as github-token posts through Argo CD's webhook service.",
+              properties: {
+                id: { type: "integer", minimum: 1 },
+                installationId: { type: "integer", minimum: 1 },
+              },
+            },
+          },
+        },
+        argocdUrl: { type: "string", pattern: "^https?://[^\\s]+$", description: "Argo CD's web UI; each status links to its Application there." },
+        slack: {
+          type: "object",
+          additionalProperties: false,
+          required: ["channel"],
+          description: "Failures also go to this Slack channel; the bot token is sealed as slack-token.",
+          properties: { channel: { type: "string", pattern: "^[-._a-zA-Z0-9]+$", description: "The channel name, without #." } },
+        },
+        webhook: { type: "boolean", description: "Failures are also POSTed as JSON to the URL sealed as webhook-url (it usually holds a token, so it is sealed, not written here)." },
+      },
+    },
     ingress: {
       type: "object",
       additionalProperties: false,

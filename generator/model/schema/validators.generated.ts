@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const cluster = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"appOfApps":{"type":"string","enum":["flat","layered"],"default":"flat","description":"How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster)."},"keepApplications":{"type":"boolean","default":false,"description":"Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md."},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"appOfApps":{"type":"string","enum":["flat","layered"],"default":"flat","description":"How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster)."},"keepApplications":{"type":"boolean","default":false,"description":"Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md."},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"notify":{"type":"object","additionalProperties":false,"required":["github"],"description":"Where this cluster's Argo CD reports after a push (docs/after-a-push.md): a commit status per cluster on GitHub, and failures to Slack or a webhook. The credentials are sealed for the cluster as argocd/argocd-notifications-secret.","properties":{"github":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/name of the GitHub repository whose commits get the statuses."},"api":{"type":"string","pattern":"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$","default":"https://api.github.com","description":"GitHub's REST API (GitHub Enterprise Server: https://<host>/api/v3; http only on loopback)."},"app":{"type":"object","additionalProperties":false,"required":["id","installationId"],"description":"Post as a GitHub App (Argo CD's github service); its private key is sealed as github-privateKey. Without it, a token sealed as github-token posts through Argo CD's webhook service.","properties":{"id":{"type":"integer","minimum":1},"installationId":{"type":"integer","minimum":1}}}}},"argocdUrl":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Argo CD's web UI; each status links to its Application there."},"slack":{"type":"object","additionalProperties":false,"required":["channel"],"description":"Failures also go to this Slack channel; the bot token is sealed as slack-token.","properties":{"channel":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","description":"The channel name, without #."}}},"webhook":{"type":"boolean","description":"Failures are also POSTed as JSON to the URL sealed as webhook-url (it usually holds a token, so it is sealed, not written here)."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^(https://|ssh://|git@|file:///)[^\\s]+$", "u");
@@ -15,7 +15,11 @@ const pattern4 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$", "u");
 const pattern5 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 const pattern9 = new RegExp("^https://[^\\s]+$", "u");
 const pattern10 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
-const pattern11 = new RegExp("^[a-z0-9.-]+$", "u");
+const pattern11 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+const pattern12 = new RegExp("^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$", "u");
+const pattern13 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern14 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern15 = new RegExp("^[a-z0-9.-]+$", "u");
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -960,11 +964,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.ingress !== undefined){
-let data27 = data.ingress;
+if(data.notify !== undefined){
+let data27 = data.notify;
 if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.domain === undefined){
-const err73 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data27};
+if(data27.github === undefined){
+const err73 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/required",keyword:"required",params:{missingProperty: "github"},message:"must have required property '"+"github"+"'",schema:schema11.properties.notify.required,parentSchema:schema11.properties.notify,data:data27};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -974,8 +978,8 @@ vErrors.push(err73);
 errors++;
 }
 for(const key6 in data27){
-if(!((key6 === "domain") || (key6 === "className"))){
-const err74 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data27};
+if(!((((key6 === "github") || (key6 === "argocdUrl")) || (key6 === "slack")) || (key6 === "webhook"))){
+const err74 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify,data:data27};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -985,11 +989,14 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data27.domain !== undefined){
-let data28 = data27.domain;
-if(typeof data28 === "string"){
-if(!pattern11.test(data28)){
-const err75 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data28};
+if(data27.github !== undefined){
+let data28 = data27.github;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.api === undefined){
+data28.api = "https://api.github.com";
+}
+if(data28.repository === undefined){
+const err75 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.notify.properties.github.required,parentSchema:schema11.properties.notify.properties.github,data:data28};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -998,9 +1005,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-}
-else {
-const err76 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data28};
+for(const key7 in data28){
+if(!(((key7 === "repository") || (key7 === "api")) || (key7 === "app"))){
+const err76 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.github,data:data28};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1010,10 +1017,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data27.className !== undefined){
-let data29 = data27.className;
-if(typeof data29 !== "string"){
-const err77 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data29};
+if(data28.repository !== undefined){
+let data29 = data28.repository;
+if(typeof data29 === "string"){
+if(!pattern11.test(data29)){
+const err77 = {instancePath:instancePath+"/notify/github/repository",schemaPath:"#/properties/notify/properties/github/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema11.properties.notify.properties.github.properties.repository,data:data29};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1023,9 +1031,8 @@ vErrors.push(err77);
 errors++;
 }
 }
-}
 else {
-const err78 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data27};
+const err78 = {instancePath:instancePath+"/notify/github/repository",schemaPath:"#/properties/notify/properties/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.github.properties.repository.type,parentSchema:schema11.properties.notify.properties.github.properties.repository,data:data29};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1035,11 +1042,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data.storage !== undefined){
-let data30 = data.storage;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.className === undefined){
-const err79 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data30};
+let data30 = data28.api;
+if(typeof data30 === "string"){
+if(!pattern12.test(data30)){
+const err79 = {instancePath:instancePath+"/notify/github/api",schemaPath:"#/properties/notify/properties/github/properties/api/pattern",keyword:"pattern",params:{pattern: "^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$"},message:"must match pattern \""+"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$"+"\"",schema:"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$",parentSchema:schema11.properties.notify.properties.github.properties.api,data:data30};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1048,9 +1054,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-for(const key7 in data30){
-if(!(key7 === "className")){
-const err80 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data30};
+}
+else {
+const err80 = {instancePath:instancePath+"/notify/github/api",schemaPath:"#/properties/notify/properties/github/properties/api/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.github.properties.api.type,parentSchema:schema11.properties.notify.properties.github.properties.api,data:data30};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1059,11 +1065,11 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-if(data30.className !== undefined){
-let data31 = data30.className;
-if(typeof data31 !== "string"){
-const err81 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data31};
+if(data28.app !== undefined){
+let data31 = data28.app;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.id === undefined){
+const err81 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.notify.properties.github.properties.app.required,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1072,10 +1078,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-}
-else {
-const err82 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data30};
+if(data31.installationId === undefined){
+const err82 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/required",keyword:"required",params:{missingProperty: "installationId"},message:"must have required property '"+"installationId"+"'",schema:schema11.properties.notify.properties.github.properties.app.required,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1084,12 +1088,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-if(data.tls !== undefined){
-let data32 = data.tls;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.issuer === undefined){
-const err83 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data32};
+for(const key8 in data31){
+if(!((key8 === "id") || (key8 === "installationId"))){
+const err83 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1098,9 +1099,11 @@ vErrors.push(err83);
 }
 errors++;
 }
-for(const key8 in data32){
-if(!((key8 === "issuer") || (key8 === "email"))){
-const err84 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data32};
+}
+if(data31.id !== undefined){
+let data32 = data31.id;
+if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
+const err84 = {instancePath:instancePath+"/notify/github/app/id",schemaPath:"#/properties/notify/properties/github/properties/app/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.notify.properties.github.properties.app.properties.id.type,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.id,data:data32};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1109,11 +1112,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data32.issuer !== undefined){
-let data33 = data32.issuer;
-if(typeof data33 !== "string"){
-const err85 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data33};
+if(typeof data32 == "number"){
+if(data32 < 1 || isNaN(data32)){
+const err85 = {instancePath:instancePath+"/notify/github/app/id",schemaPath:"#/properties/notify/properties/github/properties/app/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.id,data:data32};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1123,11 +1124,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data32.email !== undefined){
-let data34 = data32.email;
-if(typeof data34 === "string"){
-if(!(formats0.test(data34))){
-const err86 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data34};
+}
+if(data31.installationId !== undefined){
+let data33 = data31.installationId;
+if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+const err86 = {instancePath:instancePath+"/notify/github/app/installationId",schemaPath:"#/properties/notify/properties/github/properties/app/properties/installationId/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.notify.properties.github.properties.app.properties.installationId.type,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.installationId,data:data33};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1136,9 +1137,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data34};
+if(typeof data33 == "number"){
+if(data33 < 1 || isNaN(data33)){
+const err87 = {instancePath:instancePath+"/notify/github/app/installationId",schemaPath:"#/properties/notify/properties/github/properties/app/properties/installationId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.installationId,data:data33};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1149,8 +1150,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err88 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data32};
+const err88 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.github.properties.app.type,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1160,14 +1162,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data.external !== undefined){
-let data35 = data.external;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-for(const key9 in data35){
-const _errs86 = errors;
-if(typeof key9 === "string"){
-if(func3(key9) > 63){
-const err89 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+}
+else {
+const err89 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.github.type,parentSchema:schema11.properties.notify.properties.github,data:data28};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1176,8 +1173,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(!pattern5.test(key9)){
-const err90 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+}
+if(data27.argocdUrl !== undefined){
+let data34 = data27.argocdUrl;
+if(typeof data34 === "string"){
+if(!pattern13.test(data34)){
+const err90 = {instancePath:instancePath+"/notify/argocdUrl",schemaPath:"#/properties/notify/properties/argocdUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema11.properties.notify.properties.argocdUrl,data:data34};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1188,7 +1189,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+const err91 = {instancePath:instancePath+"/notify/argocdUrl",schemaPath:"#/properties/notify/properties/argocdUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.argocdUrl.type,parentSchema:schema11.properties.notify.properties.argocdUrl,data:data34};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1197,9 +1198,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-var valid21 = _errs86 === errors;
-if(!valid21){
-const err92 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data35};
+}
+if(data27.slack !== undefined){
+let data35 = data27.slack;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.channel === undefined){
+const err92 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema11.properties.notify.properties.slack.required,parentSchema:schema11.properties.notify.properties.slack,data:data35};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1208,12 +1212,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-for(const key10 in data35){
-let data36 = data35[key10];
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.host === undefined){
-const err93 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data36};
+for(const key9 in data35){
+if(!(key9 === "channel")){
+const err93 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.slack,data:data35};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1222,8 +1223,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data36.port === undefined){
-const err94 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data36};
+}
+if(data35.channel !== undefined){
+let data36 = data35.channel;
+if(typeof data36 === "string"){
+if(!pattern14.test(data36)){
+const err94 = {instancePath:instancePath+"/notify/slack/channel",schemaPath:"#/properties/notify/properties/slack/properties/channel/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.notify.properties.slack.properties.channel,data:data36};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1232,9 +1237,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-for(const key11 in data36){
-if(!(((key11 === "host") || (key11 === "port")) || (key11 === "secret"))){
-const err95 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data36};
+}
+else {
+const err95 = {instancePath:instancePath+"/notify/slack/channel",schemaPath:"#/properties/notify/properties/slack/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.slack.properties.channel.type,parentSchema:schema11.properties.notify.properties.slack.properties.channel,data:data36};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1244,11 +1249,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data36.host !== undefined){
-let data37 = data36.host;
-if(typeof data37 === "string"){
-if(func3(data37) < 1){
-const err96 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data37};
+}
+else {
+const err96 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.slack.type,parentSchema:schema11.properties.notify.properties.slack,data:data35};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1258,8 +1261,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data37};
+if(data27.webhook !== undefined){
+let data37 = data27.webhook;
+if(typeof data37 !== "boolean"){
+const err97 = {instancePath:instancePath+"/notify/webhook",schemaPath:"#/properties/notify/properties/webhook/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.notify.properties.webhook.type,parentSchema:schema11.properties.notify.properties.webhook,data:data37};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1269,10 +1274,9 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data36.port !== undefined){
-let data38 = data36.port;
-if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
-const err98 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data38};
+}
+else {
+const err98 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.type,parentSchema:schema11.properties.notify,data:data27};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1281,9 +1285,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(typeof data38 == "number"){
-if(data38 > 65535 || isNaN(data38)){
-const err99 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data38};
+}
+if(data.ingress !== undefined){
+let data38 = data.ingress;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.domain === undefined){
+const err99 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data38};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1292,8 +1299,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data38 < 1 || isNaN(data38)){
-const err100 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data38};
+for(const key10 in data38){
+if(!((key10 === "domain") || (key10 === "className"))){
+const err100 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data38};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1303,12 +1311,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-if(data36.secret !== undefined){
-let data39 = data36.secret;
+if(data38.domain !== undefined){
+let data39 = data38.domain;
 if(typeof data39 === "string"){
-if(func3(data39) > 63){
-const err101 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data39};
+if(!pattern15.test(data39)){
+const err101 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data39};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1317,8 +1324,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(!pattern5.test(data39)){
-const err102 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data39};
+}
+else {
+const err102 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data39};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1328,8 +1336,10 @@ vErrors.push(err102);
 errors++;
 }
 }
-else {
-const err103 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data39};
+if(data38.className !== undefined){
+let data40 = data38.className;
+if(typeof data40 !== "string"){
+const err103 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data40};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1341,7 +1351,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data36};
+const err104 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data38};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1351,9 +1361,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
-else {
-const err105 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data35};
+if(data.storage !== undefined){
+let data41 = data.storage;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.className === undefined){
+const err105 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1362,15 +1374,329 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-else {
-const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+for(const key11 in data41){
+if(!(key11 === "className")){
+const err106 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data41};
 if(vErrors === null){
 vErrors = [err106];
 }
 else {
 vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data41.className !== undefined){
+let data42 = data41.className;
+if(typeof data42 !== "string"){
+const err107 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data42};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data41};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data.tls !== undefined){
+let data43 = data.tls;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.issuer === undefined){
+const err109 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data43};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+for(const key12 in data43){
+if(!((key12 === "issuer") || (key12 === "email"))){
+const err110 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data43};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data43.issuer !== undefined){
+let data44 = data43.issuer;
+if(typeof data44 !== "string"){
+const err111 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data44};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data43.email !== undefined){
+let data45 = data43.email;
+if(typeof data45 === "string"){
+if(!(formats0.test(data45))){
+const err112 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data45};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data45};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data43};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data.external !== undefined){
+let data46 = data.external;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key13 in data46){
+const _errs112 = errors;
+if(typeof key13 === "string"){
+if(func3(key13) > 63){
+const err115 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key13,propertyName:key13};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+if(!pattern5.test(key13)){
+const err116 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key13,propertyName:key13};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+else {
+const err117 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key13,propertyName:key13};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+var valid25 = _errs112 === errors;
+if(!valid25){
+const err118 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data46};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+for(const key14 in data46){
+let data47 = data46[key14];
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.host === undefined){
+const err119 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+if(data47.port === undefined){
+const err120 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+for(const key15 in data47){
+if(!(((key15 === "host") || (key15 === "port")) || (key15 === "secret"))){
+const err121 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+if(data47.host !== undefined){
+let data48 = data47.host;
+if(typeof data48 === "string"){
+if(func3(data48) < 1){
+const err122 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data48};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data48};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data47.port !== undefined){
+let data49 = data47.port;
+if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
+const err124 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data49};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+if(typeof data49 == "number"){
+if(data49 > 65535 || isNaN(data49)){
+const err125 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data49};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+if(data49 < 1 || isNaN(data49)){
+const err126 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data49};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+if(data47.secret !== undefined){
+let data50 = data47.secret;
+if(typeof data50 === "string"){
+if(func3(data50) > 63){
+const err127 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data50};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+if(!pattern5.test(data50)){
+const err128 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data50};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+else {
+const err129 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data50};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data46};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+}
+else {
+const err132 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
 }
 errors++;
 }
@@ -1380,13 +1706,12 @@ return errors === 0;
 
 export const app = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/app.schema.json","title":"berth app","description":"One deployable app: where its manifests come from, where it runs and what it needs.","type":"object","additionalProperties":false,"required":["layer","namespace","source"],"properties":{"description":{"type":"string"},"layer":{"type":"string","enum":["platform","infra","monitoring","apps"],"description":"Sync order: platform, then infra, then monitoring, then apps."},"namespace":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$","maxLength":63,"description":"Destination namespace. With perEnvironment, `{environment}` is replaced, e.g. `shop-{environment}`."},"perEnvironment":{"type":"boolean","default":false,"description":"Deploy once per environment of the cluster (an Application named <app>-<environment>)."},"berthValues":{"type":"boolean","default":false,"description":"Local charts only: pass berth's context as `.Values.berth` (cluster, profile, arch, environment, namespace, ingress, storageClass, tls, and `external`: the managed services on this cluster that replace apps this app dependsOn or pools connections to). Off by default, so a chart whose values.schema.json forbids unknown properties renders."},"profiles":{"type":"array","items":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"minItems":1,"uniqueItems":true,"description":"Cluster profiles this app supports; all when omitted."},"releaseName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"description":"Helm release name of a `helm` or `chart` source; defaults to the app's name. Keep an existing release's name when migrating it (or importing a helmfile release), so its resources are not renamed."},"system":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"The system this app belongs to in `berth fleet`'s table; by default the app name before its first '-' (platform apps: \"platform\" unless other apps share that prefix)."},"role":{"type":"string","enum":["argocd","sealed-secrets"],"description":"Marks the app berth configures specially: Argo CD itself, or the Sealed Secrets controller."},"source":{"type":"object","required":["type"],"description":"Where the manifests come from: a Helm chart from a repository, a local chart, a kustomize folder or a folder of plain manifests.","discriminator":{"propertyName":"type"},"oneOf":[{"additionalProperties":false,"required":["type","repo","chart","version"],"properties":{"type":{"const":"helm"},"repo":{"type":"string","pattern":"^(https?|oci)://[^\\s]+$","description":"Chart repository: https://… or oci://…"},"chart":{"type":"string","minLength":1},"version":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","description":"An exact chart version (ranges are not reproducible)."}}},{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"chart"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted.","default":"chart"}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"kustomize"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"manifests"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}}]},"valueFiles":{"type":"array","items":{"type":"string","pattern":"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},"uniqueItems":true,"description":"Extra values files in the app's folder (e.g. an upstream chart's values-production.yaml), after values.yaml and before the profile, environment and cluster files."},"ignoreDifferences":{"type":"array","description":"Passed through to the Application's spec.ignoreDifferences (Argo CD v3.1.5's shape).","items":{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","minLength":1},"name":{"type":"string"},"namespace":{"type":"string"},"jsonPointers":{"type":"array","items":{"type":"string"}},"jqPathExpressions":{"type":"array","items":{"type":"string"}},"managedFieldsManagers":{"type":"array","items":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"uniqueItems":true,"description":"Apps that must be Healthy before this one syncs (same or earlier layer)."},"secrets":{"type":"array","description":"Secrets this app consumes; each must be sealed for every cluster running the app.","items":{"type":"object","additionalProperties":false,"required":["name","keys"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Defaults to the app's namespace."},"keys":{"type":"array","items":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$"},"minItems":1,"uniqueItems":true},"type":{"type":"string","description":"Secret type, e.g. kubernetes.io/dockerconfigjson."}}}},"resources":{"type":"array","description":"Requests of each workload, for the cluster resource budget.","items":{"type":"object","additionalProperties":false,"required":["workload","cpu","memory"],"properties":{"workload":{"type":"string","minLength":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"postgres":{"type":"object","additionalProperties":false,"required":["maxConnections"],"description":"This app is a Postgres server; consumers' pools must fit its max_connections.","properties":{"maxConnections":{"type":"integer","minimum":1},"reserve":{"type":"integer","minimum":0,"default":0,"description":"Connections kept free for admin and migrations."}}},"connectionPools":{"type":"array","description":"Database connection pools this app opens (per replica).","items":{"type":"object","additionalProperties":false,"required":["to","size"],"properties":{"to":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"size":{"type":"integer","minimum":1},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"namespaceMetadata":{"type":"object","additionalProperties":false,"description":"Labels and annotations of the Namespace berth creates for the app (e.g. linkerd.io/inject: enabled); apps sharing a namespace must agree.","properties":{"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"sync":{"type":"object","additionalProperties":false,"description":"Argo CD sync options the app needs.","properties":{"serverSideApply":{"type":"boolean","description":"For apps with CRDs too big for client-side apply."},"skipDryRunOnMissingResource":{"type":"boolean","description":"For resources whose CRD another app installs."},"replace":{"type":"boolean"}}},"clusterResources":{"type":"array","description":"Cluster-scoped kinds the app creates; its layer's AppProject allows exactly these.","items":{"type":"object","additionalProperties":false,"required":["group","kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","pattern":"^[A-Z][A-Za-z0-9]*$"}}}}}};
-const pattern14 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
-const pattern17 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
-const pattern18 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
-const pattern19 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
-const pattern22 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
-const pattern26 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern32 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const pattern18 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
+const pattern21 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
+const pattern22 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
+const pattern23 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
+const pattern26 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
+const pattern36 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://berth.dev/schemas/app.schema.json" */;
@@ -1490,7 +1815,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern14.test(data2)){
+if(!pattern18.test(data2)){
 const err8 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$",parentSchema:schema12.properties.namespace,data:data2};
 if(vErrors === null){
 vErrors = [err8];
@@ -1785,7 +2110,7 @@ errors++;
 if(data10.repo !== undefined){
 let data12 = data10.repo;
 if(typeof data12 === "string"){
-if(!pattern17.test(data12)){
+if(!pattern21.test(data12)){
 const err32 = {instancePath:instancePath+"/source/repo",schemaPath:"#/properties/source/oneOf/0/properties/repo/pattern",keyword:"pattern",params:{pattern: "^(https?|oci)://[^\\s]+$"},message:"must match pattern \""+"^(https?|oci)://[^\\s]+$"+"\"",schema:"^(https?|oci)://[^\\s]+$",parentSchema:schema12.properties.source.oneOf[0].properties.repo,data:data12};
 if(vErrors === null){
 vErrors = [err32];
@@ -1835,7 +2160,7 @@ errors++;
 if(data10.version !== undefined){
 let data14 = data10.version;
 if(typeof data14 === "string"){
-if(!pattern18.test(data14)){
+if(!pattern22.test(data14)){
 const err36 = {instancePath:instancePath+"/source/version",schemaPath:"#/properties/source/oneOf/0/properties/version/pattern",keyword:"pattern",params:{pattern: "^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"},message:"must match pattern \""+"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"+"\"",schema:"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$",parentSchema:schema12.properties.source.oneOf[0].properties.version,data:data14};
 if(vErrors === null){
 vErrors = [err36];
@@ -1911,7 +2236,7 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!pattern19.test(data16)){
+if(!pattern23.test(data16)){
 const err42 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/1/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[1].properties.path,data:data16};
 if(vErrors === null){
 vErrors = [err42];
@@ -1994,7 +2319,7 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(!pattern19.test(data18)){
+if(!pattern23.test(data18)){
 const err49 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/2/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[2].properties.path,data:data18};
 if(vErrors === null){
 vErrors = [err49];
@@ -2078,7 +2403,7 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(!pattern19.test(data20)){
+if(!pattern23.test(data20)){
 const err56 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/3/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[3].properties.path,data:data20};
 if(vErrors === null){
 vErrors = [err56];
@@ -2142,7 +2467,7 @@ const len1 = data21.length;
 for(let i2=0; i2<len1; i2++){
 let data22 = data21[i2];
 if(typeof data22 === "string"){
-if(!pattern22.test(data22)){
+if(!pattern26.test(data22)){
 const err61 = {instancePath:instancePath+"/valueFiles/" + i2,schemaPath:"#/properties/valueFiles/items/pattern",keyword:"pattern",params:{pattern: "^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},message:"must match pattern \""+"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"+"\"",schema:"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$",parentSchema:schema12.properties.valueFiles.items,data:data22};
 if(vErrors === null){
 vErrors = [err61];
@@ -2605,7 +2930,7 @@ const len8 = data41.length;
 for(let i11=0; i11<len8; i11++){
 let data42 = data41[i11];
 if(typeof data42 === "string"){
-if(!pattern26.test(data42)){
+if(!pattern14.test(data42)){
 const err95 = {instancePath:instancePath+"/secrets/" + i10+"/keys/" + i11,schemaPath:"#/properties/secrets/items/properties/keys/items/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema12.properties.secrets.items.properties.keys.items,data:data42};
 if(vErrors === null){
 vErrors = [err95];
@@ -3561,7 +3886,7 @@ errors++;
 if(data70.kind !== undefined){
 let data72 = data70.kind;
 if(typeof data72 === "string"){
-if(!pattern32.test(data72)){
+if(!pattern36.test(data72)){
 const err168 = {instancePath:instancePath+"/clusterResources/" + i15+"/kind",schemaPath:"#/properties/clusterResources/items/properties/kind/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema12.properties.clusterResources.items.properties.kind,data:data72};
 if(vErrors === null){
 vErrors = [err168];
