@@ -40,6 +40,11 @@ export function planNewApp(req: NewAppRequest, snap: RepoSnapshot): Result<Scaff
     checkOption("--chart", req.source.chart, { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$", description: "a chart name" }, problems);
     checkOption("--version", req.source.version, helmProps.version, problems);
   }
+  const helmRelease = req.source.type === "helm" || folderKind(req.source.files) === "chart";
+  if (helmRelease && req.name.length > props.releaseName.maxLength) {
+    // The app's name is its Helm release name (plan/applications.ts), and helm refuses longer ones.
+    problems.push({ file: "NAME", line: 0, col: 0, message: `"${req.name}" has ${req.name.length} characters; a Helm chart's app name is its release name, which Helm limits to ${props.releaseName.maxLength}`, hint: `choose a name of at most ${props.releaseName.maxLength} characters` });
+  }
   if (snap.apps.has(req.name)) problems.push({ file: layout.appFile(req.name), line: 0, col: 0, message: `app "${req.name}" already exists`, hint: "choose another name, or edit the existing app.yaml" });
   for (const c of req.clusters) {
     if (!snap.clusterFiles.has(c)) problems.push({ file: "--cluster", line: 0, col: 0, message: `no cluster named "${c}" (there is no ${layout.clusterFile(c)})`, hint: `clusters are: ${[...snap.clusterFiles.keys()].join(", ") || "none yet (berth new cluster NAME --profile kind)"}` });
