@@ -223,16 +223,18 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--chart <name>", "chart name in that repository")
     .option("--version <version>", "exact chart version")
     .option("--path <dir>", "a local chart, kustomize or manifests folder, copied into apps/<name>/")
+    .option("--overlay <subpath>", "with --path: the kustomize overlay to deploy, relative to --path; copied with the bases, components and files it references there")
     .addOption(new Option("--layer <layer>", "sync layer").choices(["platform", "infra", "monitoring", "apps"]).default("apps"))
     .option("--namespace <namespace>", "destination namespace (default: the app's name)")
     .option("--cluster <name>", "add the app to this cluster's apps: (repeatable)", collect)
     .addHelpText("after", examplesText([
       "berth new app postgres --repo oci://registry-1.docker.io/bitnamicharts --chart postgresql --version 16.4.5 --layer infra --namespace data --cluster dev",
       "berth new app podinfo --repo https://stefanprodan.github.io/podinfo --chart podinfo --version 6.7.1 --cluster dev",
-      "berth new app shop --path ../shop/deploy/chart --cluster dev",]))
-    .action(async (name: string, o: { repo?: string; chart?: string; version?: string; path?: string; layer: string; namespace?: string; cluster?: string[] }) => {
+      "berth new app shop --path ../shop/deploy/chart --cluster dev",
+      "berth new app api --path ../api/deploy --overlay overlays/prod --cluster dev",]))
+    .action(async (name: string, o: { repo?: string; chart?: string; version?: string; path?: string; overlay?: string; layer: string; namespace?: string; cluster?: string[] }) => {
       const { runNewApp } = await import("./commands/new.js");
-      code = await runNewApp({ root: root(), cwd: io.cwd, name, repo: o.repo, chart: o.chart, version: o.version, path: o.path, layer: o.layer, namespace: o.namespace, clusters: o.cluster ?? [] }, io);
+      code = await runNewApp({ root: root(), cwd: io.cwd, name, repo: o.repo, chart: o.chart, version: o.version, path: o.path, overlay: o.overlay, layer: o.layer, namespace: o.namespace, clusters: o.cluster ?? [] }, io);
     });
 
   const importer = withExamples(program.command("import"), ["berth import helmfile k8s/helmfile.yaml --cluster pi --environment prod"]).description("bring an existing deployment into the fleet");
