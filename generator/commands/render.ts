@@ -7,6 +7,7 @@ import { resolveTools } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
 import { parseRendered } from "../validate/render/rendered-objects.js";
 import type { CommandIO, ExitCode } from "./context.js";
+import { renderProgress } from "./progress.js";
 import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 
 export interface RenderOptions {
@@ -38,6 +39,7 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
     .filter((i) => opts.apps.length === 0 || opts.apps.includes(i.id) || (i.app && opts.apps.includes(i.app.name)))
     .sort((a, b) => plan!.waves.get(a.id)! - plan!.waves.get(b.id)! || (a.id < b.id ? -1 : 1));
   const tools = await resolveTools({ env: io.env });
+  const progress = renderProgress(io);
   let failed = 0;
   const asJson: { cluster: string; app: string; wave: number; namespace: string; objects: Record<string, unknown>[] }[] = [];
   for (const inst of selected) {
@@ -46,7 +48,9 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
       io.stderr.write(`${inst.id}: nothing to render (${req.source.dir.slice(opts.root.length + 1)} does not exist yet)\n`);
       continue;
     }
+    progress.update({ done: selected.indexOf(inst), total: selected.length, running: [`${cluster.name}/${inst.id}`] });
     const result = await renderApp(req, tools);
+    progress.end();
     const parsed = result.ok && opts.format === "json" ? parseRendered(result.manifests) : undefined;
     if (parsed && parsed.problems.length > 0) {
       failed++;

@@ -11,6 +11,7 @@ import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
 import { resolveTools } from "../exec/tools.js";
+import { renderProgress } from "./progress.js";
 
 export interface ValidateOptions {
   root: string;
@@ -75,5 +76,10 @@ export async function renderForValidate(opts: { root: string; cluster?: string }
     throw e;
   }
   const tools = await resolveTools({ env: io.env });
-  return checkRenders(opts.root, plans, tools);
+  const progress = renderProgress(io);
+  try {
+    return await checkRenders(opts.root, plans, tools, progress.update);
+  } finally {
+    progress.end();
+  }
 }
