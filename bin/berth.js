@@ -40,5 +40,7 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   stdin: readStdin,
   prompt: interactive ? prompt : undefined,
+  stderrIsTTY: process.stderr.isTTY === true,
+  stderrColumns: process.stderr.columns,
   now: () => new Date(),
 });

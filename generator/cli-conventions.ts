@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { EnvironmentError } from "./errors.js";
 
 /**
@@ -20,6 +20,18 @@ export function examplesText(examples: readonly string[]): string {
 export function withCluster(cmd: Command, description: string): Command {
   return cmd.argument("[cluster]", description).option("--cluster <name>", `${description} (same as the positional argument)`);
 }
+
+/**
+ * Declares `-o, --format <format>` (the first format the default): `-o` as kubectl and helm spell
+ * it. Only on commands without an `--out`, where `-o` could be read as one.
+ */
+export function withFormat(cmd: Command, formats: readonly string[], description: string): Command {
+  return cmd.addOption(new Option("-o, --format <format>", description).choices(formats).default(formats[0]));
+}
+
+/** The --format description of the commands that report findings (runWithFindings). */
+export const FINDINGS_FORMATS = ["human", "github", "json"] as const;
+export const FINDINGS_FORMAT_HELP = "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)";
 
 /** The cluster from the positional argument or --cluster; both given must agree. */
 export function clusterOf(command: string, positional: string | undefined, option: string | undefined, required: true): string;

@@ -5,7 +5,7 @@ import type { CommandIO, ExitCode } from "./commands/context.js";
 import type { OutputFormat } from "./findings/report.js";
 import { scrubSecrets } from "./scrub.js";
 import { packageVersion } from "./version.js";
-import { clusterOf, examplesText, withCluster, withExamples } from "./cli-conventions.js";
+import { clusterOf, examplesText, FINDINGS_FORMAT_HELP, FINDINGS_FORMATS, withCluster, withExamples, withFormat } from "./cli-conventions.js";
 
 
 /**
@@ -28,10 +28,9 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
   withExamples(program, ["berth generate && berth validate", "berth bootstrap laptop --dry-run", "berth -C ../my-fleet preview --base main", "berth completion bash > /etc/bash_completion.d/berth"]);
   const root = () => resolve(io.cwd, program.opts<{ root: string }>().root);
 
-  withExamples(withCluster(program.command("generate"), "only this cluster"), ["berth generate", "berth generate laptop", "berth generate --check   # in CI: exit 1 when the committed output is stale"])
+  withExamples(withFormat(withCluster(program.command("generate"), "only this cluster"), FINDINGS_FORMATS, FINDINGS_FORMAT_HELP), ["berth generate", "berth generate laptop", "berth generate --check   # in CI: exit 1 when the committed output is stale"])
     .description("write each cluster's Argo CD Applications and AppProjects under clusters/<name>/argocd/")
     .option("--check", "write nothing; exit 1 listing stale files when committed output is out of date", false)
-    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
     .action(async (cluster: string | undefined, o: { cluster?: string; check: boolean; format: OutputFormat }) => {
       const { runGenerate } = await import("./commands/generate.js");
       const { runWithFindings } = await import("./findings/report.js");
@@ -39,11 +38,10 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
     });
 
-  withExamples(withCluster(program.command("validate"), "only this cluster"), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
+  withExamples(withFormat(withCluster(program.command("validate"), "only this cluster"), FINDINGS_FORMATS, FINDINGS_FORMAT_HELP), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
     .option("--render", "also render every app with helm/kustomize and check what it renders against the Kubernetes schemas, its AppProject and the budget", false)
     .option("--strict", "fail on a remote resource pinned by a tag, and (with --render) on a remote chart that could not be fetched and rendered", false)
-    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
     .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean }) => {
       const { runValidate, renderForValidate } = await import("./commands/validate.js");
       const { runWithFindings } = await import("./findings/report.js");
@@ -53,26 +51,26 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict }, io));
     });
 
-  withExamples(withCluster(program.command("graph"), "the cluster"), ["berth graph pi", "berth graph laptop > laptop.md"])
+  withExamples(withFormat(withCluster(program.command("graph"), "the cluster"), ["mermaid", "json"], "mermaid (a Markdown code block) or json ({cluster, nodes, edges})"), ["berth graph pi", "berth graph laptop > laptop.md", "berth graph pi -o json | jq '.edges'"])
     .description("print a Mermaid diagram of a cluster's layers, sync waves and dependencies")
-    .action(async (cluster: string | undefined, o: { cluster?: string }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: "mermaid" | "json" }) => {
       const { runGraph } = await import("./commands/graph.js");
-      code = runGraph({ root: root(), cluster: clusterOf("graph", cluster, o.cluster, true) }, io);
+      code = runGraph({ root: root(), cluster: clusterOf("graph", cluster, o.cluster, true), format: o.format }, io);
     });
 
-  withExamples(withCluster(program.command("fleet"), "only this cluster"), ["berth fleet", "berth fleet cloud"])
+  withExamples(withFormat(withCluster(program.command("fleet"), "only this cluster"), ["markdown", "json"], "markdown (a table) or json (one array of rows: {system, cluster, namespace, apps})"), ["berth fleet", "berth fleet cloud", "berth fleet -o json"])
     .description("print a Markdown table of which systems run on which cluster, in which namespaces")
-    .action(async (cluster: string | undefined, o: { cluster?: string }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: "markdown" | "json" }) => {
       const { runFleet } = await import("./commands/fleet.js");
-      code = runFleet({ root: root(), cluster: clusterOf("fleet", cluster, o.cluster, false) }, io);
+      code = runFleet({ root: root(), cluster: clusterOf("fleet", cluster, o.cluster, false), format: o.format }, io);
     });
 
-  withExamples(withCluster(program.command("render"), "the cluster"), ["berth render laptop --app cert-manager", "berth render pi > pi-manifests.yaml"])
+  withExamples(withFormat(withCluster(program.command("render"), "the cluster"), ["yaml", "json"], "yaml (one stream) or json (one array of {cluster, app, wave, namespace, objects})"), ["berth render laptop --app cert-manager", "berth render pi > pi-manifests.yaml", "berth render pi -o json | jq '.[].objects[].kind'"])
     .description("print the rendered Kubernetes manifests of a cluster's apps, as Argo CD would apply them (real helm/kustomize)")
     .option("--app <name...>", "only these apps (app or Application names)", [])
-    .action(async (cluster: string | undefined, o: { cluster?: string; app: string[] }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; app: string[]; format: "yaml" | "json" }) => {
       const { runRender } = await import("./commands/render.js");
-      code = await runRender({ root: root(), cluster: clusterOf("render", cluster, o.cluster, true), apps: o.app }, io);
+      code = await runRender({ root: root(), cluster: clusterOf("render", cluster, o.cluster, true), apps: o.app, format: o.format }, io);
     });
 
   const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -120,14 +118,13 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     });
 
   const secrets = withExamples(program.command("secrets"), ["berth secrets status", "berth secrets status cloud"]).description("inspect the fleet's sealed secrets");
-  withExamples(withCluster(secrets.command("status"), "only this cluster"), ["berth secrets status", "berth secrets status cloud"])
+  withExamples(withFormat(withCluster(secrets.command("status"), "only this cluster"), FINDINGS_FORMATS, `${FINDINGS_FORMAT_HELP}; json also holds the table: {secrets, notes, findings}`), ["berth secrets status", "berth secrets status cloud"])
     .description("per cluster: secrets missing for the apps that consume them, sealed with an old certificate, or unused")
-    .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
     .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat }) => {
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("secrets status", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: only }, io, report));
+      code = await runWithFindings(o.format, "berth secrets status", io, (io, report, attach) => runSecretsStatus({ root: root(), cluster: only }, io, report, attach));
     });
 
   withExamples(withCluster(program.command("bootstrap"), "the cluster"), ["berth bootstrap laptop --dry-run", "berth bootstrap laptop --key ~/keys/laptop.key", "berth bootstrap pi --context k3s-pi --key ~/keys/pi.key --timeout 30m"])
@@ -239,16 +236,18 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--chart <name>", "chart name in that repository")
     .option("--version <version>", "exact chart version")
     .option("--path <dir>", "a local chart, kustomize or manifests folder, copied into apps/<name>/")
+    .option("--overlay <subpath>", "with --path: the kustomize overlay to deploy, relative to --path; copied with the bases, components and files it references there")
     .addOption(new Option("--layer <layer>", "sync layer").choices(["platform", "infra", "monitoring", "apps"]).default("apps"))
     .option("--namespace <namespace>", "destination namespace (default: the app's name)")
     .option("--cluster <name>", "add the app to this cluster's apps: (repeatable)", collect)
     .addHelpText("after", examplesText([
       "berth new app postgres --repo oci://registry-1.docker.io/bitnamicharts --chart postgresql --version 16.4.5 --layer infra --namespace data --cluster dev",
       "berth new app podinfo --repo https://stefanprodan.github.io/podinfo --chart podinfo --version 6.7.1 --cluster dev",
-      "berth new app shop --path ../shop/deploy/chart --cluster dev",]))
-    .action(async (name: string, o: { repo?: string; chart?: string; version?: string; path?: string; layer: string; namespace?: string; cluster?: string[] }) => {
+      "berth new app shop --path ../shop/deploy/chart --cluster dev",
+      "berth new app api --path ../api/deploy --overlay overlays/prod --cluster dev",]))
+    .action(async (name: string, o: { repo?: string; chart?: string; version?: string; path?: string; overlay?: string; layer: string; namespace?: string; cluster?: string[] }) => {
       const { runNewApp } = await import("./commands/new.js");
-      code = await runNewApp({ root: root(), cwd: io.cwd, name, repo: o.repo, chart: o.chart, version: o.version, path: o.path, layer: o.layer, namespace: o.namespace, clusters: o.cluster ?? [] }, io);
+      code = await runNewApp({ root: root(), cwd: io.cwd, name, repo: o.repo, chart: o.chart, version: o.version, path: o.path, overlay: o.overlay, layer: o.layer, namespace: o.namespace, clusters: o.cluster ?? [] }, io);
     });
 
   const importer = withExamples(program.command("import"), ["berth import helmfile k8s/helmfile.yaml --cluster pi --environment prod"]).description("bring an existing deployment into the fleet");

@@ -8,6 +8,10 @@ export interface CommandIO {
   stdin?: () => Promise<Buffer>;
   /** Asks a question at a terminal; absent when there is none (then a missing option is an error). */
   prompt?: (question: string) => Promise<string>;
+  /** Whether standard error is a terminal: progress lines are shown only then (commands/progress.ts). */
+  stderrIsTTY?: boolean;
+  /** The terminal's width, to keep a progress line on one line. */
+  stderrColumns?: number;
   /** The clock (certificate validity, key generation); defaults to `new Date()`. */
   now?: () => Date;
 }

@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import { layout } from "../layout.js";
 import { generateSealingKeyPair } from "../sealer/index.js";
@@ -55,10 +55,11 @@ async function generateKeys(opts: KeysGenerateOptions, io: CommandIO): Promise<E
 
   const pair = await generateSealingKeyPair({ now: io.now?.() ?? new Date() });
   // The key first: a committed certificate whose key was never saved would be worthless.
-  writePrivateKey(keyPath, pair.privateKeyPem);
+  const createdDir = writePrivateKey(keyPath, pair.privateKeyPem);
   writeFileAtomic(join(opts.root, certFile), pair.certPem);
 
   const fingerprint = certificateFingerprint(pair.certPem)!;
+  if (createdDir !== undefined) io.stdout.write(`${dirname(opts.out)}: created the folder (mode 0700) for the key\n`);
   io.stdout.write(`${certFile}: new sealing certificate ${shortFingerprint(fingerprint)} (RSA-4096, valid 10 years)\n`);
   io.stdout.write(`${opts.out}: private key (mode 0600); back it up outside the repository, it is the only copy\n`);
   io.stdout.write(`install it on the cluster before the controller starts: berth keys secret --cluster ${opts.cluster} --key ${opts.out} | kubectl apply -f -\n`);

@@ -1,8 +1,10 @@
-import { resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { posix, resolve } from "node:path";
 import type { Layer, Profile } from "../model/types.js";
 import { planNewApp } from "../scaffold/new-app.js";
 import { planNewCluster } from "../scaffold/new-cluster.js";
-import { readFolder } from "../read/read-folder.js";
+import { kustomizationLeavingFolder, kustomizationsBelow, readOverlay } from "../scaffold/kustomize-source.js";
+import { folderKind, readFolder } from "../read/read-folder.js";
 import { readSnapshot } from "../scaffold/snapshot.js";
 import { applyChanges } from "../write/changes.js";
 import { EnvironmentError } from "../errors.js";
@@ -34,20 +36,42 @@ export interface NewAppOptions {
   chart?: string;
   version?: string;
   path?: string;
+  /** With path: the kustomize overlay to deploy, relative to path. */
+  overlay?: string;
   layer: string;
   namespace?: string;
   clusters: string[];
 }
 
+/** The folder --path names, read for copying: a chart, manifests, or a kustomization with what it references. */
+function readLocalSource(app: string, path: string, shownAs: string, overlay: string | undefined): Extract<Parameters<typeof planNewApp>[0]["source"], { type: "folder" }> {
+  let dir: string;
+  try {
+    dir = realpathSync(path);
+  } catch {
+    throw new EnvironmentError(`--path ${shownAs} does not exist`, "point --path at a chart, kustomize or manifests folder");
+  }
+  if (overlay !== undefined) {
+    const read = readOverlay(app, dir, shownAs, overlay);
+    if (read.problems.length > 0) throwProblems(read.problems);
+    return { type: "folder", shownAs, files: read.files, overlay: posix.normalize(overlay).replace(/\/+$/, "") };
+  }
+  const read = readFolder(dir, shownAs);
+  if (read.problems.length > 0) throwProblems(read.problems);
+  const kind = folderKind(read.files);
+  const problem = kind === "kustomize" ? kustomizationLeavingFolder(app, dir, shownAs) : kind === "manifests" ? kustomizationsBelow(app, dir, shownAs, read.files) : undefined;
+  if (problem) throwProblems([problem]);
+  return { type: "folder", shownAs, files: read.files };
+}
+
 export async function runNewApp(opts: NewAppOptions, io: CommandIO): Promise<ExitCode> {
+  if (opts.overlay !== undefined && opts.path === undefined) throw new EnvironmentError("--overlay needs --path", "give the folder holding the overlay and its bases: --path DIR --overlay overlays/prod");
   const remote = opts.repo !== undefined || opts.chart !== undefined || opts.version !== undefined;
   if (remote && opts.path !== undefined) throw new EnvironmentError("--path and --repo/--chart/--version exclude each other", "give a remote chart (--repo --chart --version) or a local folder (--path), not both");
   if (!remote && opts.path === undefined) throw new EnvironmentError("the app needs a source: --repo URL --chart NAME --version V, or --path DIR", "see berth new app --help");
   let source: Parameters<typeof planNewApp>[0]["source"];
   if (opts.path !== undefined) {
-    const read = readFolder(resolve(opts.cwd, opts.path), opts.path.replace(/\/+$/, ""));
-    if (read.problems.length > 0) throwProblems(read.problems);
-    source = { type: "folder", shownAs: opts.path.replace(/\/+$/, ""), files: read.files };
+    source = readLocalSource(opts.name, resolve(opts.cwd, opts.path), opts.path.replace(/(.)\/+$/, "$1"), opts.overlay);
   } else {
     const missing = (["repo", "chart", "version"] as const).filter((k) => opts[k] === undefined);
     if (missing.length > 0) throw new EnvironmentError(`a remote chart needs ${missing.map((k) => `--${k}`).join(" and ")} too`, "pass --repo URL --chart NAME --version V (an exact version)");

@@ -5,7 +5,9 @@ import { planFleet } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
 import { resolveTools } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
+import { parseRendered } from "../validate/render/rendered-objects.js";
 import type { CommandIO, ExitCode } from "./context.js";
+import { renderProgress } from "./progress.js";
 import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 
 export interface RenderOptions {
@@ -13,6 +15,8 @@ export interface RenderOptions {
   cluster: string;
   /** App names or Application names; all when empty. */
   apps: string[];
+  /** yaml: one stream with a comment line per app; json: one array of {cluster, app, wave, namespace, objects}. */
+  format?: "yaml" | "json";
 }
 
 /**
@@ -35,15 +39,25 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
     .filter((i) => opts.apps.length === 0 || opts.apps.includes(i.id) || (i.app && opts.apps.includes(i.app.name)))
     .sort((a, b) => plan!.waves.get(a.id)! - plan!.waves.get(b.id)! || (a.id < b.id ? -1 : 1));
   const tools = await resolveTools({ env: io.env });
+  const progress = renderProgress(io);
   let failed = 0;
+  const asJson: { cluster: string; app: string; wave: number; namespace: string; objects: Record<string, unknown>[] }[] = [];
   for (const inst of selected) {
     const req = renderRequest(plan!, inst, opts.root);
     if (req.source.type === "manifests" && !existsSync(req.source.dir)) {
       io.stderr.write(`${inst.id}: nothing to render (${req.source.dir.slice(opts.root.length + 1)} does not exist yet)\n`);
       continue;
     }
+    progress.update({ done: selected.indexOf(inst), total: selected.length, running: [`${cluster.name}/${inst.id}`] });
     const result = await renderApp(req, tools, opts.root);
-    if (result.ok) {
+    progress.end();
+    const parsed = result.ok && opts.format === "json" ? parseRendered(result.manifests) : undefined;
+    if (parsed && parsed.problems.length > 0) {
+      failed++;
+      io.stderr.write(`${inst.id}: render failed: ${parsed.problems.map((p) => `${p.source ? `${p.source}: ` : ""}${p.message}`).join("; ")}\n`);
+    } else if (parsed) {
+      asJson.push({ cluster: cluster.name, app: inst.id, wave: plan!.waves.get(inst.id)!, namespace: inst.namespace, objects: parsed.objects.map((o) => o.body) });
+    } else if (result.ok) {
       io.stdout.write(`# ---- ${cluster.name}/${inst.id} (wave ${plan!.waves.get(inst.id)}, namespace ${inst.namespace})\n`);
       io.stdout.write(result.manifests.endsWith("\n") ? result.manifests : `${result.manifests}\n`);
     } else {
@@ -51,6 +65,7 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
       io.stderr.write(`${inst.id}: render failed: ${result.error}\n`);
     }
   }
+  if (opts.format === "json") io.stdout.write(`${JSON.stringify(asJson, null, 2)}\n`);
   if (failed > 0) io.stderr.write(`${failed} of ${selected.length} apps could not be rendered (helm ${tools.helmVersion}, ${tools.source})\n`);
   return failed > 0 ? 1 : 0;
 }

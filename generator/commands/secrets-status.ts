@@ -1,5 +1,5 @@
 import type { Finding } from "../findings/finding.js";
-import type { ReportFindings } from "../findings/report.js";
+import type { AttachData, ReportFindings } from "../findings/report.js";
 import { layout } from "../layout.js";
 import { FAILING_STATES, formatStatus, secretsStatus, type SecretStatusRow } from "../secrets/status.js";
 import type { CommandIO, ExitCode } from "./context.js";
@@ -15,11 +15,14 @@ export interface SecretsStatusOptions {
  * consumes that are not sealed (or lack keys), and sealed secrets nothing consumes.
  * Exit 1 when anything is missing, stale or invalid; unused secrets alone do not fail.
  */
-export function runSecretsStatus(opts: SecretsStatusOptions, io: CommandIO, report: ReportFindings = () => {}): ExitCode {
+export function runSecretsStatus(opts: SecretsStatusOptions, io: CommandIO, report: ReportFindings = () => {}, attach: AttachData = () => {}): ExitCode {
   const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const status = secretsStatus(opts.root, fleet, io.now?.() ?? new Date(), opts.cluster);
   io.stdout.write(formatStatus(status));
+  // --format json: the table's rows and notes, not only the findings.
+  attach("secrets", status.rows);
+  attach("notes", status.notes);
   report(status.rows.filter((r) => r.state !== "ok").map(rowFinding));
   return status.rows.some((r) => FAILING_STATES.has(r.state)) ? 1 : 0;
 }

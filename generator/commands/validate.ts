@@ -13,6 +13,7 @@ import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
 import { resolveTools } from "../exec/tools.js";
+import { renderProgress } from "./progress.js";
 
 export interface ValidateOptions {
   root: string;
@@ -81,5 +82,10 @@ export async function renderForValidate(opts: { root: string; cluster?: string }
     throw e;
   }
   const tools = await resolveTools({ env: io.env });
-  return checkRenders(opts.root, plans, tools);
+  const progress = renderProgress(io);
+  try {
+    return await checkRenders(opts.root, plans, tools, progress.update);
+  } finally {
+    progress.end();
+  }
 }

@@ -7,6 +7,21 @@ import type { ClusterPlan } from "./plan-cluster.js";
  * app's own `system:` field overrides the rule (helm-guestbook → guestbook).
  */
 export function buildFleetTable(plans: readonly ClusterPlan[]): string {
+  const rows = fleetRows(plans).map((r) => [r.system, r.cluster, r.namespace, r.apps.join(", ")]);
+  const header = ["system", "cluster", "namespace", "apps (Argo CD Applications)"];
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n") + "\n";
+}
+
+/** One row of the fleet table: the Applications of one system in one namespace of one cluster. */
+export interface FleetRow {
+  system: string;
+  cluster: string;
+  namespace: string;
+  apps: string[];
+}
+
+/** The table's rows, in its order (per cluster: platform first, then by system and namespace). */
+export function fleetRows(plans: readonly ClusterPlan[]): FleetRow[] {
   const apps = plans.flatMap((p) => p.instances.flatMap((i) => (i.app ? [i.app.name] : [])));
   const prefixCount = new Map<string, number>();
   for (const name of new Set(apps)) {
@@ -18,7 +33,7 @@ export function buildFleetTable(plans: readonly ClusterPlan[]): string {
     if (layer !== "platform" || (prefixCount.get(prefix) ?? 0) > 1) return prefix;
     return "platform";
   };
-  const rows: string[][] = [];
+  const rows: FleetRow[] = [];
   for (const plan of plans) {
     const groups = new Map<string, { system: string; namespace: string; ids: string[] }>();
     for (const inst of plan.instances) {
@@ -31,10 +46,9 @@ export function buildFleetTable(plans: readonly ClusterPlan[]): string {
     }
     const rank = (g: { system: string }) => (g.system === "platform" ? 0 : 1);
     const sorted = [...groups.values()].sort((a, b) => rank(a) - rank(b) || cmp(a.system, b.system) || cmp(a.namespace, b.namespace));
-    for (const g of sorted) rows.push([g.system, plan.cluster.name, g.namespace, g.ids.sort().join(", ")]);
+    for (const g of sorted) rows.push({ system: g.system, cluster: plan.cluster.name, namespace: g.namespace, apps: g.ids.sort() });
   }
-  const header = ["system", "cluster", "namespace", "apps (Argo CD Applications)"];
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n") + "\n";
+  return rows;
 }
 
 function cmp(a: string, b: string): number {

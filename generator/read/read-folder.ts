@@ -1,6 +1,7 @@
-import { readFileSync, realpathSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { lstatSync, readFileSync, realpathSync, type Stats } from "node:fs";
+import { join, posix } from "node:path";
 import type { Diagnostic } from "../errors.js";
+import type { TreeReader } from "./kustomize-tree.js";
 import { walkTree } from "./walk.js";
 
 /** A file of a folder being copied into the repository; `path` relative to the folder. */
@@ -57,4 +58,56 @@ export function folderKind(files: readonly FolderFile[]): "chart" | "kustomize" 
   if (top.has("Chart.yaml")) return "chart";
   if (top.has("kustomization.yaml")) return "kustomize";
   return "manifests";
+}
+
+/** A TreeReader (read/kustomize-tree.ts) over files already read, rooted at the absolute folder `dir`. */
+export function memoryReader(dir: string, files: readonly FolderFile[]): TreeReader {
+  const byPath = new Map(files.map((f) => [posix.join(dir, f.path), f]));
+  const dirs = new Set<string>();
+  for (const p of byPath.keys()) for (let d = posix.dirname(p); !dirs.has(d) && d !== posix.dirname(d); d = posix.dirname(d)) dirs.add(d);
+  dirs.add(dir);
+  return {
+    kind: (p) => (byPath.has(p) ? "file" : dirs.has(p) ? "dir" : undefined),
+    read: (p) => byPath.get(p)?.content.toString("utf8"),
+  };
+}
+
+/**
+ * A TreeReader over the disk for absolute paths below a folder resolved with realpath: a path
+ * whose real path differs went through a symbolic link somewhere along it.
+ */
+export function diskReader(): TreeReader {
+  return {
+    kind: (p) => {
+      try {
+        const st = lstatSync(p);
+        if (st.isSymbolicLink() || realpathSync(p) !== p) return "link";
+        return st.isDirectory() ? "dir" : st.isFile() ? "file" : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    read: (p) => {
+      try {
+        return lstatSync(p).size > 5 * 1024 * 1024 ? undefined : readFileSync(p, "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** Reads the named files (absolute, checked by the caller) for copying, paths relative to `base`, within the copy bounds. */
+export function readFiles(base: string, paths: readonly string[], shownAs: string): { files: FolderFile[]; problems: Diagnostic[] } {
+  const files: FolderFile[] = [];
+  let bytes = 0;
+  for (const p of paths) {
+    const st = lstatSync(p);
+    bytes += st.size;
+    if (files.length >= MAX_FILES || bytes > MAX_BYTES) {
+      return { files, problems: [{ file: shownAs, line: 0, col: 0, message: `needs more than ${MAX_FILES} files or ${MAX_BYTES / 1024 / 1024} MiB`, hint: "point at the kustomization itself, not at a larger tree" }] };
+    }
+    files.push({ path: posix.relative(base, p), content: readFileSync(p), mode: st.mode & 0o111 ? 0o755 : 0o644 });
+  }
+  return { files, problems: [] };
 }

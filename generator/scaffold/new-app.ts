@@ -13,7 +13,8 @@ export interface NewAppRequest {
   name: string;
   layer: Layer;
   namespace: string;
-  source: { type: "helm"; repo: string; chart: string; version: string } | { type: "folder"; shownAs: string; files: readonly FolderFile[] };
+  /** A folder's files; with `overlay`, a kustomize tree and the overlay in it to deploy (files relative to the tree). */
+  source: { type: "helm"; repo: string; chart: string; version: string } | { type: "folder"; shownAs: string; files: readonly FolderFile[]; overlay?: string };
   /** Clusters whose `apps:` gets the new app. */
   clusters: readonly string[];
 }
@@ -40,6 +41,11 @@ export function planNewApp(req: NewAppRequest, snap: RepoSnapshot): Result<Scaff
     checkOption("--chart", req.source.chart, { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$", description: "a chart name" }, problems);
     checkOption("--version", req.source.version, helmProps.version, problems);
   }
+  const helmRelease = req.source.type === "helm" || (req.source.overlay === undefined && folderKind(req.source.files) === "chart");
+  if (helmRelease && req.name.length > props.releaseName.maxLength) {
+    // The app's name is its Helm release name (plan/applications.ts), and helm refuses longer ones.
+    problems.push({ file: "NAME", line: 0, col: 0, message: `"${req.name}" has ${req.name.length} characters; a Helm chart's app name is its release name, which Helm limits to ${props.releaseName.maxLength}`, hint: `choose a name of at most ${props.releaseName.maxLength} characters` });
+  }
   if (snap.apps.has(req.name)) problems.push({ file: layout.appFile(req.name), line: 0, col: 0, message: `app "${req.name}" already exists`, hint: "choose another name, or edit the existing app.yaml" });
   for (const c of req.clusters) {
     if (!snap.clusterFiles.has(c)) problems.push({ file: "--cluster", line: 0, col: 0, message: `no cluster named "${c}" (there is no ${layout.clusterFile(c)})`, hint: `clusters are: ${[...snap.clusterFiles.keys()].join(", ") || "none yet (berth new cluster NAME --profile kind)"}` });
@@ -54,6 +60,10 @@ export function planNewApp(req: NewAppRequest, snap: RepoSnapshot): Result<Scaff
     const { repo, chart, version } = req.source;
     source = { type: "helm", repo, chart, version };
     writes.push({ path: layout.appValuesFile(req.name), content: `# Helm values for ${chart} ${version} (${repo}); per profile: values-<profile>.yaml, per cluster: clusters/<cluster>/values/${req.name}.yaml\n` });
+  } else if (req.source.overlay !== undefined) {
+    source = { type: "kustomize", path: `kustomize/${req.source.overlay}` };
+    for (const f of req.source.files) writes.push({ path: `${layout.appDir(req.name)}/kustomize/${f.path}`, content: f.content, mode: f.mode });
+    done.push(`copied the overlay ${req.source.overlay} of ${req.source.shownAs} with the ${req.source.files.length} files it needs (its kustomizations, bases, components, patches and generator files) into ${layout.appDir(req.name)}/kustomize/`);
   } else {
     const kind = folderKind(req.source.files);
     source = kind === "chart" ? { type: "chart", path: "chart" } : { type: kind, path: kind };

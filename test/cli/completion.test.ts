@@ -34,6 +34,14 @@ describe("shell completion", () => {
     expect(complete("bash", "berth", "render", "pi", "--app", "cert-")).toEqual(["cert-manager"]);
   });
 
+  it("completes each command's own --format choices after --format and its short form -o (issue 25, item 16)", () => {
+    expect(complete("bash", "berth", "validate", "--format", "")).toEqual(["github", "human", "json"]);
+    expect(complete("bash", "berth", "fleet", "-o", "")).toEqual(["json", "markdown"]);
+    expect(complete("bash", "berth", "render", "pi", "-o", "j")).toEqual(["json"]);
+    expect(complete("bash", "berth", "graph", "--format", "")).toEqual(["json", "mermaid"]);
+    expect(complete("bash", "berth", "preview", "--format", "")).toEqual(["markdown", "text"]);
+  });
+
   it("gives zsh the same completion through bashcompinit", () => {
     const script = execFileSync(process.execPath, [join(repoRoot, "bin/berth.js"), "completion", "zsh"], { encoding: "utf8" });
     expect(script.split("\n").slice(0, 2)).toEqual(["#compdef berth", "autoload -U +X bashcompinit && bashcompinit"]);

@@ -68,7 +68,8 @@ describe("--format github and --format json", () => {
   it("secrets status --format json: stale and missing secrets are errors on their sealed file", async () => {
     const r = await berth(repo(), "secrets", "status", "--format", "json");
     expect(r.code).toBe(1);
-    const findings = JSON.parse(r.stdout) as Array<{ file: string; severity: string; message: string }>;
+    // One object: the table's rows and notes with the findings (issue 25, item 16).
+    const { findings } = JSON.parse(r.stdout) as { findings: Array<{ file: string; severity: string; message: string }> };
     expect(findings.length).toBeGreaterThan(0);
     expect(findings).toContainEqual(expect.objectContaining({ file: "secrets/dev/data/postgres-credentials.yaml", severity: "error", message: expect.stringMatching(/^dev: data\/postgres-credentials is stale: sealed with certificate/) }));
   });

@@ -18,5 +18,9 @@ describe("keys generate in a monorepo (issue 11, item 8)", () => {
     const r = await run(root, ["keys", "generate", "--cluster", "dev", "--out", join(top, "dev-key.pem")]);
     expectUserError(r, root, before, "--out is inside the git work tree", "outside every git work tree");
     expect(existsSync(join(top, "dev-key.pem"))).toBe(false);
+    // A folder berth would create for the key is inside the work tree too (issue 25, item 18).
+    const inNewFolder = await run(root, ["keys", "generate", "--cluster", "dev", "--out", join(top, ".berth/dev-key.pem")]);
+    expectUserError(inNewFolder, root, before, "--out is inside the git work tree");
+    expect(existsSync(join(top, ".berth"))).toBe(false);
   });
 });

@@ -131,6 +131,32 @@ describe("berth new app", () => {
   });
 });
 
+describe("berth new app: Helm's release-name limit (issue 25, item 15)", () => {
+  it("refuses a Helm chart app whose name (its release name) is longer than 53 characters; a kustomize app may have 63", async () => {
+    const root = repo();
+    const src = join(root, "..", `${root.split("/").pop()}-long`);
+    repos.push(src);
+    for (const [p, c] of Object.entries({ "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n", "kust/kustomization.yaml": "resources: []\n" })) {
+      mkdirSync(join(src, p, ".."), { recursive: true });
+      writeFileSync(join(src, p), c);
+    }
+    const long = "a".repeat(54);
+    const before = readTree(root);
+    const remote = await berth(root, "new", "app", long, "--repo", "https://charts.example.com", "--chart", "x", "--version", "1.2.0");
+    expect(remote.code).toBe(2);
+    expect(remote.stderr).toContain(`NAME "${long}" has 54 characters; a Helm chart's app name is its release name, which Helm limits to 53`);
+    expect(remote.stderr).toContain("fix: choose a name of at most 53 characters");
+    const local = await berth(root, "new", "app", long, "--path", join(src, "chart"));
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain("which Helm limits to 53");
+    expect(readTree(root)).toEqual(before);
+    expect((await berth(root, "new", "app", "a".repeat(53), "--repo", "https://charts.example.com", "--chart", "x", "--version", "1.2.0")).code).toBe(0);
+    const kustomize = await berth(root, "new", "app", "k".repeat(63), "--path", join(src, "kust"));
+    expect(kustomize.stderr).toBe("");
+    expect(kustomize.code).toBe(0);
+  });
+});
+
 describe("scaffolding commands", () => {
   it("refuse a repository URL with credentials in it (it would be committed)", async () => {
     const root = repo();

@@ -24,11 +24,13 @@ describe("berth keys generate", () => {
     mkdirSync(join(root, "keys"));
     const before = readTree(root);
     const generate = (out: string, cwd?: string) => run(root, ["keys", "generate", "--cluster", "dev", "--out", out], { cwd });
-    for (const out of [join(root, "keys/dev.pem"), join(outside, "link-to-repo/dev.pem"), join(outside, "link-to-repo/keys/dev.pem"), root]) {
+    // A missing last folder (which berth would create) is resolved through its parent: still inside.
+    for (const out of [join(root, "keys/dev.pem"), join(outside, "link-to-repo/dev.pem"), join(outside, "link-to-repo/keys/dev.pem"), root, join(root, "new-keys/dev.pem"), join(outside, "link-to-repo/new-keys/dev.pem")]) {
       expectUserError(await generate(out), root, before, "--out is inside the repository", "write the key outside the repository");
     }
     expectUserError(await generate("keys/dev.pem"), root, before, "keys/dev.pem:1:1: --out is inside the repository");
-    expectUserError(await generate(join(outside, "no/such/dir/dev.pem")), root, before, "--out: the folder does not exist");
+    expectUserError(await generate(join(outside, "no/such/dir/dev.pem")), root, before, "--out: the folder does not exist", `mkdir -p -m 0700 ${join(outside, "no/such/dir")}`);
+    expect(existsSync(join(outside, "no"))).toBe(false);
     writeFileSync(join(outside, "taken.pem"), "old key\n");
     expectUserError(await generate(join(outside, "taken.pem")), root, before, "--out already exists; berth never overwrites a key file");
     expect(readFileSync(join(outside, "taken.pem"), "utf8")).toBe("old key\n");
@@ -37,12 +39,15 @@ describe("berth keys generate", () => {
   });
 
   let firstKey: string;
-  it("writes the certificate into the repository and the private key, mode 0600, only to --out", async () => {
-    firstKey = join(outside, "dev-1.pem");
+  it("writes the certificate into the repository and the private key, mode 0600, only to --out, creating its missing folder 0700 (issue 25, item 18)", async () => {
+    // As the README and `berth new cluster` suggest: --out ~/.berth/dev-sealing.key, before ~/.berth exists.
+    firstKey = join(outside, ".berth/dev-1.pem");
     const r = await run(root, ["keys", "generate", "--cluster", "dev", "--out", firstKey]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^clusters\/dev\/sealing-cert\.pem: new sealing certificate [0-9a-f]{12} \(RSA-4096, valid 10 years\)\n/);
+    expect(r.stdout.split("\n")[0]).toBe(`${join(outside, ".berth")}: created the folder (mode 0700) for the key`);
+    expect(statSync(join(outside, ".berth")).mode & 0o777).toBe(0o700);
+    expect(r.stdout).toMatch(/^clusters\/dev\/sealing-cert\.pem: new sealing certificate [0-9a-f]{12} \(RSA-4096, valid 10 years\)\n/m);
     expect(r.stdout).toContain(`berth keys secret --cluster dev --key ${firstKey} | kubectl apply -f -`);
     expect(r.stdout).not.toContain("PRIVATE KEY");
     expect(statSync(firstKey).mode & 0o777).toBe(0o600);

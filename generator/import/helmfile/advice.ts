@@ -13,6 +13,7 @@ export const RELEASE_KEY_ADVICE: Record<string, string> = {
 export const TOP_KEY_ADVICE: Record<string, string> = {
   bases: "bases are merged into the helmfile by helmfile itself: import the rendered helmfile (helmfile -e ENV build > rendered.yaml)",
   helmfiles: "nested helmfiles: import each one with its own berth import helmfile run",
+  missingFileHandler: "at the top level it only decides whether a missing nested helmfile (helmfiles:) fails; berth imports none of them: import each helmfile with its own run",
 };
 
 export const DEFAULT_ADVICE = "berth has no equivalent; carry it over by hand, or render the helmfile first (helmfile -e ENV build > rendered.yaml)";

@@ -38,6 +38,8 @@ export interface Release {
   values: ValuesEntry[];
   set: { name: string; value: unknown; line: number; col: number }[];
   secrets: Located<string>[];
+  /** What helmfile does about a missing values file: Error (the default) fails, Warn/Info/Debug skip it. */
+  missingFileHandler?: Located<string>;
   /** Keys berth cannot express (hooks, patches…), for the report. */
   unsupported: Located<string>[];
 }
@@ -46,14 +48,18 @@ export interface Helmfile {
   repositories: Map<string, Repository>;
   /** Environment names with their values entries; undefined when the helmfile has no `environments:`. */
   environments?: Map<string, ValuesEntry[]>;
+  /** Per environment, what helmfile does about a missing environment values file (see Release). */
+  environmentMissingFileHandlers: Map<string, Located<string>>;
   releases: Release[];
-  /** Top-level keys berth cannot express (bases, helmfiles…). */
+  /** The keys `helmDefaults:` sets (defaults of every `helm upgrade`), reported as left behind. */
+  helmDefaults?: Located<string[]>;
+  /** Top-level keys berth cannot express (bases, helmfiles, missingFileHandler…). */
   unsupported: Located<string>[];
 }
 
 /** Release keys that only steer `helm upgrade` and mean nothing to Argo CD: read and dropped. */
-const IGNORED_RELEASE_KEYS = new Set(["labels", "createNamespace", "wait", "waitForJobs", "timeout", "atomic", "cleanupOnFail", "force", "recreatePods", "historyMax", "missingFileHandler", "verify", "devel", "skipDeps", "disableValidation", "disableValidationOnInstall", "disableOpenAPIValidation", "reuseValues", "kubeContext", "inherit"]);
-const KNOWN_TOP_KEYS = new Set(["repositories", "environments", "releases", "helmDefaults", "templates", "missingFileHandler", "apiVersions", "kubeVersion", "commonLabels", "lockFilePath"]);
+const IGNORED_RELEASE_KEYS = new Set(["labels", "createNamespace", "wait", "waitForJobs", "timeout", "atomic", "cleanupOnFail", "force", "recreatePods", "historyMax", "verify", "devel", "skipDeps", "disableValidation", "disableValidationOnInstall", "disableOpenAPIValidation", "reuseValues", "kubeContext", "inherit"]);
+const KNOWN_TOP_KEYS = new Set(["repositories", "environments", "releases", "templates", "apiVersions", "kubeVersion", "commonLabels", "lockFilePath"]);
 
 export function parseHelmfile(file: string, text: string): { helmfile?: Helmfile; problems: Diagnostic[] } {
   const lineCounter = new LineCounter();
@@ -68,7 +74,7 @@ export function parseHelmfile(file: string, text: string): { helmfile?: Helmfile
     }
   }
   if (problems.length > 0) return { problems };
-  const result: Helmfile = { repositories: new Map(), releases: [], unsupported: [] };
+  const result: Helmfile = { repositories: new Map(), environmentMissingFileHandlers: new Map(), releases: [], unsupported: [] };
   for (const d of Array.isArray(docs) ? docs : []) {
     // Plain data of a node, aliases resolved against its own document, expansion bounded.
     const toPlain: ToPlain = (n) => {
@@ -101,7 +107,11 @@ export function parseHelmfile(file: string, text: string): { helmfile?: Helmfile
           const envMap = env.value as Node | null;
           const values = isMap(envMap) && isSeq(envMap.get("values", true)) ? valuesEntries(envMap.get("values", true) as Node, at, toPlain) : [];
           result.environments.set(keyOf(env), values);
+          const handler = isMap(envMap) ? envMap.get("missingFileHandler", true) : undefined;
+          if (isScalar(handler)) result.environmentMissingFileHandlers.set(keyOf(env), { value: String(handler.value), ...at(handler) });
         }
+      } else if (key === "helmDefaults") {
+        result.helmDefaults = { value: isMap(value) ? value.items.map(keyOf) : [], ...at(pair.key as Node) };
       } else if (key === "releases" && isSeq(value)) {
         for (const item of value.items) if (isMap(item)) result.releases.push(release(item, at, toPlain));
       } else if (!KNOWN_TOP_KEYS.has(key)) {
@@ -129,6 +139,9 @@ function release(item: YAMLMap, at: At, toPlain: ToPlain): Release {
         break;
       case "installed":
         r.installed = located(scalar);
+        break;
+      case "missingFileHandler":
+        if (scalar !== undefined && scalar !== null) r.missingFileHandler = located(String(scalar));
         break;
       case "needs":
         if (isSeq(value)) for (const n of value.items) if (isScalar(n)) r.needs.push({ value: String(n.value), ...at(n) });

@@ -14,7 +14,8 @@ import type { RepoSnapshot } from "../../scaffold/snapshot.js";
 import type { PlannedFile } from "../../write/changes.js";
 import { DEFAULT_ADVICE, RELEASE_KEY_ADVICE, TOP_KEY_ADVICE } from "./advice.js";
 import { resolveChart } from "./chart-ref.js";
-import { parseHelmfile, type Release, type ValuesEntry } from "./parse.js";
+import { goTemplateProblem, helmDefaultsLeftBehind, skipsMissingFiles } from "./helmfile-settings.js";
+import { parseHelmfile, type Located, type Release, type ValuesEntry } from "./parse.js";
 import { hasUnresolved, resolveTemplates } from "./template.js";
 import { setEntryValues, valuesFileContent, type ValuesPart } from "./values-out.js";
 
@@ -79,14 +80,15 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
 
   // Pass 1, templates unresolved: only to read `environments:` and the selected environment's values.
   const first = parseHelmfile(req.file, resolveTemplates(inputs.helmfile, req.environment, {}).text);
-  if (!first.helmfile || first.problems.length > 0) return fail(first.problems);
+  if (!first.helmfile || first.problems.length > 0) return fail(goTemplateProblem(req.file, inputs.helmfile, first.problems));
   const envs = first.helmfile.environments;
   let envValues: Record<string, unknown> = {};
   if (req.environment !== undefined) {
     if (!envs) return fail([here(1, 1, `has no environments: section, so --environment ${req.environment} selects nothing`, "drop --environment")]);
     const entries = envs.get(req.environment);
     if (!entries) return fail([here(1, 1, `has no environment "${req.environment}" (it has ${[...envs.keys()].join(", ")})`, `pass --environment ${[...envs.keys()].join(" or ")}`)]);
-    envValues = environmentValues(entries, inputs, rel, problems, at);
+    const handler = first.helmfile.environmentMissingFileHandlers.get(req.environment);
+    envValues = environmentValues(entries, handler, inputs, rel, problems, leftBehind, at);
   } else if (envs && envs.size > 0) {
     leftBehind.push(here(1, 1, `defines environments (${[...envs.keys()].join(", ")}) but none was selected: per-environment values were not imported`, `run again with --environment ${[...envs.keys()][0]} to import that environment's values into cluster ${req.cluster}`));
   }
@@ -98,9 +100,10 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
   for (const l of pass.logic) leftBehind.push(here(l.line, l.col, `go-template logic \`${l.expression}\` is not evaluated by berth: the lines it guards were read as if it held`, "check the imported apps against `helmfile -e ENV build`, or import the rendered helmfile (helmfile -e ENV build > rendered.yaml)"));
   for (const u of pass.unresolved) leftBehind.push(here(u.line, u.col, `template expression ${u.expression} cannot be resolved${req.environment ? "" : " without --environment"}`, req.environment ? "replace it with its value in the imported files by hand" : "pass --environment NAME"));
   const parsed = parseHelmfile(req.file, pass.text);
-  if (!parsed.helmfile || parsed.problems.length > 0) return fail(parsed.problems);
+  if (!parsed.helmfile || parsed.problems.length > 0) return fail(goTemplateProblem(req.file, inputs.helmfile, parsed.problems));
   const hf = parsed.helmfile;
   for (const u of hf.unsupported) leftBehind.push(here(u.line, u.col, `\`${u.value}:\` is not imported`, TOP_KEY_ADVICE[u.value] ?? DEFAULT_ADVICE));
+  if (hf.helmDefaults) leftBehind.push(helmDefaultsLeftBehind(req.file, hf.helmDefaults));
 
   // Names first: needs: may point at any release of the file.
   const planned: Planned[] = [];
@@ -259,7 +262,7 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
 }
 
 /** The environment's values (inline maps and files, later wins), for resolving `.Values.*`. */
-function environmentValues(entries: readonly ValuesEntry[], inputs: ImportInputs, rel: (p: string) => string, problems: Diagnostic[], at: (f: string, l: number, c: number, m: string, h: string) => Diagnostic): Record<string, unknown> {
+function environmentValues(entries: readonly ValuesEntry[], handler: Located<string> | undefined, inputs: ImportInputs, rel: (p: string) => string, problems: Diagnostic[], leftBehind: Diagnostic[], at: (f: string, l: number, c: number, m: string, h: string) => Diagnostic): Record<string, unknown> {
   let values: Record<string, unknown> = {};
   for (const e of entries) {
     let v: unknown;
@@ -267,7 +270,8 @@ function environmentValues(entries: readonly ValuesEntry[], inputs: ImportInputs
     else {
       const text = inputs.readText(e.path);
       if (text === undefined) {
-        problems.push(at(rel(e.path), 0, 0, "environment values file does not exist", "create it, or remove it from the environment's values:"));
+        if (skipsMissingFiles(handler)) leftBehind.push(at(rel(e.path), 0, 0, `environment values file does not exist: skipped, as helmfile does with \`missingFileHandler: ${handler!.value}\``, "nothing to do if the environment needs no values from it; else create it and run the import again"));
+        else problems.push(at(rel(e.path), 0, 0, "environment values file does not exist", "create it, or remove it from the environment's values:"));
         continue;
       }
       v = parse(text, { version: "1.1", merge: true, maxAliasCount: 100 });
@@ -282,7 +286,12 @@ function valuesPart(v: ValuesEntry, p: Planned, inputs: ImportInputs, rel: (p: s
   if (hasUnresolved(v.path)) return undefined; // reported with the expression already
   const text = inputs.readText(v.path);
   if (text === undefined) {
-    problems.push(at(req.file, v.line, v.col, `values file ${rel(v.path)} of release ${p.releaseName} does not exist`, "create it, or remove it from the release's values:"));
+    const handler = p.release.missingFileHandler;
+    if (skipsMissingFiles(handler)) {
+      leftBehind.push(at(req.file, v.line, v.col, `values file ${rel(v.path)} of release ${p.releaseName} does not exist: skipped, as helmfile does with \`missingFileHandler: ${handler!.value}\` (line ${handler!.line})`, "nothing to do if the release needs no values from it; else create it and run the import again"));
+    } else {
+      problems.push(at(req.file, v.line, v.col, `values file ${rel(v.path)} of release ${p.releaseName} does not exist`, "create it, or remove it from the release's values: (helmfile fails on it too, unless the release says missingFileHandler: Warn)"));
+    }
     return undefined;
   }
   const unreadable = yamlProblem(text);

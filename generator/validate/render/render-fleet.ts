@@ -17,6 +17,7 @@ import type { ProjectSpec } from "./project-permits.js";
 import { parseRendered, type RenderedObject } from "./rendered-objects.js";
 import { renderedRequests, type Requests } from "./requests.js";
 import { schemaProblems } from "./schemas.js";
+import type { OnProgress } from "../../render/progress.js";
 
 export interface RenderCheck {
   problems: Diagnostic[];
@@ -45,7 +46,7 @@ const UNREACHABLE = /dial tcp|no such host|connection refused|i\/o timeout|netwo
  * each Application's requests for the budget. A local source that does not render is an error
  * at its file and line; a remote chart helm cannot fetch is "not rendered", never valid.
  */
-export async function checkRenders(root: string, plans: readonly ClusterPlan[], tools: Tools): Promise<RenderCheck> {
+export async function checkRenders(root: string, plans: readonly ClusterPlan[], tools: Tools, onProgress: OnProgress = () => {}): Promise<RenderCheck> {
   const jobs: Job[] = [];
   for (const plan of plans) {
     for (const inst of plan.instances) {
@@ -55,7 +56,21 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
       jobs.push({ plan, inst, req });
     }
   }
-  const results = await pool(jobs, Math.min(8, Math.max(2, availableParallelism())), (j) => renderApp(j.req, tools, root));
+  const running = new Set<string>();
+  let done = 0;
+  const tell = () => onProgress({ done, total: jobs.length, running: [...running] });
+  const results = await pool(jobs, Math.min(8, Math.max(2, availableParallelism())), async (j) => {
+    const name = `${j.plan.cluster.name}/${j.inst.id}`;
+    running.add(name);
+    tell();
+    try {
+      return await renderApp(j.req, tools, root);
+    } finally {
+      running.delete(name);
+      done++;
+      tell();
+    }
+  });
   const out: RenderCheck = { problems: [], warnings: [], notRendered: [], rendered: 0, requests: new Map() };
   const parsed: { job: Job; objects: RenderedObject[] }[] = [];
   const scopes: Scopes = { crds: new Map() };
