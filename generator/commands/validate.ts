@@ -6,6 +6,7 @@ import { checkConnectionPools } from "../validate/connection-pools.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
 import { checkSecrets } from "../secrets/check.js";
+import { checkRepoAccess } from "../repo-access/check.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
@@ -37,6 +38,8 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
+  // Private repositories and registries: a sealed credential of the right kind per cluster.
+  problems.push(...checkRepoAccess(opts.root, fleet, opts.cluster));
   // Whether a values file is read at all is a property of the whole fleet.
   if (opts.cluster === undefined) problems.push(...checkUnusedValueFiles(fleet));
   if (opts.rendered) problems.push(...opts.rendered.problems);

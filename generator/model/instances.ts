@@ -1,5 +1,7 @@
 import type { App, Cluster, ClusterAppEntry, Fleet } from "./fleet.js";
 import { LAYERS, type Layer } from "./types.js";
+import { ARGOCD_NAMESPACE } from "../layout.js";
+import { hasRepoCredentials } from "../repo-access/credentials.js";
 
 /** One Argo CD Application on one cluster: an app (per environment where it is per-environment) or a secrets folder. */
 export interface Instance {
@@ -59,12 +61,16 @@ export function clusterInstances(fleet: Fleet, cluster: Cluster): Instance[] {
       inst.deps.push(...(sameEnv.length > 0 ? sameEnv : targets).map((t) => t.id));
     }
   }
-  instances.push(...secretsInstances(instances));
+  instances.push(...secretsInstances(instances, hasRepoCredentials(cluster) ? [ARGOCD_NAMESPACE] : []));
   return instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** One Application per namespace that holds consumed secrets, ordered after the controller and before consumers. */
-function secretsInstances(instances: Instance[]): Instance[] {
+/**
+ * One Application per namespace that holds consumed secrets, ordered after the controller and before
+ * consumers; and one for each namespace in `alsoSynced` (Argo CD's, for its repository credentials,
+ * which Argo CD itself consumes).
+ */
+function secretsInstances(instances: Instance[], alsoSynced: readonly string[]): Instance[] {
   const controller = instances.find((i) => i.app?.spec.role === "sealed-secrets");
   const layerOfNamespace = new Map<string, Layer>();
   for (const i of instances) layerOfNamespace.set(i.namespace, i.layer);
@@ -75,10 +81,11 @@ function secretsInstances(instances: Instance[]): Instance[] {
       consumersByNamespace.set(ns, [...(consumersByNamespace.get(ns) ?? []), inst]);
     }
   }
+  for (const ns of alsoSynced) if (!consumersByNamespace.has(ns)) consumersByNamespace.set(ns, []);
   const out: Instance[] = [];
   for (const [namespace, consumers] of consumersByNamespace) {
     const id = secretsInstanceId(namespace);
-    const earliest = LAYERS.find((l) => consumers.some((c) => c.layer === l))!;
+    const earliest = LAYERS.find((l) => consumers.some((c) => c.layer === l)) ?? LAYERS[0]!;
     const owner = layerOfNamespace.get(namespace);
     const layer = owner && LAYERS.indexOf(owner) <= LAYERS.indexOf(earliest) ? owner : earliest;
     out.push({ id, kind: "secrets", layer, namespace, deps: controller ? [controller.id] : [] });

@@ -119,7 +119,7 @@ export function valuesObject(inst: Instance, ctx: ApplicationContext): Record<st
   const app = inst.app!;
   let values: Record<string, unknown> = {};
   if (app.spec.source.type === "chart" && app.spec.berthValues) values = { berth: clusterContext(inst, ctx.cluster) };
-  if (app.spec.role === "argocd") values = mergeValues(values, argocdSelfValues(ctx.helmRepos));
+  if (app.spec.role === "argocd") values = mergeValues(values, argocdSelfValues(ctx.helmRepos, { registries: ctx.cluster.spec.registries, knownHosts: ctx.cluster.spec.repo.knownHosts }));
   if (inst.entry?.values) values = mergeValues(values, inst.entry.values);
   return values;
 }

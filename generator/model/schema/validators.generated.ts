@@ -4,19 +4,21 @@
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const cluster = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","uniqueItems":true,"description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"},"access":{"type":"string","enum":["public","deployKey","githubApp","token"],"default":"public","description":"How Argo CD on this cluster reads the repository: public (no credential), deployKey (an ssh:// or git@ URL; a read-only key berth registers), githubApp or token (an https:// URL). The credential is sealed for this cluster by `berth repo connect` into secrets/<cluster>/argocd/."},"knownHosts":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"},"description":"SSH host keys Argo CD pins for this repository (argocd-ssh-known-hosts-cm), `host type key` lines; `berth repo connect` writes GitHub's from its API."}}},"registries":{"type":"array","description":"Private chart registries Argo CD on this cluster logs in to (Helm https:// or oci://); each needs a credential sealed by `berth repo connect <cluster> --registry <url>`.","items":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^(https://|oci://)[^\\s@]+$","description":"The registry as apps name it in source.repo (https://… or oci://…)."},"prefix":{"type":"boolean","default":false,"description":"Seal one credential for every repository under this URL prefix (an Argo CD repo-creds Secret) rather than for this URL alone."}}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","uniqueItems":true,"description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const func0 = require("ajv/dist/runtime/equal").default;
 const pattern0 = new RegExp("^(https://|ssh://|git@|file:///)[^\\s]+$", "u");
-const pattern1 = new RegExp("^1\\.[0-9]+\\.[0-9]+$", "u");
-const pattern2 = new RegExp("^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$", "u");
-const pattern3 = new RegExp("^([0-9]+(\\.[0-9]+)?|[0-9]+m)$", "u");
-const pattern4 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$", "u");
-const pattern5 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
-const pattern9 = new RegExp("^https://[^\\s]+$", "u");
-const pattern10 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
-const pattern11 = new RegExp("^[a-z0-9.-]+$", "u");
+const pattern1 = new RegExp("^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$", "u");
+const pattern2 = new RegExp("^(https://|oci://)[^\\s@]+$", "u");
+const pattern3 = new RegExp("^1\\.[0-9]+\\.[0-9]+$", "u");
+const pattern4 = new RegExp("^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$", "u");
+const pattern5 = new RegExp("^([0-9]+(\\.[0-9]+)?|[0-9]+m)$", "u");
+const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$", "u");
+const pattern7 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern11 = new RegExp("^https://[^\\s]+$", "u");
+const pattern12 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
+const pattern13 = new RegExp("^[a-z0-9.-]+$", "u");
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -138,6 +140,9 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.revision === undefined){
 data2.revision = "main";
 }
+if(data2.access === undefined){
+data2.access = "public";
+}
 if(data2.url === undefined){
 const err10 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema11.properties.repo.required,parentSchema:schema11.properties.repo,data:data2};
 if(vErrors === null){
@@ -149,7 +154,7 @@ vErrors.push(err10);
 errors++;
 }
 for(const key1 in data2){
-if(!((key1 === "url") || (key1 === "revision"))){
+if(!((((key1 === "url") || (key1 === "revision")) || (key1 === "access")) || (key1 === "knownHosts"))){
 const err11 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.repo,data:data2};
 if(vErrors === null){
 vErrors = [err11];
@@ -208,9 +213,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-else {
-const err16 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.repo.type,parentSchema:schema11.properties.repo,data:data2};
+let data5 = data2.access;
+if(typeof data5 !== "string"){
+const err16 = {instancePath:instancePath+"/repo/access",schemaPath:"#/properties/repo/properties/access/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.repo.properties.access.type,parentSchema:schema11.properties.repo.properties.access,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -219,12 +224,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.kubernetes !== undefined){
-let data5 = data.kubernetes;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.version === undefined){
-const err17 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema11.properties.kubernetes.required,parentSchema:schema11.properties.kubernetes,data:data5};
+if(!((((data5 === "public") || (data5 === "deployKey")) || (data5 === "githubApp")) || (data5 === "token"))){
+const err17 = {instancePath:instancePath+"/repo/access",schemaPath:"#/properties/repo/properties/access/enum",keyword:"enum",params:{allowedValues: schema11.properties.repo.properties.access.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.repo.properties.access.enum,parentSchema:schema11.properties.repo.properties.access,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -233,9 +234,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-for(const key2 in data5){
-if(!((key2 === "version") || (key2 === "apiVersions"))){
-const err18 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubernetes,data:data5};
+if(data2.knownHosts !== undefined){
+let data6 = data2.knownHosts;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 === "string"){
+if(!pattern1.test(data7)){
+const err18 = {instancePath:instancePath+"/repo/knownHosts/" + i0,schemaPath:"#/properties/repo/properties/knownHosts/items/pattern",keyword:"pattern",params:{pattern: "^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"},message:"must match pattern \""+"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"+"\"",schema:"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$",parentSchema:schema11.properties.repo.properties.knownHosts.items,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -245,11 +252,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data5.version !== undefined){
-let data6 = data5.version;
-if(typeof data6 === "string"){
-if(!pattern1.test(data6)){
-const err19 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/pattern",keyword:"pattern",params:{pattern: "^1\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^1\\.[0-9]+\\.[0-9]+$"+"\"",schema:"^1\\.[0-9]+\\.[0-9]+$",parentSchema:schema11.properties.kubernetes.properties.version,data:data6};
+else {
+const err19 = {instancePath:instancePath+"/repo/knownHosts/" + i0,schemaPath:"#/properties/repo/properties/knownHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.repo.properties.knownHosts.items.type,parentSchema:schema11.properties.repo.properties.knownHosts.items,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -259,63 +263,23 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.version.type,parentSchema:schema11.properties.kubernetes.properties.version,data:data6};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data5.apiVersions !== undefined){
-let data7 = data5.apiVersions;
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 === "string"){
-if(!pattern2.test(data8)){
-const err21 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i0,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},message:"must match pattern \""+"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"+"\"",schema:"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$",parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data8};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i0,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.apiVersions.items.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data8};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-let i1 = data7.length;
+let i1 = data6.length;
 let j0;
 if(i1 > 1){
 const indices0 = {};
 for(;i1--;){
-let item0 = data7[i1];
+let item0 = data6[i1];
 if(typeof item0 !== "string"){
 continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err23 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data7};
+const err20 = {instancePath:instancePath+"/repo/knownHosts",schemaPath:"#/properties/repo/properties/knownHosts/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.repo.properties.knownHosts,data:data6};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err20];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err20);
 }
 errors++;
 break;
@@ -325,7 +289,51 @@ indices0[item0] = i1;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.kubernetes.properties.apiVersions.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data7};
+const err21 = {instancePath:instancePath+"/repo/knownHosts",schemaPath:"#/properties/repo/properties/knownHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.repo.properties.knownHosts.type,parentSchema:schema11.properties.repo.properties.knownHosts,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.repo.type,parentSchema:schema11.properties.repo,data:data2};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.registries !== undefined){
+let data8 = data.registries;
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i2=0; i2<len1; i2++){
+let data9 = data8[i2];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.prefix === undefined){
+data9.prefix = false;
+}
+if(data9.url === undefined){
+const err23 = {instancePath:instancePath+"/registries/" + i2,schemaPath:"#/properties/registries/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema11.properties.registries.items.required,parentSchema:schema11.properties.registries.items,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+for(const key2 in data9){
+if(!((key2 === "url") || (key2 === "prefix"))){
+const err24 = {instancePath:instancePath+"/registries/" + i2,schemaPath:"#/properties/registries/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.registries.items,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -335,9 +343,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubernetes.type,parentSchema:schema11.properties.kubernetes,data:data5};
+if(data9.url !== undefined){
+let data10 = data9.url;
+if(typeof data10 === "string"){
+if(!pattern2.test(data10)){
+const err25 = {instancePath:instancePath+"/registries/" + i2+"/url",schemaPath:"#/properties/registries/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https://|oci://)[^\\s@]+$"},message:"must match pattern \""+"^(https://|oci://)[^\\s@]+$"+"\"",schema:"^(https://|oci://)[^\\s@]+$",parentSchema:schema11.properties.registries.items.properties.url,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -347,10 +357,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.arch !== undefined){
-let data9 = data.arch;
-if(typeof data9 !== "string"){
-const err26 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.arch.type,parentSchema:schema11.properties.arch,data:data9};
+else {
+const err26 = {instancePath:instancePath+"/registries/" + i2+"/url",schemaPath:"#/properties/registries/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registries.items.properties.url.type,parentSchema:schema11.properties.registries.items.properties.url,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -359,8 +367,10 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!((data9 === "amd64") || (data9 === "arm64"))){
-const err27 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/enum",keyword:"enum",params:{allowedValues: schema11.properties.arch.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.arch.enum,parentSchema:schema11.properties.arch,data:data9};
+}
+let data11 = data9.prefix;
+if(typeof data11 !== "boolean"){
+const err27 = {instancePath:instancePath+"/registries/" + i2+"/prefix",schemaPath:"#/properties/registries/items/properties/prefix/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.registries.items.properties.prefix.type,parentSchema:schema11.properties.registries.items.properties.prefix,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -370,11 +380,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.capacity !== undefined){
-let data10 = data.capacity;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.nodes === undefined){
-const err28 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data10};
+else {
+const err28 = {instancePath:instancePath+"/registries/" + i2,schemaPath:"#/properties/registries/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.registries.items.type,parentSchema:schema11.properties.registries.items,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -383,8 +390,10 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data10.cpu === undefined){
-const err29 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data10};
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.registries.type,parentSchema:schema11.properties.registries,data:data8};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -393,8 +402,12 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data10.memory === undefined){
-const err30 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data10};
+}
+if(data.kubernetes !== undefined){
+let data12 = data.kubernetes;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.version === undefined){
+const err30 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema11.properties.kubernetes.required,parentSchema:schema11.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -403,9 +416,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!(((key3 === "nodes") || (key3 === "cpu")) || (key3 === "memory"))){
-const err31 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.capacity,data:data10};
+for(const key3 in data12){
+if(!((key3 === "version") || (key3 === "apiVersions"))){
+const err31 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -415,10 +428,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data10.nodes !== undefined){
-let data11 = data10.nodes;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err32 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.capacity.properties.nodes.type,parentSchema:schema11.properties.capacity.properties.nodes,data:data11};
+if(data12.version !== undefined){
+let data13 = data12.version;
+if(typeof data13 === "string"){
+if(!pattern3.test(data13)){
+const err32 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/pattern",keyword:"pattern",params:{pattern: "^1\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^1\\.[0-9]+\\.[0-9]+$"+"\"",schema:"^1\\.[0-9]+\\.[0-9]+$",parentSchema:schema11.properties.kubernetes.properties.version,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -427,9 +441,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 < 1 || isNaN(data11)){
-const err33 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.capacity.properties.nodes,data:data11};
+}
+else {
+const err33 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.version.type,parentSchema:schema11.properties.kubernetes.properties.version,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -439,12 +453,15 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-if(data10.cpu !== undefined){
-let data12 = data10.cpu;
-if(typeof data12 === "string"){
-if(!pattern3.test(data12)){
-const err34 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$",parentSchema:schema11.properties.capacity.properties.cpu,data:data12};
+if(data12.apiVersions !== undefined){
+let data14 = data12.apiVersions;
+if(Array.isArray(data14)){
+const len2 = data14.length;
+for(let i3=0; i3<len2; i3++){
+let data15 = data14[i3];
+if(typeof data15 === "string"){
+if(!pattern4.test(data15)){
+const err34 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i3,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},message:"must match pattern \""+"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"+"\"",schema:"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$",parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -455,7 +472,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.capacity.properties.cpu,data:data12};
+const err35 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i3,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.apiVersions.items.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -465,11 +482,18 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data10.memory !== undefined){
-let data13 = data10.memory;
-if(typeof data13 === "string"){
-if(!pattern4.test(data13)){
-const err36 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",parentSchema:schema11.properties.capacity.properties.memory,data:data13};
+let i4 = data14.length;
+let j1;
+if(i4 > 1){
+const indices1 = {};
+for(;i4--;){
+let item1 = data14[i4];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err36 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -477,10 +501,14 @@ else {
 vErrors.push(err36);
 }
 errors++;
+break;
+}
+indices1[item1] = i4;
+}
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.memory.type,parentSchema:schema11.properties.capacity.properties.memory,data:data13};
+const err37 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.kubernetes.properties.apiVersions.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -492,7 +520,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.capacity.type,parentSchema:schema11.properties.capacity,data:data10};
+const err38 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubernetes.type,parentSchema:schema11.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -502,11 +530,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.environments !== undefined){
-let data14 = data.environments;
-if(Array.isArray(data14)){
-if(data14.length < 1){
-const err39 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.environments,data:data14};
+if(data.arch !== undefined){
+let data16 = data.arch;
+if(typeof data16 !== "string"){
+const err39 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.arch.type,parentSchema:schema11.properties.arch,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -515,12 +542,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-const len1 = data14.length;
-for(let i2=0; i2<len1; i2++){
-let data15 = data14[i2];
-if(typeof data15 === "string"){
-if(func3(data15) > 63){
-const err40 = {instancePath:instancePath+"/environments/" + i2,schemaPath:"#/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.environments.items,data:data15};
+if(!((data16 === "amd64") || (data16 === "arm64"))){
+const err40 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/enum",keyword:"enum",params:{allowedValues: schema11.properties.arch.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.arch.enum,parentSchema:schema11.properties.arch,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -529,8 +552,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(!pattern5.test(data15)){
-const err41 = {instancePath:instancePath+"/environments/" + i2,schemaPath:"#/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.environments.items,data:data15};
+}
+if(data.capacity !== undefined){
+let data17 = data.capacity;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.nodes === undefined){
+const err41 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -539,9 +566,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/environments/" + i2,schemaPath:"#/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.items.type,parentSchema:schema11.properties.environments.items,data:data15};
+if(data17.cpu === undefined){
+const err42 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -550,19 +576,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-let i3 = data14.length;
-let j1;
-if(i3 > 1){
-const indices1 = {};
-for(;i3--;){
-let item1 = data14[i3];
-if(typeof item1 !== "string"){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err43 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.environments,data:data14};
+if(data17.memory === undefined){
+const err43 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -570,14 +585,10 @@ else {
 vErrors.push(err43);
 }
 errors++;
-break;
 }
-indices1[item1] = i3;
-}
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data14};
+for(const key4 in data17){
+if(!(((key4 === "nodes") || (key4 === "cpu")) || (key4 === "memory"))){
+const err44 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -587,18 +598,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data.apps !== undefined){
-let data16 = data.apps;
-if(Array.isArray(data16)){
-const len2 = data16.length;
-for(let i4=0; i4<len2; i4++){
-let data17 = data16[i4];
-const _errs40 = errors;
-let valid12 = false;
-const _errs41 = errors;
-if(typeof data17 === "string"){
-if(func3(data17) > 63){
-const err45 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[0],data:data17};
+if(data17.nodes !== undefined){
+let data18 = data17.nodes;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err45 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.capacity.properties.nodes.type,parentSchema:schema11.properties.capacity.properties.nodes,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -607,8 +610,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(!pattern5.test(data17)){
-const err46 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[0],data:data17};
+if(typeof data18 == "number"){
+if(data18 < 1 || isNaN(data18)){
+const err46 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.capacity.properties.nodes,data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -618,8 +622,12 @@ vErrors.push(err46);
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[0].type,parentSchema:schema11.properties.apps.items.anyOf[0],data:data17};
+}
+if(data17.cpu !== undefined){
+let data19 = data17.cpu;
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err47 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$",parentSchema:schema11.properties.capacity.properties.cpu,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -628,13 +636,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-var _valid0 = _errs41 === errors;
-valid12 = valid12 || _valid0;
-if(!valid12){
-const _errs43 = errors;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.name === undefined){
-const err48 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.apps.items.anyOf[1].required,parentSchema:schema11.properties.apps.items.anyOf[1],data:data17};
+}
+else {
+const err48 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.capacity.properties.cpu,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -643,9 +647,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-for(const key4 in data17){
-if(!(((key4 === "name") || (key4 === "environments")) || (key4 === "values"))){
-const err49 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.apps.items.anyOf[1],data:data17};
+}
+if(data17.memory !== undefined){
+let data20 = data17.memory;
+if(typeof data20 === "string"){
+if(!pattern6.test(data20)){
+const err49 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",parentSchema:schema11.properties.capacity.properties.memory,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -655,11 +662,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data17.name !== undefined){
-let data18 = data17.name;
-if(typeof data18 === "string"){
-if(func3(data18) > 63){
-const err50 = {instancePath:instancePath+"/apps/" + i4+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data18};
+else {
+const err50 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.memory.type,parentSchema:schema11.properties.capacity.properties.memory,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -668,8 +672,10 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(!pattern5.test(data18)){
-const err51 = {instancePath:instancePath+"/apps/" + i4+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data18};
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.capacity.type,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -679,8 +685,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/apps/" + i4+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.name.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data18};
+if(data.environments !== undefined){
+let data21 = data.environments;
+if(Array.isArray(data21)){
+if(data21.length < 1){
+const err52 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.environments,data:data21};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -689,12 +698,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data17.environments !== undefined){
-let data19 = data17.environments;
-if(Array.isArray(data19)){
-if(data19.length < 1){
-const err53 = {instancePath:instancePath+"/apps/" + i4+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data19};
+const len3 = data21.length;
+for(let i5=0; i5<len3; i5++){
+let data22 = data21[i5];
+if(typeof data22 === "string"){
+if(func3(data22) > 63){
+const err53 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.environments.items,data:data22};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -703,12 +712,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-const len3 = data19.length;
-for(let i5=0; i5<len3; i5++){
-let data20 = data19[i5];
-if(typeof data20 === "string"){
-if(func3(data20) > 63){
-const err54 = {instancePath:instancePath+"/apps/" + i4+"/environments/" + i5,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data20};
+if(!pattern7.test(data22)){
+const err54 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.environments.items,data:data22};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -717,8 +722,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(!pattern5.test(data20)){
-const err55 = {instancePath:instancePath+"/apps/" + i4+"/environments/" + i5,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data20};
+}
+else {
+const err55 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.items.type,parentSchema:schema11.properties.environments.items,data:data22};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -728,34 +734,23 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/apps/" + i4+"/environments/" + i5,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.environments.items.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data20};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-let i6 = data19.length;
+let i6 = data21.length;
 let j2;
 if(i6 > 1){
 const indices2 = {};
 for(;i6--;){
-let item2 = data19[i6];
+let item2 = data21[i6];
 if(typeof item2 !== "string"){
 continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err57 = {instancePath:instancePath+"/apps/" + i4+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data19};
+const err56 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.environments,data:data21};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err56];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err56);
 }
 errors++;
 break;
@@ -765,7 +760,28 @@ indices2[item2] = i6;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/apps/" + i4+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.items.anyOf[1].properties.environments.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data19};
+const err57 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data21};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.apps !== undefined){
+let data23 = data.apps;
+if(Array.isArray(data23)){
+const len4 = data23.length;
+for(let i7=0; i7<len4; i7++){
+let data24 = data23[i7];
+const _errs55 = errors;
+let valid18 = false;
+const _errs56 = errors;
+if(typeof data24 === "string"){
+if(func3(data24) > 63){
+const err58 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[0],data:data24};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -774,11 +790,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data17.values !== undefined){
-let data21 = data17.values;
-if(!(data21 && typeof data21 == "object" && !Array.isArray(data21))){
-const err59 = {instancePath:instancePath+"/apps/" + i4+"/values",schemaPath:"#/properties/apps/items/anyOf/1/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].properties.values.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.values,data:data21};
+if(!pattern7.test(data24)){
+const err59 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[0],data:data24};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -788,9 +801,8 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
 else {
-const err60 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].type,parentSchema:schema11.properties.apps.items.anyOf[1],data:data17};
+const err60 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[0].type,parentSchema:schema11.properties.apps.items.anyOf[0],data:data24};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -799,11 +811,13 @@ vErrors.push(err60);
 }
 errors++;
 }
-var _valid0 = _errs43 === errors;
-valid12 = valid12 || _valid0;
-}
-if(!valid12){
-const err61 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.apps.items.anyOf,parentSchema:schema11.properties.apps.items,data:data17};
+var _valid0 = _errs56 === errors;
+valid18 = valid18 || _valid0;
+if(!valid18){
+const _errs58 = errors;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.name === undefined){
+const err61 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.apps.items.anyOf[1].required,parentSchema:schema11.properties.apps.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -812,26 +826,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-else {
-errors = _errs40;
-if(vErrors !== null){
-if(_errs40){
-vErrors.length = _errs40;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-let i7 = data16.length;
-let j3;
-if(i7 > 1){
-outer0:
-for(;i7--;){
-for(j3 = i7; j3--;){
-if(func0(data16[i7], data16[j3])){
-const err62 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema11.properties.apps,data:data16};
+for(const key5 in data24){
+if(!(((key5 === "name") || (key5 === "environments")) || (key5 === "values"))){
+const err62 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.apps.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -839,14 +836,13 @@ else {
 vErrors.push(err62);
 }
 errors++;
-break outer0;
 }
 }
-}
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.type,parentSchema:schema11.properties.apps,data:data16};
+if(data24.name !== undefined){
+let data25 = data24.name;
+if(typeof data25 === "string"){
+if(func3(data25) > 63){
+const err63 = {instancePath:instancePath+"/apps/" + i7+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data25};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -855,12 +851,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-}
-if(data.identity !== undefined){
-let data22 = data.identity;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-if(Object.keys(data22).length < 1){
-const err64 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.identity,data:data22};
+if(!pattern7.test(data25)){
+const err64 = {instancePath:instancePath+"/apps/" + i7+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data25};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -869,9 +861,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-for(const key5 in data22){
-if(!((key5 === "apiServer") || (key5 === "kubeSystemUID"))){
-const err65 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.identity,data:data22};
+}
+else {
+const err65 = {instancePath:instancePath+"/apps/" + i7+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.name.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data25};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -881,11 +873,11 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data22.apiServer !== undefined){
-let data23 = data22.apiServer;
-if(typeof data23 === "string"){
-if(!pattern9.test(data23)){
-const err66 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/pattern",keyword:"pattern",params:{pattern: "^https://[^\\s]+$"},message:"must match pattern \""+"^https://[^\\s]+$"+"\"",schema:"^https://[^\\s]+$",parentSchema:schema11.properties.identity.properties.apiServer,data:data23};
+if(data24.environments !== undefined){
+let data26 = data24.environments;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err66 = {instancePath:instancePath+"/apps/" + i7+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data26};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -894,9 +886,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.apiServer.type,parentSchema:schema11.properties.identity.properties.apiServer,data:data23};
+const len5 = data26.length;
+for(let i8=0; i8<len5; i8++){
+let data27 = data26[i8];
+if(typeof data27 === "string"){
+if(func3(data27) > 63){
+const err67 = {instancePath:instancePath+"/apps/" + i7+"/environments/" + i8,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data27};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -905,12 +900,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data22.kubeSystemUID !== undefined){
-let data24 = data22.kubeSystemUID;
-if(typeof data24 === "string"){
-if(!pattern10.test(data24)){
-const err68 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\"",schema:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data24};
+if(!pattern7.test(data27)){
+const err68 = {instancePath:instancePath+"/apps/" + i7+"/environments/" + i8,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data27};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -921,7 +912,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.kubeSystemUID.type,parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data24};
+const err69 = {instancePath:instancePath+"/apps/" + i7+"/environments/" + i8,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.environments.items.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data27};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -931,9 +922,18 @@ vErrors.push(err69);
 errors++;
 }
 }
+let i9 = data26.length;
+let j3;
+if(i9 > 1){
+const indices3 = {};
+for(;i9--;){
+let item3 = data26[i9];
+if(typeof item3 !== "string"){
+continue;
 }
-else {
-const err70 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.identity.type,parentSchema:schema11.properties.identity,data:data22};
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err70 = {instancePath:instancePath+"/apps/" + i7+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data26};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -941,13 +941,14 @@ else {
 vErrors.push(err70);
 }
 errors++;
+break;
+}
+indices3[item3] = i9;
 }
 }
-if(data.ingress !== undefined){
-let data25 = data.ingress;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.domain === undefined){
-const err71 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data25};
+}
+else {
+const err71 = {instancePath:instancePath+"/apps/" + i7+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.items.anyOf[1].properties.environments.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data26};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -956,9 +957,11 @@ vErrors.push(err71);
 }
 errors++;
 }
-for(const key6 in data25){
-if(!((key6 === "domain") || (key6 === "className"))){
-const err72 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data25};
+}
+if(data24.values !== undefined){
+let data28 = data24.values;
+if(!(data28 && typeof data28 == "object" && !Array.isArray(data28))){
+const err72 = {instancePath:instancePath+"/apps/" + i7+"/values",schemaPath:"#/properties/apps/items/anyOf/1/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].properties.values.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.values,data:data28};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -968,11 +971,9 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data25.domain !== undefined){
-let data26 = data25.domain;
-if(typeof data26 === "string"){
-if(!pattern11.test(data26)){
-const err73 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data26};
+}
+else {
+const err73 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].type,parentSchema:schema11.properties.apps.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -981,9 +982,11 @@ vErrors.push(err73);
 }
 errors++;
 }
+var _valid0 = _errs58 === errors;
+valid18 = valid18 || _valid0;
 }
-else {
-const err74 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data26};
+if(!valid18){
+const err74 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.apps.items.anyOf,parentSchema:schema11.properties.apps.items,data:data24};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -992,11 +995,26 @@ vErrors.push(err74);
 }
 errors++;
 }
+else {
+errors = _errs55;
+if(vErrors !== null){
+if(_errs55){
+vErrors.length = _errs55;
 }
-if(data25.className !== undefined){
-let data27 = data25.className;
-if(typeof data27 !== "string"){
-const err75 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data27};
+else {
+vErrors = null;
+}
+}
+}
+}
+let i10 = data23.length;
+let j4;
+if(i10 > 1){
+outer0:
+for(;i10--;){
+for(j4 = i10; j4--;){
+if(func0(data23[i10], data23[j4])){
+const err75 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i10+" are identical)",schema:true,parentSchema:schema11.properties.apps,data:data23};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1004,11 +1022,14 @@ else {
 vErrors.push(err75);
 }
 errors++;
+break outer0;
+}
+}
 }
 }
 }
 else {
-const err76 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data25};
+const err76 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.type,parentSchema:schema11.properties.apps,data:data23};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1018,11 +1039,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data.storage !== undefined){
-let data28 = data.storage;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.className === undefined){
-const err77 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data28};
+if(data.identity !== undefined){
+let data29 = data.identity;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(Object.keys(data29).length < 1){
+const err77 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.identity,data:data29};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1031,9 +1052,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key7 in data28){
-if(!(key7 === "className")){
-const err78 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data28};
+for(const key6 in data29){
+if(!((key6 === "apiServer") || (key6 === "kubeSystemUID"))){
+const err78 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.identity,data:data29};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1043,10 +1064,11 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data28.className !== undefined){
-let data29 = data28.className;
-if(typeof data29 !== "string"){
-const err79 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data29};
+if(data29.apiServer !== undefined){
+let data30 = data29.apiServer;
+if(typeof data30 === "string"){
+if(!pattern11.test(data30)){
+const err79 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/pattern",keyword:"pattern",params:{pattern: "^https://[^\\s]+$"},message:"must match pattern \""+"^https://[^\\s]+$"+"\"",schema:"^https://[^\\s]+$",parentSchema:schema11.properties.identity.properties.apiServer,data:data30};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1056,9 +1078,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
 else {
-const err80 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data28};
+const err80 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.apiServer.type,parentSchema:schema11.properties.identity.properties.apiServer,data:data30};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1068,11 +1089,11 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data30 = data.tls;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.issuer === undefined){
-const err81 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data30};
+if(data29.kubeSystemUID !== undefined){
+let data31 = data29.kubeSystemUID;
+if(typeof data31 === "string"){
+if(!pattern12.test(data31)){
+const err81 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\"",schema:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data31};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1081,9 +1102,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-for(const key8 in data30){
-if(!((key8 === "issuer") || (key8 === "email"))){
-const err82 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data30};
+}
+else {
+const err82 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.kubeSystemUID.type,parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data31};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1093,10 +1114,9 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data30.issuer !== undefined){
-let data31 = data30.issuer;
-if(typeof data31 !== "string"){
-const err83 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data31};
+}
+else {
+const err83 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.identity.type,parentSchema:schema11.properties.identity,data:data29};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1106,11 +1126,11 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data30.email !== undefined){
-let data32 = data30.email;
-if(typeof data32 === "string"){
-if(!(formats0.test(data32))){
-const err84 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data32};
+if(data.ingress !== undefined){
+let data32 = data.ingress;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.domain === undefined){
+const err84 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data32};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1119,9 +1139,9 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data32};
+for(const key7 in data32){
+if(!((key7 === "domain") || (key7 === "className"))){
+const err85 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data32};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1131,9 +1151,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-else {
-const err86 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data30};
+if(data32.domain !== undefined){
+let data33 = data32.domain;
+if(typeof data33 === "string"){
+if(!pattern13.test(data33)){
+const err86 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data33};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1143,14 +1165,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data.external !== undefined){
-let data33 = data.external;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-for(const key9 in data33){
-const _errs82 = errors;
-if(typeof key9 === "string"){
-if(func3(key9) > 63){
-const err87 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+else {
+const err87 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data33};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1159,8 +1175,11 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(!pattern5.test(key9)){
-const err88 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+}
+if(data32.className !== undefined){
+let data34 = data32.className;
+if(typeof data34 !== "string"){
+const err88 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data34};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1170,8 +1189,9 @@ vErrors.push(err88);
 errors++;
 }
 }
+}
 else {
-const err89 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key9,propertyName:key9};
+const err89 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data32};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1180,9 +1200,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-var valid22 = _errs82 === errors;
-if(!valid22){
-const err90 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data33};
+}
+if(data.storage !== undefined){
+let data35 = data.storage;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.className === undefined){
+const err90 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data35};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1191,12 +1214,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-for(const key10 in data33){
-let data34 = data33[key10];
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.host === undefined){
-const err91 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+for(const key8 in data35){
+if(!(key8 === "className")){
+const err91 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data35};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1205,8 +1225,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data34.port === undefined){
-const err92 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+}
+if(data35.className !== undefined){
+let data36 = data35.className;
+if(typeof data36 !== "string"){
+const err92 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data36};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1215,9 +1238,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key11 in data34){
-if(!(((key11 === "host") || (key11 === "port")) || (key11 === "secret"))){
-const err93 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data35};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1227,11 +1251,11 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data34.host !== undefined){
-let data35 = data34.host;
-if(typeof data35 === "string"){
-if(func3(data35) < 1){
-const err94 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data35};
+if(data.tls !== undefined){
+let data37 = data.tls;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.issuer === undefined){
+const err94 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data37};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1240,9 +1264,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data35};
+for(const key9 in data37){
+if(!((key9 === "issuer") || (key9 === "email"))){
+const err95 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data37};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1252,10 +1276,10 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data34.port !== undefined){
-let data36 = data34.port;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
-const err96 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data36};
+if(data37.issuer !== undefined){
+let data38 = data37.issuer;
+if(typeof data38 !== "string"){
+const err96 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1264,9 +1288,12 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(typeof data36 == "number"){
-if(data36 > 65535 || isNaN(data36)){
-const err97 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data36};
+}
+if(data37.email !== undefined){
+let data39 = data37.email;
+if(typeof data39 === "string"){
+if(!(formats0.test(data39))){
+const err97 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1275,8 +1302,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data36 < 1 || isNaN(data36)){
-const err98 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data36};
+}
+else {
+const err98 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1287,11 +1315,8 @@ errors++;
 }
 }
 }
-if(data34.secret !== undefined){
-let data37 = data34.secret;
-if(typeof data37 === "string"){
-if(func3(data37) > 63){
-const err99 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data37};
+else {
+const err99 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data37};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1300,8 +1325,15 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(!pattern5.test(data37)){
-const err100 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data37};
+}
+if(data.external !== undefined){
+let data40 = data.external;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key10 in data40){
+const _errs97 = errors;
+if(typeof key10 === "string"){
+if(func3(key10) > 63){
+const err100 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1310,9 +1342,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data37};
+if(!pattern7.test(key10)){
+const err101 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1322,9 +1353,8 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
 else {
-const err102 = {instancePath:instancePath+"/external/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data34};
+const err102 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1333,10 +1363,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-}
-else {
-const err103 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data33};
+var valid28 = _errs97 === errors;
+if(!valid28){
+const err103 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data40};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1346,14 +1375,168 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
-else {
-const err104 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+for(const key11 in data40){
+let data41 = data40[key11];
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.host === undefined){
+const err104 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
 else {
 vErrors.push(err104);
+}
+errors++;
+}
+if(data41.port === undefined){
+const err105 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data41};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+for(const key12 in data41){
+if(!(((key12 === "host") || (key12 === "port")) || (key12 === "secret"))){
+const err106 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data41};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data41.host !== undefined){
+let data42 = data41.host;
+if(typeof data42 === "string"){
+if(func3(data42) < 1){
+const err107 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data42};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data42};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data41.port !== undefined){
+let data43 = data41.port;
+if(!((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43)))){
+const err109 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data43};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+if(typeof data43 == "number"){
+if(data43 > 65535 || isNaN(data43)){
+const err110 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data43};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+if(data43 < 1 || isNaN(data43)){
+const err111 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data43};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+}
+if(data41.secret !== undefined){
+let data44 = data41.secret;
+if(typeof data44 === "string"){
+if(func3(data44) > 63){
+const err112 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data44};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(!pattern7.test(data44)){
+const err113 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data44};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data44};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/external/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data41};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+}
+else {
+const err116 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data40};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+}
+else {
+const err117 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
 }
 errors++;
 }
@@ -1363,13 +1546,13 @@ return errors === 0;
 
 export const app = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/app.schema.json","title":"berth app","description":"One deployable app: where its manifests come from, where it runs and what it needs.","type":"object","additionalProperties":false,"required":["layer","namespace","source"],"properties":{"description":{"type":"string"},"layer":{"type":"string","enum":["platform","infra","monitoring","apps"],"description":"Sync order: platform, then infra, then monitoring, then apps."},"namespace":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$","maxLength":63,"description":"Destination namespace. With perEnvironment, `{environment}` is replaced, e.g. `shop-{environment}`."},"perEnvironment":{"type":"boolean","default":false,"description":"Deploy once per environment of the cluster (an Application named <app>-<environment>)."},"berthValues":{"type":"boolean","default":false,"description":"Local charts only: pass berth's context as `.Values.berth` (cluster, profile, arch, environment, namespace, ingress, storageClass, tls, and `external`: the managed services on this cluster that replace apps this app dependsOn or pools connections to). Off by default, so a chart whose values.schema.json forbids unknown properties renders."},"profiles":{"type":"array","items":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"minItems":1,"uniqueItems":true,"description":"Cluster profiles this app supports; all when omitted."},"releaseName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"description":"Helm release name of a `helm` or `chart` source; defaults to the app's name. Keep an existing release's name when migrating it (or importing a helmfile release), so its resources are not renamed."},"system":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"The system this app belongs to in `berth fleet`'s table; by default the app name before its first '-' (platform apps: \"platform\" unless other apps share that prefix)."},"role":{"type":"string","enum":["argocd","sealed-secrets"],"description":"Marks the app berth configures specially: Argo CD itself, or the Sealed Secrets controller."},"source":{"type":"object","required":["type"],"description":"Where the manifests come from: a Helm chart from a repository, a local chart, a kustomize folder or a folder of plain manifests.","discriminator":{"propertyName":"type"},"oneOf":[{"additionalProperties":false,"required":["type","repo","chart","version"],"properties":{"type":{"const":"helm"},"repo":{"type":"string","pattern":"^(https?|oci)://[^\\s]+$","description":"Chart repository: https://… or oci://…"},"chart":{"type":"string","minLength":1},"version":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","description":"An exact chart version (ranges are not reproducible)."}}},{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"chart"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted.","default":"chart"}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"kustomize"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"manifests"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}}]},"valueFiles":{"type":"array","items":{"type":"string","pattern":"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},"uniqueItems":true,"description":"Extra values files in the app's folder (e.g. an upstream chart's values-production.yaml), after values.yaml and before the profile, environment and cluster files."},"ignoreDifferences":{"type":"array","description":"Passed through to the Application's spec.ignoreDifferences (Argo CD v3.1.5's shape).","items":{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","minLength":1},"name":{"type":"string"},"namespace":{"type":"string"},"jsonPointers":{"type":"array","items":{"type":"string"}},"jqPathExpressions":{"type":"array","items":{"type":"string"}},"managedFieldsManagers":{"type":"array","items":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"uniqueItems":true,"description":"Apps that must be Healthy before this one syncs (same or earlier layer)."},"secrets":{"type":"array","description":"Secrets this app consumes; each must be sealed for every cluster running the app.","items":{"type":"object","additionalProperties":false,"required":["name","keys"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Defaults to the app's namespace."},"keys":{"type":"array","items":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$"},"minItems":1,"uniqueItems":true},"type":{"type":"string","description":"Secret type, e.g. kubernetes.io/dockerconfigjson."}}}},"resources":{"type":"array","description":"Requests of each workload, for the cluster resource budget.","items":{"type":"object","additionalProperties":false,"required":["workload","cpu","memory"],"properties":{"workload":{"type":"string","minLength":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"postgres":{"type":"object","additionalProperties":false,"required":["maxConnections"],"description":"This app is a Postgres server; consumers' pools must fit its max_connections.","properties":{"maxConnections":{"type":"integer","minimum":1},"reserve":{"type":"integer","minimum":0,"default":0,"description":"Connections kept free for admin and migrations."}}},"connectionPools":{"type":"array","description":"Database connection pools this app opens (per replica).","items":{"type":"object","additionalProperties":false,"required":["to","size"],"properties":{"to":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"size":{"type":"integer","minimum":1},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"namespaceMetadata":{"type":"object","additionalProperties":false,"description":"Labels and annotations of the Namespace berth creates for the app (e.g. linkerd.io/inject: enabled); apps sharing a namespace must agree.","properties":{"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"sync":{"type":"object","additionalProperties":false,"description":"Argo CD sync options the app needs.","properties":{"serverSideApply":{"type":"boolean","description":"For apps with CRDs too big for client-side apply."},"skipDryRunOnMissingResource":{"type":"boolean","description":"For resources whose CRD another app installs."},"replace":{"type":"boolean"}}},"clusterResources":{"type":"array","description":"Cluster-scoped kinds the app creates; its layer's AppProject allows exactly these.","items":{"type":"object","additionalProperties":false,"required":["group","kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","pattern":"^[A-Z][A-Za-z0-9]*$"}}}}}};
-const pattern14 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
-const pattern17 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
-const pattern18 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
-const pattern19 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
-const pattern22 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
-const pattern26 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern32 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const pattern16 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
+const pattern19 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
+const pattern20 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
+const pattern21 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
+const pattern24 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
+const pattern28 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern34 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://berth.dev/schemas/app.schema.json" */;
@@ -1473,7 +1656,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern14.test(data2)){
+if(!pattern16.test(data2)){
 const err8 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$",parentSchema:schema12.properties.namespace,data:data2};
 if(vErrors === null){
 vErrors = [err8];
@@ -1603,7 +1786,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern5.test(data7)){
+if(!pattern7.test(data7)){
 const err18 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.releaseName,data:data7};
 if(vErrors === null){
 vErrors = [err18];
@@ -1638,7 +1821,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern5.test(data8)){
+if(!pattern7.test(data8)){
 const err21 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.system,data:data8};
 if(vErrors === null){
 vErrors = [err21];
@@ -1768,7 +1951,7 @@ errors++;
 if(data10.repo !== undefined){
 let data12 = data10.repo;
 if(typeof data12 === "string"){
-if(!pattern17.test(data12)){
+if(!pattern19.test(data12)){
 const err32 = {instancePath:instancePath+"/source/repo",schemaPath:"#/properties/source/oneOf/0/properties/repo/pattern",keyword:"pattern",params:{pattern: "^(https?|oci)://[^\\s]+$"},message:"must match pattern \""+"^(https?|oci)://[^\\s]+$"+"\"",schema:"^(https?|oci)://[^\\s]+$",parentSchema:schema12.properties.source.oneOf[0].properties.repo,data:data12};
 if(vErrors === null){
 vErrors = [err32];
@@ -1818,7 +2001,7 @@ errors++;
 if(data10.version !== undefined){
 let data14 = data10.version;
 if(typeof data14 === "string"){
-if(!pattern18.test(data14)){
+if(!pattern20.test(data14)){
 const err36 = {instancePath:instancePath+"/source/version",schemaPath:"#/properties/source/oneOf/0/properties/version/pattern",keyword:"pattern",params:{pattern: "^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"},message:"must match pattern \""+"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"+"\"",schema:"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$",parentSchema:schema12.properties.source.oneOf[0].properties.version,data:data14};
 if(vErrors === null){
 vErrors = [err36];
@@ -1894,7 +2077,7 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!pattern19.test(data16)){
+if(!pattern21.test(data16)){
 const err42 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/1/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[1].properties.path,data:data16};
 if(vErrors === null){
 vErrors = [err42];
@@ -1977,7 +2160,7 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(!pattern19.test(data18)){
+if(!pattern21.test(data18)){
 const err49 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/2/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[2].properties.path,data:data18};
 if(vErrors === null){
 vErrors = [err49];
@@ -2061,7 +2244,7 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(!pattern19.test(data20)){
+if(!pattern21.test(data20)){
 const err56 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/3/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[3].properties.path,data:data20};
 if(vErrors === null){
 vErrors = [err56];
@@ -2125,7 +2308,7 @@ const len1 = data21.length;
 for(let i2=0; i2<len1; i2++){
 let data22 = data21[i2];
 if(typeof data22 === "string"){
-if(!pattern22.test(data22)){
+if(!pattern24.test(data22)){
 const err61 = {instancePath:instancePath+"/valueFiles/" + i2,schemaPath:"#/properties/valueFiles/items/pattern",keyword:"pattern",params:{pattern: "^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},message:"must match pattern \""+"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"+"\"",schema:"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$",parentSchema:schema12.properties.valueFiles.items,data:data22};
 if(vErrors === null){
 vErrors = [err61];
@@ -2404,7 +2587,7 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(!pattern5.test(data36)){
+if(!pattern7.test(data36)){
 const err81 = {instancePath:instancePath+"/dependsOn/" + i8,schemaPath:"#/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.dependsOn.items,data:data36};
 if(vErrors === null){
 vErrors = [err81];
@@ -2514,7 +2697,7 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(!pattern5.test(data39)){
+if(!pattern7.test(data39)){
 const err89 = {instancePath:instancePath+"/secrets/" + i10+"/name",schemaPath:"#/properties/secrets/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.secrets.items.properties.name,data:data39};
 if(vErrors === null){
 vErrors = [err89];
@@ -2549,7 +2732,7 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(!pattern5.test(data40)){
+if(!pattern7.test(data40)){
 const err92 = {instancePath:instancePath+"/secrets/" + i10+"/namespace",schemaPath:"#/properties/secrets/items/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.secrets.items.properties.namespace,data:data40};
 if(vErrors === null){
 vErrors = [err92];
@@ -2588,7 +2771,7 @@ const len8 = data41.length;
 for(let i11=0; i11<len8; i11++){
 let data42 = data41[i11];
 if(typeof data42 === "string"){
-if(!pattern26.test(data42)){
+if(!pattern28.test(data42)){
 const err95 = {instancePath:instancePath+"/secrets/" + i10+"/keys/" + i11,schemaPath:"#/properties/secrets/items/properties/keys/items/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema12.properties.secrets.items.properties.keys.items,data:data42};
 if(vErrors === null){
 vErrors = [err95];
@@ -2760,7 +2943,7 @@ errors++;
 if(data45.cpu !== undefined){
 let data47 = data45.cpu;
 if(typeof data47 === "string"){
-if(!pattern3.test(data47)){
+if(!pattern5.test(data47)){
 const err108 = {instancePath:instancePath+"/resources/" + i13+"/cpu",schemaPath:"#/properties/resources/items/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$",parentSchema:schema12.properties.resources.items.properties.cpu,data:data47};
 if(vErrors === null){
 vErrors = [err108];
@@ -2785,7 +2968,7 @@ errors++;
 if(data45.memory !== undefined){
 let data48 = data45.memory;
 if(typeof data48 === "string"){
-if(!pattern4.test(data48)){
+if(!pattern6.test(data48)){
 const err110 = {instancePath:instancePath+"/resources/" + i13+"/memory",schemaPath:"#/properties/resources/items/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",parentSchema:schema12.properties.resources.items.properties.memory,data:data48};
 if(vErrors === null){
 vErrors = [err110];
@@ -2862,7 +3045,7 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(!pattern5.test(key8)){
+if(!pattern7.test(key8)){
 const err116 = {instancePath:instancePath+"/resources/" + i13+"/replicas",schemaPath:"#/properties/resources/items/properties/replicas/anyOf/1/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.resources.items.properties.replicas.anyOf[1].propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err116];
@@ -3120,7 +3303,7 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(!pattern5.test(data56)){
+if(!pattern7.test(data56)){
 const err136 = {instancePath:instancePath+"/connectionPools/" + i14+"/to",schemaPath:"#/properties/connectionPools/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.connectionPools.items.properties.to,data:data56};
 if(vErrors === null){
 vErrors = [err136];
@@ -3222,7 +3405,7 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(!pattern5.test(key12)){
+if(!pattern7.test(key12)){
 const err144 = {instancePath:instancePath+"/connectionPools/" + i14+"/replicas",schemaPath:"#/properties/connectionPools/items/properties/replicas/anyOf/1/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.connectionPools.items.properties.replicas.anyOf[1].propertyNames,data:key12,propertyName:key12};
 if(vErrors === null){
 vErrors = [err144];
@@ -3544,7 +3727,7 @@ errors++;
 if(data70.kind !== undefined){
 let data72 = data70.kind;
 if(typeof data72 === "string"){
-if(!pattern32.test(data72)){
+if(!pattern34.test(data72)){
 const err168 = {instancePath:instancePath+"/clusterResources/" + i15+"/kind",schemaPath:"#/properties/clusterResources/items/properties/kind/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema12.properties.clusterResources.items.properties.kind,data:data72};
 if(vErrors === null){
 vErrors = [err168];
