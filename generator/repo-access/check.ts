@@ -21,7 +21,7 @@ export function checkRepoAccess(root: string, fleet: Fleet, onlyCluster?: string
     if (onlyCluster !== undefined && cluster.name !== onlyCluster) continue;
     for (const cred of requiredCredentials(cluster)) {
       const connect = `berth repo connect ${cluster.name}${cred.purpose === "registry" ? ` --registry ${cred.url}` : ""}`;
-      const mismatch = cred.purpose === "fleet" ? accessMismatch(cred.access, cred.url) : undefined;
+      const mismatch = cred.purpose === "fleet" ? accessMismatch(cred.access, cred.url) : plainHttpLogin(cred.url);
       if (mismatch) {
         out.push(diagnosticAt(cluster.source, cred.at, mismatch.message, mismatch.hint));
         continue;
@@ -47,4 +47,11 @@ function readText(root: string, file: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A login sent over plain HTTP to another machine travels in the clear. */
+function plainHttpLogin(url: string): { message: string; hint: string } | undefined {
+  const m = /^http:\/\/([^/:]+)/.exec(url);
+  if (!m || ["127.0.0.1", "localhost", "[::1]"].includes(m[1]!)) return undefined;
+  return { message: `the registry ${url} is plain HTTP: its login would cross the network in the clear`, hint: `use its https:// URL (${url.replace(/^http:/, "https:")})` };
 }

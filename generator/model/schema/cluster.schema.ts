@@ -50,7 +50,7 @@ export const clusterSchema = {
         additionalProperties: false,
         required: ["url"],
         properties: {
-          url: { type: "string", pattern: "^(https://|oci://)[^\\s@]+$", description: "The registry as apps name it in source.repo (https://… or oci://…)." },
+          url: { type: "string", pattern: "^(https?://|oci://)[^\\s@]+$", description: "The registry as apps name it in source.repo (https://… or oci://…; http:// only on this machine)." },
           prefix: { type: "boolean", default: false, description: "Seal one credential for every repository under this URL prefix (an Argo CD repo-creds Secret) rather than for this URL alone." },
         },
       },
