@@ -132,7 +132,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
 
   const repo = withExamples(program.command("repo"), ["berth repo connect pi", "berth repo connect pi --rotate"]).description("give Argo CD credentials for a private fleet repository or chart registry");
   withExamples(withCluster(repo.command("connect"), "the cluster"), [
-    "GITHUB_TOKEN=$(gh auth token) berth repo connect pi   # repo.access: deployKey: register a read-only key, seal it, pin GitHub's host keys",
+    "berth repo connect pi   # repo.access: deployKey, GITHUB_TOKEN set: register a read-only key, seal it, pin GitHub's host keys",
     "berth repo connect pi --rotate   # then commit, push, and once Argo CD synced: berth repo connect pi --finish",
     "pass show fleet-token | berth repo connect cloud --from-stdin   # repo.access: token",
     "berth repo connect cloud --app-id 12345 --installation-id 678 --from-stdin < app.pem   # repo.access: githubApp",

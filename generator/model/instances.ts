@@ -1,7 +1,6 @@
 import type { App, Cluster, ClusterAppEntry, Fleet } from "./fleet.js";
 import { LAYERS, type Layer } from "./types.js";
 import { ARGOCD_NAMESPACE } from "../layout.js";
-import { hasRepoCredentials } from "../repo-access/credentials.js";
 
 /** One Argo CD Application on one cluster: an app (per environment where it is per-environment) or a secrets folder. */
 export interface Instance {
@@ -61,7 +60,9 @@ export function clusterInstances(fleet: Fleet, cluster: Cluster): Instance[] {
       inst.deps.push(...(sameEnv.length > 0 ? sameEnv : targets).map((t) => t.id));
     }
   }
-  instances.push(...secretsInstances(instances, hasRepoCredentials(cluster) ? [ARGOCD_NAMESPACE] : []));
+  // Argo CD's own credentials (berth repo connect) live in its namespace and are synced like any secret.
+  const credentials = (cluster.spec.repo.access ?? "public") !== "public" || (cluster.spec.registries?.length ?? 0) > 0;
+  instances.push(...secretsInstances(instances, credentials ? [ARGOCD_NAMESPACE] : []));
   return instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 

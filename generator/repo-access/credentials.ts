@@ -65,11 +65,6 @@ export function requiredCredentials(cluster: Cluster): RepoCredential[] {
   return out;
 }
 
-/** Whether Argo CD on the cluster needs any sealed credential. */
-export function hasRepoCredentials(cluster: Cluster): boolean {
-  return (cluster.spec.repo.access ?? "public") !== "public" || (cluster.spec.registries?.length ?? 0) > 0;
-}
-
 /** Why an access does not fit its URL, with the fix; undefined when it fits. */
 export function accessMismatch(access: Access, url: string): { message: string; hint: string } | undefined {
   if (access === "deployKey" && !isSshUrl(url)) {
