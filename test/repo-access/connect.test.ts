@@ -205,6 +205,10 @@ describe("berth repo connect with a token, a GitHub App or a registry login: fro
     expectNoPlaintext(run);
     expect((await cli(root, {}, ["generate"])).code).toBe(0);
     expect((await cli(root, {}, ["validate"])).code).toBe(0);
+    // Argo CD consumes it: secrets status does not call it unused.
+    const status = await cli(root, {}, ["secrets", "status", "dev"]);
+    expect(status.stdout).toContain("argocd/repo-github-com-acme-fleet-git");
+    expect(status.stdout).not.toMatch(/argocd\/repo-github-com-acme-fleet-git[^\n]*unused/);
   });
 
   it("seals a GitHub App's private key from the environment", async () => {
