@@ -15,6 +15,10 @@ const SLOW = [
   "test/render/render-command.test.ts",
   "test/render/validate-render.test.ts",
   "test/bootstrap/kind*.test.ts",
+  "test/bootstrap/private-repo.test.ts",
+  // Private repositories and registries: real sshd, docker-registry with htpasswd, helm.
+  "test/repo-access/ssh-server.test.ts",
+  "test/render/private-registries.test.ts",
   // Fresh clones and imports rendered with real helm.
   "test/scaffold/**/*.test.ts",
   "test/import/**/*.test.ts",

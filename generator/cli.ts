@@ -127,6 +127,31 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runWithFindings(o.format, "berth secrets status", io, (io, report, attach) => runSecretsStatus({ root: root(), cluster: only }, io, report, attach));
     });
 
+  const repo = withExamples(program.command("repo"), ["berth repo connect pi", "berth repo connect pi --rotate"]).description("give Argo CD credentials for a private fleet repository or chart registry");
+  withExamples(withCluster(repo.command("connect"), "the cluster"), [
+    "berth repo connect pi   # repo.access: deployKey, GITHUB_TOKEN set: register a read-only key, seal it, pin GitHub's host keys",
+    "berth repo connect pi --rotate   # then commit, push, and once Argo CD synced: berth repo connect pi --finish",
+    "pass show fleet-token | berth repo connect cloud --from-stdin   # repo.access: token",
+    "berth repo connect cloud --app-id 12345 --installation-id 678 --from-stdin < app.pem   # repo.access: githubApp",
+    "BERTH_REGISTRY_GHCR_IO_USERNAME=me BERTH_REGISTRY_GHCR_IO_PASSWORD=… berth repo connect pi --registry oci://ghcr.io/acme/charts",
+  ])
+    .description("seal the credential Argo CD on <cluster> reads the fleet repository (repo.access) or a private chart registry with into secrets/<cluster>/argocd/; credentials come from standard input or the environment, never from arguments")
+    .option("--registry <url>", "a private chart registry of the cluster (its registries: entry) instead of the fleet repository")
+    .option("--rotate", "replace the credential (a deploy key: register a new key beside the old one)", false)
+    .option("--finish", "after a rotation reached the cluster: delete the deploy keys it no longer uses", false)
+    .option("--from-stdin", "read the token, GitHub App private key or registry password from standard input", false)
+    .option("--app-id <id>", "the GitHub App's id (repo.access: githubApp)")
+    .option("--installation-id <id>", "the App's installation id on the repository's owner")
+    .option("--username <name>", "a registry's user name (else BERTH_REGISTRY_<HOST>_USERNAME)")
+    .option("--context <name>", "the kube context --finish reads the cluster through (default: the cluster's name)")
+    .addHelpText("after", "\nEnvironment: GITHUB_TOKEN (administers the repository's deploy keys), GITHUB_API_URL (GitHub Enterprise), BERTH_REPO_TOKEN, BERTH_GITHUB_APP_PRIVATE_KEY, BERTH_REGISTRY_<HOST>_USERNAME/_PASSWORD.\nExit codes: 0 connected (or kept); 1 a problem in the fleet; 2 GitHub or the cluster could not be used (GitHub's status, meaning and fix are shown).")
+    .action(async (cluster: string | undefined, o: { cluster?: string; registry?: string; rotate: boolean; finish: boolean; fromStdin: boolean; appId?: string; installationId?: string; username?: string; context?: string }) => {
+      const { runRepoConnect } = await import("./commands/repo-connect.js");
+      const { kubectlReader } = await import("./repo-access/kubectl-reader.js");
+      const name = clusterOf("repo connect", cluster, o.cluster, true)!;
+      code = await runRepoConnect({ root: root(), ...o, cluster: name }, { io, cluster: kubectlReader(root(), o.context ?? name, io.env) });
+    });
+
   withExamples(withCluster(program.command("bootstrap"), "the cluster"), ["berth bootstrap laptop --dry-run", "berth bootstrap laptop --key ~/keys/laptop.key", "berth bootstrap pi --context k3s-pi --key ~/keys/pi.key --timeout 30m"])
     .description("take a bare cluster to \"Argo CD is reconciling this repository\": kind cluster (kind), sealing key, Argo CD with its own values, root app, live progress")
     .option("--dry-run", "print the numbered plan (every command) and run nothing", false)

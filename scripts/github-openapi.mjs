@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Extracts the GitHub operations berth uses (issue comments; commit statuses, which Argo CD posts for `notify`) from GitHub's OpenAPI description
+// Extracts the GitHub operations berth uses (issue comments, deploy keys, /meta; commit statuses, which Argo CD posts for `notify`) from GitHub's OpenAPI description
 // (@octokit/openapi, dereferenced, so every $ref is resolved) into a small committed fixture the
 // loopback GitHub API of the tests validates against. The package is ~385 MB unpacked, too large
 // to install on every run; test/github/openapi-fixture.test.ts re-checks the fixture against it
@@ -12,9 +12,20 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The operations `berth comment` sends (GET /user: whose token it is, for the default --author) and the commit status Argo CD posts for `notify`, by GitHub's operationId. */
-export const OPERATIONS = ["issues/list-comments", "issues/create-comment", "issues/update-comment", "issues/delete-comment", "users/get-authenticated", "repos/create-commit-status"];
-export const FIXTURE = "test/github/fixtures/openapi-issue-comments.json";
+/** The operations `berth comment` and `berth repo connect` send (GET /user: whose token it is, for the default --author) and the commit status Argo CD posts for `notify`, by GitHub's operationId. */
+export const OPERATIONS = [
+  "issues/list-comments",
+  "issues/create-comment",
+  "issues/update-comment",
+  "issues/delete-comment",
+  "users/get-authenticated",
+  "repos/create-commit-status",
+  "repos/list-deploy-keys",
+  "repos/create-deploy-key",
+  "repos/delete-deploy-key",
+  "meta/get",
+];
+export const FIXTURE = "test/github/fixtures/openapi-operations.json";
 const SPEC = "generated/api.github.com.deref.json";
 
 /** Prose and examples say nothing a validator checks; dropping them keeps the fixture small. */

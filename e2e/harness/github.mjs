@@ -14,7 +14,7 @@ const addFormats = addFormatsModule.default ?? addFormatsModule;
 const OPERATION = "repos/create-commit-status";
 
 export async function startGithub({ token, owner, repo }) {
-  const fixture = JSON.parse(readFileSync(join(REPO_ROOT, "test/github/fixtures/openapi-issue-comments.json"), "utf8"));
+  const fixture = JSON.parse(readFileSync(join(REPO_ROOT, "test/github/fixtures/openapi-operations.json"), "utf8"));
   const op = fixture.operations[OPERATION];
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
   addFormats(ajv);

@@ -11,8 +11,9 @@ import type { Runner } from "../exec/runner.js";
 import { formatCmd } from "./format.js";
 import { TIME_LEFT } from "./plan.js";
 import { toYaml } from "../yaml/canonical.js";
-import { INLINE_VALUES, type BootstrapPlan, type Cmd, type ExecuteIO, type Step, type Tool } from "./types.js";
-import { appTitle, changeLines, firstStuck, isReady, parseApplications, progressLine, stuckReport, type AppState } from "./watch.js";
+import { INLINE_VALUES, type BootstrapPlan, type Cmd, type ExecuteIO, type RepoAccessInfo, type Step, type Tool } from "./types.js";
+import { appTitle, changeLines, firstStuck, isReady, parseApplications, progressLine, repoRefusal, stuckReport, type AppState } from "./watch.js";
+import { ROOT_APPLICATION } from "../plan/root.js";
 import { layout } from "../layout.js";
 
 /** Everything execution touches besides the plan: injected so tests drive it with fakes and a fake clock. */
@@ -33,6 +34,8 @@ export interface ExecuteContext {
   deps: BootstrapDeps;
   /** The sealing key Secret (YAML) from --key; only ever written to kubectl's stdin. */
   sealingKeyYaml?: string;
+  /** The repository Secrets opened with --key (YAML); only ever written to kubectl's stdin. */
+  repoCredentialsYaml?: string;
 }
 
 /** What `helm template` rendered, split for the steps after it. */
@@ -72,6 +75,10 @@ export async function executeBootstrap(plan: BootstrapPlan, ctx: ExecuteContext)
       if (s.source === "sealing-key") {
         if (ctx.sealingKeyYaml === undefined) throw new Error("bootstrap: the plan installs a sealing key but none was loaded");
         return ctx.sealingKeyYaml;
+      }
+      if (s.source === "repo-credentials") {
+        if (ctx.repoCredentialsYaml === undefined) throw new Error("bootstrap: the plan applies repository credentials but none were opened");
+        return ctx.repoCredentialsYaml;
       }
       if (!rendered) throw new Error("bootstrap: rendered manifests used before the render step");
       return (s.part === "crds" ? rendered.crds : rendered.install).map((d) => `---\n${d}`).join("");
@@ -223,7 +230,7 @@ export async function executeBootstrap(plan: BootstrapPlan, ctx: ExecuteContext)
           say(`  to do by hand: ${a.message}`);
           break;
         case "watch": {
-          const code = await watch(i, step, a.command, a.expected, plan, ctx, deadline, (cmd, t) => exec(cmd, t));
+          const code = await watch(i, step, a.command, a.expected, plan, ctx, deadline, (cmd, t) => exec(cmd, t), a.repo);
           if (code !== 0) return code;
           break;
         }
@@ -242,6 +249,7 @@ async function watch(
   ctx: ExecuteContext,
   deadline: number,
   exec: (cmd: Cmd, timeoutMs: number) => Promise<ExecResult>,
+  repo?: RepoAccessInfo,
 ): Promise<0 | 1> {
   const { io, deps } = ctx;
   const start = deps.now();
@@ -259,6 +267,12 @@ async function watch(
       states = parsed;
       for (const l of lines) io.stdout.write(`  ${l}\n`);
       if (lines.length > 0) lastOutput = deps.now();
+      // A root that cannot read its repository never gets to any wave: say so with Argo CD's own words.
+      const refused = repo ? repoRefusal(states.get(ROOT_APPLICATION), repo, plan.context) : undefined;
+      if (refused) {
+        io.stderr.write(`${refused}\n`);
+        return 1;
+      }
       if (expected.every((a) => isReady(states.get(a.name)))) {
         io.stdout.write(`all ${expected.length} Applications are Synced and Healthy (${formatDuration(deps.now() - start)}): Argo CD is reconciling cluster ${plan.cluster}\n`);
         return 0;

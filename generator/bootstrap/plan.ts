@@ -40,6 +40,8 @@ export interface BootstrapInputs {
   sealedSecrets: number;
   /** Node configuration files committed under clusters/<cluster>/k3s/ (k3s only). */
   nodeFiles: readonly string[];
+  /** The repository Secrets bootstrap applies before Argo CD's first fetch (berth repo connect's SealedSecrets). */
+  repoCredentials?: { names: readonly string[] };
 }
 
 /**
@@ -229,6 +231,22 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
     }
   }
 
+  if (inputs.repoCredentials && inputs.repoCredentials.names.length > 0) {
+    const names = inputs.repoCredentials.names;
+    steps.push({
+      id: "repo-credentials",
+      title: `give Argo CD its repository credentials: Secret${names.length === 1 ? "" : "s"} ${names.map((n) => `${ns}/${n}`).join(", ")}, opened in memory from ${layout.secretsNamespaceDir(cluster.name, ns)}/ with --key`,
+      why:
+        `Argo CD's first fetch of ${cluster.spec.repo.url} needs the credential, and the sealed-secrets controller only arrives through that fetch. Bootstrap already holds the cluster's key, ` +
+        `so it opens the committed SealedSecrets itself (no second hand-over, no controller installed outside Argo CD) and applies the Secrets from standard input, marked ${"sealedsecrets.bitnami.com/managed"}: "true" so the controller adopts them when it syncs their SealedSecrets.`,
+      action: {
+        type: "run",
+        commands: [{ ...kubectl("apply", "--server-side", "--field-manager", BERTH_FIELD_MANAGER, "-f", "-"), stdin: { source: "repo-credentials", label: `Secret${names.length === 1 ? "" : "s"} ${names.join(", ")} (opened with --key; never printed)` } }],
+      },
+      hint: `check that the context's user may create Secrets in ${ns}`,
+    });
+  }
+
   // Argo CD, from exactly what its own Application renders (no drift when it takes itself over).
   const req = renderRequest(clusterPlan, argocd, inputs.root);
   const rs = req.source;
@@ -297,7 +315,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
     id: "watch",
     title: `watch until all ${expected.length} Applications are Synced and Healthy (at most ${formatDuration(inputs.timeoutMs)} in all)`,
     why: "one line per change; on timeout, what is stuck and why, earliest wave first, since later waves wait on earlier ones.",
-    action: { type: "watch", command: kubectl("get", "applications.argoproj.io", "--namespace", ARGOCD_NAMESPACE, "-o", "json"), expected },
+    action: { type: "watch", command: kubectl("get", "applications.argoproj.io", "--namespace", ARGOCD_NAMESPACE, "-o", "json"), expected, repo: { url: cluster.spec.repo.url, access: cluster.spec.repo.access ?? "public", cluster: cluster.name } },
     hint: `look at the Applications: \`kubectl --context ${context} -n ${ARGOCD_NAMESPACE} get applications\``,
   });
 

@@ -12,6 +12,8 @@ export type Stdin =
   | { source: "text"; label: string; text: string }
   /** The sealing key Secret built from --key; held in memory only, never printed or written. */
   | { source: "sealing-key"; label: string }
+  /** The repository Secrets opened in memory from their SealedSecrets with --key; never printed or written. */
+  | { source: "repo-credentials"; label: string }
   /** Part of the output of the `helm template` step. */
   | { source: "rendered"; label: string; part: "crds" | "install" };
 
@@ -43,7 +45,15 @@ export type Action =
   /** Something berth cannot do for you (e.g. files on k3s nodes); printed as a to-do. */
   | { type: "manual"; message: string }
   /** Poll the Applications until every expected one is Synced and Healthy, or the timeout. */
-  | { type: "watch"; command: Cmd; expected: ExpectedApp[] };
+  | { type: "watch"; command: Cmd; expected: ExpectedApp[]; repo?: RepoAccessInfo };
+
+/** What the watch needs to explain a root Application that cannot read its repository. */
+export interface RepoAccessInfo {
+  url: string;
+  /** repo.access. */
+  access: string;
+  cluster: string;
+}
 
 export interface Step {
   /** Stable identifier (tests and messages): "kind-cluster", "context", "namespace", "sealing-key", … */

@@ -1,4 +1,4 @@
-import type { ExpectedApp } from "./types.js";
+import type { ExpectedApp, RepoAccessInfo } from "./types.js";
 
 /** What bootstrap knows of one Application from `kubectl get applications -o json`. */
 export interface AppState {
@@ -145,4 +145,27 @@ export function stuckReport(expected: readonly ExpectedApp[], states: ReadonlyMa
 /** The first stuck Application that exists, to name in the fix. */
 export function firstStuck(expected: readonly ExpectedApp[], states: ReadonlyMap<string, AppState>): string | undefined {
   return expected.find((a) => states.has(a.name) && !isReady(states.get(a.name)))?.name;
+}
+
+/** Argo CD's messages when git or helm is refused by the repository's host (go-git, git and ssh wordings). */
+const HOST_KEY = /knownhosts|host key|key is unknown|REMOTE HOST IDENTIFICATION/i;
+const AUTH = /authentication required|authentication failed|unable to authenticate|permission denied|handshake failed|could not read Username|repository not found|invalid username or password|\b401\b|\b403\b/i;
+
+/**
+ * When the root Application's condition says Argo CD cannot read the repository, the report:
+ * Argo CD's own message and the fix for the cluster's repo.access. Undefined otherwise.
+ */
+export function repoRefusal(root: AppState | undefined, repo: RepoAccessInfo, context: string): string | undefined {
+  const c = root?.conditions.find((x) => /Error$/.test(x.type) && (HOST_KEY.test(x.message) || AUTH.test(x.message)));
+  if (!c) return undefined;
+  const connect = `berth repo connect ${repo.cluster}`;
+  const fix = HOST_KEY.test(c.message)
+    ? `Argo CD does not trust the repository host's SSH key: \`${connect}\` pins the host keys GitHub publishes (repo.knownHosts); run berth generate, commit, push, and bootstrap again`
+    : repo.access === "public"
+      ? `the repository is private: set repo.access in cluster.yaml (deployKey, githubApp or token), run \`${connect}\`, berth generate, commit, push, and bootstrap again with --key`
+      : `the sealed credential does not open ${repo.url}: run \`${connect}\` (it checks the deploy key is still registered; --rotate replaces a revoked one), commit, push, and bootstrap again`;
+  return [
+    `berth: Argo CD cannot read ${repo.url}; the root Application reports ${c.type}: ${c.message}`,
+    `  fix: ${fix}. (\`kubectl --context ${context} -n argocd describe application root\` shows the same.)`,
+  ].join("\n");
 }

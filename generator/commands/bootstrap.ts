@@ -6,6 +6,8 @@ import { formatPlan } from "../bootstrap/format.js";
 import { fleetNodePorts, requireCurrentOutput } from "../bootstrap/inputs.js";
 import { k3sNodeFiles, readKindTemplate } from "../read/bootstrap-files.js";
 import { loadSealingKey, type LoadedSealingKey } from "../secrets/sealing-key.js";
+import { openRepoCredentials } from "../repo-access/bootstrap-secret.js";
+import { requiredCredentials } from "../repo-access/credentials.js";
 import { planBootstrap } from "../bootstrap/plan.js";
 import { unpublishedWarning } from "../bootstrap/published.js";
 import { kindHostPortClashes } from "../bootstrap/kind-host-ports.js";
@@ -79,6 +81,7 @@ export async function runBootstrap(opts: BootstrapOptions, io: CommandIO, deps: 
     sealingKey: key && { keyFile: opts.key!, secretName: key.secretName, fingerprint: key.fingerprint },
     sealedSecrets: fleet.sealedSecrets.filter((s) => s.cluster === cluster.name).length,
     nodeFiles: cluster.profile === "k3s" ? k3sNodeFiles(opts.root, cluster.name) : [],
+    repoCredentials: { names: requiredCredentials(cluster).map((c) => c.secretName) },
   });
 
   if (opts.dryRun) {
@@ -86,6 +89,8 @@ export async function runBootstrap(opts: BootstrapOptions, io: CommandIO, deps: 
     return 0;
   }
   for (const note of plan.notes) if (!plan.steps.some((s) => s.action.type === "warn" && s.action.message === note)) io.stderr.write(`note: ${note}\n`);
+  // Opened only now, for a real run: the plaintext lives until kubectl has read it.
+  const repoCredentials = openRepoCredentials(opts.root, cluster, key?.key);
   io.stdout.write(`bootstrapping cluster ${plan.cluster} through kube context ${plan.context}: ${plan.steps.length} steps (--dry-run lists them)\n`);
-  return executeBootstrap(plan, { root: opts.root, io, deps, sealingKeyYaml: key?.yaml });
+  return executeBootstrap(plan, { root: opts.root, io, deps, sealingKeyYaml: key?.yaml, repoCredentialsYaml: repoCredentials?.yaml });
 }

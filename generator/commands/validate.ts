@@ -8,6 +8,7 @@ import { checkArgoCDLimits } from "../validate/argocd-limits.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
 import { checkSecrets } from "../secrets/check.js";
+import { checkRepoAccess } from "../repo-access/check.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
@@ -43,6 +44,8 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   // What the renders would read: inside the repository, not hostile, remote inputs pinned.
   const inputs = checkRenderInputs(opts.root, plans);
   problems.push(...inputs.problems, ...(opts.strict ? inputs.tagWarnings.map((d) => ({ ...d, message: `${d.message} (--strict refuses tags)` })) : []));
+  // Private repositories and registries: a sealed credential of the right kind per cluster.
+  problems.push(...checkRepoAccess(opts.root, fleet, opts.cluster));
   // Whether a values file is read at all is a property of the whole fleet.
   if (opts.cluster === undefined) problems.push(...checkUnusedValueFiles(fleet));
   if (opts.rendered) problems.push(...opts.rendered.problems);

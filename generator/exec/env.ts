@@ -5,7 +5,9 @@ import { join } from "node:path";
 /**
  * Variables passed through from the caller's environment to helm/kubectl. Everything else
  * (the user's HELM_*, KUBECONFIG, registry logins, cloud credentials) is left out on purpose:
- * a render must depend only on the repository, as it does in Argo CD's repo-server.
+ * a render must depend only on the repository, as it does in Argo CD's repo-server. A private
+ * registry's own login (BERTH_REGISTRY_<HOST>_*) reaches helm for that registry only, through
+ * render/helm.ts, never through this environment.
  * Proxy and CA settings are kept because without them remote charts cannot be fetched at all
  * behind a corporate proxy.
  */

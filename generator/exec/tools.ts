@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError } from "../errors.js";
+import { registryLoginFromEnv, type RegistryLogin } from "../repo-access/registry-env.js";
 import { hermeticEnv, withTempDir } from "./env.js";
 import { findOnPath, run } from "./spawn.js";
 import { populateDirAtomically } from "../write/atomic-dir.js";
@@ -20,6 +21,11 @@ export interface Tools {
   kubectlVersion: string;
   /** "path": both found on the user's PATH; "bundled": both from the npm layer package. */
   source: "path" | "bundled";
+  /**
+   * The login of a private chart registry, from BERTH_REGISTRY_<HOST>_USERNAME/_PASSWORD in the
+   * caller's environment (repo-access/registry-env.ts); undefined for a public one.
+   */
+  registryLogin?: (url: string) => RegistryLogin | undefined;
 }
 
 export interface ResolveToolsOptions {
@@ -55,6 +61,11 @@ const HINT =
  * machine); BERTH_TOOLS=path forbids the fallback.
  */
 export async function resolveTools(opts: ResolveToolsOptions): Promise<Tools> {
+  const tools = await resolveBinaries(opts);
+  return { ...tools, registryLogin: (url) => registryLoginFromEnv(url, opts.env) };
+}
+
+async function resolveBinaries(opts: ResolveToolsOptions): Promise<Tools> {
   const mode = opts.env.BERTH_TOOLS?.trim() || "auto";
   if (mode !== "auto" && mode !== "path" && mode !== "bundled") {
     throw new EnvironmentError(`BERTH_TOOLS=${mode} is not one of auto, path, bundled`, HINT);

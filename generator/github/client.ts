@@ -34,8 +34,8 @@ export interface ClientOptions {
 
 const RetryingOctokit = Octokit.plugin(retry);
 
-/** The issue-comment API of one repository, with rate limits honoured and 5xx retried. */
-export function issueComments(config: GithubConfig, opts: ClientOptions): IssueComments {
+/** Octokit for berth: GitHub's rate limits honoured, 5xx retried, no logging of its own. */
+export function berthOctokit(config: Pick<GithubConfig, "token" | "apiUrl">, opts: ClientOptions): InstanceType<typeof RetryingOctokit> {
   const octokit = new RetryingOctokit({
     auth: config.token,
     baseUrl: config.apiUrl,
@@ -46,6 +46,12 @@ export function issueComments(config: GithubConfig, opts: ClientOptions): IssueC
     log: { debug: () => {}, info: () => {}, warn: opts.warn, error: () => {} },
   });
   octokit.hook.wrap("request", withRateLimit(opts.rateLimit) as never);
+  return octokit;
+}
+
+/** The issue-comment API of one repository, with rate limits honoured and 5xx retried. */
+export function issueComments(config: GithubConfig, opts: ClientOptions): IssueComments {
+  const octokit = berthOctokit(config, opts);
   const { owner, repo } = config;
   const shape = (c: { id: number; body?: string | null; user: { login: string; type: string } | null; html_url: string }): IssueComment => ({
     id: c.id,

@@ -86,12 +86,18 @@ export function clusterInstances(fleet: Fleet, cluster: Cluster): Instance[] {
       inst.deps.push(...(sameEnv.length > 0 ? sameEnv : targets).map((t) => t.id));
     }
   }
-  instances.push(...secretsInstances(cluster, instances));
+  // Argo CD's own credentials (berth repo connect) live in its namespace and are synced like any secret.
+  const credentials = (cluster.spec.repo.access ?? "public") !== "public" || (cluster.spec.registries?.length ?? 0) > 0;
+  instances.push(...secretsInstances(cluster, instances, credentials ? [ARGOCD_NAMESPACE] : []));
   return instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** One Application per namespace that holds consumed secrets, ordered after the controller and before consumers. */
-function secretsInstances(cluster: Cluster, instances: Instance[]): Instance[] {
+/**
+ * One Application per namespace that holds consumed secrets, ordered after the controller and before
+ * consumers; and one for each namespace in `alsoSynced` (Argo CD's, for its repository credentials,
+ * which Argo CD itself consumes).
+ */
+function secretsInstances(cluster: Cluster, instances: Instance[], alsoSynced: readonly string[]): Instance[] {
   const controller = instances.find((i) => i.app?.spec.role === "sealed-secrets");
   const layerOfNamespace = new Map<string, Layer>();
   for (const i of instances) layerOfNamespace.set(i.namespace, i.layer);
@@ -102,10 +108,11 @@ function secretsInstances(cluster: Cluster, instances: Instance[]): Instance[] {
       consumersByNamespace.set(ns, [...(consumersByNamespace.get(ns) ?? []), inst]);
     }
   }
+  for (const ns of alsoSynced) if (!consumersByNamespace.has(ns)) consumersByNamespace.set(ns, []);
   const out: Instance[] = [];
   for (const [namespace, consumers] of consumersByNamespace) {
     const id = secretsInstanceId(namespace);
-    const earliest = LAYERS.find((l) => consumers.some((c) => c.layer === l))!;
+    const earliest = LAYERS.find((l) => consumers.some((c) => c.layer === l)) ?? LAYERS[0]!;
     const owner = layerOfNamespace.get(namespace);
     const layer = owner && LAYERS.indexOf(owner) <= LAYERS.indexOf(earliest) ? owner : earliest;
     out.push({ id, kind: "secrets", layer, namespace, deps: controller ? [controller.id] : [] });

@@ -137,7 +137,7 @@ export function valuesObject(inst: Instance, ctx: ApplicationContext): Record<st
   const app = inst.app!;
   let values: Record<string, unknown> = {};
   if (app.spec.source.type === "chart" && app.spec.berthValues) values = { berth: clusterContext(inst, ctx.cluster) };
-  if (app.spec.role === "argocd") values = mergeValues(mergeValues(values, argocdSelfValues(ctx.helmRepos)), notificationValues(ctx.cluster) ?? {});
+  if (app.spec.role === "argocd") values = mergeValues(mergeValues(values, argocdSelfValues(ctx.helmRepos, { registries: ctx.cluster.spec.registries, knownHosts: ctx.cluster.spec.repo.knownHosts })), notificationValues(ctx.cluster) ?? {});
   if (inst.entry?.values) values = mergeValues(values, inst.entry.values);
   return values;
 }

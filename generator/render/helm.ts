@@ -8,6 +8,7 @@ import { MAX_RENDERED_BYTES, tooLarge } from "./limits.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
+import { registryEnvNames, type RegistryLogin } from "../repo-access/registry-env.js";
 import { toYaml } from "../yaml/canonical.js";
 
 /** Where a chart comes from. */
@@ -52,7 +53,7 @@ export function remoteChart(repo: string, chart: string, version: string): HelmC
  * release name and chart after `--`, so neither can ever be read as a flag. `valuesFile` (the
  * inline values) is the last -f, so it wins over every value file.
  */
-export function helmTemplateArgs(o: HelmTemplateOptions, valuesFile?: string): string[] {
+export function helmTemplateArgs(o: HelmTemplateOptions, valuesFile?: string, repoAlias?: string): string[] {
   const args = ["template", "--namespace", o.namespace, "--kube-version", o.kubeVersion, "--include-crds"];
   for (const v of o.apiVersions) args.push("--api-versions", v);
   for (const f of o.valueFiles) args.push("-f", f);
@@ -63,8 +64,9 @@ export function helmTemplateArgs(o: HelmTemplateOptions, valuesFile?: string): s
       ref = o.chart.dir;
       break;
     case "repo":
-      ref = o.chart.chart;
-      args.push("--repo", o.chart.repo, "--version", o.chart.version);
+      // A private repository is read through the alias its login was added under (see withLogin).
+      ref = repoAlias ? `${repoAlias}/${o.chart.chart}` : o.chart.chart;
+      args.push(...(repoAlias ? [] : ["--repo", o.chart.repo]), "--version", o.chart.version);
       break;
     case "oci":
       ref = o.chart.ref;
@@ -130,11 +132,52 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
       valuesFile = join(home, "inline-values.yaml");
       await writeFile(valuesFile, toYaml(o.values), { mode: 0o600, flag: "wx" });
     }
-    const r = await run(tools.helm, helmTemplateArgs(o, valuesFile), { env, cwd: home, maxStdoutBytes: MAX_RENDERED_BYTES });
+    const login = o.chart.kind === "local" ? undefined : tools.registryLogin?.(o.chart.kind === "oci" ? o.chart.ref : o.chart.repo);
+    let alias: string | undefined;
+    if (login) {
+      const r = await withLogin(tools, o.chart as Exclude<HelmChart, { kind: "local" }>, login, env, home);
+      if (!r.ok) return fail(redactLogin(r.error, login));
+      alias = r.alias;
+    }
+    const r = await run(tools.helm, helmTemplateArgs(o, valuesFile, alias), { env, cwd: home, maxStdoutBytes: MAX_RENDERED_BYTES });
     if (r.tooMuchOutput) return fail(tooLarge());
     if (r.code === 0) return { ok: true, manifests: r.stdout };
     if (r.spawnError) return fail(`could not run ${tools.helm}: ${r.spawnError}`);
     if (r.timedOut) return fail("timed out");
-    return fail(summarizeStderr(r.stderr) || `exit code ${r.code}`);
+    const why = summarizeStderr(r.stderr) || `exit code ${r.code}`;
+    if (login) return fail(redactLogin(why, login));
+    if (o.chart.kind !== "local" && /\b401\b|unauthorized|credential|authentication required|basic \*\*\*/i.test(why)) {
+      const names = registryEnvNames(o.chart.kind === "oci" ? o.chart.ref : o.chart.repo);
+      return fail(`${why} (a private registry: export ${names.username} and ${names.password} for berth's renders)`);
+    }
+    return fail(why);
   });
+}
+
+/** The alias a private HTTP(S) chart repository is added under in the throwaway helm home. */
+const PRIVATE_REPO_ALIAS = "berth-private";
+
+/**
+ * Gives helm the login of this one registry, inside the throwaway helm home (a 0700 folder outside
+ * the repository, removed after the render): never in argv, never in berth's caches. OCI: a
+ * registry config holding only this host. HTTP(S): `helm repo add --password-stdin`, the password
+ * on helm's standard input; helm sends it to that repository's URL only.
+ */
+async function withLogin(tools: Tools, chart: Exclude<HelmChart, { kind: "local" }>, login: RegistryLogin, env: Record<string, string>, home: string): Promise<{ ok: true; alias?: string } | { ok: false; error: string }> {
+  if (chart.kind === "oci") {
+    const file = join(home, "registry-config.json");
+    const auth = Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
+    await writeFile(file, `${JSON.stringify({ auths: { [login.host]: { auth } } })}\n`, { mode: 0o600, flag: "wx" });
+    env.HELM_REGISTRY_CONFIG = file;
+    return { ok: true };
+  }
+  const r = await run(tools.helm, ["repo", "add", "--username", login.username, "--password-stdin", "--", PRIVATE_REPO_ALIAS, chart.repo], { env, cwd: home, stdin: login.password });
+  if (r.code !== 0) return { ok: false, error: `could not log in to ${chart.repo}: ${summarizeStderr(r.stderr || r.spawnError || "") || `exit code ${r.code}`}` };
+  return { ok: true, alias: PRIVATE_REPO_ALIAS };
+}
+
+/** helm's messages may quote what it was given; the password never leaves this module. */
+function redactLogin(text: string, login: RegistryLogin): string {
+  const b64 = Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
+  return login.password ? text.split(login.password).join("***").split(b64).join("***") : text;
 }

@@ -72,3 +72,15 @@ function verified(text: string, holds: (doc: Document.Parsed) => boolean, fallba
   const doc = parse(text);
   return doc.errors.length === 0 && holds(doc) ? text : fallback();
 }
+
+/**
+ * Sets `repo.knownHosts` to these lines (a block list under `repo:`). The Document API keeps the
+ * file's comments; only the repo mapping's new entry is laid out by the serialiser.
+ */
+export function setKnownHosts(text: string, lines: readonly string[]): string {
+  const doc = parse(text);
+  const node = doc.createNode([...lines]);
+  doc.setIn(["repo", "knownHosts"], node);
+  const edited = doc.toString({ lineWidth: 0 });
+  return verified(edited, (d) => JSON.stringify(d.getIn(["repo", "knownHosts"]) && (d.getIn(["repo", "knownHosts"]) as { toJSON(): unknown }).toJSON()) === JSON.stringify(lines), () => edited);
+}

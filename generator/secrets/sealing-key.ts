@@ -14,6 +14,8 @@ export interface LoadedSealingKey {
   secretName: string;
   fingerprint: string;
   warnings: string[];
+  /** The private key itself, for opening the repository credentials in memory (bootstrap). */
+  key: KeyObject;
 }
 
 /**
@@ -60,5 +62,5 @@ export function loadSealingKey(root: string, cluster: string, keyArg: string, cw
   }
   const warnings = insideRepository(root, keyPath) ? [`${keyArg} is inside the repository; move it out before it gets committed`] : [];
   const secret = sealingKeySecret({ certPem: cert.toString(), privateKeyPem: key.export({ type: "pkcs1", format: "pem" }).toString() });
-  return { yaml: toYaml(secret), secretName: secret.metadata.name, fingerprint, warnings };
+  return { yaml: toYaml(secret), secretName: secret.metadata.name, fingerprint, warnings, key };
 }

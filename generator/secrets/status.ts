@@ -1,8 +1,9 @@
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from "../errors.js";
-import { layout } from "../layout.js";
+import { ARGOCD_NAMESPACE, layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { parseSealingCertificate } from "../sealer/index.js";
 import { certificateFingerprint, readCertificateText, shortFingerprint } from "./cluster-certificate.js";
+import { requiredCredentials } from "../repo-access/credentials.js";
 import { compare, consumedSecrets, sealCommand, secretId, type ConsumedSecret } from "./consumers.js";
 import { readSealedFiles, type SealedFile } from "./sealed-files.js";
 
@@ -59,6 +60,13 @@ export function secretsStatus(root: string, fleet: Fleet, now: Date, onlyCluster
     for (const secret of consumedSecrets(fleet, cluster)) {
       const id = secretId(secret.namespace, secret.name);
       rows.push(row(cluster.name, id, consumedFindings(secret, sealed.get(id), fingerprint, problems)));
+      sealed.delete(id);
+    }
+    // Argo CD's own credentials (berth repo connect) are consumed by Argo CD, not by an app.
+    for (const cred of requiredCredentials(cluster)) {
+      const id = secretId(ARGOCD_NAMESPACE, cred.secretName);
+      const file = sealed.get(id);
+      if (file) rows.push(row(cluster.name, id, fileFindings(file, fingerprint, problems)));
       sealed.delete(id);
     }
     for (const [id, file] of sealed) {

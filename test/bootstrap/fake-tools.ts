@@ -39,6 +39,8 @@ export interface LogEntry {
   stdinBytes: number;
   /** `kind:` values of the YAML documents on stdin (never their content: the sealing key goes through here). */
   stdinKinds: string[];
+  /** Secret-type labels and the sealed-secrets managed annotation seen on stdin. */
+  stdinMarks?: string[];
   /** Contents of the -f files helm was given (inline values are in a temp file deleted afterwards). */
   helmFiles?: Record<string, string>;
   /** Environment variables the tool saw that matter for the tests. */
@@ -61,10 +63,12 @@ if [ "$T" = kubectl ] && [ "$1" = version ]; then
   case " $* " in *" --client "*) echo '{"clientVersion":{"gitVersion":"v1.31.4","major":"1","minor":"31"}}'; exit 0;; esac
 fi
 # Stdin, read with builtins only (no forks: each command costs a few ms, not tens).
-bytes=0; kinds=
+bytes=0; kinds=; marks=
 while IFS= read -r l || [ -n "$l" ]; do
   bytes=$((bytes + \${#l} + 1))
   case "$l" in "kind: "*) k=\${l#kind: }; kinds="$kinds \${k%% *}";; esac
+  # Labels and annotations that say what a Secret is for (never a value of its data).
+  case "$l" in *"sealedsecrets.bitnami.com/managed: "*|*"argocd.argoproj.io/secret-type: "*) marks="$marks|\${l#"\${l%%[! ]*}"}";; esac
 done
 has() { while IFS= read -r x; do [ "$x" = "$2" ] && return 0; done < "$1"; return 1; }
 {
@@ -74,6 +78,7 @@ has() { while IFS= read -r x; do [ "$x" = "$2" ] && return 0; done < "$1"; retur
   printf 'home %s\n' "$HOME"
   printf 'stdin %s\n' "$bytes"
   printf 'kinds %s\n' "$kinds"
+  printf 'marks %s\n' "$marks"
   for a in "$@"; do printf 'arg %s\n' "$a"; done
   if [ "$T" = helm ]; then
     prev=; k=$(ls "$D/files" | wc -l)
@@ -253,6 +258,7 @@ function parseLog(text: string, dir: string): LogEntry[] {
       else if (key === "home") e.env.HOME = value;
       else if (key === "stdin") e.stdinBytes = Number(value.trim());
       else if (key === "kinds") e.stdinKinds = value.split(" ").filter(Boolean);
+      else if (key === "marks") e.stdinMarks = value.split("|").filter(Boolean);
       else if (key === "file") {
         const [n, ...path] = value.split(" ");
         e.helmFiles = { ...e.helmFiles, [path.join(" ")]: readFileSync(join(dir, "files", n!), "utf8") };

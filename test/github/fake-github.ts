@@ -1,12 +1,13 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { OpenapiFixture, OperationFixture } from "../../scripts/github-openapi.mjs";
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv }).default;
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/openapi-issue-comments.json", import.meta.url), "utf8")) as OpenapiFixture;
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/openapi-operations.json", import.meta.url), "utf8")) as OpenapiFixture;
 
 export interface FakeUser {
   login: string;
@@ -32,6 +33,15 @@ export interface InjectedFailure {
   body: object;
   /** How many matching requests get it (default 1). */
   times?: number;
+}
+
+/** A deploy key as GitHub stores it: the public key line, its title and whether it may push. */
+export interface StoredDeployKey {
+  id: number;
+  key: string;
+  title: string;
+  read_only: boolean;
+  created_at: string;
 }
 
 export interface RecordedRequest {
@@ -80,7 +90,7 @@ const compiled: CompiledOperation[] = Object.entries(fixture.operations).map(([i
 const basicError = ajv.compile(fixture.operations["issues/create-comment"]!.responses["403"]!.schema!);
 
 /**
- * A GitHub REST API on 127.0.0.1 for the issue-comment operations berth uses. It validates every
+ * A GitHub REST API on 127.0.0.1 for the operations berth uses (issue comments, deploy keys, /meta). It validates every
  * request against GitHub's OpenAPI description (parameters, body, token) and every response it
  * gives before sending it; any mismatch is recorded in `violations`, which tests expect empty.
  */
@@ -89,6 +99,11 @@ export class FakeGithub {
   readonly violations: string[] = [];
   readonly failures: InjectedFailure[] = [];
   comments: StoredComment[] = [];
+  deployKeys: StoredDeployKey[] = [];
+  /** Public keys registered on other repositories: GitHub refuses a deploy key that is in use anywhere. */
+  keysInUseElsewhere = new Set<string>();
+  /** What GET /meta publishes as GitHub's SSH host keys (`type base64` lines). */
+  sshHostKeys: string[] = [];
   /**
    * Who the token belongs to: the author of comments it creates. A "User" is a person's token, which
    * GET /user answers; a "Bot" holds an installation token (the Actions token, a GitHub App's),
@@ -133,6 +148,13 @@ export class FakeGithub {
   private tick(): string {
     this.clock += 1000;
     return new Date(this.clock).toISOString().replace(/\.\d+Z$/, "Z");
+  }
+
+  /** Registers a deploy key as someone else would (in the web UI), before berth runs. */
+  seedDeployKey(key: string, title: string, readOnly = true): StoredDeployKey {
+    const k = { id: this.nextId++, key, title, read_only: readOnly, created_at: this.tick() };
+    this.deployKeys.push(k);
+    return k;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -184,7 +206,7 @@ export class FakeGithub {
     } else if (raw.length > 0) {
       return this.reject(op, "a body where the operation takes none", send, record);
     }
-    if (op.id !== "users/get-authenticated" && (params.owner !== this.owner || params.repo !== this.repo)) {
+    if (op.op.path.includes("{owner}") && (params.owner !== this.owner || params.repo !== this.repo)) {
       record(op.id, 404, body);
       return send(op, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
     }
@@ -194,7 +216,7 @@ export class FakeGithub {
       record(op.id, failure.status, body);
       return send(op, failure.status, failure.body, failure.headers);
     }
-    const answer = this.operate(op.id, params, body as { body: string } | undefined, query);
+    const answer = this.operate(op.id, params, body as { body: string; key: string; title?: string; read_only?: boolean } | undefined, query);
     record(op.id, answer.status, body);
     send(op, answer.status, answer.payload, answer.headers);
   }
@@ -218,7 +240,7 @@ export class FakeGithub {
     }
   }
 
-  private operate(id: string, params: Record<string, unknown>, body: { body: string } | undefined, query: Record<string, string>): { status: number; payload?: unknown; headers?: Record<string, string> } {
+  private operate(id: string, params: Record<string, unknown>, body: { body: string; key: string; title?: string; read_only?: boolean } | undefined, query: Record<string, string>): { status: number; payload?: unknown; headers?: Record<string, string> } {
     const notFound = { status: 404, payload: { message: "Not Found", documentation_url: "https://docs.github.com/rest/issues/comments" } };
     switch (id) {
       case "users/get-authenticated": {
@@ -254,6 +276,41 @@ export class FakeGithub {
         c.updated_at = this.tick();
         return { status: 200, payload: this.json(c) };
       }
+      case "repos/list-deploy-keys": {
+        const perPage = (params.per_page as number | undefined) ?? 30;
+        const page = (params.page as number | undefined) ?? 1;
+        const last = Math.max(1, Math.ceil(this.deployKeys.length / perPage));
+        const next = new URL(`/repos/${this.owner}/${this.repo}/keys`, this.url);
+        for (const [k, v] of Object.entries(query)) next.searchParams.set(k, v);
+        next.searchParams.set("page", String(page + 1));
+        return { status: 200, payload: this.deployKeys.slice((page - 1) * perPage, page * perPage).map((k) => this.deployKeyJson(k)), headers: page < last ? { link: `<${next}>; rel="next"` } : {} };
+      }
+      case "repos/create-deploy-key": {
+        // GitHub compares the key material (type and base64), not the comment.
+        const material = body!.key.trim().split(/\s+/).slice(0, 2).join(" ");
+        const invalid = (message: string) => ({ status: 422, payload: { message: "Validation Failed", documentation_url: "https://docs.github.com/rest/deploy-keys/deploy-keys#create-a-deploy-key", errors: [{ resource: "PublicKey", code: "custom", field: "key", message }] } });
+        if (!/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/]+=*$/.test(material)) return invalid("key is invalid. You must supply a key in OpenSSH public key format");
+        if (this.keysInUseElsewhere.has(material) || this.deployKeys.some((k) => k.key === material)) return invalid("key is already in use");
+        const k = { id: this.nextId++, key: material, title: body!.title ?? "", read_only: body!.read_only ?? false, created_at: this.tick() };
+        this.deployKeys.push(k);
+        return { status: 201, payload: this.deployKeyJson(k), headers: { location: `${this.url}/repos/${this.owner}/${this.repo}/keys/${k.id}` } };
+      }
+      case "repos/delete-deploy-key": {
+        const i = this.deployKeys.findIndex((k) => k.id === params.key_id);
+        if (i < 0) return notFound;
+        this.deployKeys.splice(i, 1);
+        return { status: 204 };
+      }
+      case "meta/get":
+        return {
+          status: 200,
+          payload: {
+            verifiable_password_authentication: false,
+            ssh_key_fingerprints: Object.fromEntries(this.sshHostKeys.map((line) => [`SHA256_${line.split(" ")[0]!.replace(/^ssh-|^ecdsa-sha2-/, "").toUpperCase()}`, createHash("sha256").update(Buffer.from(line.split(" ")[1]!, "base64")).digest("base64").replace(/=+$/, "")])),
+            ssh_keys: this.sshHostKeys,
+            git: ["127.0.0.1/32"],
+          },
+        };
       case "issues/delete-comment": {
         const i = this.comments.findIndex((x) => x.id === params.comment_id);
         // GitHub's description lists only 204 for a delete.
@@ -263,6 +320,10 @@ export class FakeGithub {
       }
     }
     return notFound;
+  }
+
+  private deployKeyJson(k: StoredDeployKey): object {
+    return { id: k.id, key: k.key, url: `${this.url}/repos/${this.owner}/${this.repo}/keys/${k.id}`, title: k.title, verified: true, created_at: k.created_at, read_only: k.read_only, added_by: "octocat", last_used: null, enabled: true };
   }
 
   private commentUrl(id: number): string {

@@ -24,13 +24,20 @@ const TYPES: Record<string, string> = {
  * Serves `dir` read-only over HTTP on 127.0.0.1 and a free port, which is all a classic helm
  * chart repository is (index.yaml + *.tgz; build one with `helm package` and `helm repo index`).
  * Only GET/HEAD; paths that escape `dir` get 404. Loopback only, so tests never touch a network.
+ * With `auth`, every request needs that HTTP Basic login (401 otherwise).
  */
-export async function startChartRepoServer(dir: string): Promise<ChartRepoServer> {
+export async function startChartRepoServer(dir: string, auth?: { username: string; password: string }): Promise<ChartRepoServer> {
   const root = resolve(dir);
   const requests: string[] = [];
+  const expected = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}` : undefined;
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     requests.push(path);
+    // With `auth`, a private repository: anonymous and wrong logins are refused, as a real one does.
+    if (expected && req.headers.authorization !== expected) {
+      res.writeHead(401, { "www-authenticate": 'Basic realm="charts"' }).end();
+      return;
+    }
     const file = resolve(join(root, path));
     if ((req.method !== "GET" && req.method !== "HEAD") || !(file === root || file.startsWith(root + sep))) {
       res.writeHead(req.method === "GET" || req.method === "HEAD" ? 404 : 405).end();

@@ -14,15 +14,16 @@ export function findRegistryBinary(): string | undefined {
 export interface OciRegistry {
   /** `127.0.0.1:PORT` (no scheme). */
   host: string;
+  port: number;
   close(): Promise<void>;
 }
 
 /**
  * Starts a real OCI registry on 127.0.0.1 and a free port, storing blobs under `dir`, and waits
- * until it answers /v2/. Plain HTTP, no auth: loopback only.
+ * until it answers /v2/. Plain HTTP, loopback only; without `htpasswd` anyone may pull and push.
  */
-export async function startOciRegistry(binary: string, dir: string): Promise<OciRegistry> {
-  const port = await freePort();
+export async function startOciRegistry(binary: string, dir: string, opts: { htpasswd?: string; port?: number } = {}): Promise<OciRegistry> {
+  const port = opts.port ?? (await freePort());
   const config = join(dir, "registry.yml");
   writeFileSync(
     config,
@@ -31,6 +32,8 @@ export async function startOciRegistry(binary: string, dir: string): Promise<Oci
       "log: {level: error}",
       `storage: {filesystem: {rootdirectory: ${join(dir, "data")}}}`,
       `http: {addr: 127.0.0.1:${port}}`,
+      // With an htpasswd file (bcrypt, as `htpasswd -B` writes it), every request needs a login.
+      ...(opts.htpasswd ? [`auth: {htpasswd: {realm: berth, path: ${opts.htpasswd}}}`] : []),
       "",
     ].join("\n"),
   );
@@ -40,7 +43,8 @@ export async function startOciRegistry(binary: string, dir: string): Promise<Oci
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      if ((await fetch(`http://${host}/v2/`)).ok) break;
+      const status = (await fetch(`http://${host}/v2/`)).status;
+      if (status === 200 || (opts.htpasswd && status === 401)) break;
     } catch {
       // not listening yet
     }
@@ -52,6 +56,7 @@ export async function startOciRegistry(binary: string, dir: string): Promise<Oci
   }
   return {
     host,
+    port,
     close: async () => {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 3000);

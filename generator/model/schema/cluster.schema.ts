@@ -27,6 +27,32 @@ export const clusterSchema = {
           description: "Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests).",
         },
         revision: { type: "string", minLength: 1, default: "main" },
+        access: {
+          type: "string",
+          enum: ["public", "deployKey", "githubApp", "token"],
+          default: "public",
+          description:
+            "How Argo CD on this cluster reads the repository: public (no credential), deployKey (an ssh:// or git@ URL; a read-only key berth registers), githubApp or token (an https:// URL). The credential is sealed for this cluster by `berth repo connect` into secrets/<cluster>/argocd/.",
+        },
+        knownHosts: {
+          type: "array",
+          uniqueItems: true,
+          items: { type: "string", pattern: "^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$" },
+          description: "SSH host keys Argo CD pins for this repository (argocd-ssh-known-hosts-cm), `host type key` lines; `berth repo connect` writes GitHub's from its API.",
+        },
+      },
+    },
+    registries: {
+      type: "array",
+      description: "Private chart registries Argo CD on this cluster logs in to (Helm https:// or oci://); each needs a credential sealed by `berth repo connect <cluster> --registry <url>`.",
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["url"],
+        properties: {
+          url: { type: "string", pattern: "^(https?://|oci://)[^\\s@]+$", description: "The registry as apps name it in source.repo (https://… or oci://…; http:// only on this machine)." },
+          prefix: { type: "boolean", default: false, description: "Seal one credential for every repository under this URL prefix (an Argo CD repo-creds Secret) rather than for this URL alone." },
+        },
       },
     },
     kubernetes: {

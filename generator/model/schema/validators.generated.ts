@@ -4,22 +4,24 @@
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const cluster = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"appOfApps":{"type":"string","enum":["flat","layered"],"default":"flat","description":"How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster)."},"keepApplications":{"type":"boolean","default":false,"description":"Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md."},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"notify":{"type":"object","additionalProperties":false,"required":["github"],"description":"Where this cluster's Argo CD reports after a push (docs/after-a-push.md): a commit status per cluster on GitHub, and failures to Slack or a webhook. The credentials are sealed for the cluster as argocd/argocd-notifications-secret.","properties":{"github":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/name of the GitHub repository whose commits get the statuses."},"api":{"type":"string","pattern":"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$","default":"https://api.github.com","description":"GitHub's REST API (GitHub Enterprise Server: https://<host>/api/v3; http only on loopback)."},"app":{"type":"object","additionalProperties":false,"required":["id","installationId"],"description":"Post as a GitHub App (Argo CD's github service); its private key is sealed as github-privateKey. Without it, a token sealed as github-token posts through Argo CD's webhook service.","properties":{"id":{"type":"integer","minimum":1},"installationId":{"type":"integer","minimum":1}}}}},"argocdUrl":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Argo CD's web UI; each status links to its Application there."},"slack":{"type":"object","additionalProperties":false,"required":["channel"],"description":"Failures also go to this Slack channel; the bot token is sealed as slack-token.","properties":{"channel":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","description":"The channel name, without #."}}},"webhook":{"type":"boolean","description":"Failures are also POSTed as JSON to the URL sealed as webhook-url (it usually holds a token, so it is sealed, not written here)."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"},"access":{"type":"string","enum":["public","deployKey","githubApp","token"],"default":"public","description":"How Argo CD on this cluster reads the repository: public (no credential), deployKey (an ssh:// or git@ URL; a read-only key berth registers), githubApp or token (an https:// URL). The credential is sealed for this cluster by `berth repo connect` into secrets/<cluster>/argocd/."},"knownHosts":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"},"description":"SSH host keys Argo CD pins for this repository (argocd-ssh-known-hosts-cm), `host type key` lines; `berth repo connect` writes GitHub's from its API."}}},"registries":{"type":"array","description":"Private chart registries Argo CD on this cluster logs in to (Helm https:// or oci://); each needs a credential sealed by `berth repo connect <cluster> --registry <url>`.","items":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^(https?://|oci://)[^\\s@]+$","description":"The registry as apps name it in source.repo (https://… or oci://…; http:// only on this machine)."},"prefix":{"type":"boolean","default":false,"description":"Seal one credential for every repository under this URL prefix (an Argo CD repo-creds Secret) rather than for this URL alone."}}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"appOfApps":{"type":"string","enum":["flat","layered"],"default":"flat","description":"How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster)."},"keepApplications":{"type":"boolean","default":false,"description":"Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md."},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"notify":{"type":"object","additionalProperties":false,"required":["github"],"description":"Where this cluster's Argo CD reports after a push (docs/after-a-push.md): a commit status per cluster on GitHub, and failures to Slack or a webhook. The credentials are sealed for the cluster as argocd/argocd-notifications-secret.","properties":{"github":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/name of the GitHub repository whose commits get the statuses."},"api":{"type":"string","pattern":"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$","default":"https://api.github.com","description":"GitHub's REST API (GitHub Enterprise Server: https://<host>/api/v3; http only on loopback)."},"app":{"type":"object","additionalProperties":false,"required":["id","installationId"],"description":"Post as a GitHub App (Argo CD's github service); its private key is sealed as github-privateKey. Without it, a token sealed as github-token posts through Argo CD's webhook service.","properties":{"id":{"type":"integer","minimum":1},"installationId":{"type":"integer","minimum":1}}}}},"argocdUrl":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Argo CD's web UI; each status links to its Application there."},"slack":{"type":"object","additionalProperties":false,"required":["channel"],"description":"Failures also go to this Slack channel; the bot token is sealed as slack-token.","properties":{"channel":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","description":"The channel name, without #."}}},"webhook":{"type":"boolean","description":"Failures are also POSTed as JSON to the URL sealed as webhook-url (it usually holds a token, so it is sealed, not written here)."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^(https://|ssh://|git@|file:///)[^\\s]+$", "u");
-const pattern1 = new RegExp("^1\\.[0-9]+\\.[0-9]+$", "u");
-const pattern2 = new RegExp("^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$", "u");
-const pattern3 = new RegExp("^([0-9]+(\\.[0-9]+)?|[0-9]+m)$", "u");
-const pattern4 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$", "u");
-const pattern5 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
-const pattern9 = new RegExp("^https://[^\\s]+$", "u");
-const pattern10 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
-const pattern11 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
-const pattern12 = new RegExp("^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$", "u");
-const pattern13 = new RegExp("^https?://[^\\s]+$", "u");
-const pattern14 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern15 = new RegExp("^[a-z0-9.-]+$", "u");
+const pattern1 = new RegExp("^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$", "u");
+const pattern2 = new RegExp("^(https?://|oci://)[^\\s@]+$", "u");
+const pattern3 = new RegExp("^1\\.[0-9]+\\.[0-9]+$", "u");
+const pattern4 = new RegExp("^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$", "u");
+const pattern5 = new RegExp("^([0-9]+(\\.[0-9]+)?|[0-9]+m)$", "u");
+const pattern6 = new RegExp("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$", "u");
+const pattern7 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern11 = new RegExp("^https://[^\\s]+$", "u");
+const pattern12 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
+const pattern13 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+const pattern14 = new RegExp("^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$", "u");
+const pattern15 = new RegExp("^https?://[^\\s]+$", "u");
+const pattern16 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern17 = new RegExp("^[a-z0-9.-]+$", "u");
 const formats0 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -147,6 +149,9 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.revision === undefined){
 data2.revision = "main";
 }
+if(data2.access === undefined){
+data2.access = "public";
+}
 if(data2.url === undefined){
 const err10 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema11.properties.repo.required,parentSchema:schema11.properties.repo,data:data2};
 if(vErrors === null){
@@ -158,7 +163,7 @@ vErrors.push(err10);
 errors++;
 }
 for(const key1 in data2){
-if(!((key1 === "url") || (key1 === "revision"))){
+if(!((((key1 === "url") || (key1 === "revision")) || (key1 === "access")) || (key1 === "knownHosts"))){
 const err11 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.repo,data:data2};
 if(vErrors === null){
 vErrors = [err11];
@@ -217,9 +222,9 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-else {
-const err16 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.repo.type,parentSchema:schema11.properties.repo,data:data2};
+let data5 = data2.access;
+if(typeof data5 !== "string"){
+const err16 = {instancePath:instancePath+"/repo/access",schemaPath:"#/properties/repo/properties/access/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.repo.properties.access.type,parentSchema:schema11.properties.repo.properties.access,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -228,12 +233,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(data.kubernetes !== undefined){
-let data5 = data.kubernetes;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.version === undefined){
-const err17 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema11.properties.kubernetes.required,parentSchema:schema11.properties.kubernetes,data:data5};
+if(!((((data5 === "public") || (data5 === "deployKey")) || (data5 === "githubApp")) || (data5 === "token"))){
+const err17 = {instancePath:instancePath+"/repo/access",schemaPath:"#/properties/repo/properties/access/enum",keyword:"enum",params:{allowedValues: schema11.properties.repo.properties.access.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.repo.properties.access.enum,parentSchema:schema11.properties.repo.properties.access,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -242,9 +243,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-for(const key2 in data5){
-if(!((key2 === "version") || (key2 === "apiVersions"))){
-const err18 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubernetes,data:data5};
+if(data2.knownHosts !== undefined){
+let data6 = data2.knownHosts;
+if(Array.isArray(data6)){
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 === "string"){
+if(!pattern1.test(data7)){
+const err18 = {instancePath:instancePath+"/repo/knownHosts/" + i0,schemaPath:"#/properties/repo/properties/knownHosts/items/pattern",keyword:"pattern",params:{pattern: "^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"},message:"must match pattern \""+"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"+"\"",schema:"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$",parentSchema:schema11.properties.repo.properties.knownHosts.items,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -254,11 +261,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data5.version !== undefined){
-let data6 = data5.version;
-if(typeof data6 === "string"){
-if(!pattern1.test(data6)){
-const err19 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/pattern",keyword:"pattern",params:{pattern: "^1\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^1\\.[0-9]+\\.[0-9]+$"+"\"",schema:"^1\\.[0-9]+\\.[0-9]+$",parentSchema:schema11.properties.kubernetes.properties.version,data:data6};
+else {
+const err19 = {instancePath:instancePath+"/repo/knownHosts/" + i0,schemaPath:"#/properties/repo/properties/knownHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.repo.properties.knownHosts.items.type,parentSchema:schema11.properties.repo.properties.knownHosts.items,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -268,63 +272,23 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.version.type,parentSchema:schema11.properties.kubernetes.properties.version,data:data6};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data5.apiVersions !== undefined){
-let data7 = data5.apiVersions;
-if(Array.isArray(data7)){
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-if(typeof data8 === "string"){
-if(!pattern2.test(data8)){
-const err21 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i0,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},message:"must match pattern \""+"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"+"\"",schema:"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$",parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data8};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i0,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.apiVersions.items.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data8};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-let i1 = data7.length;
+let i1 = data6.length;
 let j0;
 if(i1 > 1){
 const indices0 = {};
 for(;i1--;){
-let item0 = data7[i1];
+let item0 = data6[i1];
 if(typeof item0 !== "string"){
 continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err23 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data7};
+const err20 = {instancePath:instancePath+"/repo/knownHosts",schemaPath:"#/properties/repo/properties/knownHosts/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema11.properties.repo.properties.knownHosts,data:data6};
 if(vErrors === null){
-vErrors = [err23];
+vErrors = [err20];
 }
 else {
-vErrors.push(err23);
+vErrors.push(err20);
 }
 errors++;
 break;
@@ -334,7 +298,51 @@ indices0[item0] = i1;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.kubernetes.properties.apiVersions.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data7};
+const err21 = {instancePath:instancePath+"/repo/knownHosts",schemaPath:"#/properties/repo/properties/knownHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.repo.properties.knownHosts.type,parentSchema:schema11.properties.repo.properties.knownHosts,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.repo.type,parentSchema:schema11.properties.repo,data:data2};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.registries !== undefined){
+let data8 = data.registries;
+if(Array.isArray(data8)){
+const len1 = data8.length;
+for(let i2=0; i2<len1; i2++){
+let data9 = data8[i2];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.prefix === undefined){
+data9.prefix = false;
+}
+if(data9.url === undefined){
+const err23 = {instancePath:instancePath+"/registries/" + i2,schemaPath:"#/properties/registries/items/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'",schema:schema11.properties.registries.items.required,parentSchema:schema11.properties.registries.items,data:data9};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+for(const key2 in data9){
+if(!((key2 === "url") || (key2 === "prefix"))){
+const err24 = {instancePath:instancePath+"/registries/" + i2,schemaPath:"#/properties/registries/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.registries.items,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -344,9 +352,11 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubernetes.type,parentSchema:schema11.properties.kubernetes,data:data5};
+if(data9.url !== undefined){
+let data10 = data9.url;
+if(typeof data10 === "string"){
+if(!pattern2.test(data10)){
+const err25 = {instancePath:instancePath+"/registries/" + i2+"/url",schemaPath:"#/properties/registries/items/properties/url/pattern",keyword:"pattern",params:{pattern: "^(https?://|oci://)[^\\s@]+$"},message:"must match pattern \""+"^(https?://|oci://)[^\\s@]+$"+"\"",schema:"^(https?://|oci://)[^\\s@]+$",parentSchema:schema11.properties.registries.items.properties.url,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -356,10 +366,8 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.arch !== undefined){
-let data9 = data.arch;
-if(typeof data9 !== "string"){
-const err26 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.arch.type,parentSchema:schema11.properties.arch,data:data9};
+else {
+const err26 = {instancePath:instancePath+"/registries/" + i2+"/url",schemaPath:"#/properties/registries/items/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.registries.items.properties.url.type,parentSchema:schema11.properties.registries.items.properties.url,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -368,8 +376,10 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!((data9 === "amd64") || (data9 === "arm64"))){
-const err27 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/enum",keyword:"enum",params:{allowedValues: schema11.properties.arch.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.arch.enum,parentSchema:schema11.properties.arch,data:data9};
+}
+let data11 = data9.prefix;
+if(typeof data11 !== "boolean"){
+const err27 = {instancePath:instancePath+"/registries/" + i2+"/prefix",schemaPath:"#/properties/registries/items/properties/prefix/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.registries.items.properties.prefix.type,parentSchema:schema11.properties.registries.items.properties.prefix,data:data11};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -379,11 +389,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.capacity !== undefined){
-let data10 = data.capacity;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.nodes === undefined){
-const err28 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data10};
+else {
+const err28 = {instancePath:instancePath+"/registries/" + i2,schemaPath:"#/properties/registries/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.registries.items.type,parentSchema:schema11.properties.registries.items,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -392,8 +399,10 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data10.cpu === undefined){
-const err29 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data10};
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/registries",schemaPath:"#/properties/registries/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.registries.type,parentSchema:schema11.properties.registries,data:data8};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -402,8 +411,12 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data10.memory === undefined){
-const err30 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data10};
+}
+if(data.kubernetes !== undefined){
+let data12 = data.kubernetes;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.version === undefined){
+const err30 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'",schema:schema11.properties.kubernetes.required,parentSchema:schema11.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -412,9 +425,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!(((key3 === "nodes") || (key3 === "cpu")) || (key3 === "memory"))){
-const err31 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.capacity,data:data10};
+for(const key3 in data12){
+if(!((key3 === "version") || (key3 === "apiVersions"))){
+const err31 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -424,10 +437,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data10.nodes !== undefined){
-let data11 = data10.nodes;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err32 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.capacity.properties.nodes.type,parentSchema:schema11.properties.capacity.properties.nodes,data:data11};
+if(data12.version !== undefined){
+let data13 = data12.version;
+if(typeof data13 === "string"){
+if(!pattern3.test(data13)){
+const err32 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/pattern",keyword:"pattern",params:{pattern: "^1\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^1\\.[0-9]+\\.[0-9]+$"+"\"",schema:"^1\\.[0-9]+\\.[0-9]+$",parentSchema:schema11.properties.kubernetes.properties.version,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -436,9 +450,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 < 1 || isNaN(data11)){
-const err33 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.capacity.properties.nodes,data:data11};
+}
+else {
+const err33 = {instancePath:instancePath+"/kubernetes/version",schemaPath:"#/properties/kubernetes/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.version.type,parentSchema:schema11.properties.kubernetes.properties.version,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -448,12 +462,15 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-if(data10.cpu !== undefined){
-let data12 = data10.cpu;
-if(typeof data12 === "string"){
-if(!pattern3.test(data12)){
-const err34 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$",parentSchema:schema11.properties.capacity.properties.cpu,data:data12};
+if(data12.apiVersions !== undefined){
+let data14 = data12.apiVersions;
+if(Array.isArray(data14)){
+const len2 = data14.length;
+for(let i3=0; i3<len2; i3++){
+let data15 = data14[i3];
+if(typeof data15 === "string"){
+if(!pattern4.test(data15)){
+const err34 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i3,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},message:"must match pattern \""+"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"+"\"",schema:"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$",parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -464,7 +481,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.capacity.properties.cpu,data:data12};
+const err35 = {instancePath:instancePath+"/kubernetes/apiVersions/" + i3,schemaPath:"#/properties/kubernetes/properties/apiVersions/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.kubernetes.properties.apiVersions.items.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions.items,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -474,11 +491,18 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data10.memory !== undefined){
-let data13 = data10.memory;
-if(typeof data13 === "string"){
-if(!pattern4.test(data13)){
-const err36 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",parentSchema:schema11.properties.capacity.properties.memory,data:data13};
+let i4 = data14.length;
+let j1;
+if(i4 > 1){
+const indices1 = {};
+for(;i4--;){
+let item1 = data14[i4];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err36 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)",schema:true,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -486,10 +510,14 @@ else {
 vErrors.push(err36);
 }
 errors++;
+break;
+}
+indices1[item1] = i4;
+}
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.memory.type,parentSchema:schema11.properties.capacity.properties.memory,data:data13};
+const err37 = {instancePath:instancePath+"/kubernetes/apiVersions",schemaPath:"#/properties/kubernetes/properties/apiVersions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.kubernetes.properties.apiVersions.type,parentSchema:schema11.properties.kubernetes.properties.apiVersions,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -501,7 +529,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.capacity.type,parentSchema:schema11.properties.capacity,data:data10};
+const err38 = {instancePath:instancePath+"/kubernetes",schemaPath:"#/properties/kubernetes/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.kubernetes.type,parentSchema:schema11.properties.kubernetes,data:data12};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -511,11 +539,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.environments !== undefined){
-let data14 = data.environments;
-if(Array.isArray(data14)){
-if(data14.length < 1){
-const err39 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.environments,data:data14};
+if(data.arch !== undefined){
+let data16 = data.arch;
+if(typeof data16 !== "string"){
+const err39 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.arch.type,parentSchema:schema11.properties.arch,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -524,12 +551,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-const len1 = data14.length;
-for(let i2=0; i2<len1; i2++){
-let data15 = data14[i2];
-if(typeof data15 === "string"){
-if(func3(data15) > 63){
-const err40 = {instancePath:instancePath+"/environments/" + i2,schemaPath:"#/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.environments.items,data:data15};
+if(!((data16 === "amd64") || (data16 === "arm64"))){
+const err40 = {instancePath:instancePath+"/arch",schemaPath:"#/properties/arch/enum",keyword:"enum",params:{allowedValues: schema11.properties.arch.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.arch.enum,parentSchema:schema11.properties.arch,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -538,8 +561,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(!pattern5.test(data15)){
-const err41 = {instancePath:instancePath+"/environments/" + i2,schemaPath:"#/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.environments.items,data:data15};
+}
+if(data.capacity !== undefined){
+let data17 = data.capacity;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.nodes === undefined){
+const err41 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "nodes"},message:"must have required property '"+"nodes"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -548,9 +575,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/environments/" + i2,schemaPath:"#/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.items.type,parentSchema:schema11.properties.environments.items,data:data15};
+if(data17.cpu === undefined){
+const err42 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "cpu"},message:"must have required property '"+"cpu"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -559,19 +585,8 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-let i3 = data14.length;
-let j1;
-if(i3 > 1){
-const indices1 = {};
-for(;i3--;){
-let item1 = data14[i3];
-if(typeof item1 !== "string"){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err43 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema11.properties.environments,data:data14};
+if(data17.memory === undefined){
+const err43 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/required",keyword:"required",params:{missingProperty: "memory"},message:"must have required property '"+"memory"+"'",schema:schema11.properties.capacity.required,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -579,14 +594,10 @@ else {
 vErrors.push(err43);
 }
 errors++;
-break;
 }
-indices1[item1] = i3;
-}
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data14};
+for(const key4 in data17){
+if(!(((key4 === "nodes") || (key4 === "cpu")) || (key4 === "memory"))){
+const err44 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -596,18 +607,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data.apps !== undefined){
-let data16 = data.apps;
-if(Array.isArray(data16)){
-const len2 = data16.length;
-for(let i4=0; i4<len2; i4++){
-let data17 = data16[i4];
-const _errs40 = errors;
-let valid12 = false;
-const _errs41 = errors;
-if(typeof data17 === "string"){
-if(func3(data17) > 63){
-const err45 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[0],data:data17};
+if(data17.nodes !== undefined){
+let data18 = data17.nodes;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err45 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.capacity.properties.nodes.type,parentSchema:schema11.properties.capacity.properties.nodes,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -616,8 +619,9 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(!pattern5.test(data17)){
-const err46 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[0],data:data17};
+if(typeof data18 == "number"){
+if(data18 < 1 || isNaN(data18)){
+const err46 = {instancePath:instancePath+"/capacity/nodes",schemaPath:"#/properties/capacity/properties/nodes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.capacity.properties.nodes,data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -627,8 +631,12 @@ vErrors.push(err46);
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[0].type,parentSchema:schema11.properties.apps.items.anyOf[0],data:data17};
+}
+if(data17.cpu !== undefined){
+let data19 = data17.cpu;
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err47 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$",parentSchema:schema11.properties.capacity.properties.cpu,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -637,13 +645,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-var _valid0 = _errs41 === errors;
-valid12 = valid12 || _valid0;
-if(!valid12){
-const _errs43 = errors;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.name === undefined){
-const err48 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.apps.items.anyOf[1].required,parentSchema:schema11.properties.apps.items.anyOf[1],data:data17};
+}
+else {
+const err48 = {instancePath:instancePath+"/capacity/cpu",schemaPath:"#/properties/capacity/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.cpu.type,parentSchema:schema11.properties.capacity.properties.cpu,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -652,9 +656,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-for(const key4 in data17){
-if(!(((key4 === "name") || (key4 === "environments")) || (key4 === "values"))){
-const err49 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.apps.items.anyOf[1],data:data17};
+}
+if(data17.memory !== undefined){
+let data20 = data17.memory;
+if(typeof data20 === "string"){
+if(!pattern6.test(data20)){
+const err49 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",parentSchema:schema11.properties.capacity.properties.memory,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -664,11 +671,8 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data17.name !== undefined){
-let data18 = data17.name;
-if(typeof data18 === "string"){
-if(func3(data18) > 63){
-const err50 = {instancePath:instancePath+"/apps/" + i4+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data18};
+else {
+const err50 = {instancePath:instancePath+"/capacity/memory",schemaPath:"#/properties/capacity/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.capacity.properties.memory.type,parentSchema:schema11.properties.capacity.properties.memory,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -677,8 +681,10 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(!pattern5.test(data18)){
-const err51 = {instancePath:instancePath+"/apps/" + i4+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data18};
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/capacity",schemaPath:"#/properties/capacity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.capacity.type,parentSchema:schema11.properties.capacity,data:data17};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -688,8 +694,11 @@ vErrors.push(err51);
 errors++;
 }
 }
-else {
-const err52 = {instancePath:instancePath+"/apps/" + i4+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.name.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data18};
+if(data.environments !== undefined){
+let data21 = data.environments;
+if(Array.isArray(data21)){
+if(data21.length < 1){
+const err52 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.environments,data:data21};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -698,12 +707,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data17.environments !== undefined){
-let data19 = data17.environments;
-if(Array.isArray(data19)){
-if(data19.length < 1){
-const err53 = {instancePath:instancePath+"/apps/" + i4+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data19};
+const len3 = data21.length;
+for(let i5=0; i5<len3; i5++){
+let data22 = data21[i5];
+if(typeof data22 === "string"){
+if(func3(data22) > 63){
+const err53 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.environments.items,data:data22};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -712,12 +721,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-const len3 = data19.length;
-for(let i5=0; i5<len3; i5++){
-let data20 = data19[i5];
-if(typeof data20 === "string"){
-if(func3(data20) > 63){
-const err54 = {instancePath:instancePath+"/apps/" + i4+"/environments/" + i5,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data20};
+if(!pattern7.test(data22)){
+const err54 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.environments.items,data:data22};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -726,8 +731,9 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(!pattern5.test(data20)){
-const err55 = {instancePath:instancePath+"/apps/" + i4+"/environments/" + i5,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data20};
+}
+else {
+const err55 = {instancePath:instancePath+"/environments/" + i5,schemaPath:"#/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.items.type,parentSchema:schema11.properties.environments.items,data:data22};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -737,34 +743,23 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/apps/" + i4+"/environments/" + i5,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.environments.items.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data20};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-let i6 = data19.length;
+let i6 = data21.length;
 let j2;
 if(i6 > 1){
 const indices2 = {};
 for(;i6--;){
-let item2 = data19[i6];
+let item2 = data21[i6];
 if(typeof item2 !== "string"){
 continue;
 }
 if(typeof indices2[item2] == "number"){
 j2 = indices2[item2];
-const err57 = {instancePath:instancePath+"/apps/" + i4+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data19};
+const err56 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)",schema:true,parentSchema:schema11.properties.environments,data:data21};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err56];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err56);
 }
 errors++;
 break;
@@ -774,7 +769,28 @@ indices2[item2] = i6;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/apps/" + i4+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.items.anyOf[1].properties.environments.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data19};
+const err57 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data21};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.apps !== undefined){
+let data23 = data.apps;
+if(Array.isArray(data23)){
+const len4 = data23.length;
+for(let i7=0; i7<len4; i7++){
+let data24 = data23[i7];
+const _errs55 = errors;
+let valid18 = false;
+const _errs56 = errors;
+if(typeof data24 === "string"){
+if(func3(data24) > 63){
+const err58 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/0/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[0],data:data24};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -783,11 +799,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-if(data17.values !== undefined){
-let data21 = data17.values;
-if(!(data21 && typeof data21 == "object" && !Array.isArray(data21))){
-const err59 = {instancePath:instancePath+"/apps/" + i4+"/values",schemaPath:"#/properties/apps/items/anyOf/1/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].properties.values.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.values,data:data21};
+if(!pattern7.test(data24)){
+const err59 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[0],data:data24};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -797,9 +810,8 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
 else {
-const err60 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].type,parentSchema:schema11.properties.apps.items.anyOf[1],data:data17};
+const err60 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[0].type,parentSchema:schema11.properties.apps.items.anyOf[0],data:data24};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -808,11 +820,13 @@ vErrors.push(err60);
 }
 errors++;
 }
-var _valid0 = _errs43 === errors;
-valid12 = valid12 || _valid0;
-}
-if(!valid12){
-const err61 = {instancePath:instancePath+"/apps/" + i4,schemaPath:"#/properties/apps/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.apps.items.anyOf,parentSchema:schema11.properties.apps.items,data:data17};
+var _valid0 = _errs56 === errors;
+valid18 = valid18 || _valid0;
+if(!valid18){
+const _errs58 = errors;
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(data24.name === undefined){
+const err61 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/1/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.apps.items.anyOf[1].required,parentSchema:schema11.properties.apps.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -821,21 +835,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-else {
-errors = _errs40;
-if(vErrors !== null){
-if(_errs40){
-vErrors.length = _errs40;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err62 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.type,parentSchema:schema11.properties.apps,data:data16};
+for(const key5 in data24){
+if(!(((key5 === "name") || (key5 === "environments")) || (key5 === "values"))){
+const err62 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.apps.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -845,9 +847,11 @@ vErrors.push(err62);
 errors++;
 }
 }
-let data22 = data.appOfApps;
-if(typeof data22 !== "string"){
-const err63 = {instancePath:instancePath+"/appOfApps",schemaPath:"#/properties/appOfApps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.appOfApps.type,parentSchema:schema11.properties.appOfApps,data:data22};
+if(data24.name !== undefined){
+let data25 = data24.name;
+if(typeof data25 === "string"){
+if(func3(data25) > 63){
+const err63 = {instancePath:instancePath+"/apps/" + i7+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data25};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -856,8 +860,8 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(!((data22 === "flat") || (data22 === "layered"))){
-const err64 = {instancePath:instancePath+"/appOfApps",schemaPath:"#/properties/appOfApps/enum",keyword:"enum",params:{allowedValues: schema11.properties.appOfApps.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.appOfApps.enum,parentSchema:schema11.properties.appOfApps,data:data22};
+if(!pattern7.test(data25)){
+const err64 = {instancePath:instancePath+"/apps/" + i7+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data25};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -866,9 +870,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-let data23 = data.keepApplications;
-if(typeof data23 !== "boolean"){
-const err65 = {instancePath:instancePath+"/keepApplications",schemaPath:"#/properties/keepApplications/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.keepApplications.type,parentSchema:schema11.properties.keepApplications,data:data23};
+}
+else {
+const err65 = {instancePath:instancePath+"/apps/" + i7+"/name",schemaPath:"#/properties/apps/items/anyOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.name.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.name,data:data25};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -877,11 +881,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data.identity !== undefined){
-let data24 = data.identity;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(Object.keys(data24).length < 1){
-const err66 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.identity,data:data24};
+}
+if(data24.environments !== undefined){
+let data26 = data24.environments;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err66 = {instancePath:instancePath+"/apps/" + i7+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data26};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -890,9 +895,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-for(const key5 in data24){
-if(!((key5 === "apiServer") || (key5 === "kubeSystemUID"))){
-const err67 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.identity,data:data24};
+const len5 = data26.length;
+for(let i8=0; i8<len5; i8++){
+let data27 = data26[i8];
+if(typeof data27 === "string"){
+if(func3(data27) > 63){
+const err67 = {instancePath:instancePath+"/apps/" + i7+"/environments/" + i8,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data27};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -901,12 +909,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data24.apiServer !== undefined){
-let data25 = data24.apiServer;
-if(typeof data25 === "string"){
-if(!pattern9.test(data25)){
-const err68 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/pattern",keyword:"pattern",params:{pattern: "^https://[^\\s]+$"},message:"must match pattern \""+"^https://[^\\s]+$"+"\"",schema:"^https://[^\\s]+$",parentSchema:schema11.properties.identity.properties.apiServer,data:data25};
+if(!pattern7.test(data27)){
+const err68 = {instancePath:instancePath+"/apps/" + i7+"/environments/" + i8,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data27};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -917,7 +921,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.apiServer.type,parentSchema:schema11.properties.identity.properties.apiServer,data:data25};
+const err69 = {instancePath:instancePath+"/apps/" + i7+"/environments/" + i8,schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.apps.items.anyOf[1].properties.environments.items.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments.items,data:data27};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -927,11 +931,18 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data24.kubeSystemUID !== undefined){
-let data26 = data24.kubeSystemUID;
-if(typeof data26 === "string"){
-if(!pattern10.test(data26)){
-const err70 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\"",schema:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data26};
+let i9 = data26.length;
+let j3;
+if(i9 > 1){
+const indices3 = {};
+for(;i9--;){
+let item3 = data26[i9];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err70 = {instancePath:instancePath+"/apps/" + i7+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i9+" are identical)",schema:true,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data26};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -939,10 +950,14 @@ else {
 vErrors.push(err70);
 }
 errors++;
+break;
+}
+indices3[item3] = i9;
+}
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.kubeSystemUID.type,parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data26};
+const err71 = {instancePath:instancePath+"/apps/" + i7+"/environments",schemaPath:"#/properties/apps/items/anyOf/1/properties/environments/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.items.anyOf[1].properties.environments.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.environments,data:data26};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -952,9 +967,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.identity.type,parentSchema:schema11.properties.identity,data:data24};
+if(data24.values !== undefined){
+let data28 = data24.values;
+if(!(data28 && typeof data28 == "object" && !Array.isArray(data28))){
+const err72 = {instancePath:instancePath+"/apps/" + i7+"/values",schemaPath:"#/properties/apps/items/anyOf/1/properties/values/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].properties.values.type,parentSchema:schema11.properties.apps.items.anyOf[1].properties.values,data:data28};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -964,11 +980,9 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data.notify !== undefined){
-let data27 = data.notify;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-if(data27.github === undefined){
-const err73 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/required",keyword:"required",params:{missingProperty: "github"},message:"must have required property '"+"github"+"'",schema:schema11.properties.notify.required,parentSchema:schema11.properties.notify,data:data27};
+}
+else {
+const err73 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.apps.items.anyOf[1].type,parentSchema:schema11.properties.apps.items.anyOf[1],data:data24};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -977,9 +991,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-for(const key6 in data27){
-if(!((((key6 === "github") || (key6 === "argocdUrl")) || (key6 === "slack")) || (key6 === "webhook"))){
-const err74 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify,data:data27};
+var _valid0 = _errs58 === errors;
+valid18 = valid18 || _valid0;
+}
+if(!valid18){
+const err74 = {instancePath:instancePath+"/apps/" + i7,schemaPath:"#/properties/apps/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.apps.items.anyOf,parentSchema:schema11.properties.apps.items,data:data24};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -988,15 +1004,21 @@ vErrors.push(err74);
 }
 errors++;
 }
+else {
+errors = _errs55;
+if(vErrors !== null){
+if(_errs55){
+vErrors.length = _errs55;
 }
-if(data27.github !== undefined){
-let data28 = data27.github;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.api === undefined){
-data28.api = "https://api.github.com";
+else {
+vErrors = null;
 }
-if(data28.repository === undefined){
-const err75 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.notify.properties.github.required,parentSchema:schema11.properties.notify.properties.github,data:data28};
+}
+}
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/apps",schemaPath:"#/properties/apps/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.apps.type,parentSchema:schema11.properties.apps,data:data23};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1005,9 +1027,10 @@ vErrors.push(err75);
 }
 errors++;
 }
-for(const key7 in data28){
-if(!(((key7 === "repository") || (key7 === "api")) || (key7 === "app"))){
-const err76 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.github,data:data28};
+}
+let data29 = data.appOfApps;
+if(typeof data29 !== "string"){
+const err76 = {instancePath:instancePath+"/appOfApps",schemaPath:"#/properties/appOfApps/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.appOfApps.type,parentSchema:schema11.properties.appOfApps,data:data29};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1016,12 +1039,8 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-if(data28.repository !== undefined){
-let data29 = data28.repository;
-if(typeof data29 === "string"){
-if(!pattern11.test(data29)){
-const err77 = {instancePath:instancePath+"/notify/github/repository",schemaPath:"#/properties/notify/properties/github/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema11.properties.notify.properties.github.properties.repository,data:data29};
+if(!((data29 === "flat") || (data29 === "layered"))){
+const err77 = {instancePath:instancePath+"/appOfApps",schemaPath:"#/properties/appOfApps/enum",keyword:"enum",params:{allowedValues: schema11.properties.appOfApps.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.appOfApps.enum,parentSchema:schema11.properties.appOfApps,data:data29};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1030,9 +1049,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-else {
-const err78 = {instancePath:instancePath+"/notify/github/repository",schemaPath:"#/properties/notify/properties/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.github.properties.repository.type,parentSchema:schema11.properties.notify.properties.github.properties.repository,data:data29};
+let data30 = data.keepApplications;
+if(typeof data30 !== "boolean"){
+const err78 = {instancePath:instancePath+"/keepApplications",schemaPath:"#/properties/keepApplications/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.keepApplications.type,parentSchema:schema11.properties.keepApplications,data:data30};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1041,11 +1060,11 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-let data30 = data28.api;
-if(typeof data30 === "string"){
-if(!pattern12.test(data30)){
-const err79 = {instancePath:instancePath+"/notify/github/api",schemaPath:"#/properties/notify/properties/github/properties/api/pattern",keyword:"pattern",params:{pattern: "^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$"},message:"must match pattern \""+"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$"+"\"",schema:"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$",parentSchema:schema11.properties.notify.properties.github.properties.api,data:data30};
+if(data.identity !== undefined){
+let data31 = data.identity;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(Object.keys(data31).length < 1){
+const err79 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties",schema:1,parentSchema:schema11.properties.identity,data:data31};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1054,9 +1073,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-else {
-const err80 = {instancePath:instancePath+"/notify/github/api",schemaPath:"#/properties/notify/properties/github/properties/api/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.github.properties.api.type,parentSchema:schema11.properties.notify.properties.github.properties.api,data:data30};
+for(const key6 in data31){
+if(!((key6 === "apiServer") || (key6 === "kubeSystemUID"))){
+const err80 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.identity,data:data31};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1065,11 +1084,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(data28.app !== undefined){
-let data31 = data28.app;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.id === undefined){
-const err81 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.notify.properties.github.properties.app.required,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
+}
+if(data31.apiServer !== undefined){
+let data32 = data31.apiServer;
+if(typeof data32 === "string"){
+if(!pattern11.test(data32)){
+const err81 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/pattern",keyword:"pattern",params:{pattern: "^https://[^\\s]+$"},message:"must match pattern \""+"^https://[^\\s]+$"+"\"",schema:"^https://[^\\s]+$",parentSchema:schema11.properties.identity.properties.apiServer,data:data32};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1078,8 +1098,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data31.installationId === undefined){
-const err82 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/required",keyword:"required",params:{missingProperty: "installationId"},message:"must have required property '"+"installationId"+"'",schema:schema11.properties.notify.properties.github.properties.app.required,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
+}
+else {
+const err82 = {instancePath:instancePath+"/identity/apiServer",schemaPath:"#/properties/identity/properties/apiServer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.apiServer.type,parentSchema:schema11.properties.identity.properties.apiServer,data:data32};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1088,9 +1109,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-for(const key8 in data31){
-if(!((key8 === "id") || (key8 === "installationId"))){
-const err83 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
+}
+if(data31.kubeSystemUID !== undefined){
+let data33 = data31.kubeSystemUID;
+if(typeof data33 === "string"){
+if(!pattern12.test(data33)){
+const err83 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/pattern",keyword:"pattern",params:{pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"},message:"must match pattern \""+"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"+"\"",schema:"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data33};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1100,10 +1124,8 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data31.id !== undefined){
-let data32 = data31.id;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-const err84 = {instancePath:instancePath+"/notify/github/app/id",schemaPath:"#/properties/notify/properties/github/properties/app/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.notify.properties.github.properties.app.properties.id.type,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.id,data:data32};
+else {
+const err84 = {instancePath:instancePath+"/identity/kubeSystemUID",schemaPath:"#/properties/identity/properties/kubeSystemUID/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.identity.properties.kubeSystemUID.type,parentSchema:schema11.properties.identity.properties.kubeSystemUID,data:data33};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1112,9 +1134,10 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(typeof data32 == "number"){
-if(data32 < 1 || isNaN(data32)){
-const err85 = {instancePath:instancePath+"/notify/github/app/id",schemaPath:"#/properties/notify/properties/github/properties/app/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.id,data:data32};
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/identity",schemaPath:"#/properties/identity/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.identity.type,parentSchema:schema11.properties.identity,data:data31};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1124,11 +1147,11 @@ vErrors.push(err85);
 errors++;
 }
 }
-}
-if(data31.installationId !== undefined){
-let data33 = data31.installationId;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-const err86 = {instancePath:instancePath+"/notify/github/app/installationId",schemaPath:"#/properties/notify/properties/github/properties/app/properties/installationId/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.notify.properties.github.properties.app.properties.installationId.type,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.installationId,data:data33};
+if(data.notify !== undefined){
+let data34 = data.notify;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.github === undefined){
+const err86 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/required",keyword:"required",params:{missingProperty: "github"},message:"must have required property '"+"github"+"'",schema:schema11.properties.notify.required,parentSchema:schema11.properties.notify,data:data34};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1137,9 +1160,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(typeof data33 == "number"){
-if(data33 < 1 || isNaN(data33)){
-const err87 = {instancePath:instancePath+"/notify/github/app/installationId",schemaPath:"#/properties/notify/properties/github/properties/app/properties/installationId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.installationId,data:data33};
+for(const key7 in data34){
+if(!((((key7 === "github") || (key7 === "argocdUrl")) || (key7 === "slack")) || (key7 === "webhook"))){
+const err87 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify,data:data34};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1149,10 +1172,14 @@ vErrors.push(err87);
 errors++;
 }
 }
+if(data34.github !== undefined){
+let data35 = data34.github;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.api === undefined){
+data35.api = "https://api.github.com";
 }
-}
-else {
-const err88 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.github.properties.app.type,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data31};
+if(data35.repository === undefined){
+const err88 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'",schema:schema11.properties.notify.properties.github.required,parentSchema:schema11.properties.notify.properties.github,data:data35};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1161,10 +1188,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.github.type,parentSchema:schema11.properties.notify.properties.github,data:data28};
+for(const key8 in data35){
+if(!(((key8 === "repository") || (key8 === "api")) || (key8 === "app"))){
+const err89 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.github,data:data35};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1174,11 +1200,11 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data27.argocdUrl !== undefined){
-let data34 = data27.argocdUrl;
-if(typeof data34 === "string"){
-if(!pattern13.test(data34)){
-const err90 = {instancePath:instancePath+"/notify/argocdUrl",schemaPath:"#/properties/notify/properties/argocdUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema11.properties.notify.properties.argocdUrl,data:data34};
+if(data35.repository !== undefined){
+let data36 = data35.repository;
+if(typeof data36 === "string"){
+if(!pattern13.test(data36)){
+const err90 = {instancePath:instancePath+"/notify/github/repository",schemaPath:"#/properties/notify/properties/github/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",parentSchema:schema11.properties.notify.properties.github.properties.repository,data:data36};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1189,7 +1215,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/notify/argocdUrl",schemaPath:"#/properties/notify/properties/argocdUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.argocdUrl.type,parentSchema:schema11.properties.notify.properties.argocdUrl,data:data34};
+const err91 = {instancePath:instancePath+"/notify/github/repository",schemaPath:"#/properties/notify/properties/github/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.github.properties.repository.type,parentSchema:schema11.properties.notify.properties.github.properties.repository,data:data36};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1199,11 +1225,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data27.slack !== undefined){
-let data35 = data27.slack;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.channel === undefined){
-const err92 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema11.properties.notify.properties.slack.required,parentSchema:schema11.properties.notify.properties.slack,data:data35};
+let data37 = data35.api;
+if(typeof data37 === "string"){
+if(!pattern14.test(data37)){
+const err92 = {instancePath:instancePath+"/notify/github/api",schemaPath:"#/properties/notify/properties/github/properties/api/pattern",keyword:"pattern",params:{pattern: "^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$"},message:"must match pattern \""+"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$"+"\"",schema:"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$",parentSchema:schema11.properties.notify.properties.github.properties.api,data:data37};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1212,9 +1237,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-for(const key9 in data35){
-if(!(key9 === "channel")){
-const err93 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.slack,data:data35};
+}
+else {
+const err93 = {instancePath:instancePath+"/notify/github/api",schemaPath:"#/properties/notify/properties/github/properties/api/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.github.properties.api.type,parentSchema:schema11.properties.notify.properties.github.properties.api,data:data37};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1223,12 +1248,11 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data35.channel !== undefined){
-let data36 = data35.channel;
-if(typeof data36 === "string"){
-if(!pattern14.test(data36)){
-const err94 = {instancePath:instancePath+"/notify/slack/channel",schemaPath:"#/properties/notify/properties/slack/properties/channel/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.notify.properties.slack.properties.channel,data:data36};
+if(data35.app !== undefined){
+let data38 = data35.app;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.id === undefined){
+const err94 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema11.properties.notify.properties.github.properties.app.required,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data38};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1237,9 +1261,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/notify/slack/channel",schemaPath:"#/properties/notify/properties/slack/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.slack.properties.channel.type,parentSchema:schema11.properties.notify.properties.slack.properties.channel,data:data36};
+if(data38.installationId === undefined){
+const err95 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/required",keyword:"required",params:{missingProperty: "installationId"},message:"must have required property '"+"installationId"+"'",schema:schema11.properties.notify.properties.github.properties.app.required,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data38};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1248,10 +1271,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-}
-else {
-const err96 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.slack.type,parentSchema:schema11.properties.notify.properties.slack,data:data35};
+for(const key9 in data38){
+if(!((key9 === "id") || (key9 === "installationId"))){
+const err96 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1261,10 +1283,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data27.webhook !== undefined){
-let data37 = data27.webhook;
-if(typeof data37 !== "boolean"){
-const err97 = {instancePath:instancePath+"/notify/webhook",schemaPath:"#/properties/notify/properties/webhook/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.notify.properties.webhook.type,parentSchema:schema11.properties.notify.properties.webhook,data:data37};
+if(data38.id !== undefined){
+let data39 = data38.id;
+if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
+const err97 = {instancePath:instancePath+"/notify/github/app/id",schemaPath:"#/properties/notify/properties/github/properties/app/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.notify.properties.github.properties.app.properties.id.type,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.id,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1273,10 +1295,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.type,parentSchema:schema11.properties.notify,data:data27};
+if(typeof data39 == "number"){
+if(data39 < 1 || isNaN(data39)){
+const err98 = {instancePath:instancePath+"/notify/github/app/id",schemaPath:"#/properties/notify/properties/github/properties/app/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.id,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1286,11 +1307,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data.ingress !== undefined){
-let data38 = data.ingress;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.domain === undefined){
-const err99 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data38};
+}
+if(data38.installationId !== undefined){
+let data40 = data38.installationId;
+if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
+const err99 = {instancePath:instancePath+"/notify/github/app/installationId",schemaPath:"#/properties/notify/properties/github/properties/app/properties/installationId/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.notify.properties.github.properties.app.properties.installationId.type,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.installationId,data:data40};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1299,9 +1320,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-for(const key10 in data38){
-if(!((key10 === "domain") || (key10 === "className"))){
-const err100 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data38};
+if(typeof data40 == "number"){
+if(data40 < 1 || isNaN(data40)){
+const err100 = {instancePath:instancePath+"/notify/github/app/installationId",schemaPath:"#/properties/notify/properties/github/properties/app/properties/installationId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.notify.properties.github.properties.app.properties.installationId,data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1311,11 +1332,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data38.domain !== undefined){
-let data39 = data38.domain;
-if(typeof data39 === "string"){
-if(!pattern15.test(data39)){
-const err101 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data39};
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/notify/github/app",schemaPath:"#/properties/notify/properties/github/properties/app/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.github.properties.app.type,parentSchema:schema11.properties.notify.properties.github.properties.app,data:data38};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1325,8 +1345,9 @@ vErrors.push(err101);
 errors++;
 }
 }
+}
 else {
-const err102 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data39};
+const err102 = {instancePath:instancePath+"/notify/github",schemaPath:"#/properties/notify/properties/github/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.github.type,parentSchema:schema11.properties.notify.properties.github,data:data35};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1336,10 +1357,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data38.className !== undefined){
-let data40 = data38.className;
-if(typeof data40 !== "string"){
-const err103 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data40};
+if(data34.argocdUrl !== undefined){
+let data41 = data34.argocdUrl;
+if(typeof data41 === "string"){
+if(!pattern15.test(data41)){
+const err103 = {instancePath:instancePath+"/notify/argocdUrl",schemaPath:"#/properties/notify/properties/argocdUrl/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s]+$"},message:"must match pattern \""+"^https?://[^\\s]+$"+"\"",schema:"^https?://[^\\s]+$",parentSchema:schema11.properties.notify.properties.argocdUrl,data:data41};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1349,9 +1371,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-}
 else {
-const err104 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data38};
+const err104 = {instancePath:instancePath+"/notify/argocdUrl",schemaPath:"#/properties/notify/properties/argocdUrl/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.argocdUrl.type,parentSchema:schema11.properties.notify.properties.argocdUrl,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1361,11 +1382,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data.storage !== undefined){
-let data41 = data.storage;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.className === undefined){
-const err105 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data41};
+if(data34.slack !== undefined){
+let data42 = data34.slack;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.channel === undefined){
+const err105 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'",schema:schema11.properties.notify.properties.slack.required,parentSchema:schema11.properties.notify.properties.slack,data:data42};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1374,9 +1395,9 @@ vErrors.push(err105);
 }
 errors++;
 }
-for(const key11 in data41){
-if(!(key11 === "className")){
-const err106 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data41};
+for(const key10 in data42){
+if(!(key10 === "channel")){
+const err106 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.notify.properties.slack,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1386,10 +1407,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data41.className !== undefined){
-let data42 = data41.className;
-if(typeof data42 !== "string"){
-const err107 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data42};
+if(data42.channel !== undefined){
+let data43 = data42.channel;
+if(typeof data43 === "string"){
+if(!pattern16.test(data43)){
+const err107 = {instancePath:instancePath+"/notify/slack/channel",schemaPath:"#/properties/notify/properties/slack/properties/channel/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema11.properties.notify.properties.slack.properties.channel,data:data43};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1399,9 +1421,8 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
 else {
-const err108 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data41};
+const err108 = {instancePath:instancePath+"/notify/slack/channel",schemaPath:"#/properties/notify/properties/slack/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.notify.properties.slack.properties.channel.type,parentSchema:schema11.properties.notify.properties.slack.properties.channel,data:data43};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1411,11 +1432,9 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data43 = data.tls;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.issuer === undefined){
-const err109 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data43};
+}
+else {
+const err109 = {instancePath:instancePath+"/notify/slack",schemaPath:"#/properties/notify/properties/slack/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.properties.slack.type,parentSchema:schema11.properties.notify.properties.slack,data:data42};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1424,9 +1443,11 @@ vErrors.push(err109);
 }
 errors++;
 }
-for(const key12 in data43){
-if(!((key12 === "issuer") || (key12 === "email"))){
-const err110 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data43};
+}
+if(data34.webhook !== undefined){
+let data44 = data34.webhook;
+if(typeof data44 !== "boolean"){
+const err110 = {instancePath:instancePath+"/notify/webhook",schemaPath:"#/properties/notify/properties/webhook/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.notify.properties.webhook.type,parentSchema:schema11.properties.notify.properties.webhook,data:data44};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1436,10 +1457,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data43.issuer !== undefined){
-let data44 = data43.issuer;
-if(typeof data44 !== "string"){
-const err111 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data44};
+}
+else {
+const err111 = {instancePath:instancePath+"/notify",schemaPath:"#/properties/notify/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.notify.type,parentSchema:schema11.properties.notify,data:data34};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1449,11 +1469,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data43.email !== undefined){
-let data45 = data43.email;
-if(typeof data45 === "string"){
-if(!(formats0.test(data45))){
-const err112 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data45};
+if(data.ingress !== undefined){
+let data45 = data.ingress;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.domain === undefined){
+const err112 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.ingress.required,parentSchema:schema11.properties.ingress,data:data45};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1462,9 +1482,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data45};
+for(const key11 in data45){
+if(!((key11 === "domain") || (key11 === "className"))){
+const err113 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data45};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1474,9 +1494,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data43};
+if(data45.domain !== undefined){
+let data46 = data45.domain;
+if(typeof data46 === "string"){
+if(!pattern17.test(data46)){
+const err114 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9.-]+$"},message:"must match pattern \""+"^[a-z0-9.-]+$"+"\"",schema:"^[a-z0-9.-]+$",parentSchema:schema11.properties.ingress.properties.domain,data:data46};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1486,14 +1508,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data.external !== undefined){
-let data46 = data.external;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key13 in data46){
-const _errs112 = errors;
-if(typeof key13 === "string"){
-if(func3(key13) > 63){
-const err115 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key13,propertyName:key13};
+else {
+const err115 = {instancePath:instancePath+"/ingress/domain",schemaPath:"#/properties/ingress/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.domain.type,parentSchema:schema11.properties.ingress.properties.domain,data:data46};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1502,8 +1518,11 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(!pattern5.test(key13)){
-const err116 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key13,propertyName:key13};
+}
+if(data45.className !== undefined){
+let data47 = data45.className;
+if(typeof data47 !== "string"){
+const err116 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data47};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1513,8 +1532,9 @@ vErrors.push(err116);
 errors++;
 }
 }
+}
 else {
-const err117 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key13,propertyName:key13};
+const err117 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data45};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1523,9 +1543,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-var valid25 = _errs112 === errors;
-if(!valid25){
-const err118 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data46};
+}
+if(data.storage !== undefined){
+let data48 = data.storage;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.className === undefined){
+const err118 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data48};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1534,12 +1557,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-for(const key14 in data46){
-let data47 = data46[key14];
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.host === undefined){
-const err119 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+for(const key12 in data48){
+if(!(key12 === "className")){
+const err119 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data48};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1548,8 +1568,11 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data47.port === undefined){
-const err120 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+}
+if(data48.className !== undefined){
+let data49 = data48.className;
+if(typeof data49 !== "string"){
+const err120 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data49};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1558,9 +1581,10 @@ vErrors.push(err120);
 }
 errors++;
 }
-for(const key15 in data47){
-if(!(((key15 === "host") || (key15 === "port")) || (key15 === "secret"))){
-const err121 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1570,11 +1594,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data47.host !== undefined){
-let data48 = data47.host;
-if(typeof data48 === "string"){
-if(func3(data48) < 1){
-const err122 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data48};
+if(data.tls !== undefined){
+let data50 = data.tls;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.issuer === undefined){
+const err122 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data50};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1583,9 +1607,9 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data48};
+for(const key13 in data50){
+if(!((key13 === "issuer") || (key13 === "email"))){
+const err123 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data50};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1595,10 +1619,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data47.port !== undefined){
-let data49 = data47.port;
-if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
-const err124 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data49};
+if(data50.issuer !== undefined){
+let data51 = data50.issuer;
+if(typeof data51 !== "string"){
+const err124 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data51};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1607,9 +1631,12 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(typeof data49 == "number"){
-if(data49 > 65535 || isNaN(data49)){
-const err125 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data49};
+}
+if(data50.email !== undefined){
+let data52 = data50.email;
+if(typeof data52 === "string"){
+if(!(formats0.test(data52))){
+const err125 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1618,8 +1645,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data49 < 1 || isNaN(data49)){
-const err126 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data49};
+}
+else {
+const err126 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data52};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1630,11 +1658,8 @@ errors++;
 }
 }
 }
-if(data47.secret !== undefined){
-let data50 = data47.secret;
-if(typeof data50 === "string"){
-if(func3(data50) > 63){
-const err127 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data50};
+else {
+const err127 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data50};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1643,8 +1668,15 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(!pattern5.test(data50)){
-const err128 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data50};
+}
+if(data.external !== undefined){
+let data53 = data.external;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key14 in data53){
+const _errs127 = errors;
+if(typeof key14 === "string"){
+if(func3(key14) > 63){
+const err128 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1653,9 +1685,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-else {
-const err129 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data50};
+if(!pattern7.test(key14)){
+const err129 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1665,9 +1696,8 @@ vErrors.push(err129);
 errors++;
 }
 }
-}
 else {
-const err130 = {instancePath:instancePath+"/external/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data47};
+const err130 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1676,10 +1706,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-}
-else {
-const err131 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data46};
+var valid31 = _errs127 === errors;
+if(!valid31){
+const err131 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data53};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1689,14 +1718,168 @@ vErrors.push(err131);
 errors++;
 }
 }
-}
-else {
-const err132 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+for(const key15 in data53){
+let data54 = data53[key15];
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.host === undefined){
+const err132 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data54};
 if(vErrors === null){
 vErrors = [err132];
 }
 else {
 vErrors.push(err132);
+}
+errors++;
+}
+if(data54.port === undefined){
+const err133 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data54};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+for(const key16 in data54){
+if(!(((key16 === "host") || (key16 === "port")) || (key16 === "secret"))){
+const err134 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data54};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+if(data54.host !== undefined){
+let data55 = data54.host;
+if(typeof data55 === "string"){
+if(func3(data55) < 1){
+const err135 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data55};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data55};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data54.port !== undefined){
+let data56 = data54.port;
+if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
+const err137 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data56};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(typeof data56 == "number"){
+if(data56 > 65535 || isNaN(data56)){
+const err138 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data56};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+if(data56 < 1 || isNaN(data56)){
+const err139 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data56};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+if(data54.secret !== undefined){
+let data57 = data54.secret;
+if(typeof data57 === "string"){
+if(func3(data57) > 63){
+const err140 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data57};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+if(!pattern7.test(data57)){
+const err141 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data57};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data57};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data54};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data53};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
 }
 errors++;
 }
@@ -1706,12 +1889,12 @@ return errors === 0;
 
 export const app = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/app.schema.json","title":"berth app","description":"One deployable app: where its manifests come from, where it runs and what it needs.","type":"object","additionalProperties":false,"required":["layer","namespace","source"],"properties":{"description":{"type":"string"},"layer":{"type":"string","enum":["platform","infra","monitoring","apps"],"description":"Sync order: platform, then infra, then monitoring, then apps."},"namespace":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$","maxLength":63,"description":"Destination namespace. With perEnvironment, `{environment}` is replaced, e.g. `shop-{environment}`."},"perEnvironment":{"type":"boolean","default":false,"description":"Deploy once per environment of the cluster (an Application named <app>-<environment>)."},"berthValues":{"type":"boolean","default":false,"description":"Local charts only: pass berth's context as `.Values.berth` (cluster, profile, arch, environment, namespace, ingress, storageClass, tls, and `external`: the managed services on this cluster that replace apps this app dependsOn or pools connections to). Off by default, so a chart whose values.schema.json forbids unknown properties renders."},"profiles":{"type":"array","items":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"minItems":1,"uniqueItems":true,"description":"Cluster profiles this app supports; all when omitted."},"releaseName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"description":"Helm release name of a `helm` or `chart` source; defaults to the app's name. Keep an existing release's name when migrating it (or importing a helmfile release), so its resources are not renamed."},"system":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"The system this app belongs to in `berth fleet`'s table; by default the app name before its first '-' (platform apps: \"platform\" unless other apps share that prefix)."},"role":{"type":"string","enum":["argocd","sealed-secrets"],"description":"Marks the app berth configures specially: Argo CD itself, or the Sealed Secrets controller."},"source":{"type":"object","required":["type"],"description":"Where the manifests come from: a Helm chart from a repository, a local chart, a kustomize folder or a folder of plain manifests.","discriminator":{"propertyName":"type"},"oneOf":[{"additionalProperties":false,"required":["type","repo","chart","version"],"properties":{"type":{"const":"helm"},"repo":{"type":"string","pattern":"^(https?|oci)://[^\\s]+$","description":"Chart repository: https://… or oci://…"},"chart":{"type":"string","minLength":1},"version":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","description":"An exact chart version (ranges are not reproducible)."}}},{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"chart"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted.","default":"chart"}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"kustomize"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"manifests"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}}]},"valueFiles":{"type":"array","items":{"type":"string","pattern":"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},"uniqueItems":true,"description":"Extra values files in the app's folder (e.g. an upstream chart's values-production.yaml), after values.yaml and before the profile, environment and cluster files."},"ignoreDifferences":{"type":"array","description":"Passed through to the Application's spec.ignoreDifferences (Argo CD v3.1.5's shape).","items":{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","minLength":1},"name":{"type":"string"},"namespace":{"type":"string"},"jsonPointers":{"type":"array","items":{"type":"string"}},"jqPathExpressions":{"type":"array","items":{"type":"string"}},"managedFieldsManagers":{"type":"array","items":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"uniqueItems":true,"description":"Apps that must be Healthy before this one syncs (same or earlier layer)."},"secrets":{"type":"array","description":"Secrets this app consumes; each must be sealed for every cluster running the app.","items":{"type":"object","additionalProperties":false,"required":["name","keys"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Defaults to the app's namespace."},"keys":{"type":"array","items":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$"},"minItems":1,"uniqueItems":true},"type":{"type":"string","description":"Secret type, e.g. kubernetes.io/dockerconfigjson."}}}},"resources":{"type":"array","description":"Requests of each workload, for the cluster resource budget.","items":{"type":"object","additionalProperties":false,"required":["workload","cpu","memory"],"properties":{"workload":{"type":"string","minLength":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"postgres":{"type":"object","additionalProperties":false,"required":["maxConnections"],"description":"This app is a Postgres server; consumers' pools must fit its max_connections.","properties":{"maxConnections":{"type":"integer","minimum":1},"reserve":{"type":"integer","minimum":0,"default":0,"description":"Connections kept free for admin and migrations."}}},"connectionPools":{"type":"array","description":"Database connection pools this app opens (per replica).","items":{"type":"object","additionalProperties":false,"required":["to","size"],"properties":{"to":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"size":{"type":"integer","minimum":1},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"namespaceMetadata":{"type":"object","additionalProperties":false,"description":"Labels and annotations of the Namespace berth creates for the app (e.g. linkerd.io/inject: enabled); apps sharing a namespace must agree.","properties":{"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"sync":{"type":"object","additionalProperties":false,"description":"Argo CD sync options the app needs.","properties":{"serverSideApply":{"type":"boolean","description":"For apps with CRDs too big for client-side apply."},"skipDryRunOnMissingResource":{"type":"boolean","description":"For resources whose CRD another app installs."},"replace":{"type":"boolean"}}},"clusterResources":{"type":"array","description":"Cluster-scoped kinds the app creates; its layer's AppProject allows exactly these.","items":{"type":"object","additionalProperties":false,"required":["group","kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","pattern":"^[A-Z][A-Za-z0-9]*$"}}}}}};
-const pattern18 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
-const pattern21 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
-const pattern22 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
-const pattern23 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
-const pattern26 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
-const pattern36 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const pattern20 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
+const pattern23 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
+const pattern24 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
+const pattern25 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
+const pattern28 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
+const pattern38 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://berth.dev/schemas/app.schema.json" */;
@@ -1815,7 +1998,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern18.test(data2)){
+if(!pattern20.test(data2)){
 const err8 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$",parentSchema:schema12.properties.namespace,data:data2};
 if(vErrors === null){
 vErrors = [err8];
@@ -1945,7 +2128,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!pattern5.test(data7)){
+if(!pattern7.test(data7)){
 const err18 = {instancePath:instancePath+"/releaseName",schemaPath:"#/properties/releaseName/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.releaseName,data:data7};
 if(vErrors === null){
 vErrors = [err18];
@@ -1980,7 +2163,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern5.test(data8)){
+if(!pattern7.test(data8)){
 const err21 = {instancePath:instancePath+"/system",schemaPath:"#/properties/system/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.system,data:data8};
 if(vErrors === null){
 vErrors = [err21];
@@ -2110,7 +2293,7 @@ errors++;
 if(data10.repo !== undefined){
 let data12 = data10.repo;
 if(typeof data12 === "string"){
-if(!pattern21.test(data12)){
+if(!pattern23.test(data12)){
 const err32 = {instancePath:instancePath+"/source/repo",schemaPath:"#/properties/source/oneOf/0/properties/repo/pattern",keyword:"pattern",params:{pattern: "^(https?|oci)://[^\\s]+$"},message:"must match pattern \""+"^(https?|oci)://[^\\s]+$"+"\"",schema:"^(https?|oci)://[^\\s]+$",parentSchema:schema12.properties.source.oneOf[0].properties.repo,data:data12};
 if(vErrors === null){
 vErrors = [err32];
@@ -2160,7 +2343,7 @@ errors++;
 if(data10.version !== undefined){
 let data14 = data10.version;
 if(typeof data14 === "string"){
-if(!pattern22.test(data14)){
+if(!pattern24.test(data14)){
 const err36 = {instancePath:instancePath+"/source/version",schemaPath:"#/properties/source/oneOf/0/properties/version/pattern",keyword:"pattern",params:{pattern: "^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"},message:"must match pattern \""+"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"+"\"",schema:"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$",parentSchema:schema12.properties.source.oneOf[0].properties.version,data:data14};
 if(vErrors === null){
 vErrors = [err36];
@@ -2236,7 +2419,7 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!pattern23.test(data16)){
+if(!pattern25.test(data16)){
 const err42 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/1/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[1].properties.path,data:data16};
 if(vErrors === null){
 vErrors = [err42];
@@ -2319,7 +2502,7 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(!pattern23.test(data18)){
+if(!pattern25.test(data18)){
 const err49 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/2/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[2].properties.path,data:data18};
 if(vErrors === null){
 vErrors = [err49];
@@ -2403,7 +2586,7 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(!pattern23.test(data20)){
+if(!pattern25.test(data20)){
 const err56 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/3/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[3].properties.path,data:data20};
 if(vErrors === null){
 vErrors = [err56];
@@ -2467,7 +2650,7 @@ const len1 = data21.length;
 for(let i2=0; i2<len1; i2++){
 let data22 = data21[i2];
 if(typeof data22 === "string"){
-if(!pattern26.test(data22)){
+if(!pattern28.test(data22)){
 const err61 = {instancePath:instancePath+"/valueFiles/" + i2,schemaPath:"#/properties/valueFiles/items/pattern",keyword:"pattern",params:{pattern: "^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},message:"must match pattern \""+"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"+"\"",schema:"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$",parentSchema:schema12.properties.valueFiles.items,data:data22};
 if(vErrors === null){
 vErrors = [err61];
@@ -2746,7 +2929,7 @@ vErrors.push(err80);
 }
 errors++;
 }
-if(!pattern5.test(data36)){
+if(!pattern7.test(data36)){
 const err81 = {instancePath:instancePath+"/dependsOn/" + i8,schemaPath:"#/properties/dependsOn/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.dependsOn.items,data:data36};
 if(vErrors === null){
 vErrors = [err81];
@@ -2856,7 +3039,7 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(!pattern5.test(data39)){
+if(!pattern7.test(data39)){
 const err89 = {instancePath:instancePath+"/secrets/" + i10+"/name",schemaPath:"#/properties/secrets/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.secrets.items.properties.name,data:data39};
 if(vErrors === null){
 vErrors = [err89];
@@ -2891,7 +3074,7 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(!pattern5.test(data40)){
+if(!pattern7.test(data40)){
 const err92 = {instancePath:instancePath+"/secrets/" + i10+"/namespace",schemaPath:"#/properties/secrets/items/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.secrets.items.properties.namespace,data:data40};
 if(vErrors === null){
 vErrors = [err92];
@@ -2930,7 +3113,7 @@ const len8 = data41.length;
 for(let i11=0; i11<len8; i11++){
 let data42 = data41[i11];
 if(typeof data42 === "string"){
-if(!pattern14.test(data42)){
+if(!pattern16.test(data42)){
 const err95 = {instancePath:instancePath+"/secrets/" + i10+"/keys/" + i11,schemaPath:"#/properties/secrets/items/properties/keys/items/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",schema:"^[-._a-zA-Z0-9]+$",parentSchema:schema12.properties.secrets.items.properties.keys.items,data:data42};
 if(vErrors === null){
 vErrors = [err95];
@@ -3102,7 +3285,7 @@ errors++;
 if(data45.cpu !== undefined){
 let data47 = data45.cpu;
 if(typeof data47 === "string"){
-if(!pattern3.test(data47)){
+if(!pattern5.test(data47)){
 const err108 = {instancePath:instancePath+"/resources/" + i13+"/cpu",schemaPath:"#/properties/resources/items/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$",parentSchema:schema12.properties.resources.items.properties.cpu,data:data47};
 if(vErrors === null){
 vErrors = [err108];
@@ -3127,7 +3310,7 @@ errors++;
 if(data45.memory !== undefined){
 let data48 = data45.memory;
 if(typeof data48 === "string"){
-if(!pattern4.test(data48)){
+if(!pattern6.test(data48)){
 const err110 = {instancePath:instancePath+"/resources/" + i13+"/memory",schemaPath:"#/properties/resources/items/properties/memory/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$"+"\"",schema:"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",parentSchema:schema12.properties.resources.items.properties.memory,data:data48};
 if(vErrors === null){
 vErrors = [err110];
@@ -3204,7 +3387,7 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(!pattern5.test(key8)){
+if(!pattern7.test(key8)){
 const err116 = {instancePath:instancePath+"/resources/" + i13+"/replicas",schemaPath:"#/properties/resources/items/properties/replicas/anyOf/1/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.resources.items.properties.replicas.anyOf[1].propertyNames,data:key8,propertyName:key8};
 if(vErrors === null){
 vErrors = [err116];
@@ -3462,7 +3645,7 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(!pattern5.test(data56)){
+if(!pattern7.test(data56)){
 const err136 = {instancePath:instancePath+"/connectionPools/" + i14+"/to",schemaPath:"#/properties/connectionPools/items/properties/to/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.connectionPools.items.properties.to,data:data56};
 if(vErrors === null){
 vErrors = [err136];
@@ -3564,7 +3747,7 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(!pattern5.test(key12)){
+if(!pattern7.test(key12)){
 const err144 = {instancePath:instancePath+"/connectionPools/" + i14+"/replicas",schemaPath:"#/properties/connectionPools/items/properties/replicas/anyOf/1/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema12.properties.connectionPools.items.properties.replicas.anyOf[1].propertyNames,data:key12,propertyName:key12};
 if(vErrors === null){
 vErrors = [err144];
@@ -3886,7 +4069,7 @@ errors++;
 if(data70.kind !== undefined){
 let data72 = data70.kind;
 if(typeof data72 === "string"){
-if(!pattern36.test(data72)){
+if(!pattern38.test(data72)){
 const err168 = {instancePath:instancePath+"/clusterResources/" + i15+"/kind",schemaPath:"#/properties/clusterResources/items/properties/kind/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema12.properties.clusterResources.items.properties.kind,data:data72};
 if(vErrors === null){
 vErrors = [err168];
