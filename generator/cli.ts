@@ -39,18 +39,21 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
     });
 
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
   withExamples(withCluster(program.command("validate"), "only this cluster"), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
     .option("--render", "also render every app with helm/kustomize and check what it renders against the Kubernetes schemas, its AppProject and the budget", false)
     .option("--strict", "with --render: fail when a remote chart could not be fetched and rendered", false)
+    .option("--key <path>", "a cluster's private sealing key file (outside the repository): SealedSecrets are opened with it instead of trusting berth's annotation (repeatable)", collect)
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
-    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean; key?: string[] }) => {
       const { runValidate, renderForValidate } = await import("./commands/validate.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("validate", cluster, o.cluster, false);
       const rendered = o.render ? await renderForValidate({ root: root(), cluster: only }, io) : undefined;
       const title = o.render ? "berth validate --render" : "berth validate";
-      code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict }, io));
+      code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict, keys: o.key ?? [] }, io));
     });
 
   withExamples(withCluster(program.command("graph"), "the cluster"), ["berth graph pi", "berth graph laptop > laptop.md"])
@@ -75,7 +78,6 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runRender({ root: root(), cluster: clusterOf("render", cluster, o.cluster, true), apps: o.app }, io);
     });
 
-  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
   withExamples(program.command("seal"), [
     "berth seal laptop --namespace hash --name hash-db --random password",
     "berth seal --all-clusters --namespace infra --name smtp --from-file password=./smtp-password.txt",
@@ -121,13 +123,14 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
 
   const secrets = withExamples(program.command("secrets"), ["berth secrets status", "berth secrets status cloud"]).description("inspect the fleet's sealed secrets");
   withExamples(withCluster(secrets.command("status"), "only this cluster"), ["berth secrets status", "berth secrets status cloud"])
-    .description("per cluster: secrets missing for the apps that consume them, sealed with an old certificate, or unused")
+    .description("per cluster: secrets missing for the apps that consume them, sealed with a certificate the controller does not hold, or unused; which certificate sealed each")
+    .option("--key <path>", "a cluster's private sealing key file (outside the repository): SealedSecrets are opened with it, so SEALED WITH is verified, not read from berth's annotation (repeatable)", collect)
     .addOption(new Option("--format <format>", "human, or github (workflow commands: annotations on the pull request) or json (one array of findings)").choices(["human", "github", "json"]).default("human"))
-    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; key?: string[] }) => {
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("secrets status", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: only }, io, report));
+      code = await runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: only, keys: o.key ?? [] }, io, report));
     });
 
   withExamples(withCluster(program.command("bootstrap"), "the cluster"), ["berth bootstrap laptop --dry-run", "berth bootstrap laptop --key ~/keys/laptop.key", "berth bootstrap pi --context k3s-pi --key ~/keys/pi.key --timeout 30m"])

@@ -6,6 +6,7 @@ import { checkConnectionPools } from "../validate/connection-pools.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
 import { checkSecrets } from "../secrets/check.js";
+import { readKeysForClusters } from "../secrets/private-keys.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
@@ -19,6 +20,8 @@ export interface ValidateOptions {
   rendered?: RenderCheck;
   /** With rendered: a remote chart that was not rendered is a failure, not a warning. */
   strict?: boolean;
+  /** --key: private key files that open the SealedSecrets, instead of trusting their annotation. */
+  keys?: readonly string[];
 }
 
 /**
@@ -36,7 +39,8 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
     problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
-  problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
+  const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], plans.map((p) => p.cluster.name));
+  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys));
   // Whether a values file is read at all is a property of the whole fleet.
   if (opts.cluster === undefined) problems.push(...checkUnusedValueFiles(fleet));
   if (opts.rendered) problems.push(...opts.rendered.problems);
