@@ -82,6 +82,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     "berth seal laptop --namespace hash --name hash-db --random password",
     "berth seal --all-clusters --namespace infra --name smtp --from-file password=./smtp-password.txt",
     "printf %s \"$TOKEN\" | berth seal cloud --namespace synapse --name synapse-oidc --from-stdin client-secret",
+    "berth seal --reseal pi --key ~/keys/pi-old.key",
   ])
     .argument("[cluster]", "the cluster whose certificate seals the values")
     .description("seal values into secrets/<cluster>/<namespace>/<name>.yaml (a SealedSecret); values are never written or printed")
@@ -89,8 +90,10 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s.replace(/'(--[^=' ]+)=[^']*'/g, "'$1=…'")) })
     .option("--cluster <name>", "the cluster whose certificate seals the values (same as the positional argument)")
     .option("--all-clusters", "seal for every cluster where an app consumes this secret in this namespace")
-    .addOption(new Option("--namespace <namespace>", "the Secret's namespace").makeOptionMandatory())
-    .addOption(new Option("--name <name>", "the Secret's name").makeOptionMandatory())
+    .option("--namespace <namespace>", "the Secret's namespace (required unless --reseal)")
+    .option("--name <name>", "the Secret's name (required unless --reseal)")
+    .option("--reseal <cluster>", "re-seal every SealedSecret of the cluster sealed with an older certificate to the active one, opening them in memory with --key")
+    .option("--key <path>", "with --reseal: the private key file of the older certificate, outside the repository (repeatable)", collect)
     .addOption(new Option("--scope <scope>", "sealing scope (default: the existing file's, else strict)").choices(["strict", "namespace-wide", "cluster-wide"]))
     .option("--type <type>", "Secret type (default: the existing file's, else what the consuming apps declare, else Opaque)")
     .option("--from-literal <key=value>", "a value from the command line (repeatable)", collect)
@@ -98,10 +101,17 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--from-env-file <path>", "KEY=VALUE lines from a file (repeatable)", collect)
     .option("--from-stdin <key>", "a value read from standard input (once: stdin holds one value)", collect)
     .option("--random <key[:bytes]>", "a fresh random value (32 bytes unless given, base64url), sealed without ever being shown (repeatable)", collect)
-    .action(async (cluster: string | undefined, o: { cluster?: string; allClusters?: boolean; namespace: string; name: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[] }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; allClusters?: boolean; namespace?: string; name?: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[]; reseal?: string; key?: string[] }, command: Command) => {
+      if (o.reseal !== undefined) {
+        const { runReseal } = await import("./commands/reseal.js");
+        code = await runReseal({ root: root(), cluster: o.reseal, keys: o.key ?? [] }, io);
+        return;
+      }
+      if (o.key !== undefined) command.error("berth: --key goes with --reseal; sealing new values needs only the cluster's certificate");
+      for (const [flag, v] of [["--namespace <namespace>", o.namespace], ["--name <name>", o.name]] as const) if (v === undefined) command.error(`berth: required option '${flag}' not specified`);
       const { runSeal } = await import("./commands/seal.js");
       const sources = { literal: o.fromLiteral ?? [], file: o.fromFile ?? [], envFile: o.fromEnvFile ?? [], stdin: o.fromStdin ?? [], random: o.random ?? [] };
-      code = await runSeal({ root: root(), cluster: clusterOf("seal", cluster, o.cluster, false), allClusters: o.allClusters ?? false, namespace: o.namespace, name: o.name, scope: o.scope, type: o.type, sources }, io);
+      code = await runSeal({ root: root(), cluster: clusterOf("seal", cluster, o.cluster, false), allClusters: o.allClusters ?? false, namespace: o.namespace!, name: o.name!, scope: o.scope, type: o.type, sources }, io);
     });
 
   const keys = withExamples(program.command("keys"), ["berth keys generate pi --out ~/keys/pi.key", "berth keys secret pi --key ~/keys/pi.key | kubectl apply -f -"]).description("manage a cluster's sealing key pair");
@@ -119,6 +129,41 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .action(async (cluster: string | undefined, o: { cluster?: string; key: string }) => {
       const { runKeysSecret } = await import("./commands/keys.js");
       code = runKeysSecret({ root: root(), cluster: clusterOf("keys secret", cluster, o.cluster, true), key: o.key }, io);
+    });
+
+  const live = (c: Command) =>
+    c
+      .option("--context <context>", "the cluster's kube context (kind: kind-<cluster>; k3s/cloud: required, named as the cluster unless cluster.yaml records its identity)")
+      .option("--trust-context", "accept a --context whose name is not the cluster's although cluster.yaml records no identity", false)
+      .option("--timeout <duration>", "how long the controller's restart and the canary check may take", "5m");
+  const liveTimeout = async (t: string) => {
+    const { parseDuration } = await import("./bootstrap/duration.js");
+    const ms = parseDuration(t);
+    if (ms === undefined) throw new EnvironmentError(`--timeout ${t} is not a duration`, "give it like 5m, 90s or 1h30m");
+    return ms;
+  };
+  withExamples(live(withCluster(keys.command("rotate"), "the cluster")), ["berth keys rotate pi --out ~/keys/pi-2027.key --context pi --key ~/keys/pi.key"])
+    .description("rotate the sealing key: new key pair (private key only to --out), installed in the controller and verified with a canary, then made active (the old certificate stays listed); with --key, re-seal everything")
+    .addOption(new Option("--out <path>", "where to write the new private key (outside any git work tree, a new file, mode 0600)").makeOptionMandatory())
+    .option("--key <path>", "the current (old) private key: re-seal every SealedSecret to the new certificate in the same run (repeatable)", collect)
+    .action(async (cluster: string | undefined, o: { cluster?: string; out: string; key?: string[]; context?: string; trustContext: boolean; timeout: string }) => {
+      const { runKeysRotate } = await import("./commands/keys-live.js");
+      code = await runKeysRotate({ root: root(), cluster: clusterOf("keys rotate", cluster, o.cluster, true), out: o.out, resealKeys: o.key ?? [], context: o.context, trustContext: o.trustContext, timeoutMs: await liveTimeout(o.timeout) }, io);
+    });
+  withExamples(live(withCluster(keys.command("install"), "the cluster")), ["berth keys install pi --key ~/keys/pi.key --context pi"])
+    .description("install a key of the cluster (active or listed certificate) in the controller's namespace, restart the controller and verify it opens a canary sealed with that certificate")
+    .addOption(new Option("--key <path>", "the private key file, outside the repository").makeOptionMandatory())
+    .action(async (cluster: string | undefined, o: { cluster?: string; key: string; context?: string; trustContext: boolean; timeout: string }) => {
+      const { runKeysInstall } = await import("./commands/keys-live.js");
+      code = await runKeysInstall({ root: root(), cluster: clusterOf("keys install", cluster, o.cluster, true), key: o.key, context: o.context, trustContext: o.trustContext, timeoutMs: await liveTimeout(o.timeout) }, io);
+    });
+  withExamples(live(withCluster(keys.command("remove"), "the cluster")), ["berth keys remove pi --certificate 3f2a9c0d1e4b --context pi --key ~/keys/pi-2027.key"])
+    .description("remove a listed (old) certificate and its key from the controller, only when nothing of the cluster is sealed with it; restarts the controller")
+    .addOption(new Option("--certificate <fingerprint>", "the listed certificate: the first 12 hex digits (its file name in clusters/<cluster>/sealing-certs/)").makeOptionMandatory())
+    .option("--key <path>", "private keys that open the cluster's SealedSecrets, so 'nothing is sealed with it' is verified rather than read from annotations (repeatable)", collect)
+    .action(async (cluster: string | undefined, o: { cluster?: string; certificate: string; key?: string[]; context?: string; trustContext: boolean; timeout: string }) => {
+      const { runKeysRemove } = await import("./commands/keys-live.js");
+      code = await runKeysRemove({ root: root(), cluster: clusterOf("keys remove", cluster, o.cluster, true), certificate: o.certificate, keys: o.key ?? [], context: o.context, trustContext: o.trustContext, timeoutMs: await liveTimeout(o.timeout) }, io);
     });
 
   const secrets = withExamples(program.command("secrets"), ["berth secrets status", "berth secrets status cloud"]).description("inspect the fleet's sealed secrets");

@@ -305,7 +305,7 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
 }
 
 /** The commands that read the live values of the identity cluster.yaml records (none when it records none). */
-function identityChecks(cluster: Cluster, context: string): IdentityCheck[] {
+export function identityChecks(cluster: Cluster, context: string): IdentityCheck[] {
   const id = cluster.spec.identity ?? {};
   const out: IdentityCheck[] = [];
   if (id.apiServer !== undefined) {

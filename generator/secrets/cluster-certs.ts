@@ -67,10 +67,9 @@ export function readClusterCerts(root: string, cluster: string): ClusterCerts {
       problem(file, `holds certificate ${shortFingerprint(cert.fingerprint)}, not ${m[1]}`, `rename it to ${layout.listedSealingCert(cluster, cert.fingerprint)}`);
       continue;
     }
-    if (cert.fingerprint === out.active?.fingerprint) {
-      problem(file, `is the active certificate (${layout.sealingCert(cluster)}) listed again`, "remove the listed copy");
-      continue;
-    }
+    // The active certificate listed too: a rotation stopped between listing the old certificate
+    // and writing the new one. Harmless (the controller holds that key); nothing to report.
+    if (cert.fingerprint === out.active?.fingerprint) continue;
     if (seen.has(cert.fingerprint)) continue;
     seen.set(cert.fingerprint, file);
     out.listed.push(cert);
