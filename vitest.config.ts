@@ -23,6 +23,7 @@ const SLOW = [
   "test/bench/**/*.test.ts",
   // RSA-4096 key generation: seconds of CPU per key.
   "test/secrets/keys.test.ts",
+  "test/secrets/rotation.test.ts",
   "test/sealer/keys.test.ts",
 ];
 
