@@ -24,6 +24,7 @@ const SLOW = [
   // RSA-4096 key generation: seconds of CPU per key.
   "test/secrets/keys.test.ts",
   "test/secrets/rotation.test.ts",
+  "test/secrets/keys-live.test.ts",
   "test/sealer/keys.test.ts",
 ];
 

@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { EnvironmentError, ExitError, UserError } from "../errors.js";
 import { spawnRunner, type Runner } from "../exec/runner.js";
@@ -125,6 +125,7 @@ export async function runKeysRotate(opts: KeysRotateOptions, io: CommandIO, deps
     // The old certificate is listed before the new one replaces it: killed in between, both name
     // keys the controller holds.
     const oldListed = layout.listedSealingCert(opts.cluster, current.value.fingerprint);
+    mkdirSync(join(opts.root, layout.sealingCertsDir(opts.cluster)), { recursive: true });
     writeFileAtomic(join(opts.root, oldListed), current.value.pem.endsWith("\n") ? current.value.pem : `${current.value.pem}\n`);
     writeFileAtomic(join(opts.root, layout.sealingCert(opts.cluster)), pair.certPem);
     say(`3/3 ${layout.sealingCert(opts.cluster)}: now ${shortFingerprint(fresh.value.fingerprint)} (active); ${oldListed}: the old certificate, listed while the controller keeps its key`);
@@ -182,7 +183,8 @@ export async function runKeysRemove(opts: KeysRemoveOptions, io: CommandIO, deps
     const verified = status.rows.every((r) => r.sealedWith === "-" || r.verified);
     const live = await connect(fleet, cluster, opts, io, deps);
     const say = (s: string) => io.stdout.write(`${s}\n`);
-    say(`nothing of cluster ${opts.cluster} is sealed with ${shortFingerprint(cert.fingerprint)} (${status.rows.filter((r) => r.sealedWith !== "-").length} SealedSecrets, ${verified ? "verified by opening them" : "unverified: from berth.dev/sealed-with; pass --key to open them"})`);
+    const sealedCount = status.rows.filter((r) => r.sealedWith !== "-").length;
+    say(`nothing of cluster ${opts.cluster} is sealed with ${shortFingerprint(cert.fingerprint)} (${sealedCount} SealedSecret${sealedCount === 1 ? "" : "s"}, ${verified ? "verified by opening them" : "unverified: from berth.dev/sealed-with; pass --key to open them"})`);
     rmSync(join(opts.root, cert.file), { force: true });
     say(`${cert.file}: removed`);
     const held = (await listKeySecrets(live.kube, live.namespace)).filter((k) => k.fingerprint === cert.fingerprint);
