@@ -5,6 +5,7 @@ import { parseSealingCertificate } from "../sealer/index.js";
 import { readCertificateText, shortFingerprint } from "./cluster-certificate.js";
 import { readClusterCerts, type ClusterCerts } from "./cluster-certs.js";
 import type { GivenKey } from "./private-keys.js";
+import { renewalNote } from "./renewal-policy.js";
 import { describeSealedBy, sealedBy } from "./sealed-by.js";
 import { compare, consumedSecrets, sealCommand, secretId, type ConsumedSecret } from "./consumers.js";
 import { readSealedFiles, type SealedFile } from "./sealed-files.js";
@@ -64,6 +65,8 @@ export function secretsStatus(root: string, fleet: Fleet, now: Date, onlyCluster
     } else {
       const checked = parseSealingCertificate(certText, { now, file: certFile });
       if (!checked.ok) notes.push(...checked.diagnostics.map((d) => `${cluster.name}: ${formatDiagnostic(d).replace("\n  fix:", ";")}`));
+      const renewal = checked.ok ? renewalNote(cluster.name, cluster.profile, checked.value.notBefore, now) : undefined;
+      if (renewal) notes.push(renewal);
     }
 
     const sealed = new Map(files.filter((f) => f.cluster === cluster.name).map((f) => [secretId(f.namespace, f.name), f]));

@@ -110,6 +110,18 @@ describe("listed certificates: validate and secrets status", () => {
   });
 });
 
+describe("renewal policy", () => {
+  it("secrets status notes a certificate older than its profile's rotation period (cloud 90 days; kind none)", async () => {
+    const root = await sealedRepo(A, { active: A, listed: [] });
+    const day = 86_400_000;
+    const late = await run(root, ["secrets", "status"], { now: new Date(NOW.getTime() + 91 * day) });
+    expect(late.stdout).toContain("note: prod: the active sealing certificate is 91 days old; the cloud profile rotates every 90 days: berth keys rotate prod --out <new key file> --context <context> --key <current key file>\n");
+    expect(late.stdout).not.toContain("note: dev:");
+    const early = await run(root, ["secrets", "status"], { now: new Date(NOW.getTime() + 89 * day) });
+    expect(early.stdout).not.toContain("rotates every");
+  });
+});
+
 describe("berth seal --reseal", () => {
   it("opens every value with the old key and seals it to the active certificate, keeping names, scopes, templates and comments", async () => {
     const root = await sealedRepo(A, { active: B, listed: [A] });

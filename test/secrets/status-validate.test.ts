@@ -47,6 +47,8 @@ describe("berth secrets status", () => {
         "prod     missing  shop-prod/shop-db          -            not sealed (consumed by shop-prod); run: berth seal --cluster prod --namespace shop-prod --name shop-db --from-literal password=<value>",
         "",
         "4 secrets: 4 missing",
+        // Certificates made at NOW, status at LATER (91 days and 12 hours on): past the cloud profile's rotation period.
+        "note: prod: the active sealing certificate is 91 days old; the cloud profile rotates every 90 days: berth keys rotate prod --out <new key file> --context <context> --key <current key file>",
         "",
       ].join("\n"),
     );
