@@ -19,6 +19,7 @@ const SLOW = [
   "test/scaffold/**/*.test.ts",
   "test/import/**/*.test.ts",
   "test/docs/make-it-yours.test.ts",
+  "test/docs/rotating-keys.test.ts",
   // npm run bench on a tiny fleet (real helm, real git).
   "test/bench/**/*.test.ts",
   // RSA-4096 key generation: seconds of CPU per key.
