@@ -35,11 +35,11 @@ export async function keyRotation({ fleet, kubectl, sealer, procs, workDir, log 
   try {
     // A cluster-wide SealedSecret (any name may carry it), sealed with the first key and pushed.
     const token = randomBytes(18).toString("base64url");
-    await must(fleet.berth(["seal", CLUSTER, "--namespace", NS, "--name", "probe", "--scope", "cluster-wide", "--from-stdin", "token"], { input: token }), "berth seal probe");
-    const probeFile = join(fleet.dir, `secrets/${CLUSTER}/${NS}/probe.yaml`);
+    await must(fleet.berth(["seal", CLUSTER, "--namespace", NS, "--name", "rotation-probe", "--scope", "cluster-wide", "--from-stdin", "token"], { input: token }), "berth seal probe");
+    const probeFile = join(fleet.dir, `secrets/${CLUSTER}/${NS}/rotation-probe.yaml`);
     const oldProbe = readFileSync(probeFile, "utf8");
     await commitAndPush(fleet.git, "probe secret, sealed with the first key");
-    await waitFor("the controller to open web/probe", async () => (await secretValue(kubectl, "probe", "token")) === token, { timeoutMs: 240_000, intervalMs: 1000, watch });
+    await waitFor("the controller to open web/rotation-probe", async () => (await secretValue(kubectl, "rotation-probe", "token")) === token, { timeoutMs: 240_000, intervalMs: 1000, watch });
     const oldCert = parse(oldProbe).metadata.annotations["berth.dev/sealed-with"].slice(0, 12);
 
     // 1. Rotate: the new key goes into the controller (restart, canary) before the repository names it.
@@ -52,15 +52,16 @@ export async function keyRotation({ fleet, kubectl, sealer, procs, workDir, log 
     log(`keys rotate: ${oldCert} -> ${newCert}, installed and verified by the controller`);
 
     // 2. Not re-sealed yet: the old key still opens what it sealed (a copy applied under a new name).
-    await kubectl({ input: renamed(oldProbe, "probe-old") })`kubectl -n ${NS} apply -f -`;
-    await waitFor("the controller to open probe-old with the old key", async () => (await secretValue(kubectl, "probe-old", "token")) === token, { timeoutMs: 120_000, intervalMs: 1000, watch, onTimeout: async () => new AssertionFailure(`before re-sealing, a SealedSecret sealed with the old key did not open: ${JSON.stringify(synced(await ss(kubectl, "probe-old")))}`) });
-    await must(fleet.berth(["validate", CLUSTER]), "berth validate (old certificate listed)");
+    await kubectl({ input: renamed(oldProbe, "rotation-old") })`kubectl -n ${NS} apply -f -`;
+    await waitFor("the controller to open rotation-old with the old key", async () => (await secretValue(kubectl, "rotation-old", "token")) === token, { timeoutMs: 120_000, intervalMs: 1000, watch, onTimeout: async () => new AssertionFailure(`before re-sealing, a SealedSecret sealed with the old key did not open: ${JSON.stringify(synced(await ss(kubectl, "rotation-old")))}`) });
+    const listedOk = await fleet.berth(["validate", CLUSTER]);
+    if (/secrets\/\S+\.yaml:\d+:\d+:/.test(listedOk.stderr)) throw new AssertionFailure(`berth validate rejects SealedSecrets sealed with the listed old certificate:\n${listedOk.stderr}`);
 
     // 3. Re-seal everything in memory with the old key, push; the controller opens the new ciphertext.
     const reseal = await must(fleet.berth(["seal", "--reseal", CLUSTER, "--key", fleet.keyFile]), "berth seal --reseal");
     const n = Number(/(\d+) SealedSecrets? of cluster \S+ re-sealed/.exec(reseal.stdout)?.[1] ?? 0);
     if (n < 2) throw new AssertionFailure(`berth seal --reseal re-sealed ${n} SealedSecrets, expected web-credentials and probe:\n${reseal.stdout}`);
-    const files = [...reseal.stdout.matchAll(/^secrets\/\S+\/(\S+)\/(\S+)\.yaml: re-sealed/gm)].map((m) => ({ ns: m[1], name: m[2] }));
+    const files = [...reseal.stdout.matchAll(/^secrets\/[^/\s]+\/([^/\s]+)\/([^/\s]+)\.yaml: re-sealed/gm)].map((m) => ({ ns: m[1], name: m[2] }));
     await commitAndPush(fleet.git, "rotate the sealing key; re-seal every SealedSecret");
     for (const f of files) {
       const want = parse(readFileSync(join(fleet.dir, `secrets/${CLUSTER}/${f.ns}/${f.name}.yaml`), "utf8")).spec.encryptedData;
@@ -72,7 +73,7 @@ export async function keyRotation({ fleet, kubectl, sealer, procs, workDir, log 
       }, { timeoutMs: 240_000, intervalMs: 1000, watch, onTimeout: async () => new AssertionFailure(`the re-sealed ${f.ns}/${f.name} was not synced and opened within 240 s`) });
     }
     if ((await secretValue(kubectl, "web-credentials", "password")) !== fleet.password) throw new AssertionFailure("after re-sealing, web/web-credentials does not hold the original password");
-    if ((await secretValue(kubectl, "probe", "token")) !== token) throw new AssertionFailure("after re-sealing, web/probe does not hold the original token");
+    if ((await secretValue(kubectl, "rotation-probe", "token")) !== token) throw new AssertionFailure("after re-sealing, web/rotation-probe does not hold the original token");
     const status = await fleet.berth(["secrets", "status", CLUSTER, "--key", newKey]);
     if (status.stdout.includes(oldCert) || !new RegExp(`${newCert} active \\(verified\\)`).test(status.stdout)) throw new AssertionFailure(`berth secrets status --key <new key> does not show everything verified with ${newCert}:\n${status.stdout}`);
 
@@ -81,25 +82,25 @@ export async function keyRotation({ fleet, kubectl, sealer, procs, workDir, log 
     await must(fleet.berth(["keys", "remove", CLUSTER, "--certificate", oldCert, "--context", CLUSTER, "--key", newKey, "--timeout", "4m"]), "berth keys remove");
     await commitAndPush(fleet.git, "the old sealing key is gone");
     await waitFor("the harness to restart the controller after keys remove", async () => rollouts.restarts() > restartsBeforeRemove, { timeoutMs: 60_000, watch });
-    const predicted = join(fleet.dir, `secrets/${CLUSTER}/${NS}/probe-gone.yaml`);
-    writeFileSync(predicted, renamed(oldProbe, "probe-gone"));
+    const predicted = join(fleet.dir, `secrets/${CLUSTER}/${NS}/rotation-gone.yaml`);
+    writeFileSync(predicted, renamed(oldProbe, "rotation-gone"));
     const validate = await fleet.berth(["validate", CLUSTER]);
     rmSync(predicted);
-    const expectation = `secrets/${CLUSTER}/${NS}/probe-gone.yaml:1:1: is sealed with certificate ${oldCert}`;
+    const expectation = `secrets/${CLUSTER}/${NS}/rotation-gone.yaml:1:1: is sealed with certificate ${oldCert}`;
     if (validate.exitCode !== 1 || !validate.stderr.includes(expectation) || !validate.stderr.includes("its controller cannot open it")) {
       throw new AssertionFailure(`berth validate did not predict that the old-key SealedSecret cannot open (exit ${validate.exitCode}):\n${validate.stderr}`);
     }
-    await kubectl({ input: renamed(oldProbe, "probe-gone") })`kubectl -n ${NS} apply -f -`;
-    await kubectl({ input: renamed(readFileSync(probeFile, "utf8"), "probe-new") })`kubectl -n ${NS} apply -f -`;
+    await kubectl({ input: renamed(oldProbe, "rotation-gone") })`kubectl -n ${NS} apply -f -`;
+    await kubectl({ input: renamed(readFileSync(probeFile, "utf8"), "rotation-new") })`kubectl -n ${NS} apply -f -`;
     const refused = await waitFor("the controller to refuse probe-gone", async () => {
-      const c = synced(await ss(kubectl, "probe-gone"));
+      const c = synced(await ss(kubectl, "rotation-gone"));
       return c?.status === "False" ? c.message ?? "" : undefined;
-    }, { timeoutMs: 120_000, intervalMs: 1000, watch, onTimeout: async () => new AssertionFailure(`the controller did not refuse a SealedSecret sealed with the removed key: ${JSON.stringify(synced(await ss(kubectl, "probe-gone")))}`) });
-    if (!/no key could decrypt secret/.test(refused)) throw new AssertionFailure(`probe-gone failed, but not for want of a key: ${refused}`);
-    if ((await secretValue(kubectl, "probe-gone", "token")) !== undefined) throw new AssertionFailure("probe-gone was refused, yet a Secret probe-gone exists");
-    await waitFor("the controller to open probe-new with the new key alone", async () => (await secretValue(kubectl, "probe-new", "token")) === token, { timeoutMs: 120_000, intervalMs: 1000, watch, onTimeout: () => new AssertionFailure("after the old key was removed, a copy of the re-sealed probe did not open") });
+    }, { timeoutMs: 120_000, intervalMs: 1000, watch, onTimeout: async () => new AssertionFailure(`the controller did not refuse a SealedSecret sealed with the removed key: ${JSON.stringify(synced(await ss(kubectl, "rotation-gone")))}`) });
+    if (!/no key could decrypt secret/.test(refused)) throw new AssertionFailure(`rotation-gone failed, but not for want of a key: ${refused}`);
+    if ((await secretValue(kubectl, "rotation-gone", "token")) !== undefined) throw new AssertionFailure("rotation-gone was refused, yet a Secret rotation-gone exists");
+    await waitFor("the controller to open rotation-new with the new key alone", async () => (await secretValue(kubectl, "rotation-new", "token")) === token, { timeoutMs: 120_000, intervalMs: 1000, watch, onTimeout: () => new AssertionFailure("after the old key was removed, a copy of the re-sealed probe did not open") });
     log(`old key ${oldCert} removed: a SealedSecret sealed with it fails in the controller (${refused.split("\n")[0]}), as berth validate predicted; the re-sealed ones open with ${newCert} alone`);
-    for (const name of ["probe-old", "probe-gone", "probe-new"]) await kubectl`kubectl -n ${NS} delete sealedsecrets.bitnami.com ${name} --ignore-not-found`.nothrow();
+    for (const name of ["rotation-old", "rotation-gone", "rotation-new"]) await kubectl`kubectl -n ${NS} delete sealedsecrets.bitnami.com ${name} --ignore-not-found`.nothrow();
     return n;
   } finally {
     await rollouts.stop();
