@@ -103,6 +103,8 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--random <key[:bytes]>", "a fresh random value (32 bytes unless given, base64url), sealed without ever being shown (repeatable)", collect)
     .action(async (cluster: string | undefined, o: { cluster?: string; allClusters?: boolean; namespace?: string; name?: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[]; reseal?: string; key?: string[] }, command: Command) => {
       if (o.reseal !== undefined) {
+        const other = (["cluster", "allClusters", "namespace", "name", "scope", "type", "fromLiteral", "fromFile", "fromEnvFile", "fromStdin", "random"] as const).filter((k) => o[k] !== undefined);
+        if (cluster !== undefined || other.length > 0) command.error(`berth: --reseal re-seals every SealedSecret of one cluster with the values they hold; it takes only --key (remove ${cluster !== undefined ? "the positional cluster" : `--${other[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`})`);
         const { runReseal } = await import("./commands/reseal.js");
         code = await runReseal({ root: root(), cluster: o.reseal, keys: o.key ?? [] }, io);
         return;

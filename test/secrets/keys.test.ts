@@ -58,7 +58,7 @@ describe("berth keys generate", () => {
 
   it("refuses to replace the certificate without --force", async () => {
     const before = readTree(root);
-    expectUserError(await run(root, ["keys", "generate", "--cluster", "dev", "--out", join(outside, "dev-x.pem")]), root, before, /clusters\/dev\/sealing-cert\.pem:1:1: cluster "dev" already has a sealing certificate \([0-9a-f]{12}\)/, "pass --force to replace it; every SealedSecret under secrets/dev/ must then be resealed");
+    expectUserError(await run(root, ["keys", "generate", "--cluster", "dev", "--out", join(outside, "dev-x.pem")]), root, before, /clusters\/dev\/sealing-cert\.pem:1:1: cluster "dev" already has a sealing certificate \([0-9a-f]{12}\)/, "fix: to change the key of a running cluster, rotate it instead (berth keys rotate dev --out <new key file> --context <context>");
     expect(existsSync(join(outside, "dev-x.pem"))).toBe(false);
   });
 

@@ -209,3 +209,19 @@ describe("berth seal --reseal", () => {
     expect(active.stderr).toContain(`certificate ${short(B)} is the active one`);
   });
 });
+
+describe("berth seal --reseal: command line", () => {
+  it("takes only --key: a value source or a Secret name with --reseal is refused (exit 2), nothing written", async () => {
+    const root = makeRepo(fleetWithCerts({ dev: A.certPem }));
+    repos.push(root);
+    const before = readTree(root);
+    const r = await run(root, ["seal", "--reseal", "dev", "--key", keyFile("A"), "--from-literal", "x=hunter2hunter2"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--reseal re-seals every SealedSecret of one cluster with the values they hold; it takes only --key (remove --from-literal)");
+    expect(r.stderr).not.toContain("hunter2");
+    const missing = await run(root, ["seal", "dev", "--name", "x"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--namespace <namespace>' not specified");
+    expect(readTree(root)).toEqual(before);
+  });
+});
