@@ -68,7 +68,7 @@ export async function followRollouts({ kubectl, namespace, proc, log }) {
         count++;
         log(`sealed-secrets controller restarted (deployment/${deployment} rolled out at ${now})`);
       }
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 500));
     }
   })();
   return {
