@@ -14,7 +14,7 @@ import type { GivenKey } from "./private-keys.js";
 export type SealedBy =
   /** Every value opened with the key of this certificate. */
   | { kind: "verified"; cert: ClusterCert }
-  /** Values opened with the keys of several of the cluster's certificates (a partly re-sealed file). */
+  /** Every value opened, with the keys of several of the cluster's certificates (a file merged across a rotation). */
   | { kind: "mixed"; certs: ClusterCert[] }
   /** Keys were given for every certificate of the cluster and none opens some value. */
   | { kind: "none-opens"; items: string[] }
@@ -32,10 +32,11 @@ export function sealedBy(parsed: ParsedSealedSecret, certs: ClusterCerts, keys: 
     else unopened.push(item);
   }
   const everyCertKeyed = [certs.active, ...certs.listed].every((c) => c === undefined || keys.some((k) => k.cert.fingerprint === c.fingerprint));
-  if (unopened.length > 0 && everyCertKeyed) return { kind: "none-opens", items: unopened };
-  if (unopened.length === 0 && found.size === 1) return { kind: "verified", cert: [...found.values()][0]! };
-  if (found.size > 1 || (found.size === 1 && unopened.length > 0)) return { kind: "mixed", certs: [...found.values()] };
-  return claimed;
+  // A value no given key opens: proof of a foreign key only when every certificate's key was given;
+  // otherwise it may be sealed with the one whose key is missing, and the annotation is all there is.
+  if (unopened.length > 0) return everyCertKeyed ? { kind: "none-opens", items: unopened } : claimed;
+  const certsFound = [...found.values()];
+  return certsFound.length === 1 ? { kind: "verified", cert: certsFound[0]! } : { kind: "mixed", certs: certsFound };
 }
 
 /** Per item, the given key that opens it (the plaintext is zeroed at once), or undefined. */
