@@ -36,6 +36,7 @@ export function sealedBy(parsed: ParsedSealedSecret, certs: ClusterCerts, keys: 
   // otherwise it may be sealed with the one whose key is missing, and the annotation is all there is.
   if (unopened.length > 0) return everyCertKeyed ? { kind: "none-opens", items: unopened } : claimed;
   const certsFound = [...found.values()];
+  if (certsFound.length === 0) return claimed; // no values at all
   return certsFound.length === 1 ? { kind: "verified", cert: certsFound[0]! } : { kind: "mixed", certs: certsFound };
 }
 
