@@ -23,12 +23,15 @@ const SLOW = [
   "test/scaffold/**/*.test.ts",
   "test/import/**/*.test.ts",
   "test/docs/make-it-yours.test.ts",
+  "test/docs/rotating-keys.test.ts",
   // npm run bench on a tiny fleet (real helm, real git).
   "test/bench/**/*.test.ts",
   // Fleets of over a thousand apps, loaded and validated.
   "test/validate/argocd-limits.test.ts",
   // RSA-4096 key generation: seconds of CPU per key.
   "test/secrets/keys.test.ts",
+  "test/secrets/rotation.test.ts",
+  "test/secrets/keys-live.test.ts",
   "test/sealer/keys.test.ts",
 ];
 

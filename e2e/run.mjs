@@ -25,6 +25,7 @@ import { startSealedSecrets } from "./harness/sealed-secrets.mjs";
 import { dryRunSeeds } from "./harness/seed-dry-run.mjs";
 import { linkKubectl } from "./harness/kubectl.mjs";
 import { notifications } from "./phases/notifications.mjs";
+import { keyRotation } from "./phases/key-rotation.mjs";
 
 $.verbose = false;
 const started = Date.now();
@@ -222,11 +223,13 @@ async function main() {
       const apps = await applications(kubectl);
       return [...apps.values()].every(synced) ? apps : undefined;
     }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: async () => new AssertionFailure(`after the enforcement phase, not Synced and Healthy:\n${[...(await applications(kubectl)).values()].filter((a) => !synced(a)).map(describe).join("\n")}`) });
+    const resealed = await keyRotation({ fleet, kubectl, sealer, procs, workDir, log });
     await chartRepo.close();
     log(`seed charts validated by the API server: ${seeds.checked} objects`);
     const statusLine = await notify.final(final, head, fleet.bare);
     passed = true;
     console.log(statusLine);
+    console.log(`e2e: sealing key rotated; ${resealed} sealed secrets re-sealed and opened with the new key`);
     console.log(`e2e: ${final.size} Applications Synced and Healthy on cluster ${CLUSTER}; waves ${waves.length}; sealed secrets opened ${sealedCount}`);
   } finally {
     await stopAll();

@@ -38,17 +38,20 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
     });
 
+  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
   withExamples(withFormat(withCluster(program.command("validate"), "only this cluster"), FINDINGS_FORMATS, FINDINGS_FORMAT_HELP), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
     .description("check inputs, cross-references and every generated object against the Argo CD schemas")
     .option("--render", "also render every app with helm/kustomize and check what it renders against the Kubernetes schemas, its AppProject and the budget", false)
     .option("--strict", "fail on a remote resource pinned by a tag, and (with --render) on a remote chart that could not be fetched and rendered", false)
-    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean }) => {
+    .option("--key <path>", "a cluster's private sealing key file (outside the repository): SealedSecrets are opened with it instead of trusting berth's annotation (repeatable)", collect)
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; render: boolean; strict: boolean; key?: string[] }) => {
       const { runValidate, renderForValidate } = await import("./commands/validate.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("validate", cluster, o.cluster, false);
       const rendered = o.render ? await renderForValidate({ root: root(), cluster: only }, io) : undefined;
       const title = o.render ? "berth validate --render" : "berth validate";
-      code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict }, io));
+      code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict, keys: o.key ?? [] }, io));
     });
 
   withExamples(withFormat(withCluster(program.command("graph"), "the cluster"), ["mermaid", "json"], "mermaid (a Markdown code block) or json ({cluster, nodes, edges})"), ["berth graph pi", "berth graph laptop > laptop.md", "berth graph pi -o json | jq '.edges'"])
@@ -73,11 +76,11 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = await runRender({ root: root(), cluster: clusterOf("render", cluster, o.cluster, true), apps: o.app, format: o.format }, io);
     });
 
-  const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
   withExamples(program.command("seal"), [
     "berth seal laptop --namespace hash --name hash-db --random password",
     "berth seal --all-clusters --namespace infra --name smtp --from-file password=./smtp-password.txt",
     "printf %s \"$TOKEN\" | berth seal cloud --namespace synapse --name synapse-oidc --from-stdin client-secret",
+    "berth seal --reseal pi --key ~/keys/pi-old.key",
   ])
     .argument("[cluster]", "the cluster whose certificate seals the values")
     .description("seal values into secrets/<cluster>/<namespace>/<name>.yaml (a SealedSecret); values are never written or printed")
@@ -85,8 +88,10 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s.replace(/'(--[^=' ]+)=[^']*'/g, "'$1=…'")) })
     .option("--cluster <name>", "the cluster whose certificate seals the values (same as the positional argument)")
     .option("--all-clusters", "seal for every cluster where an app consumes this secret in this namespace")
-    .addOption(new Option("--namespace <namespace>", "the Secret's namespace").makeOptionMandatory())
-    .addOption(new Option("--name <name>", "the Secret's name").makeOptionMandatory())
+    .option("--namespace <namespace>", "the Secret's namespace (required unless --reseal)")
+    .option("--name <name>", "the Secret's name (required unless --reseal)")
+    .option("--reseal <cluster>", "re-seal every SealedSecret of the cluster sealed with an older certificate to the active one, opening them in memory with --key")
+    .option("--key <path>", "with --reseal: the private key file of the older certificate, outside the repository (repeatable)", collect)
     .addOption(new Option("--scope <scope>", "sealing scope (default: the existing file's, else strict)").choices(["strict", "namespace-wide", "cluster-wide"]))
     .option("--type <type>", "Secret type (default: the existing file's, else what the consuming apps declare, else Opaque)")
     .option("--from-literal <key=value>", "a value from the command line (repeatable)", collect)
@@ -94,10 +99,19 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--from-env-file <path>", "KEY=VALUE lines from a file (repeatable)", collect)
     .option("--from-stdin <key>", "a value read from standard input (once: stdin holds one value)", collect)
     .option("--random <key[:bytes]>", "a fresh random value (32 bytes unless given, base64url), sealed without ever being shown (repeatable)", collect)
-    .action(async (cluster: string | undefined, o: { cluster?: string; allClusters?: boolean; namespace: string; name: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[] }) => {
+    .action(async (cluster: string | undefined, o: { cluster?: string; allClusters?: boolean; namespace?: string; name?: string; scope?: "strict" | "namespace-wide" | "cluster-wide"; type?: string; fromLiteral?: string[]; fromFile?: string[]; fromEnvFile?: string[]; fromStdin?: string[]; random?: string[]; reseal?: string; key?: string[] }, command: Command) => {
+      if (o.reseal !== undefined) {
+        const other = (["cluster", "allClusters", "namespace", "name", "scope", "type", "fromLiteral", "fromFile", "fromEnvFile", "fromStdin", "random"] as const).filter((k) => o[k] !== undefined);
+        if (cluster !== undefined || other.length > 0) command.error(`berth: --reseal re-seals every SealedSecret of one cluster with the values they hold; it takes only --key (remove ${cluster !== undefined ? "the positional cluster" : `--${other[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`})`);
+        const { runReseal } = await import("./commands/reseal.js");
+        code = await runReseal({ root: root(), cluster: o.reseal, keys: o.key ?? [] }, io);
+        return;
+      }
+      if (o.key !== undefined) command.error("berth: --key goes with --reseal; sealing new values needs only the cluster's certificate");
+      for (const [flag, v] of [["--namespace <namespace>", o.namespace], ["--name <name>", o.name]] as const) if (v === undefined) command.error(`berth: required option '${flag}' not specified`);
       const { runSeal } = await import("./commands/seal.js");
       const sources = { literal: o.fromLiteral ?? [], file: o.fromFile ?? [], envFile: o.fromEnvFile ?? [], stdin: o.fromStdin ?? [], random: o.random ?? [] };
-      code = await runSeal({ root: root(), cluster: clusterOf("seal", cluster, o.cluster, false), allClusters: o.allClusters ?? false, namespace: o.namespace, name: o.name, scope: o.scope, type: o.type, sources }, io);
+      code = await runSeal({ root: root(), cluster: clusterOf("seal", cluster, o.cluster, false), allClusters: o.allClusters ?? false, namespace: o.namespace!, name: o.name!, scope: o.scope, type: o.type, sources }, io);
     });
 
   const keys = withExamples(program.command("keys"), ["berth keys generate pi --out ~/keys/pi.key", "berth keys secret pi --key ~/keys/pi.key | kubectl apply -f -"]).description("manage a cluster's sealing key pair");
@@ -117,14 +131,50 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       code = runKeysSecret({ root: root(), cluster: clusterOf("keys secret", cluster, o.cluster, true), key: o.key }, io);
     });
 
+  const live = (c: Command) =>
+    c
+      .option("--context <context>", "the cluster's kube context (kind: kind-<cluster>; k3s/cloud: required, named as the cluster unless cluster.yaml records its identity)")
+      .option("--trust-context", "accept a --context whose name is not the cluster's although cluster.yaml records no identity", false)
+      .option("--timeout <duration>", "how long the controller's restart and the canary check may take", "5m");
+  const liveTimeout = async (t: string) => {
+    const { parseDuration } = await import("./bootstrap/duration.js");
+    const ms = parseDuration(t);
+    if (ms === undefined) throw new EnvironmentError(`--timeout ${t} is not a duration`, "give it like 5m, 90s or 1h30m");
+    return ms;
+  };
+  withExamples(live(withCluster(keys.command("rotate"), "the cluster")), ["berth keys rotate pi --out ~/keys/pi-2027.key --context pi --key ~/keys/pi.key"])
+    .description("rotate the sealing key: new key pair (private key only to --out), installed in the controller and verified with a canary, then made active (the old certificate stays listed); with --key, re-seal everything")
+    .addOption(new Option("--out <path>", "where to write the new private key (outside any git work tree, a new file, mode 0600)").makeOptionMandatory())
+    .option("--key <path>", "the current (old) private key: re-seal every SealedSecret to the new certificate in the same run (repeatable)", collect)
+    .action(async (cluster: string | undefined, o: { cluster?: string; out: string; key?: string[]; context?: string; trustContext: boolean; timeout: string }) => {
+      const { runKeysRotate } = await import("./commands/keys-live.js");
+      code = await runKeysRotate({ root: root(), cluster: clusterOf("keys rotate", cluster, o.cluster, true), out: o.out, resealKeys: o.key ?? [], context: o.context, trustContext: o.trustContext, timeoutMs: await liveTimeout(o.timeout) }, io);
+    });
+  withExamples(live(withCluster(keys.command("install"), "the cluster")), ["berth keys install pi --key ~/keys/pi.key --context pi"])
+    .description("install a key of the cluster (active or listed certificate) in the controller's namespace, restart the controller and verify it opens a canary sealed with that certificate")
+    .addOption(new Option("--key <path>", "the private key file, outside the repository").makeOptionMandatory())
+    .action(async (cluster: string | undefined, o: { cluster?: string; key: string; context?: string; trustContext: boolean; timeout: string }) => {
+      const { runKeysInstall } = await import("./commands/keys-live.js");
+      code = await runKeysInstall({ root: root(), cluster: clusterOf("keys install", cluster, o.cluster, true), key: o.key, context: o.context, trustContext: o.trustContext, timeoutMs: await liveTimeout(o.timeout) }, io);
+    });
+  withExamples(live(withCluster(keys.command("remove"), "the cluster")), ["berth keys remove pi --certificate 3f2a9c0d1e4b --context pi --key ~/keys/pi-2027.key"])
+    .description("remove a listed (old) certificate and its key from the controller, only when nothing of the cluster is sealed with it; restarts the controller")
+    .addOption(new Option("--certificate <fingerprint>", "the listed certificate: the first 12 hex digits (its file name in clusters/<cluster>/sealing-certs/)").makeOptionMandatory())
+    .option("--key <path>", "private keys that open the cluster's SealedSecrets, so 'nothing is sealed with it' is verified rather than read from annotations (repeatable)", collect)
+    .action(async (cluster: string | undefined, o: { cluster?: string; certificate: string; key?: string[]; context?: string; trustContext: boolean; timeout: string }) => {
+      const { runKeysRemove } = await import("./commands/keys-live.js");
+      code = await runKeysRemove({ root: root(), cluster: clusterOf("keys remove", cluster, o.cluster, true), certificate: o.certificate, keys: o.key ?? [], context: o.context, trustContext: o.trustContext, timeoutMs: await liveTimeout(o.timeout) }, io);
+    });
+
   const secrets = withExamples(program.command("secrets"), ["berth secrets status", "berth secrets status cloud"]).description("inspect the fleet's sealed secrets");
   withExamples(withFormat(withCluster(secrets.command("status"), "only this cluster"), FINDINGS_FORMATS, `${FINDINGS_FORMAT_HELP}; json also holds the table: {secrets, notes, findings}`), ["berth secrets status", "berth secrets status cloud"])
-    .description("per cluster: secrets missing for the apps that consume them, sealed with an old certificate, or unused")
-    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat }) => {
+    .description("per cluster: secrets missing for the apps that consume them, sealed with a certificate the controller does not hold, or unused; which certificate sealed each")
+    .option("--key <path>", "a cluster's private sealing key file (outside the repository): SealedSecrets are opened with it, so SEALED WITH is verified, not read from berth's annotation (repeatable)", collect)
+    .action(async (cluster: string | undefined, o: { cluster?: string; format: OutputFormat; key?: string[] }) => {
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("secrets status", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, "berth secrets status", io, (io, report, attach) => runSecretsStatus({ root: root(), cluster: only }, io, report, attach));
+      code = await runWithFindings(o.format, "berth secrets status", io, (io, report, attach) => runSecretsStatus({ root: root(), cluster: only, keys: o.key ?? [] }, io, report, attach));
     });
 
   const repo = withExamples(program.command("repo"), ["berth repo connect pi", "berth repo connect pi --rotate"]).description("give Argo CD credentials for a private fleet repository or chart registry");

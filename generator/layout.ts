@@ -32,7 +32,11 @@ export const layout = {
   kindConfig: (cluster: string) => `clusters/${cluster}/kind-config.yaml`,
   k3sDir: (cluster: string) => `clusters/${cluster}/k3s`,
   clusterValuesFile: (cluster: string, app: string) => `clusters/${cluster}/values/${app}.yaml`,
+  /** The active certificate: `berth seal` seals with it; the controller's newest key. */
   sealingCert: (cluster: string) => `clusters/${cluster}/sealing-cert.pem`,
+  /** Older certificates whose keys the cluster's controller still holds (so what they sealed still opens). */
+  sealingCertsDir: (cluster: string) => `clusters/${cluster}/sealing-certs`,
+  listedSealingCert: (cluster: string, fingerprint: string) => `clusters/${cluster}/sealing-certs/${fingerprint.slice(0, 12)}.pem`,
   appDir: (app: string) => `apps/${app}`,
   appFile: (app: string) => `apps/${app}/app.yaml`,
   /** Values files layered app < profile < environment < cluster. */

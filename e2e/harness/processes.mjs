@@ -30,17 +30,30 @@ export function logTail(file, lines = 25) {
  */
 export function start(name, cmd, args, { logDir, env = {}, cwd } = {}) {
   const logFile = join(logDir, `${name}.log`);
-  const fd = openSync(logFile, "a");
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", fd, fd], detached: true });
-  const proc = { name, child, logFile, exited: null, stopping: false };
-  child.on("exit", (code, signal) => {
-    proc.exited = { code, signal };
-  });
-  child.on("error", (err) => {
-    proc.exited = { code: -1, signal: null, error: err.message };
-  });
+  const proc = { name, logFile, exited: null, stopping: false, launch: () => launch(proc, cmd, args, { env, cwd }) };
+  proc.launch();
   running.push(proc);
   return proc;
+}
+
+function launch(proc, cmd, args, { env, cwd }) {
+  const fd = openSync(proc.logFile, "a");
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", fd, fd], detached: true });
+  proc.child = child;
+  proc.exited = null;
+  proc.stopping = false;
+  child.on("exit", (code, signal) => {
+    if (proc.child === child) proc.exited = { code, signal };
+  });
+  child.on("error", (err) => {
+    if (proc.child === child) proc.exited = { code: -1, signal: null, error: err.message };
+  });
+}
+
+/** Stops a process and starts it again with the same command (as a Deployment's rollout replaces its pod). */
+export async function restart(proc) {
+  await stopOne(proc);
+  proc.launch();
 }
 
 /** Throws a HarnessError if the process exited (and was not being stopped). */

@@ -7,7 +7,7 @@ import { $ } from "zx";
 import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePorts } from "./ports.mjs";
-import { start, waitFor, HarnessError } from "./processes.mjs";
+import { start, restart, waitFor, HarnessError } from "./processes.mjs";
 
 export async function startSealedSecrets({ bin, workDir, logDir, kubectl, server, ca, namespace, serviceAccount, watch }) {
   await waitFor(`the ServiceAccount ${namespace}/${serviceAccount} (from the sealed-secrets chart)`, async () => (await kubectl`kubectl -n ${namespace} get serviceaccount ${serviceAccount}`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
@@ -42,4 +42,41 @@ export async function startSealedSecrets({ bin, workDir, logDir, kubectl, server
     env: { SA_DIR: sa, CONTROLLER: join(bin, "sealed-secrets-controller"), KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port },
   });
   return proc;
+}
+
+/**
+ * What a Deployment rollout does to the controller's pod, for the host process: whenever the
+ * chart's Deployment gets a new restartedAt (kubectl rollout restart, as `berth keys install`,
+ * `rotate` and `remove` do after changing the installed keys), the process is restarted, so it
+ * loads the key Secrets again exactly as a new pod would. `restarts()` counts them.
+ */
+export async function followRollouts({ kubectl, namespace, proc, log }) {
+  const deployment = await waitFor("the sealed-secrets controller Deployment", async () => {
+    const r = await kubectl`kubectl -n ${namespace} get deployments -l app.kubernetes.io/name=sealed-secrets -o jsonpath=${"{.items[0].metadata.name}"}`.nothrow();
+    return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+  }, { timeoutMs: 60_000, watch: [proc] });
+  const restartedAt = async () => (await kubectl`kubectl -n ${namespace} get deployment ${deployment} -o jsonpath=${"{.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"}`.nothrow()).stdout.trim();
+  let seen = await restartedAt();
+  let count = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const now = await restartedAt();
+      if (running && now !== seen) {
+        seen = now;
+        await restart(proc);
+        count++;
+        log(`sealed-secrets controller restarted (deployment/${deployment} rolled out at ${now})`);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  return {
+    deployment,
+    restarts: () => count,
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
 }

@@ -45,7 +45,7 @@ async function generateKeys(opts: KeysGenerateOptions, io: CommandIO): Promise<E
         line: 0,
         col: 0,
         message: `cluster "${opts.cluster}" already has a sealing certificate (${shortFingerprint(certificateFingerprint(previous))})`,
-        hint: `pass --force to replace it; every SealedSecret under ${layout.secretsClusterDir(opts.cluster)}/ must then be resealed, and the old key stays needed until they are`,
+        hint: `to change the key of a running cluster, rotate it instead (berth keys rotate ${opts.cluster} --out <new key file> --context <context>: installed and verified before the certificate changes, the old one stays listed); --force replaces the certificate outright, for a cluster that does not run yet`,
       },
     ]);
   }

@@ -1,6 +1,7 @@
 import type { Finding } from "../findings/finding.js";
 import type { AttachData, ReportFindings } from "../findings/report.js";
 import { layout } from "../layout.js";
+import { readKeysForClusters } from "../secrets/private-keys.js";
 import { FAILING_STATES, formatStatus, secretsStatus, type SecretStatusRow } from "../secrets/status.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
@@ -8,6 +9,8 @@ import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js
 export interface SecretsStatusOptions {
   root: string;
   cluster?: string;
+  /** --key: private key files that open the SealedSecrets, instead of trusting their annotation. */
+  keys?: readonly string[];
 }
 
 /**
@@ -18,7 +21,9 @@ export interface SecretsStatusOptions {
 export function runSecretsStatus(opts: SecretsStatusOptions, io: CommandIO, report: ReportFindings = () => {}, attach: AttachData = () => {}): ExitCode {
   const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
-  const status = secretsStatus(opts.root, fleet, io.now?.() ?? new Date(), opts.cluster);
+  const clusters = fleet.clusters.map((c) => c.name).filter((c) => opts.cluster === undefined || c === opts.cluster);
+  const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], clusters);
+  const status = secretsStatus(opts.root, fleet, io.now?.() ?? new Date(), opts.cluster, keys);
   io.stdout.write(formatStatus(status));
   // --format json: the table's rows and notes, not only the findings.
   attach("secrets", status.rows);

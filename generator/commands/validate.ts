@@ -9,6 +9,7 @@ import { checkGeneratedObjects } from "../validate/generated-objects.js";
 import { findPlaintextCredentials, findPrivateKeys } from "../validate/hygiene.js";
 import { checkSecrets } from "../secrets/check.js";
 import { checkRepoAccess } from "../repo-access/check.js";
+import { readKeysForClusters } from "../secrets/private-keys.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
@@ -23,6 +24,8 @@ export interface ValidateOptions {
   rendered?: RenderCheck;
   /** A remote resource pinned by a tag, and (with rendered) a remote chart that was not rendered, is a failure, not a warning. */
   strict?: boolean;
+  /** --key: private key files that open the SealedSecrets, instead of trusting their annotation. */
+  keys?: readonly string[];
 }
 
 /**
@@ -40,7 +43,8 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
     problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
-  problems.push(...checkSecrets(opts.root, fleet, opts.cluster));
+  const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], plans.map((p) => p.cluster.name));
+  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys));
   // What the renders would read: inside the repository, not hostile, remote inputs pinned.
   const inputs = checkRenderInputs(opts.root, plans);
   problems.push(...inputs.problems, ...(opts.strict ? inputs.tagWarnings.map((d) => ({ ...d, message: `${d.message} (--strict refuses tags)` })) : []));

@@ -35,10 +35,8 @@ export function openRepoCredentials(root: string, cluster: Cluster, key: KeyObje
     const data: Record<string, string> = {};
     for (const [k, v] of Object.entries((secret.spec.template as { data?: Record<string, string> } | undefined)?.data ?? {})) data[k] = Buffer.from(v, "utf8").toString("base64");
     for (const [k, v] of Object.entries(secret.spec.encryptedData)) {
-      let plain: Buffer;
-      try {
-        plain = openSealedValue(v, key, scope, secret.metadata.namespace, secret.metadata.name);
-      } catch {
+      const plain = openSealedValue({ value: v, privateKey: key, scope, namespace: secret.metadata.namespace, name: secret.metadata.name });
+      if (!plain) {
         throw new UserError([{ file: cred.file, line: 0, col: 0, message: `${k} does not open with --key: it was sealed for another key`, hint: `reseal it for the cluster's certificate: berth repo connect ${cluster.name} --rotate` }]);
       }
       data[k] = plain.toString("base64");

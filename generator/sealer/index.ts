@@ -25,3 +25,4 @@ export {
   type SealingKeyPair,
   type SealingKeySecret,
 } from "./keys.js";
+export { openSealedValue } from "./unseal.js";

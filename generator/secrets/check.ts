@@ -2,9 +2,12 @@ import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { diagnosticAt } from "../yaml/source.js";
-import { certificateFingerprint, readCertificateText, shortFingerprint } from "./cluster-certificate.js";
+import { shortFingerprint } from "./cluster-certificate.js";
+import { readClusterCerts } from "./cluster-certs.js";
 import { consumedSecrets, sealCommand, secretId } from "./consumers.js";
 import { findPlaintextSecrets } from "./plaintext.js";
+import type { GivenKey } from "./private-keys.js";
+import { sealedBy } from "./sealed-by.js";
 import { readSealedFiles, type SealedFile } from "./sealed-files.js";
 
 /**
@@ -12,7 +15,7 @@ import { readSealedFiles, type SealedFile } from "./sealed-files.js";
  * namespace with every key it needs; every file under secrets/ is a SealedSecret matching its path
  * on a known cluster; no plaintext Secret is committed under apps/, clusters/ or secrets/.
  */
-export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string): Diagnostic[] {
+export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, keys: ReadonlyMap<string, readonly GivenKey[]> = new Map()): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { files, diagnostics } = readSealedFiles(root, onlyCluster);
   out.push(...diagnostics);
@@ -24,7 +27,7 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string): 
   }
   for (const cluster of fleet.clusters) {
     if (onlyCluster !== undefined && cluster.name !== onlyCluster) continue;
-    out.push(...staleSealedFiles(root, cluster.name, files));
+    out.push(...unopenableSealedFiles(root, cluster.name, files, keys.get(cluster.name) ?? []));
     const sealed = new Map(files.filter((f) => f.cluster === cluster.name).map((f) => [secretId(f.namespace, f.name), f]));
     for (const secret of consumedSecrets(fleet, cluster)) {
       const file = sealed.get(secretId(secret.namespace, secret.name));
@@ -46,25 +49,40 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string): 
 }
 
 /**
- * SealedSecrets sealed with a certificate that is no longer the cluster's: the controller holding
- * the cluster's key cannot open them, so the apps that consume them would not start.
+ * SealedSecrets the cluster's controller cannot open: sealed with a certificate that is neither the
+ * active one nor listed (see cluster-certs.ts). With the cluster's private keys (validate --key),
+ * every value is opened; without them, berth's berth.dev/sealed-with annotation is taken at its word.
  */
-function staleSealedFiles(root: string, cluster: string, files: readonly SealedFile[]): Diagnostic[] {
-  const certText = readCertificateText(root, cluster);
-  if (certText === undefined) return []; // reported by the certificate checks
-  const fingerprint = certificateFingerprint(certText);
-  if (fingerprint === undefined) return []; // not a certificate: reported by the certificate checks
-  const out: Diagnostic[] = [];
+function unopenableSealedFiles(root: string, cluster: string, files: readonly SealedFile[], keys: readonly GivenKey[]): Diagnostic[] {
+  const certs = readClusterCerts(root, cluster);
+  if (!certs.active) return certs.diagnostics; // no certificate: reported by the certificate checks
+  const out: Diagnostic[] = [...certs.diagnostics];
+  const known = `cluster "${cluster}"'s active certificate ${shortFingerprint(certs.active.fingerprint)}${certs.listed.length > 0 ? ` or the listed ${certs.listed.map((c) => shortFingerprint(c.fingerprint)).join(", ")}` : ""}`;
   for (const file of files) {
-    if (file.cluster !== cluster || !file.parsed || file.parsed.sealedWith === fingerprint) continue;
-    const by = file.parsed.sealedWith ? `certificate ${shortFingerprint(file.parsed.sealedWith)}` : "an unknown certificate (no berth.dev/sealed-with annotation)";
-    const keys = Object.keys(file.parsed.secret.spec.encryptedData).sort();
+    if (file.cluster !== cluster || !file.parsed) continue;
+    const by = sealedBy(file.parsed, certs, keys);
+    if (by.kind === "verified" || by.kind === "mixed" || (by.kind === "claimed" && by.cert)) continue;
+    const items = Object.keys(file.parsed.secret.spec.encryptedData).sort();
+    const again = sealCommand({ cluster, namespace: file.namespace, name: file.name, keys: items });
+    if (by.kind === "none-opens") {
+      out.push({
+        file: file.file,
+        line: 1,
+        col: 1,
+        message: `no key of cluster "${cluster}" opens encryptedData ${by.items.join(", ")} (opened with --key for every certificate of the cluster): its controller cannot open it`,
+        hint: `seal every value again: ${again}`,
+      });
+      continue;
+    }
+    const what = by.fingerprint
+      ? `certificate ${shortFingerprint(by.fingerprint)} (berth.dev/sealed-with, unverified: give --key to open it)`
+      : "an unknown certificate (no berth.dev/sealed-with annotation; give --key to open it)";
     out.push({
       file: file.file,
       line: 1,
       col: 1,
-      message: `is sealed with ${by}, not cluster "${cluster}"'s ${shortFingerprint(fingerprint)} (${layout.sealingCert(cluster)}): its controller cannot open it`,
-      hint: `reseal every key with the cluster's certificate: ${sealCommand({ cluster, namespace: file.namespace, name: file.name, keys })}`,
+      message: `is sealed with ${what}, not ${known} (${layout.sealingCert(cluster)}, ${layout.sealingCertsDir(cluster)}/): its controller cannot open it`,
+      hint: `re-seal it with the key that sealed it: berth seal --reseal ${cluster} --key <the private key of ${by.fingerprint ? shortFingerprint(by.fingerprint) : "that certificate"}>; or seal every value again: ${again}`,
     });
   }
   return out;

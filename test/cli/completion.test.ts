@@ -22,7 +22,7 @@ _berth; printf '%s\\n' "\${COMPREPLY[@]}"`;
 describe("shell completion", () => {
   it("completes commands, subcommands and options", () => {
     expect(complete("bash", "berth", "")).toEqual(expect.arrayContaining(["bootstrap", "completion", "generate", "preview", "validate"]));
-    expect(complete("bash", "berth", "keys", "")).toEqual(["generate", "secret"]);
+    expect(complete("bash", "berth", "keys", "")).toEqual(["generate", "install", "remove", "rotate", "secret"]);
     expect(complete("bash", "berth", "bootstrap", "--d")).toEqual(["--dry-run"]);
     expect(complete("bash", "berth", "completion", "")).toEqual(["bash", "zsh"]);
   });

@@ -1,4 +1,6 @@
 import { createHash, X509Certificate } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "vitest";
 import { main } from "../../generator/cli.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
@@ -50,3 +52,29 @@ export function expectUserError(r: CliRun, root: string, before: Record<string, 
   expect(readTree(root)).toEqual(before);
 }
 
+
+/** Regular files under `dir` (modified at or after `since`, when given), skipping what cannot be read. */
+export function listFiles(dir: string, since = 0, depth = 0): string[] {
+  if (depth > 6) return [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      const st = statSync(path);
+      if (st.isDirectory()) {
+        if (st.mtimeMs >= since || depth === 0 || since === 0) out.push(...listFiles(path, since, depth + 1));
+      } else if (st.isFile() && st.mtimeMs >= since && st.size < 10_000_000) {
+        out.push(path);
+      }
+    } catch {
+      // vanished or unreadable: another test's temp file
+    }
+  }
+  return out;
+}

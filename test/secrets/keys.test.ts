@@ -63,7 +63,7 @@ describe("berth keys generate", () => {
 
   it("refuses to replace the certificate without --force", async () => {
     const before = readTree(root);
-    expectUserError(await run(root, ["keys", "generate", "--cluster", "dev", "--out", join(outside, "dev-x.pem")]), root, before, /clusters\/dev\/sealing-cert\.pem:1:1: cluster "dev" already has a sealing certificate \([0-9a-f]{12}\)/, "pass --force to replace it; every SealedSecret under secrets/dev/ must then be resealed");
+    expectUserError(await run(root, ["keys", "generate", "--cluster", "dev", "--out", join(outside, "dev-x.pem")]), root, before, /clusters\/dev\/sealing-cert\.pem:1:1: cluster "dev" already has a sealing certificate \([0-9a-f]{12}\)/, "fix: to change the key of a running cluster, rotate it instead (berth keys rotate dev --out <new key file> --context <context>");
     expect(existsSync(join(outside, "dev-x.pem"))).toBe(false);
   });
 
@@ -101,7 +101,7 @@ describe("berth keys generate", () => {
 
     const okStatus = await run(root, ["secrets", "status", "--cluster", "dev"]);
     expect(okStatus.code, okStatus.stdout).toBe(0);
-    expect(okStatus.stdout).toMatch(/^dev +ok +data\/postgres-credentials +postgres-password; consumed by postgres$/m);
+    expect(okStatus.stdout).toMatch(/^dev +ok +data\/postgres-credentials +[0-9a-f]{12} active \(unverified\) +postgres-password; consumed by postgres$/m);
 
     const secondKey = join(outside, "dev-2.pem");
     const r = await run(root, ["keys", "generate", "--cluster", "dev", "--out", secondKey, "--force"]);
@@ -110,13 +110,13 @@ describe("berth keys generate", () => {
 
     const stale = await run(root, ["secrets", "status", "--cluster", "dev"]);
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toMatch(/^dev +stale +data\/postgres-credentials +sealed with certificate [0-9a-f]{12}, the cluster's is [0-9a-f]{12}; reseal every key: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>$/m);
+    expect(stale.stdout).toMatch(/^dev +stale +data\/postgres-credentials +[0-9a-f]{12} unknown \(unverified\) +sealed with certificate [0-9a-f]{12}, the cluster's is [0-9a-f]{12}; reseal every key: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>$/m);
     expect(stale.stdout).toMatch(/^dev +stale +shop-staging\/shop-db /m);
     expect(stale.stdout).toContain("2 secrets: 2 stale");
     // The CI gate fails on them too: the controller holding the new key could not open them.
     const gate = await run(root, ["validate", "--cluster", "dev"]);
     expect(gate.code).toBe(1);
-    expect(gate.stderr).toMatch(/secrets\/dev\/data\/postgres-credentials\.yaml:1:1: is sealed with certificate [0-9a-f]{12}, not cluster "dev"'s [0-9a-f]{12} \(clusters\/dev\/sealing-cert\.pem\): its controller cannot open it\n  fix: reseal every key with the cluster's certificate: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>/);
+    expect(gate.stderr).toMatch(/secrets\/dev\/data\/postgres-credentials\.yaml:1:1: is sealed with certificate [0-9a-f]{12} \(berth\.dev\/sealed-with, unverified: give --key to open it\), not cluster "dev"'s active certificate [0-9a-f]{12} \(clusters\/dev\/sealing-cert\.pem, clusters\/dev\/sealing-certs\/\): its controller cannot open it\n  fix: re-seal it with the key that sealed it: berth seal --reseal dev --key <the private key of [0-9a-f]{12}>; or seal every value again: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>/);
 
     const before = readTree(root);
     expectUserError(await run(root, ["keys", "secret", "--cluster", "dev", "--key", firstKey]), root, before, `clusters/dev/sealing-cert.pem:1:1: the key ${firstKey} does not belong to cluster "dev"'s certificate`);

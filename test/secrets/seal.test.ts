@@ -1,5 +1,5 @@
 import { createPrivateKey, randomBytes, type KeyObject } from "node:crypto";
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -8,7 +8,7 @@ import { generateSealingKeyPair, parseSealingCertificate, sealValue, type Sealin
 import { makeRepo, readTree, removeRepo, writeTree } from "../helpers/repo.js";
 import { makeCert } from "../sealer/fixtures.js";
 import { unseal } from "../sealer/unseal.js";
-import { expectUserError, fingerprintOf, fleetWithCerts, NOW, run } from "./helpers.js";
+import { expectUserError, fingerprintOf, fleetWithCerts, listFiles, NOW, run } from "./helpers.js";
 
 let pair: SealingKeyPair;
 let key: KeyObject;
@@ -317,29 +317,3 @@ describe("plaintext never reaches the disk or the output", () => {
     }
   });
 });
-
-/** Regular files under `dir` (modified at or after `since`, when given), skipping what cannot be read. */
-function listFiles(dir: string, since = 0, depth = 0): string[] {
-  if (depth > 6) return [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const name of names) {
-    const path = join(dir, name);
-    try {
-      const st = statSync(path);
-      if (st.isDirectory()) {
-        if (st.mtimeMs >= since || depth === 0 || since === 0) out.push(...listFiles(path, since, depth + 1));
-      } else if (st.isFile() && st.mtimeMs >= since && st.size < 10_000_000) {
-        out.push(path);
-      }
-    } catch {
-      // vanished or unreadable: another test's temp file
-    }
-  }
-  return out;
-}

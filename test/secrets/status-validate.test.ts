@@ -40,13 +40,15 @@ describe("berth secrets status", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
       [
-        "CLUSTER  STATE    SECRET                     DETAIL",
-        "dev      missing  data/postgres-credentials  not sealed (consumed by postgres); run: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>",
-        "dev      missing  shop-staging/shop-db       not sealed (consumed by shop-staging); run: berth seal --cluster dev --namespace shop-staging --name shop-db --from-literal password=<value>",
-        "prod     missing  data/postgres-credentials  not sealed (consumed by postgres); run: berth seal --cluster prod --namespace data --name postgres-credentials --from-literal postgres-password=<value>",
-        "prod     missing  shop-prod/shop-db          not sealed (consumed by shop-prod); run: berth seal --cluster prod --namespace shop-prod --name shop-db --from-literal password=<value>",
+        "CLUSTER  STATE    SECRET                     SEALED WITH  DETAIL",
+        "dev      missing  data/postgres-credentials  -            not sealed (consumed by postgres); run: berth seal --cluster dev --namespace data --name postgres-credentials --from-literal postgres-password=<value>",
+        "dev      missing  shop-staging/shop-db       -            not sealed (consumed by shop-staging); run: berth seal --cluster dev --namespace shop-staging --name shop-db --from-literal password=<value>",
+        "prod     missing  data/postgres-credentials  -            not sealed (consumed by postgres); run: berth seal --cluster prod --namespace data --name postgres-credentials --from-literal postgres-password=<value>",
+        "prod     missing  shop-prod/shop-db          -            not sealed (consumed by shop-prod); run: berth seal --cluster prod --namespace shop-prod --name shop-db --from-literal password=<value>",
         "",
         "4 secrets: 4 missing",
+        // Certificates made at NOW, status at LATER (91 days and 12 hours on): past the cloud profile's rotation period.
+        "note: prod: the active sealing certificate is 91 days old; the cloud profile rotates every 90 days: berth keys rotate prod --out <new key file> --context <context> --key <current key file>",
         "",
       ].join("\n"),
     );
@@ -58,14 +60,14 @@ describe("berth secrets status", () => {
     expect((await run(root, ["seal", "--cluster", "prod", "--namespace", "data", "--name", "legacy", "--from-literal", "x=1"])).code).toBe(0);
     const clean = await run(root, ["secrets", "status"]);
     expect(clean.code, clean.stdout).toBe(0);
-    expect(clean.stdout).toMatch(/^prod +unused +data\/legacy +no app on this cluster consumes it$/m);
+    expect(clean.stdout).toMatch(/^prod +unused +data\/legacy +[0-9a-f]{12} active \(unverified\) +no app on this cluster consumes it$/m);
     expect(clean.stdout).toContain("5 secrets: 1 unused, 4 ok");
 
     const shop = fixtureFleet()["apps/shop/app.yaml"]!.replace("keys: [password]", "keys: [password, username]");
     writeFileSync(join(root, "apps/shop/app.yaml"), shop);
     const lacking = await run(root, ["secrets", "status", "--cluster", "dev"]);
     expect(lacking.code).toBe(1);
-    expect(lacking.stdout).toMatch(/^dev +missing +shop-staging\/shop-db +lacks username \(consumed by shop-staging\); run: berth seal --cluster dev --namespace shop-staging --name shop-db --from-literal username=<value>$/m);
+    expect(lacking.stdout).toMatch(/^dev +missing +shop-staging\/shop-db +[0-9a-f]{12} active \(unverified\) +lacks username \(consumed by shop-staging\); run: berth seal --cluster dev --namespace shop-staging --name shop-db --from-literal username=<value>$/m);
     expect(lacking.stdout).not.toMatch(/^prod/m);
   });
 
@@ -76,8 +78,8 @@ describe("berth secrets status", () => {
     });
     const r = await run(root, ["secrets", "status"]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^dev +invalid +data\/postgres-credentials +secrets\/dev\/data\/postgres-credentials\.yaml:1:\d+: expected a bitnami\.com\/v1alpha1 SealedSecret, found v1 Secret$/m);
-    expect(r.stdout).toMatch(/^gone +unused +data\/x +there is no cluster "gone"/m);
+    expect(r.stdout).toMatch(/^dev +invalid +data\/postgres-credentials +- +secrets\/dev\/data\/postgres-credentials\.yaml:1:\d+: expected a bitnami\.com\/v1alpha1 SealedSecret, found v1 Secret$/m);
+    expect(r.stdout).toMatch(/^gone +unused +data\/x +- +there is no cluster "gone"/m);
   });
 });
 
