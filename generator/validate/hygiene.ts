@@ -15,14 +15,16 @@ const SAFE_VALUE = /^(([^\s@]+@)?sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S
 /** Private keys anywhere in the repository: a sealing key belongs outside it (berth keys generate --out). */
 export function findPrivateKeys(root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const file of listRepoFiles(root)) {
-    const text = readHead(join(root, file), 1 << 20);
-    const m = PRIVATE_KEY.exec(text);
-    if (!m) continue;
-    const line = text.slice(0, m.index).split("\n").length;
-    out.push({ file, line, col: 1, message: "contains a private key; private keys must never be committed", hint: "move it out of the repository (e.g. a password manager), rotate it, and purge it from Git history" });
-  }
+  for (const file of listRepoFiles(root)) out.push(...privateKeyFindings(file, readHead(join(root, file), 1 << 20)));
   return out;
+}
+
+/** The private key in one file's text (the first), positioned at its header. */
+export function privateKeyFindings(file: string, text: string): Diagnostic[] {
+  const m = PRIVATE_KEY.exec(text);
+  if (!m) return [];
+  const line = text.slice(0, m.index).split("\n").length;
+  return [{ file, line, col: 1, message: "contains a private key; private keys must never be committed", hint: "move it out of the repository (e.g. a password manager), rotate it, and purge it from Git history" }];
 }
 
 /** The first `bytes` of a file: a multi-gigabyte file anywhere in the repository must not be read whole. */
