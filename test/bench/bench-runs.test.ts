@@ -13,7 +13,7 @@ describe("npm run bench", () => {
     const r = spawnSync(process.execPath, ["bench/fleet-scale.js"], {
       cwd: repo,
       encoding: "utf8",
-      env: { ...process.env, BENCH_CLUSTERS: "2", BENCH_APPS: "3", BENCH_ROUNDS: "1" },
+      env: { ...process.env, BENCH_CLUSTERS: "2", BENCH_APPS: "3", BENCH_ROUNDS: "1", BENCH_YAML_MIB: "0.05" },
       timeout: 120_000,
     });
     expect(r.stderr).toBe("");
@@ -22,6 +22,7 @@ describe("npm run bench", () => {
     for (const label of ["helm template (app-of-apps chart)", "berth generate (empty tree)", "berth generate --check (no change)", "berth preview --base HEAD (one app changed)"]) {
       expect(r.stdout).toMatch(new RegExp(`${label.replace(/[()]/g, "\\$&")}\\s+median\\s+\\d+\\.\\d\\d s`));
     }
+    expect(r.stdout).toMatch(/^YAML parse time ratio 8x size: \d+\.\dx; goal at most 16x \(linear\), goal (met|MISSED)$/m);
     expect(r.stdout).toMatch(/^berth\/helm time ratio: generate \d+\.\d\d, check \d+\.\d\d, preview \d+\.\d\d; peak RSS (\d+|n\/a) MB$/m);
   });
 });
