@@ -22,7 +22,7 @@ export interface GenerateOptions {
 export async function runGenerate(opts: GenerateOptions, io: CommandIO, report: ReportFindings = () => {}): Promise<ExitCode> {
   if (opts.check) return generate(opts, io, report);
   // Held from reading the inputs to the last swap: a concurrent run cannot interleave its renames.
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, io.env);
   try {
     return await generate(opts, io, report);
   } finally {
