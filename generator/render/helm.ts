@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { hermeticEnv, withTempDir } from "../exec/env.js";
 import { run } from "../exec/spawn.js";
 import { ensureDependencies } from "./helm-deps.js";
+import { listOciVersions } from "./oci-tags.js";
 import { MAX_RENDERED_BYTES, tooLarge } from "./limits.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
@@ -135,6 +136,20 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
     if (r.code === 0) return { ok: true, manifests: r.stdout };
     if (r.spawnError) return fail(`could not run ${tools.helm}: ${r.spawnError}`);
     if (r.timedOut) return fail("timed out");
-    return fail(summarizeStderr(r.stderr) || `exit code ${r.code}`);
+    const why = summarizeStderr(r.stderr) || `exit code ${r.code}`;
+    if (o.chart.kind === "oci" && /: not found\b/.test(why)) return fail(await ociVersionNotFound(o.chart));
+    return fail(why);
   });
+}
+
+/** helm says only "<ref>:<version>: not found": name the version, and the ones the registry has when it lists them. */
+async function ociVersionNotFound(chart: Extract<HelmChart, { kind: "oci" }>): Promise<string> {
+  const versions = await listOciVersions(chart.ref, isLoopbackHost(chart.ref));
+  const has =
+    versions === undefined
+      ? "the registry does not list its versions to berth (see them where the chart is published)"
+      : versions.length === 0
+        ? "the registry holds no version of it"
+        : `the registry has ${versions.slice(0, 10).join(", ")}${versions.length > 10 ? ` and ${versions.length - 10} older` : ""}`;
+  return `version ${chart.version} not found in ${chart.ref}; ${has}`;
 }

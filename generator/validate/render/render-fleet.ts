@@ -156,7 +156,7 @@ function kustomizationFile(dir: string): string {
 function renderFailure(root: string, job: Job, error: string): Diagnostic {
   const where = `${job.plan.cluster.name}/${job.inst.id}`;
   const s = job.req.source;
-  const hint = "fix the template, manifest or values; `berth render --cluster " + job.plan.cluster.name + " --app " + job.inst.id + "` shows the full render";
+  const hint = specificHint(job, error) ?? "fix the template, manifest or values; `berth render --cluster " + job.plan.cluster.name + " --app " + job.inst.id + "` shows the full render";
   if (s.type === "helm-local") {
     // helm 4: "<chart name>/templates/x.yaml:4:21 executing …" (helm 3 says "template: …:4:21: …").
     const m = /([^/\s]+\/)((?:templates|charts)\/\S+?):(\d+):(\d+):? (.*)$/.exec(error);
@@ -167,6 +167,14 @@ function renderFailure(root: string, job: Job, error: string): Diagnostic {
     if (m && m[1]!.startsWith(root)) return { file: rel(root, m[1]!), line: Number(m[2]), col: yamlErrorColumn(m[1]!, Number(m[2])), message: `${where}: ${m[3]}`, hint };
   }
   return { ...appFile(job), message: `${where}: ${error}`, hint };
+}
+
+/** The fix for a render error that is not in a template, manifest or values: the chart's version or its dependencies. */
+function specificHint(job: Job, error: string): string | undefined {
+  const app = job.inst.app!.source.file;
+  if (/ not found in oci:\/\//.test(error)) return `set source.version in ${app} to a version the registry has`;
+  if (/helm dependency list: wrong version/.test(error)) return "vendor a version that fits the constraint (`helm dependency update` in the chart's folder), or change the constraint in Chart.yaml if the vendored version is the one you mean";
+  return undefined;
 }
 
 /** The column of the first YAML error on `line` of a manifest (readManifestsDir reports only the line); 0 when unknown. */
