@@ -36,7 +36,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       const { runGenerate } = await import("./commands/generate.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("generate", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
+      code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", !o.check, io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
     });
 
   withExamples(withCluster(program.command("validate"), "only this cluster"), ["berth validate", "berth validate laptop", "berth generate --check && berth validate   # the CI gate"])
@@ -50,7 +50,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       const only = clusterOf("validate", cluster, o.cluster, false);
       const rendered = o.render ? await renderForValidate({ root: root(), cluster: only }, io) : undefined;
       const title = o.render ? "berth validate --render" : "berth validate";
-      code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict }, io));
+      code = await runWithFindings(o.format, title, false, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict }, io));
     });
 
   withExamples(withCluster(program.command("graph"), "the cluster"), ["berth graph pi", "berth graph laptop > laptop.md"])
@@ -127,7 +127,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("secrets status", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, "berth secrets status", io, (io, report) => runSecretsStatus({ root: root(), cluster: only }, io, report));
+      code = await runWithFindings(o.format, "berth secrets status", false, io, (io, report) => runSecretsStatus({ root: root(), cluster: only }, io, report));
     });
 
   withExamples(withCluster(program.command("bootstrap"), "the cluster"), ["berth bootstrap laptop --dry-run", "berth bootstrap laptop --key ~/keys/laptop.key", "berth bootstrap pi --context k3s-pi --key ~/keys/pi.key --timeout 30m"])
@@ -257,8 +257,19 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (e) {
-    return report(e, io);
+    return report(e, io, writesFiles(argv));
   }
+}
+
+/**
+ * Whether the command would write files, so that its refusal may say "nothing was written";
+ * validate, render, preview and the other read-only commands never write, and saying so would
+ * suggest they might.
+ */
+export function writesFiles(argv: readonly string[]): boolean {
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (command === "generate") return !argv.includes("--check");
+  return ["seal", "keys", "init", "new", "import"].includes(command ?? "");
 }
 
 /** Commander's own errors (`error: unknown option …`) carry berth's prefix like every other message. */
@@ -266,7 +277,7 @@ function berthPrefixed(message: string): string {
   return message.replace(/^error: /, "berth: ");
 }
 
-function report(e: unknown, io: CommandIO): ExitCode {
+function report(e: unknown, io: CommandIO, writes: boolean): ExitCode {
   if (e instanceof CommanderError) {
     // Commander has already printed its message (or the help/version text).
     return e.exitCode === 0 ? 0 : 2;
@@ -274,7 +285,7 @@ function report(e: unknown, io: CommandIO): ExitCode {
   if (e instanceof UserError) {
     io.stderr.write(`${scrubSecrets(e.message)}\n`);
     const n = e.diagnostics.length;
-    io.stderr.write(`berth: ${n} problem${n === 1 ? "" : "s"} found; nothing was written\n`);
+    io.stderr.write(`berth: ${n} problem${n === 1 ? "" : "s"} found${writes ? "; nothing was written" : ""}\n`);
     return 1;
   }
   if (e instanceof EnvironmentError) {

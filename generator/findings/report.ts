@@ -22,7 +22,7 @@ export type ReportFindings = (findings: readonly Finding[]) => void;
  * (a UserError) becomes findings and exit 1 instead of the error report; "could not run" (exit 2)
  * stays the CLI's to report.
  */
-export async function runWithFindings<IO extends FindingsIO, Code extends number>(format: OutputFormat, title: string, io: IO, run: (io: IO, report: ReportFindings) => Code | Promise<Code>): Promise<Code | 1> {
+export async function runWithFindings<IO extends FindingsIO, Code extends number>(format: OutputFormat, title: string, writes: boolean, io: IO, run: (io: IO, report: ReportFindings) => Code | Promise<Code>): Promise<Code | 1> {
   if (format === "human") return await run(io, () => {});
   const findings: Finding[] = [];
   const inner: IO = format === "json" ? { ...io, stdout: io.stderr } : io;
@@ -32,7 +32,7 @@ export async function runWithFindings<IO extends FindingsIO, Code extends number
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     findings.push(...e.diagnostics.map((d) => fromDiagnostic(d)));
-    io.stderr.write(`berth: ${findings.length} problem${findings.length === 1 ? "" : "s"} found; nothing was written\n`);
+    io.stderr.write(`berth: ${findings.length} problem${findings.length === 1 ? "" : "s"} found${writes ? "; nothing was written" : ""}\n`);
     code = 1;
   }
   // Messages quote values from the repository: credentials are scrubbed, as in the human format.

@@ -95,8 +95,10 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
     const secrets = removals.filter((f) => f.startsWith(`${layout.secretsDir}/`)).length;
     const platform = [...keptApps].filter((a) => ALL_PLATFORM_APPS.includes(a));
     if (removedFolders.length === 0) done.push("nothing of the example fleet is left to remove");
-    else done.push(`removed the example fleet: ${removedClusters.length} clusters, ${snap.apps.size - keptApps.size} apps, ${secrets} sealed secrets; kept the platform apps ${platform.join(", ")}`);
+    else done.push(`removed the example fleet: ${plural(removedClusters.length, "cluster")}, ${plural(snap.apps.size - keptApps.size, "app")}, ${plural(secrets, "sealed secret")}; kept the platform apps ${platform.join(", ")}`);
   }
   if (recordCommit) writes.push({ path: layout.exampleFleetRef, content: `${recordCommit}\n` });
   return ok({ writes, removals, done, next, removedFolders, keptFiles });
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
