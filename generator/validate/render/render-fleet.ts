@@ -55,7 +55,14 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
       jobs.push({ plan, inst, req });
     }
   }
-  const results = await pool(jobs, Math.min(8, Math.max(2, availableParallelism())), (j) => renderApp(j.req, tools));
+  const parallel = Math.min(8, Math.max(2, availableParallelism()));
+  const results = await pool(jobs, parallel, (j) => renderApp(j.req, tools));
+  // Charts are rendered a second time: a chart that generates values (randAlphaNum passwords,
+  // fresh certificates) renders differently each time, which Argo CD shows as OutOfSync forever.
+  // kustomize and plain manifests are deterministic.
+  const helmJobs = jobs.map((j, i) => ({ j, i })).filter(({ j, i }) => j.req.source.type !== "kustomize" && j.req.source.type !== "manifests" && results[i]!.ok);
+  const again = await pool(helmJobs, parallel, ({ j }) => renderApp(j.req, tools));
+  const second = new Map(helmJobs.map(({ i }, k) => [i, again[k]!]));
   const out: RenderCheck = { problems: [], warnings: [], notRendered: [], rendered: 0, requests: new Map() };
   const parsed: { job: Job; objects: RenderedObject[] }[] = [];
   const scopes: Scopes = { crds: new Map() };
@@ -77,6 +84,16 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
     crdScopes(objects, scopes);
     crds.add(objects);
     parsed.push({ job, objects });
+    const other = second.get(i);
+    if (other?.ok && other.manifests !== r.manifests) {
+      for (const d of differingObjects(objects, parseRendered(other.manifests).objects)) {
+        out.problems.push({
+          ...objectFile(root, job, d.object),
+          message: `${where}: ${d.object.kind} ${d.object.name} renders differently each time (${d.path} differs between two renders), so Argo CD would show it OutOfSync forever`,
+          hint: `give the chart the value instead of letting it generate one: for a password, a Secret sealed with berth seal and the chart's existingSecret-style value; or, if the difference is harmless, list the field under ignoreDifferences in apps/${job.inst.app!.name}/app.yaml`,
+        });
+      }
+    }
   });
   for (const { job, objects } of parsed) {
     const where = `${job.plan.cluster.name}/${job.inst.id}`;
@@ -104,6 +121,30 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
     }
   }
   return out;
+}
+
+/** The objects of the first render whose body is not the same in the second, each with the first path that differs. */
+function differingObjects(first: readonly RenderedObject[], second: readonly RenderedObject[]): { object: RenderedObject; path: string }[] {
+  const key = (o: RenderedObject) => `${o.group}/${o.kind}/${o.namespace}/${o.name}`;
+  const byKey = new Map(second.map((o) => [key(o), o]));
+  const out: { object: RenderedObject; path: string }[] = [];
+  for (const o of first) {
+    const twin = byKey.get(key(o));
+    const path = twin ? firstDifference(o.body, twin.body, "") : "the object itself";
+    if (path !== undefined) out.push({ object: o, path: path || "the object" });
+  }
+  return out;
+}
+
+function firstDifference(a: unknown, b: unknown, at: string): string | undefined {
+  if (a === b) return undefined;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return at;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${at}[${k}]` : at ? `${at}.${k}` : k);
+    if (d !== undefined) return d;
+  }
+  return undefined;
 }
 
 function declaredRequests(inst: Instance, cluster: ClusterPlan["cluster"]): Requests | undefined {
