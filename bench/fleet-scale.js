@@ -10,12 +10,16 @@
 // a goal is met only when it holds in every round. BENCH_CLUSTERS, BENCH_APPS, BENCH_ROUNDS,
 // BENCH_BIG_APPS, BENCH_BIG_ROUNDS and BENCH_BERTH (another build's bin/berth.js, for before/after
 // figures) override the defaults.
+// Then one YAML mapping of BENCH_YAML_MIB (default 1) MiB and 8 times that (the default is the 8 MiB
+// input-file limit): the goal is linear parse time, the larger at most 16 times the smaller (a
+// quadratic parse is 64 times). The line ends "goal met" or "goal MISSED".
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveTools } from "../dist/generator/exec/tools.js";
+import { parseYamlSource } from "../dist/generator/yaml/source.js";
 import { appOfAppsValues, fleetShape, writeBerthFleet } from "./fleet.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -155,6 +159,39 @@ try {
     `berth/helm time ratio, one cluster of ${BIG_APPS}: ${big.commands.map((n) => `${n} ${big.ratio(n)}`).join(", ")}; ` +
       `${2 * BIG_APPS}/${BIG_APPS}: ${(totals[1] / totals[0]).toFixed(2)}; peak RSS ${big.peak === undefined ? "n/a" : Math.round(big.peak)} MB`,
   );
+  benchYamlMapping();
 } finally {
   for (const d of temp) rmSync(d, { recursive: true, force: true });
+}
+
+/** Parse time of one mapping of many keys, at two sizes eight times apart, in this process. */
+function benchYamlMapping() {
+  const mib = Number(process.env.BENCH_YAML_MIB ?? 1);
+  const mapping = (bytes) => {
+    const lines = [];
+    for (let i = 0, n = 0; n < bytes; i++) {
+      const line = `key${String(i).padStart(7, "0")}: value-${i}\n`;
+      lines.push(line);
+      n += line.length;
+    }
+    return { text: lines.join(""), keys: lines.length };
+  };
+  const time = (text) => {
+    const rounds = [];
+    for (let r = 0; r < Math.max(1, ROUNDS); r++) {
+      const t = process.hrtime.bigint();
+      const parsed = parseYamlSource("values.yaml", text);
+      if (parsed.diagnostics.length > 0) throw new Error(`bench YAML did not parse: ${parsed.diagnostics[0].message}`);
+      rounds.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    return median(rounds);
+  };
+  const small = mapping(mib * 1024 * 1024);
+  const large = mapping(8 * mib * 1024 * 1024);
+  const ts = time(small.text);
+  const tl = time(large.text);
+  const factor = tl / ts;
+  console.log(`YAML parse, one mapping of ${small.keys} keys (${mib} MiB)`.padEnd(44) + ` median ${(ts / 1000).toFixed(2).padStart(6)} s`);
+  console.log(`YAML parse, one mapping of ${large.keys} keys (${8 * mib} MiB)`.padEnd(44) + ` median ${(tl / 1000).toFixed(2).padStart(6)} s`);
+  console.log(`YAML parse time ratio 8x size: ${factor.toFixed(1)}x; goal at most 16x (linear), ${factor <= 16 ? "goal met" : "goal MISSED"}`);
 }

@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       const { runGenerate } = await import("./commands/generate.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("generate", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
+      code = await runWithFindings(o.format, o.check ? "berth generate --check" : "berth generate", !o.check, io, (io, report) => runGenerate({ root: root(), cluster: only, check: o.check }, io, report));
     });
 
   const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       const only = clusterOf("validate", cluster, o.cluster, false);
       const rendered = o.render ? await renderForValidate({ root: root(), cluster: only }, io) : undefined;
       const title = o.render ? "berth validate --render" : "berth validate";
-      code = await runWithFindings(o.format, title, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict, keys: o.key ?? [] }, io));
+      code = await runWithFindings(o.format, title, false, io, (io) => runValidate({ root: root(), cluster: only, rendered, strict: o.strict, keys: o.key ?? [] }, io));
     });
 
   withExamples(withFormat(withCluster(program.command("graph"), "the cluster"), ["mermaid", "json"], "mermaid (a Markdown code block) or json ({cluster, nodes, edges})"), ["berth graph pi", "berth graph laptop > laptop.md", "berth graph pi -o json | jq '.edges'"])
@@ -174,7 +174,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
       const { runSecretsStatus } = await import("./commands/secrets-status.js");
       const { runWithFindings } = await import("./findings/report.js");
       const only = clusterOf("secrets status", cluster, o.cluster, false);
-      code = await runWithFindings(o.format, "berth secrets status", io, (io, report, attach) => runSecretsStatus({ root: root(), cluster: only, keys: o.key ?? [] }, io, report, attach));
+      code = await runWithFindings(o.format, "berth secrets status", false, io, (io, report, attach) => runSecretsStatus({ root: root(), cluster: only, keys: o.key ?? [] }, io, report, attach));
     });
 
   const repo = withExamples(program.command("repo"), ["berth repo connect pi", "berth repo connect pi --rotate"]).description("give Argo CD credentials for a private fleet repository or chart registry");
@@ -347,8 +347,19 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     await program.parseAsync([...argv], { from: "user" });
     return code;
   } catch (e) {
-    return report(e, io);
+    return report(e, io, writesFiles(argv));
   }
+}
+
+/**
+ * Whether the command would write files, so that its refusal may say "nothing was written";
+ * validate, render, preview and the other read-only commands never write, and saying so would
+ * suggest they might.
+ */
+export function writesFiles(argv: readonly string[]): boolean {
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (command === "generate") return !argv.includes("--check");
+  return ["seal", "keys", "init", "new", "import"].includes(command ?? "");
 }
 
 /** Commander's own errors (`error: unknown option …`) carry berth's prefix like every other message. */
@@ -356,7 +367,7 @@ function berthPrefixed(message: string): string {
   return message.replace(/^error: /, "berth: ");
 }
 
-function report(e: unknown, io: CommandIO): ExitCode {
+function report(e: unknown, io: CommandIO, writes: boolean): ExitCode {
   if (e instanceof CommanderError) {
     // Commander has already printed its message (or the help/version text).
     return e.exitCode === 0 ? 0 : 2;
@@ -364,7 +375,7 @@ function report(e: unknown, io: CommandIO): ExitCode {
   if (e instanceof UserError) {
     io.stderr.write(`${scrubSecrets(e.message)}\n`);
     const n = e.diagnostics.length;
-    io.stderr.write(`berth: ${n} problem${n === 1 ? "" : "s"} found; nothing was written\n`);
+    io.stderr.write(`berth: ${n} problem${n === 1 ? "" : "s"} found${writes ? "; nothing was written" : ""}\n`);
     return 1;
   }
   if (e instanceof EnvironmentError) {

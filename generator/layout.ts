@@ -47,6 +47,8 @@ export const layout = {
   schemaFile: (kind: "cluster" | "app") => `generator/schemas/${kind}.schema.json`,
   /** Written by `berth init`: the commit that holds the example fleet (scripts/example-fleet.js reads it). */
   exampleFleetRef: ".berth/example-fleet.ref",
+  /** Files (or folders, ending in /) the credential scans treat as examples: one repository-relative path a line. */
+  allowSecrets: ".berth/allow-secrets",
 } as const;
 
 /** Argo CD's namespace on every cluster; Applications and AppProjects live here. */

@@ -79,12 +79,18 @@ export function expectedContext(cluster: Cluster, given: string | undefined, dry
       },
     ]);
   }
-  if (given !== name && cluster.spec.identity === undefined && !trustContext) {
+  // Only the kube-system UID is read from the cluster answering: identity.apiServer is compared
+  // with the kubeconfig's URL, which another cluster behind the same address (a rebuilt node, a
+  // load balancer, a port-forward) shares. So the UID is what lets any context name through.
+  if (given !== name && cluster.spec.identity?.kubeSystemUID === undefined && !trustContext) {
+    const onlyServer = cluster.spec.identity?.apiServer !== undefined;
     throw new UserError([
       {
         ...where,
-        message: `--context ${given} is not named "${name}", and clusters/${name}/cluster.yaml records no identity: berth refuses to bootstrap a context that may belong to another cluster`,
-        hint: `rename the context if it is cluster ${name}'s (\`kubectl config rename-context ${given} ${name}\`), or record the cluster's identity in cluster.yaml (identity.apiServer or identity.kubeSystemUID), or pass --trust-context to take responsibility`,
+        message: onlyServer
+          ? `--context ${given} is not named "${name}", and clusters/${name}/cluster.yaml records only identity.apiServer, which says where the context points, not which cluster answers there: berth refuses to bootstrap a context that may belong to another cluster`
+          : `--context ${given} is not named "${name}", and clusters/${name}/cluster.yaml records no identity: berth refuses to bootstrap a context that may belong to another cluster`,
+        hint: `rename the context if it is cluster ${name}'s (\`kubectl config rename-context ${given} ${name}\`), or record the cluster's kube-system UID in cluster.yaml as identity.kubeSystemUID (\`kubectl --context ${given} get namespace kube-system -o jsonpath='{.metadata.uid}'\`), or pass --trust-context to take responsibility`,
       },
     ]);
   }

@@ -22,7 +22,7 @@ export interface GenerateOptions {
 export async function runGenerate(opts: GenerateOptions, io: CommandIO, report: ReportFindings = () => {}): Promise<ExitCode> {
   if (opts.check) return generate(opts, io, report);
   // Held from reading the inputs to the last swap: a concurrent run cannot interleave its renames.
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, io.env);
   try {
     return await generate(opts, io, report);
   } finally {
@@ -41,7 +41,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
   if (unchanged) {
     cache.save();
     const total = unchanged.reduce((n, c) => n + c.files, 0);
-    if (opts.check) io.stdout.write(`generated output is up to date (${total} files, ${unchanged.length} clusters; no input changed since the last run)\n`);
+    if (opts.check) io.stdout.write(`generated output is up to date (${total} files, ${unchanged.length} cluster${unchanged.length === 1 ? "" : "s"}; no input changed since the last run)\n`);
     else for (const c of unchanged) io.stdout.write(`${c.name}: ${c.files} files, 0 written, 0 removed\n`);
     return 0;
   }
@@ -100,7 +100,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     if (changes.changed.length === 0 && changes.removed.length === 0) {
       remember();
       record(false);
-      io.stdout.write(`generated output is up to date (${total} files, ${clusters.length} clusters)\n`);
+      io.stdout.write(`generated output is up to date (${total} files, ${clusters.length} cluster${clusters.length === 1 ? "" : "s"})\n`);
       return 0;
     }
     const fix = "run `berth generate` and commit the result";

@@ -38,10 +38,11 @@ export async function runInit(opts: InitOptions, io: CommandIO): Promise<ExitCod
   const exampleCommit = recorded ?? git.head;
   if (opts.empty && exampleCommit === undefined) throw new EnvironmentError("the repository has no commit holding the example fleet", "run berth init --empty in a clone of berth's repository");
   const example = opts.empty && exampleCommit ? await git.foldersAt(exampleCommit) : { clusters: [], apps: [] };
-  const plan = planInit({ repoUrl, cluster, empty: opts.empty, example }, snap, recorded === undefined ? git.head : undefined);
+  const plan = planInit({ repoUrl, cluster, empty: opts.empty, example, tracked: git.tracked }, snap, recorded === undefined ? git.head : undefined);
   if (!plan.ok) throwProblems(plan.diagnostics);
   applyChanges(opts.root, plan.value);
   for (const f of plan.value.removedFolders) io.stdout.write(`removed ${f.path} (${f.files} file${f.files === 1 ? "" : "s"})\n`);
+  for (const f of plan.value.keptFiles) io.stdout.write(`kept ${f}: git does not track it, so berth leaves it (move it out if the folder should go)\n`);
   if (plan.value.removedFolders.length > 0) io.stdout.write("undo with: git checkout HEAD -- . && git clean -fd\n\n");
   reportScaffold(plan.value, io);
   return 0;

@@ -92,7 +92,7 @@ export async function runKeysInstall(opts: KeysInstallOptions, io: CommandIO, de
  * certificate whose key the controller lacks.
  */
 export async function runKeysRotate(opts: KeysRotateOptions, io: CommandIO, deps: LiveDeps = defaultLiveDeps()): Promise<ExitCode> {
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, io.env);
   try {
     const fleet = loadCheckedFleet(opts.root);
     requireCluster(fleet, opts.cluster);
@@ -149,7 +149,7 @@ export async function runKeysRotate(opts: KeysRotateOptions, io: CommandIO, deps
  * (the repository never claims a key the controller lacks), then the key Secret, then the restart.
  */
 export async function runKeysRemove(opts: KeysRemoveOptions, io: CommandIO, deps: LiveDeps = defaultLiveDeps()): Promise<ExitCode> {
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, io.env);
   try {
     const fleet = loadCheckedFleet(opts.root);
     requireCluster(fleet, opts.cluster);

@@ -25,7 +25,7 @@ export interface KeysGenerateOptions {
  * it exists: the certificate goes into the repository, the private key only to --out (mode 0600).
  */
 export async function runKeysGenerate(opts: KeysGenerateOptions, io: CommandIO): Promise<ExitCode> {
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, io.env);
   try {
     return await generateKeys(opts, io);
   } finally {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { UserError } from "../errors.js";
+import { throwProblems } from "./ask.js";
 import { nearest } from "../model/suggest.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
@@ -31,8 +31,9 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
   const { cluster, instances } = plan!;
   for (const name of opts.apps) {
     if (!instances.some((i) => i.id === name || i.app?.name === name)) {
-      const guess = nearest(name, instances.map((i) => i.id));
-      throw new UserError([{ file: cluster.source.file, line: 0, col: 0, message: `no app "${name}" runs on cluster "${cluster.name}"`, hint: guess ? `did you mean --app ${guess}?` : "list the cluster's apps in its cluster.yaml" }]);
+      // An app runs as one instance per environment (app-staging, app-prod): match the app's name too.
+      const guess = nearest(name, new Set(instances.flatMap((i) => (i.app ? [i.app.name, i.id] : [i.id]))));
+      throwProblems([{ file: "--app", line: 0, col: 0, message: `no app "${name}" runs on cluster "${cluster.name}"`, hint: guess ? `did you mean --app ${guess}?` : `the apps of cluster ${cluster.name} are listed under apps: in ${cluster.source.file}` }]);
     }
   }
   const selected = instances
@@ -42,6 +43,7 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
   const progress = renderProgress(io);
   let failed = 0;
   const asJson: { cluster: string; app: string; wave: number; namespace: string; objects: Record<string, unknown>[] }[] = [];
+  const failedWith = new Set<string>();
   for (const inst of selected) {
     const req = renderRequest(plan!, inst, opts.root);
     if (req.source.type === "manifests" && !existsSync(req.source.dir)) {
@@ -62,10 +64,13 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
       io.stdout.write(result.manifests.endsWith("\n") ? result.manifests : `${result.manifests}\n`);
     } else {
       failed++;
+      // The tool whose version matters to this failure: helm for charts, kubectl's kustomize.
+      if (req.source.type === "kustomize") failedWith.add(`kubectl ${tools.kubectlVersion}`);
+      else if (req.source.type !== "manifests") failedWith.add(`helm ${tools.helmVersion}`);
       io.stderr.write(`${inst.id}: render failed: ${result.error}\n`);
     }
   }
   if (opts.format === "json") io.stdout.write(`${JSON.stringify(asJson, null, 2)}\n`);
-  if (failed > 0) io.stderr.write(`${failed} of ${selected.length} apps could not be rendered (helm ${tools.helmVersion}, ${tools.source})\n`);
+  if (failed > 0) io.stderr.write(`${failed} of ${selected.length} app${selected.length === 1 ? "" : "s"} could not be rendered (${[...[...failedWith].sort(), tools.source].join(", ")})\n`);
   return failed > 0 ? 1 : 0;
 }

@@ -60,7 +60,7 @@ export const deployKeyTitle = (cluster: string) => `berth:${cluster}`;
  */
 export async function runRepoConnect(opts: RepoConnectOptions, deps: RepoConnectDeps): Promise<ExitCode> {
   if (opts.rotate && opts.finish) throw new UserError([cli(opts, "--rotate and --finish are two steps of one rotation", "run --rotate, commit and push, wait for Argo CD to sync, then run --finish")]);
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, deps.io.env);
   try {
     const fleet = loadCheckedFleet(opts.root);
     requireCluster(fleet, opts.cluster);

@@ -28,7 +28,7 @@ export interface ResealOptions {
  * run killed at any point leaves each file old or new, and both open with a key the controller holds.
  */
 export async function runReseal(opts: ResealOptions, io: CommandIO): Promise<ExitCode> {
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, io.env);
   try {
     return resealLocked(opts, io);
   } finally {

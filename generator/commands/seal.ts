@@ -32,7 +32,7 @@ export interface SealOptions {
 export async function runSeal(opts: SealOptions, io: CommandIO): Promise<ExitCode> {
   // Held from reading the existing file to replacing it: two seals of one file cannot both merge
   // into the same old content and lose each other's keys.
-  const lock = acquireWriteLock(opts.root);
+  const lock = acquireWriteLock(opts.root, io.env);
   try {
     return await seal(opts, io);
   } finally {

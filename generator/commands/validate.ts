@@ -62,7 +62,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
     for (const n of notRendered) io.stderr.write(`  ${n}\n`);
   }
   const objects = plans.reduce((n, p) => n + p.files.reduce((m, f) => m + (f.documents?.length ?? 1), 0), 0);
-  const renders = opts.rendered ? `, ${opts.rendered.rendered} renders checked against schemas and projects${notRendered.length > 0 ? ` (${notRendered.length} remote charts not rendered)` : ""}` : "";
+  const renders = opts.rendered ? `, ${opts.rendered.rendered} render${opts.rendered.rendered === 1 ? "" : "s"} checked against schemas and projects${notRendered.length > 0 ? ` (${notRendered.length} remote chart${notRendered.length === 1 ? "" : "s"} not rendered)` : ""}` : "";
   io.stdout.write(`valid: ${plans.length} cluster${plans.length === 1 ? "" : "s"}, ${fleet.apps.size} apps, ${objects} generated objects${renders}\n`);
   for (const plan of plans) {
     const b = clusterBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name));

@@ -28,7 +28,7 @@ export type AttachData = (key: string, value: unknown) => void;
  * (a UserError) becomes findings and exit 1 instead of the error report; "could not run" (exit 2)
  * stays the CLI's to report.
  */
-export async function runWithFindings<IO extends FindingsIO, Code extends number>(format: OutputFormat, title: string, io: IO, run: (io: IO, report: ReportFindings, attach: AttachData) => Code | Promise<Code>): Promise<Code | 1> {
+export async function runWithFindings<IO extends FindingsIO, Code extends number>(format: OutputFormat, title: string, writes: boolean, io: IO, run: (io: IO, report: ReportFindings, attach: AttachData) => Code | Promise<Code>): Promise<Code | 1> {
   if (format === "human") return await run(io, () => {}, () => {});
   const findings: Finding[] = [];
   const data: Record<string, unknown> = {};
@@ -39,7 +39,7 @@ export async function runWithFindings<IO extends FindingsIO, Code extends number
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     findings.push(...e.diagnostics.map((d) => fromDiagnostic(d)));
-    io.stderr.write(`berth: ${findings.length} problem${findings.length === 1 ? "" : "s"} found; nothing was written\n`);
+    io.stderr.write(`berth: ${findings.length} problem${findings.length === 1 ? "" : "s"} found${writes ? "; nothing was written" : ""}\n`);
     code = 1;
   }
   // Messages quote values from the repository: credentials are scrubbed, as in the human format.

@@ -4,9 +4,11 @@ import { parse } from "yaml";
 import { run } from "../exec/spawn.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
+import { satisfies } from "./semver-range.js";
 
 interface Dependency {
   name: string;
+  version?: string;
   repository?: string;
 }
 
@@ -30,7 +32,11 @@ export async function ensureDependencies(
   } catch (e) {
     return { ok: false, error: `cannot read ${join(chartDir, "Chart.yaml")}: ${(e as Error).message}` };
   }
-  if (missingDependencies(chartDir, deps).length === 0) return { ok: true, dir: chartDir };
+  if (missingDependencies(chartDir, deps).length === 0) {
+    const wrong = wrongVersions(chartDir, deps);
+    if (wrong.length > 0) return { ok: false, error: wrong.join("; ") };
+    return { ok: true, dir: chartDir };
+  }
   const copy = copyForBuild(chartDir, deps, scratch);
 
   // With a Chart.lock, `helm dependency build` only accepts HTTP repositories that were added
@@ -82,8 +88,7 @@ function readDependencies(chartDir: string): Dependency[] {
 
 /**
  * Dependencies with neither an unpacked `charts/<name>/Chart.yaml` nor a packaged
- * `charts/<name>-<version>.tgz`. (A version that does not satisfy the constraint is left for
- * helm template to report: it names the chart and both versions.)
+ * `charts/<name>-<version>.tgz`. (A version that does not satisfy the constraint: wrongVersions.)
  */
 export function missingDependencies(chartDir: string, deps: readonly Dependency[]): string[] {
   const chartsDir = join(chartDir, "charts");
@@ -95,6 +100,36 @@ export function missingDependencies(chartDir: string, deps: readonly Dependency[
       return !entries.some((e) => tgz.test(e));
     })
     .map((d) => d.name);
+}
+
+/**
+ * Vendored dependencies whose version does not satisfy Chart.yaml's constraint, as `helm
+ * dependency list` reports them ("wrong version"). `helm template` does not check this: it
+ * renders whatever charts/ holds, so a subchart vendored at 22.0.0 for `21.x.x` would deploy.
+ */
+export function wrongVersions(chartDir: string, deps: readonly Dependency[]): string[] {
+  const chartsDir = join(chartDir, "charts");
+  const entries = existsSync(chartsDir) ? readdirSync(chartsDir) : [];
+  const out: string[] = [];
+  for (const d of deps) {
+    if (typeof d.version !== "string" || d.version.trim() === "") continue;
+    let found: string | undefined;
+    const unpacked = join(chartsDir, d.name, "Chart.yaml");
+    if (existsSync(unpacked)) {
+      const v = (parse(readFileSync(unpacked, "utf8")) as { version?: unknown } | null)?.version;
+      found = v === undefined || v === null ? undefined : String(v);
+    } else {
+      const tgz = entries.map((e) => new RegExp(`^${escapeRegExp(d.name)}-(v?\\d[^/]*)\\.tgz$`).exec(e)?.[1]).find((v) => v !== undefined);
+      found = tgz;
+    }
+    if (found === undefined) continue;
+    if (satisfies(found, d.version) === false) {
+      out.push(
+        `dependency ${d.name} in Chart.yaml asks for version ${d.version}, but charts/ holds ${d.name} ${found} (helm dependency list: wrong version)`,
+      );
+    }
+  }
+  return out;
 }
 
 function escapeRegExp(s: string): string {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { hermeticEnv, withTempDir } from "../exec/env.js";
 import { run } from "../exec/spawn.js";
 import { ensureDependencies } from "./helm-deps.js";
+import { listOciVersions } from "./oci-tags.js";
 import { MAX_RENDERED_BYTES, tooLarge } from "./limits.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
@@ -150,6 +151,7 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
       const names = registryEnvNames(o.chart.kind === "oci" ? o.chart.ref : o.chart.repo);
       return fail(`${why} (a private registry: export ${names.username} and ${names.password} for berth's renders)`);
     }
+    if (o.chart.kind === "oci" && /: not found\b/.test(why)) return fail(await ociVersionNotFound(o.chart));
     return fail(why);
   });
 }
@@ -180,4 +182,16 @@ async function withLogin(tools: Tools, chart: Exclude<HelmChart, { kind: "local"
 function redactLogin(text: string, login: RegistryLogin): string {
   const b64 = Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
   return login.password ? text.split(login.password).join("***").split(b64).join("***") : text;
+}
+
+/** helm says only "<ref>:<version>: not found": name the version, and the ones the registry has when it lists them. */
+async function ociVersionNotFound(chart: Extract<HelmChart, { kind: "oci" }>): Promise<string> {
+  const versions = await listOciVersions(chart.ref, isLoopbackHost(chart.ref));
+  const has =
+    versions === undefined
+      ? "the registry does not list its versions to berth (see them where the chart is published)"
+      : versions.length === 0
+        ? "the registry holds no version of it"
+        : `the registry has ${versions.slice(0, 10).join(", ")}${versions.length > 10 ? ` and ${versions.length - 10} older` : ""}`;
+  return `version ${chart.version} not found in ${chart.ref}; ${has}`;
 }

@@ -9,6 +9,12 @@ export interface GitState {
   head?: string;
   /** Lists the cluster and app folder names a commit holds (the example fleet's, for init --empty). */
   foldersAt(commit: string): Promise<{ clusters: string[]; apps: string[] }>;
+  /**
+   * The files git tracks under clusters/, apps/ and secrets/ (repository-relative to `root`): the
+   * only ones `init --empty` may remove, since `git checkout` brings them back. Gitignored files
+   * (a `*.local` kubeconfig, a sealing key kept beside a cluster) are not in it and stay.
+   */
+  tracked: ReadonlySet<string>;
 }
 
 /** Reads the state of the git repository at `root`; undefined when `root` is not in one. */
@@ -26,7 +32,10 @@ export async function readGitState(root: string, callerEnv: Readonly<Record<stri
     if (r.code !== 0) throw new EnvironmentError(`cannot list ${dir}/ of commit ${commit.slice(0, 7)}: ${r.stderr.trim()}`, "fetch the full history (git fetch --unshallow)");
     return r.stdout.split("\n").filter((l) => l !== "").map((l) => l.slice(dir.length + 1));
   };
+  const listed = await run(git, ["ls-files", "-z", "--", "clusters", "apps", "secrets"], { env, cwd: root, timeoutMs: 60_000 });
+  if (listed.code !== 0) throw new EnvironmentError(`cannot list the files git tracks: ${listed.stderr.trim()}`, "run berth init in a clone of berth's repository");
   return {
+    tracked: new Set(listed.stdout.split("\0").filter((f) => f !== "")),
     foldersAt: async (commit) => ({ clusters: await names(commit, "clusters"), apps: await names(commit, "apps") }),
     dirty: status.stdout.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3)),
     head: head.code === 0 ? head.stdout.trim() : undefined,

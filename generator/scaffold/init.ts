@@ -20,6 +20,8 @@ export interface InitRequest {
    * so clusters and apps added since, or a second `init --empty`, lose nothing of the user's.
    */
   example: { clusters: readonly string[]; apps: readonly string[] };
+  /** The files git tracks (see GitState.tracked): only these are removed; the rest is listed as kept. */
+  tracked: ReadonlySet<string>;
 }
 
 
@@ -31,6 +33,8 @@ export interface RemovedFolder {
 
 export interface InitPlan extends ScaffoldPlan {
   removedFolders: RemovedFolder[];
+  /** Files in the removed folders git does not track (gitignored): left in place, listed to the user. */
+  keptFiles: string[];
 }
 
 /**
@@ -70,6 +74,7 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
   }
   const removedFolders: RemovedFolder[] = [];
   const removals: string[] = [];
+  const keptFiles: string[] = [];
   if (req.empty) {
     const written = new Set(writes.map((w) => w.path));
     const folders = [
@@ -78,7 +83,11 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
       ...removedClusters.map((c) => `${layout.secretsDir}/${c}`),
     ];
     for (const folder of folders) {
-      const files = snap.files.filter((f) => f.startsWith(`${folder}/`) && !written.has(f));
+      const inside = snap.files.filter((f) => f.startsWith(`${folder}/`) && !written.has(f));
+      // An untracked file here is gitignored (init --empty runs only in a clean tree): git cannot
+      // bring it back, so it stays.
+      const files = inside.filter((f) => req.tracked.has(f));
+      keptFiles.push(...inside.filter((f) => !req.tracked.has(f)));
       if (files.length === 0) continue;
       removals.push(...files);
       removedFolders.push({ path: `${folder}/`, files: files.length });
@@ -86,8 +95,10 @@ export function planInit(req: InitRequest, snap: RepoSnapshot, recordCommit: str
     const secrets = removals.filter((f) => f.startsWith(`${layout.secretsDir}/`)).length;
     const platform = [...keptApps].filter((a) => ALL_PLATFORM_APPS.includes(a));
     if (removedFolders.length === 0) done.push("nothing of the example fleet is left to remove");
-    else done.push(`removed the example fleet: ${removedClusters.length} clusters, ${snap.apps.size - keptApps.size} apps, ${secrets} sealed secrets; kept the platform apps ${platform.join(", ")}`);
+    else done.push(`removed the example fleet: ${plural(removedClusters.length, "cluster")}, ${plural(snap.apps.size - keptApps.size, "app")}, ${plural(secrets, "sealed secret")}; kept the platform apps ${platform.join(", ")}`);
   }
   if (recordCommit) writes.push({ path: layout.exampleFleetRef, content: `${recordCommit}\n` });
-  return ok({ writes, removals, done, next, removedFolders });
+  return ok({ writes, removals, done, next, removedFolders, keptFiles });
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -4,9 +4,17 @@ import { isPair, isScalar, visit } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { parseYamlSource } from "../yaml/source.js";
 import { listRepoFiles } from "../read/repo-files.js";
+import { layout } from "../layout.js";
 
-// A header followed by key material; a bare mention of the header (docs, tests) is not a key.
-const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=]{40,}/;
+// A whole key: header, key material, footer. A bare mention of the header (docs, tests) or a
+// truncated example (`MIIEow…`, no footer) is not a key anyone can use.
+const PRIVATE_KEY = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\n]*\r?\n|\r?\n){1,}-----END \1-----/;
+/**
+ * Files no one deploys or reads as values: documentation of a vendored chart (its README shows
+ * example keys). Everything else (templates, manifests, values, files a chart reads with
+ * .Files.Get, and any other file in the repository) is scanned for private keys.
+ */
+const DOCUMENTATION = /(^|\/)(README|LICENSE|NOTICE|CHANGELOG|NOTES)[^/]*$|\.(md|markdown|rst|adoc|txt)$/i;
 /** A line carrying this comment is exempt from the plaintext-secret heuristics. */
 export const ALLOW_MARK = "berth:allow-secret";
 const SECRET_KEY_NAME = /(password|passwd|secret|token|api[_-]?key|private[_-]?key)$/i;
@@ -15,14 +23,38 @@ const SAFE_VALUE = /^(([^\s@]+@)?sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S
 /** Private keys anywhere in the repository: a sealing key belongs outside it (berth keys generate --out). */
 export function findPrivateKeys(root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const allowed = allowedFiles(root);
   for (const file of listRepoFiles(root)) {
-    const text = readHead(join(root, file), 1 << 20);
-    const m = PRIVATE_KEY.exec(text);
-    if (!m) continue;
-    const line = text.slice(0, m.index).split("\n").length;
-    out.push({ file, line, col: 1, message: "contains a private key; private keys must never be committed", hint: "move it out of the repository (e.g. a password manager), rotate it, and purge it from Git history" });
+    if (DOCUMENTATION.test(file) || allowed(file)) continue;
+    out.push(...privateKeyFindings(file, readHead(join(root, file), 1 << 20)));
   }
   return out;
+}
+
+/**
+ * The files a person marked as examples in {@link layout.allowSecrets}: a path a line (a folder
+ * ends in `/`), `#` comments. For files one cannot mark with a comment (a vendored chart's).
+ */
+export function allowedFiles(root: string): (file: string) => boolean {
+  let text = "";
+  try {
+    text = readFileSync(join(root, layout.allowSecrets), "utf8");
+  } catch {
+    return () => false;
+  }
+  const entries = text.split("\n").map((l) => l.replace(/#.*$/, "").trim()).filter((l) => l !== "");
+  return (file) => entries.some((e) => (e.endsWith("/") ? file.startsWith(e) : file === e));
+}
+
+/** The private key in one file's text (the first), positioned at its header. */
+export function privateKeyFindings(file: string, text: string): Diagnostic[] {
+  const m = PRIVATE_KEY.exec(text);
+  if (!m) return [];
+  const line = text.slice(0, m.index).split("\n").length;
+  // An example key marked as such on its header line or the line above.
+  const lines = text.split("\n");
+  if (lines[line - 1]?.includes(ALLOW_MARK) || lines[line - 2]?.includes(ALLOW_MARK)) return [];
+  return [{ file, line, col: 1, message: "contains a private key; private keys must never be committed", hint: `move it out of the repository (e.g. a password manager), rotate it, and purge it from Git history; if it is an example, mark it with \`${ALLOW_MARK}\` on the line above, or list the file in ${layout.allowSecrets}` }];
 }
 
 /** One buffer for every head read: allocating (and zeroing) a megabyte per file dominated a scan of 20,000 files. */
@@ -60,7 +92,8 @@ function looksRandom(s: string): boolean {
  * `# berth:allow-secret` are exempt.
  */
 export function findPlaintextCredentials(root: string): Diagnostic[] {
-  const valuesFiles = listRepoFiles(root, ["apps", "clusters"]).filter((f) => /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
+  const allowed = allowedFiles(root);
+  const valuesFiles = listRepoFiles(root, ["apps", "clusters"]).filter((f) => !allowed(f) && /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
   return valuesFiles.flatMap((file) => scanForCredentials(file, readFileSync(join(root, file), "utf8")));
 }
 

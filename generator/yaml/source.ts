@@ -1,6 +1,7 @@
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, Schema, visit, type Document, type Node } from "yaml";
+import { Composer, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Parser, parseDocument, Schema, visit, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { HELM_YAML } from "./helm-schema.js";
+import { duplicateKeys, firstTooDeep, MAX_YAML_DEPTH } from "./structure.js";
 
 /**
  * A parsed YAML file that can point at any of its nodes as `file:line:col`. Shared by every
@@ -44,16 +45,27 @@ export function parseYamlSource(file: string, text: string): ParsedYaml {
     return { diagnostics: [{ file, line: 0, col: 0, message: "is a binary file, expected YAML text", hint: "replace it with a YAML file" }] };
   }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...helmYamlOptions(), lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const list = Array.isArray(docs) ? docs : [];
+  // What parseAllDocuments does, in two steps: the tokens are checked for depth before the
+  // (recursive) composer builds nodes of them.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const deep = firstTooDeep(tokens);
+  if (deep !== undefined) {
+    const pos = lineCounter.linePos(deep);
+    return { diagnostics: [{ file, line: pos.line, col: pos.col, message: `nests mappings and lists deeper than ${MAX_YAML_DEPTH} levels, berth's limit for a YAML document`, hint: "flatten the structure; no chart or Kubernetes object needs this depth" }] };
+  }
+  // uniqueKeys is checked by duplicateKeys() in linear time (the library's check is quadratic).
+  const list = [...new Composer({ ...helmYamlOptions(), uniqueKeys: false, strict: true }).compose(tokens)];
   const diagnostics: Diagnostic[] = list.flatMap((d) => {
     const misindented = d.errors.find((e) => e.code === "MULTILINE_IMPLICIT_KEY" || e.code === "BLOCK_AS_IMPLICIT_KEY");
     const indentation = misindented && indentationDiagnostic(file, text, lineCounter.linePos(misindented.pos[0]).line);
     if (indentation) return [indentation];
-    return d.errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return { file, line: pos.line, col: pos.col, message: yamlErrorMessage(e.code, e.message), hint: yamlErrorHint(e.code) };
-    });
+    const found = [...d.errors.map((e) => ({ at: e.pos[0], code: e.code, message: e.message })), ...duplicateKeys(d).map((k) => ({ at: k.range?.[0] ?? 0, code: "DUPLICATE_KEY", message: "Map keys must be unique" }))];
+    return found
+      .sort((a, b) => a.at - b.at)
+      .map((e) => {
+        const pos = lineCounter.linePos(e.at);
+        return { file, line: pos.line, col: pos.col, message: yamlErrorMessage(e.code, e.message), hint: yamlErrorHint(e.code) };
+      });
   });
   const second = list[1];
   if (diagnostics.length === 0 && second) {

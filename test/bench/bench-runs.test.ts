@@ -13,7 +13,7 @@ describe("npm run bench", () => {
     const r = spawnSync(process.execPath, ["bench/fleet-scale.js"], {
       cwd: repo,
       encoding: "utf8",
-      env: { ...process.env, BENCH_CLUSTERS: "2", BENCH_APPS: "3", BENCH_ROUNDS: "1", BENCH_BIG_APPS: "12", BENCH_BIG_ROUNDS: "1" },
+      env: { ...process.env, BENCH_CLUSTERS: "2", BENCH_APPS: "3", BENCH_ROUNDS: "1", BENCH_BIG_APPS: "12", BENCH_BIG_ROUNDS: "1", BENCH_YAML_MIB: "0.05" },
       timeout: 120_000,
     });
     expect(r.stderr).toBe("");
@@ -22,6 +22,7 @@ describe("npm run bench", () => {
     for (const label of ["helm template (app-of-apps chart)", "berth generate (empty tree)", "berth generate --check (no change)", "berth preview --base HEAD (one app changed)", "berth validate"]) {
       expect(r.stdout).toMatch(new RegExp(`${label.replace(/[()]/g, "\\$&")}\\s+median\\s+\\d+\\.\\d\\d s  \\(\\d+\\.\\d\\d–\\d+\\.\\d\\d\\)`));
     }
+    expect(r.stdout).toMatch(/^YAML parse time ratio 8x size: \d+\.\dx; goal at most 16x \(linear\), goal (met|MISSED)$/m);
     const round = "\\d+\\.\\d\\d \\(rounds \\d+\\.\\d\\d\\)";
     expect(r.stdout).toMatch(new RegExp(`^berth/helm time ratio: generate ${round}, check ${round}, preview ${round}; peak RSS (\\d+|n/a) MB$`, "m"));
     expect(r.stdout).toContain("one cluster of 12 apps (appOfApps: layered)");

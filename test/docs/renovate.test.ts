@@ -9,6 +9,7 @@ interface Manager {
   customType: string;
   managerFilePatterns: string[];
   matchStrings: string[];
+  matchStringsStrategy?: string;
   datasourceTemplate: string;
   packageNameTemplate?: string;
 }
@@ -20,26 +21,46 @@ interface Dependency {
   currentValue: string;
 }
 
-const config = JSON.parse(readFileSync(join(REPO_ROOT, "renovate.json"), "utf8")) as { customManagers: Manager[] };
+const config = JSON.parse(readFileSync(join(REPO_ROOT, "renovate.json"), "utf8")) as { customManagers: Manager[]; "helm-values": { managerFilePatterns: string[] } };
 
 /** `/regex/` as Renovate writes managerFilePatterns. */
 const filePattern = (p: string) => new RegExp(p.slice(1, -1));
-/** The `{{{group}}}` templates of the preset, filled in from the match. */
-const fill = (template: string, groups: Record<string, string>) => template.replace(/\{\{\{(\w+)\}\}\}/g, (_, k: string) => groups[k] ?? "");
+/** The preset's templates, filled in from the match: `{{{group}}}` and `{{#if group}}…{{else}}…{{/if}}`, the Handlebars Renovate uses. */
+const fill = (template: string, groups: Record<string, string | undefined>) =>
+  template
+    .replace(/\{\{#if (\w+)\}\}(.*?)\{\{else\}\}(.*?)\{\{\/if\}\}/g, (_, k: string, yes: string, no: string) => (groups[k] ? yes : no))
+    .replace(/\{\{\{(\w+)\}\}\}/g, (_, k: string) => groups[k] ?? "");
 
-/** What Renovate's regex manager extracts from one file, the preset's patterns applied as Renovate applies them. */
+/** A URL Renovate's datasources accept as registryUrl. */
+const isUrl = (s: string) => {
+  try {
+    return ["http:", "https:"].includes(new URL(s).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * What Renovate's regex manager extracts from one file, the preset applied as Renovate applies it:
+ * with the "combination" strategy every matchString is matched on its own (without the m flag),
+ * later groups overwrite earlier ones, and one dependency comes of the file when it has a depName
+ * and a currentValue.
+ */
 function extract(path: string, content: string): Dependency[] {
   const out: Dependency[] = [];
   for (const m of config.customManagers) {
     if (!m.managerFilePatterns.some((p) => filePattern(p).test(path))) continue;
-    for (const s of m.matchStrings) {
-      for (const match of content.matchAll(new RegExp(s, "g"))) {
-        const g = match.groups as Record<string, string>;
-        const dep: Dependency = { datasource: m.datasourceTemplate, depName: g.depName!, packageName: m.packageNameTemplate ? fill(m.packageNameTemplate, g) : g.depName!, currentValue: g.currentValue! };
-        if (m.datasourceTemplate === "helm") dep.registryUrl = g.registryUrl;
-        out.push(dep);
-      }
+    expect(m.matchStringsStrategy).toBe("combination");
+    const g: Record<string, string | undefined> = {};
+    for (const s of m.matchStrings) for (const match of content.matchAll(new RegExp(s, "g"))) Object.assign(g, Object.fromEntries(Object.entries(match.groups ?? {}).filter(([, v]) => v !== undefined)));
+    if (!g.depName || !g.currentValue) continue;
+    const datasource = fill(m.datasourceTemplate, g);
+    const dep: Dependency = { datasource, depName: g.depName, packageName: m.packageNameTemplate ? fill(m.packageNameTemplate, g) : g.depName, currentValue: g.currentValue };
+    if (g.registryUrl !== undefined) {
+      expect(isUrl(g.registryUrl), `registryUrl ${g.registryUrl}`).toBe(true);
+      dep.registryUrl = g.registryUrl;
     }
+    out.push(dep);
   }
   return out;
 }
@@ -76,6 +97,26 @@ describe("the Renovate preset (renovate.json)", () => {
       const content = appFileContent({ description: "Imported from k8s/helmfile.yaml:3.", layer: "infra", namespace: "data", releaseName: "db", source });
       expect(extract("apps/db/app.yaml", content)).toEqual([expected(source)]);
     }
+  });
+
+  it("matches the fields in any order, in block and flow style, with quotes and comments", () => {
+    const https = { repo: "https://charts.example.com/stable", chart: "web", version: "1.2.3" };
+    const oci = { repo: "oci://ghcr.io/acme/charts", chart: "api", version: "0.4.0" };
+    const orders = [["type", "repo", "chart", "version"], ["version", "chart", "repo", "type"], ["chart", "type", "version", "repo"], ["repo", "version", "type", "chart"]];
+    for (const source of [https, oci]) {
+      const fields: Record<string, string> = { type: "helm", ...source };
+      for (const order of orders) {
+        const block = `layer: apps\nnamespace: web\nsource:\n${order.map((k) => `  ${k}: ${k === "version" ? `"${fields[k]}"` : fields[k]}   # ${k}`).join("\n")}\n`;
+        const flow = `layer: apps\nnamespace: web\nsource: { ${order.map((k) => `${k}: ${fields[k]}`).join(", ")} }\n`;
+        for (const content of [block, flow]) expect(extract("apps/web/app.yaml", content), content).toEqual([expected(source)]);
+      }
+    }
+  });
+
+  it("reads images in every values file berth layers, not only values.yaml (Renovate's helm-values default)", () => {
+    const patterns = config["helm-values"].managerFilePatterns.map(filePattern);
+    for (const f of ["apps/web/values.yaml", "apps/web/values-cloud.yaml", "apps/web/values-prod.yaml", "clusters/pi/values/web.yaml"]) expect(patterns.some((p) => p.test(f)), f).toBe(true);
+    for (const f of ["apps/web/app.yaml", "clusters/pi/cluster.yaml", "apps/web/chart/templates/deployment.yaml"]) expect(patterns.some((p) => p.test(f)), f).toBe(false);
   });
 
   it("leaves files outside apps/<name>/app.yaml alone", () => {

@@ -1,3 +1,5 @@
+import { mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { setEntryValues, valuesFileContent } from "../../generator/import/helmfile/values-out.js";
 import { berth, readTree, removeRepo, writeTree } from "../helpers/repo.js";
@@ -127,5 +129,53 @@ describe("berth import helmfile on hostile input", () => {
     const run = await rejected(`${repos2}releases:\n  - name: a\n    namespace: x\n    chart: bitnami/nginx\n    version: 18.3.1\n    values:\n      - bomb:\n${inline}\n`);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("legacy/h.yaml:10:9: inline values cannot be read");
+  });
+});
+
+describe("berth import helmfile copies nothing from outside the helmfile's folder and no credential", () => {
+  const chart = "apiVersion: v2\nname: web\nversion: 0.1.0\n";
+  const release = (extra: string) => `${repos2}releases:\n  - name: web\n    namespace: web\n    chart: ./charts/web\n${extra}`;
+
+  it("refuses `../` in chart, values and environment values paths, naming each, writing nothing", async () => {
+    const helmfile = `environments:\n  prod:\n    values: [../env.yaml]\nreleases:\n  - name: a\n    namespace: x\n    chart: ../charts/a\n  - name: b\n    namespace: x\n    chart: ./charts/b\n    values:\n      - ../../.kube/config\n`;
+    const run = await rejected(helmfile, ["--environment", "prod"], {
+      "env.yaml": "token: from-outside\n",
+      "charts/a/Chart.yaml": chart,
+      "legacy/charts/b/Chart.yaml": chart,
+      ".kube/config": "users:\n- user: {token: eyJhbGciOiJSUzI1NiIsImtpZCI6Ij}\n",
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("env.yaml:1:1: environment values file is outside the helmfile's folder (../env.yaml)");
+    expect(run.stderr).toContain("legacy/h.yaml:7:12: local chart ../charts/a of release a is outside the helmfile's folder");
+    expect(run.stderr).toContain("legacy/h.yaml:12:9: values file ../../.kube/config of release b is outside the helmfile's folder");
+    expect(run.stderr).toContain("fix: copy the file into the helmfile's folder");
+    expect(run.stderr).not.toContain("from-outside");
+  });
+
+  it("refuses a chart folder reached through a symbolic link out of the folder", async () => {
+    const root = importRepo();
+    repos.push(root);
+    writeTree(root, { "legacy/h.yaml": release(""), "outside/web/Chart.yaml": chart, "outside/web/templates/cm.yaml": "kind: ConfigMap\n" });
+    mkdirSync(join(root, "legacy/charts"));
+    symlinkSync(join(root, "outside/web"), join(root, "legacy/charts/web"));
+    const before = readTree(root, "apps");
+    const run = await berth(root, "import", "helmfile", "legacy/h.yaml", "--cluster", "pi");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("legacy/charts/web");
+    expect(readTree(root, "apps")).toEqual(before);
+  });
+
+  it("runs the credential scan on every file it would copy: a private key in the chart, a password in values", async () => {
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun".repeat(3)}\n-----END RSA PRIVATE KEY-----\n`;
+    const run = await rejected(release("    values: [values/web.yaml]\n"), [], {
+      "legacy/charts/web/Chart.yaml": chart,
+      "legacy/charts/web/files/id_rsa": key,
+      "legacy/values/web.yaml": "auth:\n  password: hunter2-but-longer\n",
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("apps/web/chart/files/id_rsa:1:1: would be imported: contains a private key");
+    expect(run.stderr).toContain("apps/web/values.yaml:");
+    expect(run.stderr).toContain("would be imported: `password` holds a literal value");
+    expect(run.stderr).toContain("nothing was written");
   });
 });

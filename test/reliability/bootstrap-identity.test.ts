@@ -57,6 +57,28 @@ describe("bootstrap context identity", () => {
     }
   });
 
+  it("identity.apiServer alone is not proof: another cluster behind the same address would pass it, so the context is refused, asking for the kube-system UID", async () => {
+    const serverOnly = mkdtempSync(join(tmpdir(), "berth-identity-"));
+    try {
+      for (const dir of ["apps", "clusters", "secrets"]) cpSync(join(REPO, dir), join(serverOnly, dir), { recursive: true });
+      const file = join(serverOnly, "clusters/pi/cluster.yaml");
+      writeFileSync(file, `${readFileSync(file, "utf8")}identity: { apiServer: "https://192.168.1.50:6443" }\n`);
+      // The kubeconfig points at the recorded address; a different cluster answers there.
+      const world = fakeWorld({ contexts: ["pi-prod"], apiServer: "https://192.168.1.50:6443", kubeSystemUID: "00000000-0000-4000-8000-000000000000" });
+      try {
+        const r = await cli(world, serverOnly, ["bootstrap", "--cluster", "pi", "--context", "pi-prod"]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain("records only identity.apiServer, which says where the context points, not which cluster answers there");
+        expect(r.stderr).toContain("identity.kubeSystemUID (`kubectl --context pi-prod get namespace kube-system -o jsonpath='{.metadata.uid}'`)");
+        expect(mutating(r.log)).toEqual([]);
+      } finally {
+        world.remove();
+      }
+    } finally {
+      rmSync(serverOnly, { recursive: true, force: true });
+    }
+  });
+
   it("--trust-context is the explicit override", async () => {
     const world = fakeWorld({ contexts: ["pi-prod"] });
     try {

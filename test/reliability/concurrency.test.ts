@@ -1,16 +1,17 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bigFleet } from "../helpers/big-fleet.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { berth, makeRepo, readTree, removeRepo, writeTree } from "../helpers/repo.js";
+import { acquireWriteLock, lockPath } from "../../generator/write/lock.js";
 
 /**
  * Two berth runs at once, as real processes (issue 11, item 1): writers are serialised by
- * `<root>/.berth.lock`; the loser exits 2 naming the holder, and the output is always whole.
+ * the write lock (generator/write/lock.ts); the loser exits 2 naming the holder, and the output is always whole.
  */
 const BIN = fileURLToPath(new URL("../../bin/berth.js", import.meta.url));
 const CLUSTERS = ["alpha", "beta"];
@@ -63,7 +64,7 @@ describe("two berth generate at once", () => {
       expect(outcomes, `round ${round}`).toContain("ran");
       for (const c of CLUSTERS) expect(readTree(root, `clusters/${c}/argocd`), `clusters/${c}/argocd after round ${round}`).toEqual(versions[target]![c]);
       for (const c of CLUSTERS) expect(readdirSync(join(root, "clusters", c)).sort()).toEqual(["argocd", "cluster.yaml"]);
-      expect(existsSync(join(root, ".berth.lock"))).toBe(false);
+      expect(existsSync(lockPath(root, process.env))).toBe(false);
     }
   }, 120_000);
 });
@@ -96,23 +97,97 @@ describe("the write lock", () => {
   it("names a live holder and exits 2; takes over from a dead one", async () => {
     const root = makeRepo(fixtureFleet());
     repos.push(root);
+    git(root, "init", "-q");
+    const lock = lockPath(root, process.env);
+    // Inside the git directory: git never lists it, even when a killed writer leaves it behind.
+    expect(lock.startsWith(join(realpathSync(root), ".git") + "/")).toBe(true);
     const holder = spawn("sleep", ["30"]);
     try {
-      writeFileSync(join(root, ".berth.lock"), `${holder.pid}\n`);
+      writeFileSync(lock, `${holder.pid}\n`);
+      expect(git(root, "status", "--porcelain", "--untracked-files=all", "--ignored")).not.toContain("lock");
       const before = readTree(root, "clusters");
       const locked = await berthProcess(root, ["generate"]);
       expect(locked.code).toBe(2);
       expect(locked.stderr).toContain(`another berth is writing in ${root} (pid ${holder.pid})`);
-      expect(locked.stderr).toContain(`remove ${join(root, ".berth.lock")}`);
+      expect(locked.stderr).toContain(`remove ${lock}`);
       expect(readTree(root, "clusters")).toEqual(before);
     } finally {
       holder.kill("SIGKILL");
     }
     const dead = spawnSync("true").pid;
-    writeFileSync(join(root, ".berth.lock"), `${dead}\n`);
+    writeFileSync(lock, `${dead}\n`);
     const run = await berthProcess(root, ["generate"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(existsSync(join(root, ".berth.lock"))).toBe(false);
-    expect(readdirSync(root).filter((n) => n.startsWith(".berth.lock"))).toEqual([]);
+    expect(existsSync(lock)).toBe(false);
+    expect(readdirSync(dirname(lock))).toEqual([]);
+    expect(readdirSync(root).filter((n) => n.includes("lock"))).toEqual([]);
   }, 60_000);
+
+  it("is per work tree and per fleet folder: a linked worktree and a fleet in a subfolder each have their own, all in git's folder", () => {
+    const root = makeRepo({ "fleet/README": "x\n" });
+    repos.push(root);
+    git(root, "init", "-q", "-b", "main");
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "c");
+    git(root, "worktree", "add", "-q", join(root, "wt"));
+    const top = lockPath(root, {});
+    const sub = lockPath(join(root, "fleet"), {});
+    const linked = lockPath(join(root, "wt"), {});
+    expect(new Set([top, sub, linked]).size).toBe(3);
+    for (const p of [top, sub]) expect(p.startsWith(join(realpathSync(root), ".git/berth/"))).toBe(true);
+    expect(linked.startsWith(join(realpathSync(root), ".git/worktrees/wt/berth/"))).toBe(true);
+  });
+
+  it("outside git, in the user's cache folder, named after the fleet's path", () => {
+    const root = makeRepo({});
+    const cache = makeRepo({});
+    repos.push(root, cache);
+    expect(dirname(lockPath(root, { XDG_CACHE_HOME: cache }))).toBe(join(cache, "berth", "locks"));
+  });
+
+  it("three writers meeting one stale lock: exactly one takes it over, in every interleaving of their steps", () => {
+    const root = makeRepo({});
+    repos.push(root);
+    git(root, "init", "-q");
+    const path = lockPath(root, {});
+    const points = ["stale-read", "takeover-won"] as const;
+    // Writer 1 lets writer 2 run at one of its steps, writer 2 lets writer 3 run at one of its
+    // steps (nested, so the inner one acts while the outer one holds what it read): every pair.
+    for (const first of points) {
+      for (const second of points) {
+        writeFileSync(path, "999999\n"); // a dead writer's lock
+        const alive = new Set<number>();
+        const outcome = new Map<number, string>();
+        const at = [first, second];
+        const writer = (i: number) => {
+          const pid = 101 + i;
+          alive.add(pid);
+          let ran = false;
+          const step = (point: string) => {
+            if (i + 1 < 3 && !ran && point === at[i]) {
+              ran = true;
+              writer(i + 1);
+            }
+          };
+          try {
+            acquireWriteLock(root, {}, { pid, alive: (p) => alive.has(p), unique: () => `${pid}-${Math.random().toString(36).slice(2)}`, step });
+            outcome.set(pid, "holds");
+          } catch (e) {
+            expect((e as Error).message).toMatch(/another berth is writing in .+ \(pid 10[123]\)|other berth runs keep taking it/);
+            outcome.set(pid, "out");
+          }
+        };
+        writer(0);
+        const holders = [...outcome].filter(([, o]) => o === "holds").map(([pid]) => pid);
+        expect(holders, `writer 2 at ${first}, writer 3 at ${second}`).toHaveLength(1);
+        expect(readFileSync(path, "utf8")).toBe(`${holders[0]}\n`);
+        expect(readdirSync(dirname(path))).toEqual([basename(path)]);
+      }
+    }
+  });
 });
+
+function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync("git", args, { cwd, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}

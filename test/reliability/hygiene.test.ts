@@ -23,6 +23,34 @@ describe("secret hygiene in berth validate", () => {
     expect(run.stderr).toContain("bootstrap/keys/laptop.key:2:1: contains a private key; private keys must never be committed");
   });
 
+  it("scans what is deployed and read as values, not a vendored chart's README with a truncated example key", async () => {
+    const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const example = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7\n...\n";
+    const clean = await validate({ "apps/shop/chart/README.md": `## TLS\n\n\`\`\`\n${example}\`\`\`\n`, "apps/shop/chart/templates/NOTES.txt": `${pem}` });
+    expect(clean.stderr).not.toContain("private key");
+    // The same whole key in a file a chart deploys (.Files.Get) is found.
+    const found = await validate({ "apps/shop/chart/files/tls.key": pem });
+    expect(found.code).toBe(1);
+    expect(found.stderr).toContain("apps/shop/chart/files/tls.key:1:1: contains a private key");
+    expect(found.stderr).toContain("mark it with `berth:allow-secret` on the line above, or list the file in .berth/allow-secrets");
+  });
+
+  it("lets a person mark an example: a key's line, or a file or folder in .berth/allow-secrets", async () => {
+    const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const line = await validate({ "apps/shop/chart/files/example.key": `# berth:allow-secret (the chart's test fixture)\n${pem}` });
+    expect(line.stderr).not.toContain("private key");
+    const listed = await validate({
+      ".berth/allow-secrets": "# vendored chart fixtures\napps/shop/chart/files/\napps/postgres/values.yaml\n",
+      "apps/shop/chart/files/example.key": pem,
+      "apps/postgres/values.yaml": "db:\n  password: hunter2\n",
+    });
+    expect(listed.stderr).not.toContain("private key");
+    expect(listed.stderr).not.toContain("literal value");
+    // Only what is listed: another values file is still scanned.
+    const other = await validate({ ".berth/allow-secrets": "apps/shop/\n", "apps/postgres/values.yaml": "db:\n  password: hunter2\n" });
+    expect(other.stderr).toContain("apps/postgres/values.yaml:2:13: `password` holds a literal value");
+  });
+
   it("flags a literal password in a values file, with its position", async () => {
     const run = await validate({ "apps/shop/values.yaml": "replicas: 1\ndb:\n  password: hunter2\n" });
     expect(run.code).toBe(1);

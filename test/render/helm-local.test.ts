@@ -121,6 +121,20 @@ describe("helm-local", () => {
     expect(rec.log().filter((l) => l.startsWith("dependency build"))).toHaveLength(1);
   });
 
+  it("checks vendored subcharts against Chart.yaml's version constraint, as helm dependency list does (helm template does not)", async () => {
+    const umbrella = join(dir, "umbrella-pinned");
+    const chartYaml = (constraint: string) => ["apiVersion: v2", "name: umbrella", "version: 1.0.0", "dependencies:", "  - name: demo", `    version: "${constraint}"`, "    repository: https://charts.example.com", ""].join("\n");
+    writeFiles(umbrella, { "Chart.yaml": chartYaml("0.2.x"), "values.yaml": "demo:\n  color: purple\n" });
+    cpSync(chartDir, join(umbrella, "charts/demo"), { recursive: true }); // demo 0.1.0
+    const wrong = await renderApp(request({ chartDir: umbrella }), tools);
+    expect(wrong).toMatchObject({ ok: false, error: expect.stringContaining("dependency demo in Chart.yaml asks for version 0.2.x, but charts/ holds demo 0.1.0 (helm dependency list: wrong version)") });
+    for (const fits of ["0.1.x", "~0.1.0", "^0.1", ">=0.1.0, <0.2.0", "0.0.1 - 0.1.5", "1.x || 0.1.0"]) {
+      writeFiles(umbrella, { "Chart.yaml": chartYaml(fits) });
+      const r = await renderApp(request({ chartDir: umbrella }), tools);
+      expect(r.ok, `${fits}: ${!r.ok && r.error}`).toBe(true);
+    }
+  });
+
   it("returns ok:false, never throws, for template errors and missing charts", async () => {
     const broken = join(dir, "broken");
     writeFiles(broken, {

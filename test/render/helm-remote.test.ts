@@ -210,5 +210,7 @@ describe.skipIf(!registryBinary)("helm-remote from a loopback OCI registry", () 
     const r = await renderApp(ociRequest(`oci://${registry.host}/charts`, "9.9.9"), tools);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error).toContain(`chart oci://${registry.host}/charts/demo version "9.9.9"`);
+    // helm says only "not found"; the registry lists its tags, so the message names them.
+    expect(!r.ok && r.error).toContain(`version 9.9.9 not found in oci://${registry.host}/charts/demo; the registry has 0.3.0`);
   });
 });

@@ -59,9 +59,24 @@ describe("berth render", () => {
     expect(docs(run.stdout).some((o) => o.metadata?.name === "shop")).toBe(true);
   });
 
-  it("suggests a name for an unknown app", async () => {
+  it("suggests a name for an unknown app, at --app (not at cluster.yaml:1:1), also for an app that runs per environment", async () => {
     const run = await berth(root, "render", "--cluster", "dev", "--app", "shopp");
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('no app "shopp" runs on cluster "dev"');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('berth: --app no app "shopp" runs on cluster "dev"\n  fix: did you mean --app shop?\n');
+    // On prod, shop runs as the instance shop-prod: the app's own name is what a person types.
+    const prod = await berth(root, "render", "--cluster", "prod", "--app", "shopp");
+    expect(prod.stderr).toContain("did you mean --app shop?");
+  });
+
+  it("names the tool whose version matters when a kustomization fails, and counts in the singular", async () => {
+    const broken = makeRepo({ ...fixtureFleet(), "apps/kustom/overlays/kind/kustomization.yaml": "resources: [missing.yaml]\n" });
+    try {
+      const run = await berth(broken, "render", "--cluster", "dev", "--app", "kustom");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^1 of 1 app could not be rendered \(kubectl v?\d[^,]*, [^)]+\)$/m);
+      expect(run.stderr).not.toMatch(/could not be rendered \(helm /);
+    } finally {
+      removeRepo(broken);
+    }
   });
 });

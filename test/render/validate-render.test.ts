@@ -97,6 +97,24 @@ describe("berth validate --render", () => {
     expect((await berth(repos[0]!, "validate")).code).toBe(0);
   });
 
+  it("renders charts twice and names an object that differs between renders (a generated password), with the fix", async () => {
+    const r = await validateRender(fleet({ "apps/shop/chart/templates/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: { name: shop-db }\nstringData: { user: shop, password: {{ randAlphaNum 24 | quote }} }\n" }));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("apps/shop/chart/templates/secret.yaml:1:1: dev/shop: Secret shop-db renders differently each time (stringData.password differs between two renders), so Argo CD would show it OutOfSync forever");
+    expect(r.out).toContain("existingSecret");
+    expect(r.out).toContain("ignoreDifferences in apps/shop/app.yaml");
+    // The ConfigMap beside it renders the same each time: not named.
+    expect(r.out).not.toContain("ConfigMap shop renders differently");
+  });
+
+  it("tells an infra app that renders a Namespace to drop it from the render (berth creates it), not to move layers", async () => {
+    const r = await validateRender(fleet({ "apps/kustom/base/kustomization.yaml": "resources: [sa.yaml, ns.yaml]\n", "apps/kustom/base/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kustom\n" }));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("dev/kustom: kustom renders the cluster-scoped Namespace kustom, but project infra does not allow the kind core/Namespace");
+    expect(r.out).toContain("berth creates the namespace kustom itself and no layer may create Namespaces: drop the Namespace from the render: remove it from the kustomization's resources:, or add a patch with `$patch: delete` for it");
+    expect(r.out).not.toContain("move the app");
+  });
+
   it("tells an infra app to declare a cluster-scoped kind it renders (the layer allows it)", async () => {
     const r = await validateRender(fleet({ "apps/kustom/base/kustomization.yaml": "resources: [sa.yaml, role.yaml]\n", "apps/kustom/base/role.yaml": CLUSTER_ROLE }));
     expect(r.code).toBe(1);

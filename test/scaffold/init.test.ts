@@ -115,6 +115,27 @@ describe("berth init refuses", () => {
   });
 });
 
+describe("berth init --empty keeps what git cannot bring back", () => {
+  it("leaves gitignored files in the example's folders (a *.local kubeconfig, a sealing key) and lists them", async () => {
+    const root = freshClone();
+    writeFileSync(join(root, ".git/info/exclude"), "*.local\nsealing.key\n");
+    writeFileSync(join(root, "clusters/laptop/kubeconfig.local"), "token: not-in-git\n");
+    writeFileSync(join(root, "apps/coalesce-api-server/sealing.key"), "kept key\n");
+    expect(git(root, "status", "--porcelain")).toBe("");
+    const run = await berth(root, "init", "--empty", "--repo-url", "https://github.com/acme/fleet.git", "--cluster", "dev", "--profile", "kind");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(root, "clusters/laptop/kubeconfig.local"), "utf8")).toBe("token: not-in-git\n");
+    expect(readFileSync(join(root, "apps/coalesce-api-server/sealing.key"), "utf8")).toBe("kept key\n");
+    expect(run.stdout).toContain("kept clusters/laptop/kubeconfig.local: git does not track it");
+    expect(run.stdout).toContain("kept apps/coalesce-api-server/sealing.key: git does not track it");
+    // The tracked files of those folders are gone, and every one git can restore.
+    expect(readdirSync(join(root, "clusters/laptop"))).toEqual(["kubeconfig.local"]);
+    git(root, "checkout", "HEAD", "--", ".");
+    expect(existsSync(join(root, "clusters/laptop/cluster.yaml"))).toBe(true);
+  });
+});
+
 describe("berth init at a terminal", () => {
   it("asks for what the flags do not say, and without --empty keeps the example but points it at your repository", async () => {
     const root = freshClone();

@@ -9,6 +9,7 @@ import { appFileContent } from "../../scaffold/app-file.js";
 import { addApps } from "../../scaffold/cluster-edit.js";
 import type { ScaffoldPlan } from "../../scaffold/new-app.js";
 import { assertSchemaValid } from "../../scaffold/option-check.js";
+import { privateKeyFindings, scanForCredentials } from "../../validate/hygiene.js";
 import type { FolderFile } from "../../read/read-folder.js";
 import type { RepoSnapshot } from "../../scaffold/snapshot.js";
 import type { PlannedFile } from "../../write/changes.js";
@@ -51,6 +52,19 @@ export interface ImportPlan extends ScaffoldPlan {
 const versionPattern = new RegExp(appSchema.properties.source.oneOf[0].properties.version.pattern);
 const repoPattern = new RegExp(appSchema.properties.source.oneOf[0].properties.repo.pattern);
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Whether `path` (relative to the helmfile's folder) leaves that folder: `../` reaching out of it,
+ * or an absolute path. Import copies files into the repository, and a helmfile from elsewhere
+ * must not pull in a kubeconfig or an SSH key two folders up.
+ */
+export function leavesFolder(path: string): boolean {
+  if (posix.isAbsolute(path)) return true;
+  const n = posix.normalize(path);
+  return n === ".." || n.startsWith("../");
+}
+
+const OUTSIDE_HINT = "copy the file into the helmfile's folder (or move the helmfile up to the folder holding everything it names), then run the import again";
 
 /** One release on its way to becoming an app. */
 interface Planned {
@@ -167,6 +181,9 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
         continue;
       }
       source = { type: "helm", repo: chart.repo, chart: chart.chart, version };
+    } else if (leavesFolder(chart.path)) {
+      problems.push(here(r.chart.line, r.chart.col, `local chart ${chart.path} of release ${p.releaseName} is outside the helmfile's folder; berth import copies only folders under it`, OUTSIDE_HINT));
+      continue;
     } else {
       const folder = inputs.readFolder(chart.path);
       if (folder.files.length === 0 && !chart.explicit) {
@@ -244,6 +261,7 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
     }
     done.push(`release ${p.releaseName} → ${files.join(", ")}`);
   }
+  problems.push(...scanCopied(writes));
   if (problems.length > 0) return fail(problems);
   if (planned.length === 0) return ok({ writes: [], removals: [], done: ["no release to import"], next: [], leftBehind });
   writes.push({ path: layout.clusterFile(req.cluster), content: addApps(snap.clusterFiles.get(req.cluster)!, planned.map((p) => p.app)) });
@@ -261,13 +279,31 @@ export function planHelmfileImport(req: ImportRequest, inputs: ImportInputs, sna
   });
 }
 
+/**
+ * The credential scan `berth validate` runs, on everything the import would write, before anything
+ * is: a private key anywhere, plaintext credentials in values files (the values berth writes and a
+ * copied chart's own). Findings name the file where it will be, with the line of the value.
+ */
+function scanCopied(writes: readonly PlannedFile[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const w of writes) {
+    const text = typeof w.content === "string" ? w.content : w.content.toString("latin1");
+    out.push(...privateKeyFindings(w.path, text));
+    if (/(^|\/)values(-[a-z0-9-]+)?\.ya?ml$/.test(w.path) || /^clusters\/[^/]+\/values\//.test(w.path)) out.push(...scanForCredentials(w.path, text));
+  }
+  return out.map((d) => ({ ...d, message: `would be imported: ${d.message}`, hint: `${d.hint}; fix it in the helmfile's files, then run the import again` }));
+}
+
 /** The environment's values (inline maps and files, later wins), for resolving `.Values.*`. */
 function environmentValues(entries: readonly ValuesEntry[], handler: Located<string> | undefined, inputs: ImportInputs, rel: (p: string) => string, problems: Diagnostic[], leftBehind: Diagnostic[], at: (f: string, l: number, c: number, m: string, h: string) => Diagnostic): Record<string, unknown> {
   let values: Record<string, unknown> = {};
   for (const e of entries) {
     let v: unknown;
     if (e.kind === "inline") v = e.plain;
-    else {
+    else if (leavesFolder(e.path)) {
+      problems.push(at(rel(e.path), 0, 0, `environment values file is outside the helmfile's folder (${e.path}); berth import reads only files under it`, OUTSIDE_HINT));
+      continue;
+    } else {
       const text = inputs.readText(e.path);
       if (text === undefined) {
         if (skipsMissingFiles(handler)) leftBehind.push(at(rel(e.path), 0, 0, `environment values file does not exist: skipped, as helmfile does with \`missingFileHandler: ${handler!.value}\``, "nothing to do if the environment needs no values from it; else create it and run the import again"));
@@ -284,6 +320,10 @@ function environmentValues(entries: readonly ValuesEntry[], handler: Located<str
 function valuesPart(v: ValuesEntry, p: Planned, inputs: ImportInputs, rel: (p: string) => string, req: ImportRequest, leftBehind: Diagnostic[], problems: Diagnostic[], at: (f: string, l: number, c: number, m: string, h: string) => Diagnostic): ValuesPart | undefined {
   if (v.kind === "inline") return { kind: "inline", node: v.node, plain: v.plain, source: `${req.file}:${v.line} (inline values)` };
   if (hasUnresolved(v.path)) return undefined; // reported with the expression already
+  if (leavesFolder(v.path)) {
+    problems.push(at(req.file, v.line, v.col, `values file ${v.path} of release ${p.releaseName} is outside the helmfile's folder; berth import reads only files under it`, OUTSIDE_HINT));
+    return undefined;
+  }
   const text = inputs.readText(v.path);
   if (text === undefined) {
     const handler = p.release.missingFileHandler;

@@ -1,5 +1,5 @@
-import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, sep } from "node:path";
 import { parse } from "yaml";
 import { EnvironmentError } from "../../errors.js";
 import { layout } from "../../layout.js";
@@ -15,11 +15,26 @@ export function readImportInputs(helmfilePath: string, shownAs: string): ImportI
   const helmfile = readBounded(helmfilePath);
   if (helmfile === undefined) throw new EnvironmentError(`${shownAs} is larger than ${MAX_BYTES / 1024 / 1024} MiB or a symbolic link`, "pass the helmfile itself");
   const base = dirname(helmfilePath);
+  // The planner refuses `../` out of the helmfile's folder; this also stops a folder on the way that
+  // is a symbolic link to somewhere else (charts/x -> /home/you).
+  const within = (p: string) => !isAbsolute(p) && insideReal(base, join(base, p));
   return {
     helmfile,
-    readText: (p) => (isAbsolute(p) ? undefined : readBounded(join(base, p))),
-    readFolder: (p) => readFolder(join(base, p), join(dirname(shownAs), p)),
+    readText: (p) => (within(p) ? readBounded(join(base, p)) : undefined),
+    readFolder: (p) => (within(p) ? readFolder(join(base, p), join(dirname(shownAs), p)) : { files: [], problems: [{ file: join(dirname(shownAs), p), line: 0, col: 0, message: "is outside the helmfile's folder (through a symbolic link)", hint: "copy the chart into the helmfile's folder" }] }),
   };
+}
+
+/** Whether `path`, with every symbolic link resolved, is inside `base` (a missing path: by its name). */
+function insideReal(base: string, path: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return true; // missing: the caller reports it as missing
+  }
+  const top = realpathSync(base);
+  return real === top || real.startsWith(`${top}${sep}`);
 }
 
 function readBounded(path: string): string | undefined {

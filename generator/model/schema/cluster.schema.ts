@@ -135,9 +135,9 @@ export const clusterSchema = {
       type: "object",
       additionalProperties: false,
       minProperties: 1,
-      description: "How `berth bootstrap` recognises this cluster, checked before its first change: then --context may have any name.",
+      description: "How `berth bootstrap` recognises this cluster, checked before its first change. With kubeSystemUID, --context may have any name: the UID is the only proof, read from the cluster that answers.",
       properties: {
-        apiServer: { type: "string", pattern: "^https://[^\\s]+$", description: "The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`)." },
+        apiServer: { type: "string", pattern: "^https://[^\\s]+$", description: "The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`): checked against where the context points, which another cluster behind the same address shares, so it is an extra check, not proof; record kubeSystemUID." },
         kubeSystemUID: {
           type: "string",
           pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",

@@ -1,5 +1,5 @@
 import { IN_CLUSTER } from "../../layout.js";
-import { clusterKindAllowed } from "../../model/cluster-kinds.js";
+import { clusterKindAllowed, isNamespaceKind } from "../../model/cluster-kinds.js";
 import type { Instance } from "../../model/instances.js";
 import { isClusterScoped, type Scopes } from "./cluster-scoped.js";
 import { isGroupKindPermitted, isNamespacePermitted, type ProjectSpec } from "./project-permits.js";
@@ -31,7 +31,9 @@ export function permissionProblems(inst: Instance, project: { name: string; spec
           : `${inst.id} renders the cluster-scoped ${what}, but project ${project.name} does not allow the kind ${gk} (Argo CD: resource ${o.group}:${o.kind} is not permitted in project ${project.name})`,
         hint: namespaced
           ? `remove the ${o.kind} from the app`
-          : clusterKindAllowed(inst.layer, o.group, o.kind)
+          : isNamespaceKind(o.group, o.kind)
+            ? dropNamespaceHint(inst)
+            : clusterKindAllowed(inst.layer, o.group, o.kind)
             ? `declare it in apps/${inst.app?.name ?? inst.id}/app.yaml: clusterResources: [{group: "${o.group}", kind: ${o.kind}}]`
             : `layer ${inst.layer} may not create ${gk}: move the app (or this part of it) to the platform or infra layer`,
       });
@@ -49,4 +51,19 @@ export function permissionProblems(inst: Instance, project: { name: string; spec
     }
   }
   return out;
+}
+
+/**
+ * No layer may create a Namespace: berth creates every app's namespace itself (namespaces.yaml of
+ * the cluster), so the fix is to drop it from the render, in the way the app's source allows.
+ */
+function dropNamespaceHint(inst: Instance): string {
+  const how: Record<string, string> = {
+    helm: `turn off the chart's Namespace template in apps/${inst.app?.name ?? inst.id}/values.yaml (charts name it e.g. namespace.create: false or createNamespace: false; \`helm show values\` lists it)`,
+    chart: "turn off or delete the Namespace template of the chart (a value such as namespace.create: false)",
+    kustomize: "remove it from the kustomization's resources:, or add a patch with `$patch: delete` for it",
+    manifests: "delete the Namespace document from the manifests",
+  };
+  const type = inst.app?.spec.source.type;
+  return `berth creates the namespace ${inst.namespace} itself and no layer may create Namespaces: drop the Namespace from the render: ${(type && how[type]) ?? "remove it from the app's source"}`;
 }

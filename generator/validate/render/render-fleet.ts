@@ -56,10 +56,11 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
       jobs.push({ plan, inst, req });
     }
   }
+  const parallel = Math.min(8, Math.max(2, availableParallelism()));
   const running = new Set<string>();
   let done = 0;
   const tell = () => onProgress({ done, total: jobs.length, running: [...running] });
-  const results = await pool(jobs, Math.min(8, Math.max(2, availableParallelism())), async (j) => {
+  const results = await pool(jobs, parallel, async (j) => {
     const name = `${j.plan.cluster.name}/${j.inst.id}`;
     running.add(name);
     tell();
@@ -71,6 +72,12 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
       tell();
     }
   });
+  // Charts are rendered a second time: a chart that generates values (randAlphaNum passwords,
+  // fresh certificates) renders differently each time, which Argo CD shows as OutOfSync forever.
+  // kustomize and plain manifests are deterministic.
+  const helmJobs = jobs.map((j, i) => ({ j, i })).filter(({ j, i }) => j.req.source.type !== "kustomize" && j.req.source.type !== "manifests" && results[i]!.ok);
+  const again = await pool(helmJobs, parallel, ({ j }) => renderApp(j.req, tools, root));
+  const second = new Map(helmJobs.map(({ i }, k) => [i, again[k]!]));
   const out: RenderCheck = { problems: [], warnings: [], notRendered: [], rendered: 0, requests: new Map() };
   const parsed: { job: Job; objects: RenderedObject[] }[] = [];
   const scopes: Scopes = { crds: new Map() };
@@ -92,6 +99,16 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
     crdScopes(objects, scopes);
     crds.add(objects);
     parsed.push({ job, objects });
+    const other = second.get(i);
+    if (other?.ok && other.manifests !== r.manifests) {
+      for (const d of differingObjects(objects, parseRendered(other.manifests).objects)) {
+        out.problems.push({
+          ...objectFile(root, job, d.object),
+          message: `${where}: ${d.object.kind} ${d.object.name} renders differently each time (${d.path} differs between two renders), so Argo CD would show it OutOfSync forever`,
+          hint: `give the chart the value instead of letting it generate one: for a password, a Secret sealed with berth seal and the chart's existingSecret-style value; or, if the difference is harmless, list the field under ignoreDifferences in apps/${job.inst.app!.name}/app.yaml`,
+        });
+      }
+    }
   });
   for (const { job, objects } of parsed) {
     const where = `${job.plan.cluster.name}/${job.inst.id}`;
@@ -119,6 +136,30 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
     }
   }
   return out;
+}
+
+/** The objects of the first render whose body is not the same in the second, each with the first path that differs. */
+function differingObjects(first: readonly RenderedObject[], second: readonly RenderedObject[]): { object: RenderedObject; path: string }[] {
+  const key = (o: RenderedObject) => `${o.group}/${o.kind}/${o.namespace}/${o.name}`;
+  const byKey = new Map(second.map((o) => [key(o), o]));
+  const out: { object: RenderedObject; path: string }[] = [];
+  for (const o of first) {
+    const twin = byKey.get(key(o));
+    const path = twin ? firstDifference(o.body, twin.body, "") : "the object itself";
+    if (path !== undefined) out.push({ object: o, path: path || "the object" });
+  }
+  return out;
+}
+
+function firstDifference(a: unknown, b: unknown, at: string): string | undefined {
+  if (a === b) return undefined;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return at;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${at}[${k}]` : at ? `${at}.${k}` : k);
+    if (d !== undefined) return d;
+  }
+  return undefined;
 }
 
 function declaredRequests(inst: Instance, cluster: ClusterPlan["cluster"]): Requests | undefined {
@@ -171,7 +212,7 @@ function kustomizationFile(dir: string): string {
 function renderFailure(root: string, job: Job, error: string): Diagnostic {
   const where = `${job.plan.cluster.name}/${job.inst.id}`;
   const s = job.req.source;
-  const hint = "fix the template, manifest or values; `berth render --cluster " + job.plan.cluster.name + " --app " + job.inst.id + "` shows the full render";
+  const hint = specificHint(job, error) ?? "fix the template, manifest or values; `berth render --cluster " + job.plan.cluster.name + " --app " + job.inst.id + "` shows the full render";
   if (s.type === "helm-local") {
     // helm 4: "<chart name>/templates/x.yaml:4:21 executing …" (helm 3 says "template: …:4:21: …").
     const m = /([^/\s]+\/)((?:templates|charts)\/\S+?):(\d+):(\d+):? (.*)$/.exec(error);
@@ -182,6 +223,14 @@ function renderFailure(root: string, job: Job, error: string): Diagnostic {
     if (m && m[1]!.startsWith(root)) return { file: rel(root, m[1]!), line: Number(m[2]), col: yamlErrorColumn(m[1]!, Number(m[2])), message: `${where}: ${m[3]}`, hint };
   }
   return { ...appFile(job), message: `${where}: ${error}`, hint };
+}
+
+/** The fix for a render error that is not in a template, manifest or values: the chart's version or its dependencies. */
+function specificHint(job: Job, error: string): string | undefined {
+  const app = job.inst.app!.source.file;
+  if (/ not found in oci:\/\//.test(error)) return `set source.version in ${app} to a version the registry has`;
+  if (/helm dependency list: wrong version/.test(error)) return "vendor a version that fits the constraint (`helm dependency update` in the chart's folder), or change the constraint in Chart.yaml if the vendored version is the one you mean";
+  return undefined;
 }
 
 /** The column of the first YAML error on `line` of a manifest (readManifestsDir reports only the line); 0 when unknown. */
