@@ -26,6 +26,7 @@ import { dryRunSeeds } from "./harness/seed-dry-run.mjs";
 import { linkKubectl } from "./harness/kubectl.mjs";
 import { notifications } from "./phases/notifications.mjs";
 import { keyRotation } from "./phases/key-rotation.mjs";
+import { layeredLayout } from "./phases/layered.mjs";
 
 $.verbose = false;
 const started = Date.now();
@@ -227,9 +228,11 @@ async function main() {
     await chartRepo.close();
     log(`seed charts validated by the API server: ${seeds.checked} objects`);
     const statusLine = await notify.final(final, head, fleet.bare);
+    const scale = await layeredLayout({ fleet, kubectl, repoServer: argo[0], procs, log, applications, synced, describe });
     passed = true;
     console.log(statusLine);
     console.log(`e2e: sealing key rotated; ${resealed} sealed secrets re-sealed and opened with the new key`);
+    console.log(`e2e: the real repo-server refused the flat root validate flagged (${scale.flatBytes} bytes over ${scale.limit}); appOfApps: layered with ${scale.parents} parents, ${scale.kept} Applications moved and none recreated`);
     console.log(`e2e: ${final.size} Applications Synced and Healthy on cluster ${CLUSTER}; waves ${waves.length}; sealed secrets opened ${sealedCount}`);
   } finally {
     await stopAll();

@@ -30,7 +30,7 @@ export function logTail(file, lines = 25) {
  */
 export function start(name, cmd, args, { logDir, env = {}, cwd } = {}) {
   const logFile = join(logDir, `${name}.log`);
-  const proc = { name, logFile, exited: null, stopping: false, launch: () => launch(proc, cmd, args, { env, cwd }) };
+  const proc = { name, logFile, env, exited: null, stopping: false, launch: () => launch(proc, cmd, args, { env: proc.env, cwd }) };
   proc.launch();
   running.push(proc);
   return proc;
@@ -54,6 +54,12 @@ function launch(proc, cmd, args, { env, cwd }) {
 export async function restart(proc) {
   await stopOne(proc);
   proc.launch();
+}
+
+/** Restarts a process with more environment (as a pod restarted after its ConfigMap-fed env changed). */
+export async function restartWith(proc, env) {
+  proc.env = { ...proc.env, ...env };
+  await restart(proc);
 }
 
 /** Throws a HarnessError if the process exited (and was not being stopped). */

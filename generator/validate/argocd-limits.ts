@@ -102,20 +102,19 @@ export function checkArgoCDLimits(root: string, plan: ClusterPlan): Diagnostic[]
     }
   }
 
-  // Local folders of manifests (directory sources, recursive).
+  // Local folders of manifests and of SealedSecrets (directory sources, recursive).
   for (const inst of plan.instances) {
     const app = inst.app;
-    if (!app || app.spec.source.type !== "manifests") continue;
-    const dir = localSourceDir(app, plan.cluster.profile, inst.environment);
+    const dir = inst.kind === "secrets" ? layout.secretsNamespaceDir(cluster, inst.namespace) : app?.spec.source.type === "manifests" ? localSourceDir(app, plan.cluster.profile, inst.environment) : undefined;
     if (!dir) continue;
     const size = countedBytes(root, dir);
     if (size > limit.bytes) {
       out.push({
-        file: layout.appFile(app.name),
+        file: app ? layout.appFile(app.name) : clusterFile,
         line: 0,
         col: 0,
         message: `${dir}/ holds ${formatBytes(size)} of manifests, over Argo CD's ${DIRECTORY_LIMIT_PARAM} of ${limit.value} (${limit.from}) on cluster ${cluster}: the repo-server refuses to sync ${inst.id}`,
-        hint: `split the folder into several apps, or raise ${DIRECTORY_LIMIT_PARAM} under configs.params in the argo-cd app's values`,
+        hint: app ? `split the folder into several apps, or raise ${DIRECTORY_LIMIT_PARAM} under configs.params in the argo-cd app's values` : `raise ${DIRECTORY_LIMIT_PARAM} under configs.params in the argo-cd app's values`,
       });
     }
   }
