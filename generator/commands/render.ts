@@ -3,7 +3,7 @@ import { UserError } from "../errors.js";
 import { nearest } from "../model/suggest.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
-import { resolveTools } from "../exec/tools.js";
+import { resolveTools, toolReport } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "./checked-fleet.js";
@@ -35,6 +35,8 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
     .filter((i) => opts.apps.length === 0 || opts.apps.includes(i.id) || (i.app && opts.apps.includes(i.app.name)))
     .sort((a, b) => plan!.waves.get(a.id)! - plan!.waves.get(b.id)! || (a.id < b.id ? -1 : 1));
   const tools = await resolveTools({ env: io.env });
+  // stderr, so that stdout stays the manifests Argo CD would apply.
+  for (const line of toolReport(tools)) io.stderr.write(`${line}\n`);
   let failed = 0;
   for (const inst of selected) {
     const req = renderRequest(plan!, inst, opts.root);
