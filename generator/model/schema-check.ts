@@ -78,7 +78,7 @@ export const PATTERN_WORDS: Record<string, string> = {
   "^(https://|ssh://|git@|file:///)[^\\s]+$": "give an https://, ssh://, git@ or file:/// URL",
   "^https://[^\\s]+$": "give the API server's https:// URL",
   "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$": "give the UID as kubectl prints it (kubectl get namespace kube-system -o jsonpath='{.metadata.uid}')",
-  "^1\\.[0-9]+\\.[0-9]+$": "give a full Kubernetes version such as 1.31.4",
+  "^1\\.[0-9]+\\.[0-9]+$": "give a full Kubernetes version such as 1.37.2",
   "^[a-z0-9.-]+$": "give a DNS name in lowercase, such as apps.example.com",
   "^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$": "give an API version as helm's --api-versions takes it, such as monitoring.coreos.com/v1 or monitoring.coreos.com/v1/ServiceMonitor",
 };
