@@ -27,6 +27,7 @@ import { linkKubectl } from "./harness/kubectl.mjs";
 import { notifications } from "./phases/notifications.mjs";
 import { keyRotation } from "./phases/key-rotation.mjs";
 import { layeredLayout } from "./phases/layered.mjs";
+import { renderEquality } from "./phases/render-equality.mjs";
 
 $.verbose = false;
 const started = Date.now();
@@ -73,7 +74,7 @@ async function main() {
   mkdirSync(logDir, { recursive: true });
   const pathDir = join(workDir, "path");
   await linkKubectl(pathDir);
-  // The harness, berth and Argo CD's repo-server find kubectl, helm 3.18.4 and kustomize here.
+  // The harness, berth and Argo CD's repo-server find kubectl and the helm and kustomize the pinned Argo CD runs here.
   process.env.PATH = `${pathDir}:${bin}:${process.env.PATH}`;
   log(`work folder ${workDir}; logs in ${logDir}`);
 
@@ -210,7 +211,7 @@ async function main() {
     rmSync(rogueDir, { recursive: true });
     await must(fleet.berth(["generate"]), "berth generate");
     const head = await commitAndPush(fleet.git, "remove the rogue app");
-    // A refused sync keeps retrying (berth's retry policy), and Argo CD v3.1.5 does not finalize
+    // A refused sync keeps retrying (berth's retry policy), and Argo CD does not finalize
     // the deletion of an Application while an operation is in progress: terminate it, as
     // `argocd app terminate-op` does, instead of waiting out the backoff.
     await kubectl`kubectl -n ${ARGOCD_NAMESPACE} patch application rogue --type merge -p ${JSON.stringify({ status: { operationState: { phase: "Terminating" } } })}`.nothrow();
@@ -224,12 +225,15 @@ async function main() {
       const apps = await applications(kubectl);
       return [...apps.values()].every(synced) ? apps : undefined;
     }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: async () => new AssertionFailure(`after the enforcement phase, not Synced and Healthy:\n${[...(await applications(kubectl)).values()].filter((a) => !synced(a)).map(describe).join("\n")}`) });
+    const equal = await renderEquality({ fleet, kubectl, cluster: CLUSTER, namespace: ARGOCD_NAMESPACE });
+    log(`render equality: ${equal.objects} objects, every field as berth rendered it; ${equal.tools}`);
     const resealed = await keyRotation({ fleet, kubectl, sealer, procs, workDir, log });
     await chartRepo.close();
     log(`seed charts validated by the API server: ${seeds.checked} objects`);
     const statusLine = await notify.final(final, head, fleet.bare);
     const scale = await layeredLayout({ fleet, kubectl, repoServer: argo[0], procs, log, applications, synced, describe });
     passed = true;
+    console.log(`e2e: berth render equals what Argo CD applied for ${equal.apps} apps`);
     console.log(statusLine);
     console.log(`e2e: sealing key rotated; ${resealed} sealed secrets re-sealed and opened with the new key`);
     console.log(`e2e: the real repo-server refused the flat root validate flagged (${scale.flatBytes} bytes over ${scale.limit}); appOfApps: layered with ${scale.parents} parents, ${scale.kept} Applications moved and none recreated`);

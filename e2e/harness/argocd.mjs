@@ -1,4 +1,4 @@
-// Argo CD v3.1.5 as host processes, the way its own Procfile runs it for development:
+// The pinned Argo CD (generator/pins/argo-cd.json) as host processes, the way its own Procfile runs it for development:
 // ARGOCD_FAKE_IN_CLUSTER maps https://kubernetes.default.svc to the kubeconfig, redis from
 // Debian on loopback, the repo-server with the helm and kustomize Argo CD pins on its PATH.
 // Its Deployments in the cluster are the chart's, with pods simulated by kwok.
@@ -52,7 +52,7 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
     ARGOCD_GNUPGHOME: join(data, "gpg/keys"),
     ARGOCD_GPG_DATA_PATH: join(data, "gpg/source"),
     TMPDIR: join(data, "tmp"),
-    // helm 3.18.4 and kustomize 5.7.0, the versions Argo CD v3.1.5 ships with.
+    // The helm and kustomize the pinned Argo CD's repo-server runs (e2e/tools/build.sh builds them).
     PATH: `${bin}:${process.env.PATH}`,
   };
   const argocd = join(bin, "argocd");

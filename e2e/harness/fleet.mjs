@@ -12,8 +12,11 @@ import { HarnessError } from "./processes.mjs";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TEMPLATE = join(REPO_ROOT, "e2e", "fixtures", "fleet");
-export const ARGOCD_MODULE = "github.com/argoproj/argo-cd/v3@v3.1.5";
-export const SEALED_SECRETS_MODULE = "github.com/bitnami-labs/sealed-secrets@v0.29.0";
+/** generator/pins/argo-cd.json: the Argo CD release berth pins and the Go toolchain it needs. */
+export const ARGOCD_PIN = JSON.parse(readFileSync(join(REPO_ROOT, "generator", "pins", "argo-cd.json"), "utf8"));
+export const ARGOCD_MODULE = `github.com/argoproj/argo-cd/v3@${ARGOCD_PIN.argoCd}`;
+// v0.40.0's go.mod names it github.com/bitnami/sealed-secrets; the proxy serves it under the old path.
+export const SEALED_SECRETS_MODULE = "github.com/bitnami-labs/sealed-secrets@v0.40.0";
 export const CLUSTER = "lab";
 
 /** `node bin/berth.js -C <dir> …`, the CLI exactly as a user runs it. */
@@ -23,7 +26,8 @@ export function berth(dir, env = {}) {
 }
 
 export async function moduleDir(module) {
-  const r = await $({ quiet: true, nothrow: true })`go mod download -json ${module}`;
+  const env = { ...process.env, GOTOOLCHAIN: ARGOCD_PIN.goToolchain, GOFLAGS: "-mod=mod" };
+  const r = await $({ quiet: true, nothrow: true, env })`go mod download -json ${module}`;
   const dir = r.exitCode === 0 ? JSON.parse(r.stdout).Dir : undefined;
   if (!dir) throw new HarnessError("fleet", `Go module ${module} is not in the module cache: ${r.stderr.trim()}`);
   return dir;

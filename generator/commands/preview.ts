@@ -18,7 +18,7 @@ import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../previ
 import { planSides, type PreviewPlan } from "../preview/side-plans.js";
 import { parentMoveNotes } from "../preview/parent-moves.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
-import { resolveTools } from "../exec/tools.js";
+import { describeTools, resolveTools, toolDrift } from "../exec/tools.js";
 import { scrubSecrets } from "../scrub.js";
 import { writeFileAtomic } from "../write/atomic.js";
 import { codeDigest, openOutputCache } from "../write/output-cache.js";
@@ -212,7 +212,8 @@ async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: 
     while (next < jobs.length) await jobs[next++]!.run();
   }));
   const apps = renders.size;
-  notes.push(`Rendered ${apps} changed Application${apps === 1 ? "" : "s"} on both sides with helm ${tools.helmVersion} and kubectl ${tools.kubectlVersion} (${tools.source}): ${ctx.stats.rendered} render${ctx.stats.rendered === 1 ? "" : "s"}, ${ctx.stats.cached} from cache. Remote charts need the network; Secret values are never shown.`);
+  notes.push(`Rendered ${apps} changed Application${apps === 1 ? "" : "s"} on both sides with ${describeTools(tools)}: ${ctx.stats.rendered} render${ctx.stats.rendered === 1 ? "" : "s"}, ${ctx.stats.cached} from cache. Remote charts need the network; Secret values are never shown.`);
+  for (const drift of toolDrift(tools)) notes.push(`Warning: ${drift}.`);
   return renders;
 }
 

@@ -3,7 +3,7 @@ import { throwProblems } from "./ask.js";
 import { nearest } from "../model/suggest.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { renderRequest } from "../plan/render-requests.js";
-import { resolveTools } from "../exec/tools.js";
+import { resolveTools, toolReport } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
 import { parseRendered } from "../validate/render/rendered-objects.js";
 import type { CommandIO, ExitCode } from "./context.js";
@@ -40,6 +40,8 @@ export async function runRender(opts: RenderOptions, io: CommandIO): Promise<Exi
     .filter((i) => opts.apps.length === 0 || opts.apps.includes(i.id) || (i.app && opts.apps.includes(i.app.name)))
     .sort((a, b) => plan!.waves.get(a.id)! - plan!.waves.get(b.id)! || (a.id < b.id ? -1 : 1));
   const tools = await resolveTools({ env: io.env });
+  // stderr, so that stdout stays the manifests Argo CD would apply.
+  for (const line of toolReport(tools)) io.stderr.write(`${line}\n`);
   const progress = renderProgress(io);
   let failed = 0;
   const asJson: { cluster: string; app: string; wave: number; namespace: string; objects: Record<string, unknown>[] }[] = [];

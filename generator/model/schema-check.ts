@@ -80,7 +80,7 @@ export const PATTERN_WORDS: Record<string, string> = {
   "^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$": "give a known_hosts line: host, key type and base64 key (berth repo connect writes GitHub's)",
   "^(https?://|oci://)[^\\s@]+$": "give the registry's https:// or oci:// URL, without a user name or password in it",
   "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$": "give the UID as kubectl prints it (kubectl get namespace kube-system -o jsonpath='{.metadata.uid}')",
-  "^1\\.[0-9]+\\.[0-9]+$": "give a full Kubernetes version such as 1.31.4",
+  "^1\\.[0-9]+\\.[0-9]+$": "give a full Kubernetes version such as 1.37.2",
   "^[a-z0-9.-]+$": "give a DNS name in lowercase, such as apps.example.com",
   "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$": "give the repository as owner/name, such as acme/fleet",
   "^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$": "give an https:// URL (http:// only to 127.0.0.1 or localhost: the token travels with every request)",

@@ -4,9 +4,10 @@ import { SYSTEM_NAMESPACES, layout } from "../layout.js";
 
 /**
  * Namespaces are objects of berth's own root project, not of the apps that use them. Argo CD
- * v3.1.5 checks the Namespace that `CreateNamespace=true` would create against the child's
- * project, so that option would force every layer's project to allow the cluster-scoped kind
- * core/Namespace (and v3.1.5 cannot narrow that grant to names). Instead the root Application
+ * checks the Namespace that `CreateNamespace=true` would create against the child's project, so
+ * that option would force every layer's project to allow the cluster-scoped kind core/Namespace
+ * (3.6 can narrow that grant to names, but each layer's list would have to follow every app's
+ * namespace). Instead the root Application
  * applies one Namespace per destination in {@link NAMESPACE_WAVE}, before any child exists, and
  * only the root's project may create Namespaces.
  */

@@ -2,13 +2,15 @@ import type { Profile } from "../model/types.js";
 
 /**
  * The platform apps a new cluster of each profile starts with: Argo CD (which manages itself),
- * the Sealed Secrets controller, and an ingress controller where the profile has none built in
- * (k3s ships Traefik). `berth init --empty` keeps exactly the union of these app folders.
+ * the Sealed Secrets controller, and where the profile has no way in built in (k3s ships
+ * Traefik) the Gateway API served by Envoy Gateway: its controller and CRDs (envoy-gateway), and
+ * the GatewayClass with the cluster's shared Gateway that apps' HTTPRoutes attach to
+ * (envoy-gateway-class). `berth init --empty` keeps exactly the union of these app folders.
  */
 export const PLATFORM_APPS: Record<Profile, readonly string[]> = {
-  kind: ["argo-cd", "sealed-secrets", "ingress-nginx"],
+  kind: ["argo-cd", "sealed-secrets", "envoy-gateway", "envoy-gateway-class"],
   k3s: ["argo-cd", "sealed-secrets"],
-  cloud: ["argo-cd", "sealed-secrets", "ingress-nginx"],
+  cloud: ["argo-cd", "sealed-secrets", "envoy-gateway", "envoy-gateway-class"],
 };
 
 export const ALL_PLATFORM_APPS: readonly string[] = [...new Set(Object.values(PLATFORM_APPS).flat())].sort();
@@ -25,7 +27,7 @@ export interface ClusterDefaults {
 }
 
 export const CLUSTER_DEFAULTS: Record<Profile, ClusterDefaults> = {
-  kind: { kubernetes: "1.31.4", capacity: { nodes: 1, cpu: "4", memory: "8Gi" }, environments: ["dev"], domain: "localhost" },
-  k3s: { kubernetes: "1.31.4", capacity: { nodes: 1, cpu: "4", memory: "4Gi" }, environments: ["prod"] },
-  cloud: { kubernetes: "1.31.4", capacity: { nodes: 3, cpu: "4", memory: "16Gi" }, environments: ["prod"] },
+  kind: { kubernetes: "1.37.2", capacity: { nodes: 1, cpu: "4", memory: "8Gi" }, environments: ["dev"], domain: "localhost" },
+  k3s: { kubernetes: "1.37.2", capacity: { nodes: 1, cpu: "4", memory: "4Gi" }, environments: ["prod"] },
+  cloud: { kubernetes: "1.37.2", capacity: { nodes: 3, cpu: "4", memory: "16Gi" }, environments: ["prod"] },
 };

@@ -6,8 +6,8 @@ import sealedsecret from "./crds/sealedsecret.json" with { type: "json" };
 /**
  * Validates generated objects against the upstream CRD schemas (vendored in ./crds, descriptions
  * and status removed; Application and AppProject from the Argo CD release berth pins, see
- * crds/VERSION and scripts/refresh-argocd-crds.js) with unknown fields forbidden. Kubernetes itself prunes unknown fields
- * silently, so a misspelled field would otherwise vanish at apply time without a word.
+ * generator/pins/argo-cd.json and scripts/refresh-argocd-pin.js) with unknown fields forbidden.
+ * Kubernetes itself prunes unknown fields silently, so a misspelled field would otherwise vanish at apply time without a word.
  */
 const CRDS = [application, appproject, sealedsecret] as unknown as Crd[];
 

@@ -7,7 +7,7 @@ import { projectPolicyProblems } from "./project-policy.js";
 
 /**
  * Every object berth generates is validated once: Argo CD objects strictly (no unknown fields)
- * against the CRDs of the pinned Argo CD release (crds/VERSION), core kinds (Namespaces) with the
+ * against the CRDs of the pinned Argo CD release (generator/pins/argo-cd.json), core kinds (Namespaces) with the
  * kubernetes-models validators. A failure here is a bug in berth or a value passed through from
  * user input, so the message names the generated file and object.
  *

@@ -60,7 +60,7 @@ PATH="$D/util"
 # Version probes of berth's tool resolution: answered, not logged.
 if [ "$T" = helm ] && [ "$1" = version ]; then echo "v3.16.2+g13654a5"; exit 0; fi
 if [ "$T" = kubectl ] && [ "$1" = version ]; then
-  case " $* " in *" --client "*) echo '{"clientVersion":{"gitVersion":"v1.31.4","major":"1","minor":"31"}}'; exit 0;; esac
+  case " $* " in *" --client "*) echo '{"clientVersion":{"gitVersion":"v1.37.2","major":"1","minor":"37"}}'; exit 0;; esac
 fi
 # Stdin, read with builtins only (no forks: each command costs a few ms, not tens).
 bytes=0; kinds=; marks=
@@ -114,7 +114,7 @@ case "$T $1 $2" in
   "kubectl config get-contexts") cat "$D/contexts"; exit 0;;
   "kubectl config view") cat "$D/api-server"; exit 0;;
   "kubectl get namespace") cat "$D/kube-system-uid"; exit 0;;
-  "kubectl version"*) read -r v < "$D/server-version"; printf '{"clientVersion":{"gitVersion":"v1.31.4"},"serverVersion":{"gitVersion":"%s"}}\n' "$v"; exit 0;;
+  "kubectl version"*) read -r v < "$D/server-version"; printf '{"clientVersion":{"gitVersion":"v1.37.2"},"serverVersion":{"gitVersion":"%s"}}\n' "$v"; exit 0;;
   "kubectl get applications.argoproj.io")
     read -r i < "$D/apps-index"; read -r n < "$D/apps-count"; echo $((i + 1)) > "$D/apps-index"
     if [ "$n" -eq 0 ]; then echo '{"apiVersion":"v1","kind":"List","items":[]}'; exit 0; fi
@@ -214,7 +214,7 @@ export function fakeWorld(initial: Partial<FakeState> = {}, opts: { tools?: read
     writeFileSync(p, SCRIPT.replaceAll("\\${", "${").replace("__DIR__", shQuote(dir)).replace("__TOOL__", tool));
     chmodSync(p, 0o755);
   }
-  const state: FakeState = { kindClusters: [], contexts: [], serverVersion: "v1.31.4", applications: [], helmOutput: HELM_OUTPUT, ...initial };
+  const state: FakeState = { kindClusters: [], contexts: [], serverVersion: "v1.37.2", applications: [], helmOutput: HELM_OUTPUT, ...initial };
   const lines = (xs: string[]) => xs.map((x) => `${x}\n`).join("");
   writeFileSync(join(dir, "kind-clusters"), lines(state.kindClusters));
   writeFileSync(join(dir, "contexts"), lines(state.contexts));

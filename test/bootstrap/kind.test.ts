@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
@@ -47,12 +47,12 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     const ssa = `${ctx} apply --server-side --force-conflicts --field-manager argocd-controller`;
     expect(commandLines(r.log, world)).toEqual([
       "kind get clusters",
-      "kind create cluster --name laptop --image kindest/node:v1.31.4 --config - --wait 120s",
+      "kind create cluster --name laptop --image kindest/node:v1.37.2 --config - --wait 120s",
       "kubectl config get-contexts -o name",
       `${ctx} version -o json --request-timeout 20s`,
       `${ctx} apply --server-side --field-manager berth-bootstrap -f -`,
       `${ctx} apply --server-side --field-manager berth-bootstrap -f -`,
-      "helm template --namespace argocd --kube-version 1.31.4 --include-crds -f apps/argo-cd/values.yaml -f apps/argo-cd/values-kind.yaml -f <inline values> --repo https://argoproj.github.io/argo-helm --version 8.5.0 -- argo-cd argo-cd",
+      "helm template --namespace argocd --kube-version 1.37.2 --include-crds -f apps/argo-cd/values.yaml -f apps/argo-cd/values-kind.yaml -f <inline values> -- argo-cd apps/argo-cd/chart",
       `${ssa} -f -`,
       `${ctx} wait --for condition=Established --timeout 60s crd/applications.argoproj.io crd/appprojects.argoproj.io`,
       `${ssa} --namespace argocd -f -`,
@@ -103,7 +103,7 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     const plan = planCluster(fleet, cluster);
     const argocd = plan.instances.find((i) => i.id === "argo-cd")!;
     const req = renderRequest(plan, argocd, root);
-    if (req.source.type !== "helm-remote") throw new Error("argo-cd is a remote chart");
+    if (req.source.type !== "helm-local") throw new Error("argo-cd is a local chart");
     const files = Object.entries(helm.helmFiles!);
     const inline = files.find(([f]) => f.endsWith("argocd-inline-values.yaml"))!;
     const valueFiles = files.filter(([f]) => f !== inline[0]);
@@ -111,17 +111,17 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     expect(valueFiles.map(([f]) => resolve(root, f))).toEqual(req.source.valueFiles);
     expect(parse(inline[1], { version: "1.1" })).toEqual(req.source.values);
     for (const [f, content] of valueFiles) expect(content).toBe(readFileSync(join(root, f), "utf8"));
-    // … and the same as the committed Application Argo CD will manage itself with.
+    // … and the same as the committed Application Argo CD will manage itself with (a local
+    // chart: one source, its value files relative to the chart folder).
     const app = parse(generatedDocument(readFileSync(join(root, "clusters/laptop/argocd/platform.yaml"), "utf8"), "Application", "argo-cd")) as {
-      spec: { sources: { chart?: string; repoURL: string; targetRevision: string; helm?: { releaseName: string; valueFiles: string[]; valuesObject: unknown } }[] };
+      spec: { source: { path: string; helm?: { releaseName: string; valueFiles: string[]; valuesObject: unknown } } };
     };
-    const chart = app.spec.sources[0]!;
+    const chart = app.spec.source;
     expect(parse(inline[1], { version: "1.1" })).toEqual(chart.helm!.valuesObject);
-    expect(valueFiles.map(([f]) => `$values/${f}`)).toEqual(chart.helm!.valueFiles);
+    expect(valueFiles.map(([f]) => relative(join(root, chart.path), join(root, f)))).toEqual(chart.helm!.valueFiles);
     const args = helm.args;
-    expect(args.slice(args.indexOf("--") + 1)).toEqual([chart.helm!.releaseName, chart.chart]);
-    expect(args[args.indexOf("--repo") + 1]).toBe(chart.repoURL);
-    expect(args[args.indexOf("--version") + 1]).toBe(chart.targetRevision);
+    expect(args.slice(args.indexOf("--") + 1)).toEqual([chart.helm!.releaseName, chart.path]);
+    expect(args).not.toContain("--repo");
     expect(args[args.indexOf("--namespace") + 1]).toBe("argocd");
     // The inline values file was private to the run and is gone.
     expect(() => readFileSync(inline[0])).toThrow();

@@ -93,7 +93,7 @@ describe("berth bootstrap on k3s (pi)", () => {
         "kubectl config get-contexts -o name",
         `${ctx} version -o json --request-timeout 20s`,
         `${ctx} apply --server-side --field-manager berth-bootstrap -f -`,
-        "helm template --namespace argocd --kube-version 1.31.4 --include-crds -f apps/argo-cd/values.yaml -f apps/argo-cd/values-k3s.yaml -f <inline values> --repo https://argoproj.github.io/argo-helm --version 8.5.0 -- argo-cd argo-cd",
+        "helm template --namespace argocd --kube-version 1.37.2 --include-crds -f apps/argo-cd/values.yaml -f apps/argo-cd/values-k3s.yaml -f <inline values> -- argo-cd apps/argo-cd/chart",
         `${ssa} -f -`,
         `${ctx} wait --for condition=Established --timeout 60s crd/applications.argoproj.io crd/appprojects.argoproj.io`,
         `${ssa} --namespace argocd -f -`,
@@ -108,7 +108,7 @@ describe("berth bootstrap on k3s (pi)", () => {
       expect(r.stdout).toContain("all 23 Applications are Synced and Healthy");
       // The cluster runs another Kubernetes minor than cluster.yaml says: charts were rendered for the wrong one.
       expect(r.stdout).toContain("  pi: Kubernetes v1.29.3+k3s1");
-      expect(r.stderr).toContain("warning: the cluster runs Kubernetes 1.29.3 but clusters/pi/cluster.yaml says 1.31.4");
+      expect(r.stderr).toContain("warning: the cluster runs Kubernetes 1.29.3 but clusters/pi/cluster.yaml says 1.37.2");
     } finally {
       world.remove();
     }

@@ -29,9 +29,10 @@ describe("generated-object validation", () => {
     expect(strictCrdProblems(bad)).toEqual(['spec: unknown field "sourc"', 'spec.syncPolicy.automated: unknown field "selfHael"', "spec.syncPolicy.automated.prune: must be boolean"]);
   });
 
-  it("validates against the pinned Argo CD v3.1.5, which has no per-name clusterResourceWhitelist", () => {
-    const project = { apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", metadata: { name: "p" }, spec: { clusterResourceWhitelist: [{ group: "", kind: "Namespace", name: "shop" }] } };
-    expect(strictCrdProblems(project)).toEqual(['spec.clusterResourceWhitelist.0: unknown field "name"']);
+  it("validates against the pinned Argo CD's CRDs: v3.6 names cluster-scoped grants, a misspelt field is still refused", () => {
+    const project = (entry: Record<string, string>) => ({ apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", metadata: { name: "p" }, spec: { clusterResourceWhitelist: [entry] } });
+    expect(strictCrdProblems(project({ group: "", kind: "Namespace", name: "shop" }))).toEqual([]);
+    expect(strictCrdProblems(project({ group: "", kind: "Namespace", names: "shop" }))).toEqual(['spec.clusterResourceWhitelist.0: unknown field "names"']);
   });
 
   it("validates core kinds with kubernetes-models", () => {

@@ -15,12 +15,20 @@ describe("the Node versions berth runs on", () => {
     expect(json("package-lock.json") as unknown).toMatchObject({ packages: { "": { engines: { node: ours } } } });
   });
 
-  it("tests on Node 20, 22 and 24 in CI", () => {
+  it("tests on Node 20 (the floor), 22 and 24 in CI, and runs the fleet gate and previews on a supported line (24)", () => {
     const ci = parse(readFileSync(join(REPO_ROOT, ".github/workflows/ci.yml"), "utf8")) as {
       jobs: { test: { strategy?: { matrix?: { node?: number[] } }; steps: { uses?: string; with?: { "node-version"?: unknown } }[] } };
     };
     expect(ci.jobs.test.strategy?.matrix?.node).toEqual([20, 22, 24]);
     const setup = ci.jobs.test.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(setup?.with?.["node-version"]).toBe("${{ matrix.node }}");
+    // Node 20 left upstream support in April 2026: only the floor's test job still runs it.
+    for (const file of ["ci.yml", "preview.yml", "preview-comment.yml"]) {
+      const wf = parse(readFileSync(join(REPO_ROOT, ".github/workflows", file), "utf8")) as { jobs: Record<string, { steps: { uses?: string; with?: { "node-version"?: unknown } }[] }> };
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const v = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"];
+        if (v !== undefined && !(file === "ci.yml" && name === "test")) expect(v, `${file} ${name}`).toBe(24);
+      }
+    }
   });
 });

@@ -8,7 +8,8 @@ type K8s = { kind?: string; metadata?: { name?: string; annotations?: Record<str
 describe("berth render --cluster laptop", () => {
   it("shows the headless collab Service, the migration hook Jobs, the passthrough IngressRouteTCP and the Certificate", async () => {
     const run = await berth(ROOT, "render", "--cluster", "laptop", "--app", "coalesce-collab-server", "everything-order", "everything-customer", "synapse-stack");
-    expect(run.stderr).toBe("");
+    // Only the tools used and the bundled helm's minor drift from the pinned Argo CD's (tool-pins.test.ts).
+    expect(run.stderr.split("\n").filter((l) => l && !/^rendered with helm |^warning: helm \S+ differs from the /.test(l))).toEqual([]);
     expect(run.code).toBe(0);
     const objs = parseAllDocuments(run.stdout).map((d) => d.toJS() as K8s).filter((o) => o?.kind);
     const headless = objs.find((o) => o.kind === "Service" && o.spec?.clusterIP === "None");

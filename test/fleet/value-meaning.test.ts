@@ -74,7 +74,8 @@ describe("values mean the same to berth as to Helm and Argo CD", () => {
   it("berth render hands helm the values Argo CD will", async () => {
     const tools = await bundledTools();
     const run = await berth(root, "render", "--cluster", "dev", "--app", "shop");
-    expect(run.stderr).toBe("");
+    // Only the tools used and the bundled helm's minor drift from the pinned Argo CD's (tool-pins.test.ts).
+    expect(run.stderr.split("\n").filter((l) => l && !/^rendered with helm |^warning: helm \S+ differs from the /.test(l))).toEqual([]);
     expect(run.code).toBe(0);
     const rendered = docs(run.stdout).find((o) => o.kind === "ConfigMap" && o.metadata.name === "kinds")!.data;
     // Argo CD gives helm the Application's valuesObject as a values file: render the chart that way.

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { berthWithEnv, removeRepo } from "../helpers/repo.js";
+import { BUNDLE } from "../../generator/exec/tools.js";
+import { ARGOCD_PIN } from "../../generator/pins/argo-cd.js";
 import { berthIn, commitAll, edit, fixtureRepo, git } from "./helpers.js";
 
 const roots: string[] = [];
@@ -233,6 +235,9 @@ describe("berth preview --render (tier 2)", () => {
     expect(r.stdout).toContain("Secret shop-token (modified) keys: value changed token (values hidden)");
     expect(r.stdout).not.toContain("t0ken-value");
     expect(r.stdout).toContain("Only cluster dev was compared");
+    // The tools it rendered with, and a warning where they are not the pinned Argo CD's minor.
+    expect(r.stdout).toContain(`on both sides with helm ${BUNDLE.helmVersion} and kustomize ${BUNDLE.kustomizeVersion} (kubectl ${BUNDLE.kubectlVersion}, bundled)`);
+    expect(r.stdout).toContain(`Warning: helm ${BUNDLE.helmVersion} differs from the ${ARGOCD_PIN.repoServer.helm} Argo CD ${ARGOCD_PIN.argoCd}'s repo-server renders with`);
     // A render holding Secret values is never cached (a digest of a short value could be guessed).
     const cache = mkdtempSync(join(tmpdir(), "berth-preview-cache-"));
     roots.push(cache);

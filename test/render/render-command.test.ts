@@ -5,6 +5,8 @@ import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { startChartRepoServer, type ChartRepoServer } from "./chart-repo-server.js";
 import { writeDemoChart } from "./fixtures.js";
 import { bundledTools, docs, helmCli, removeDir, tempDir } from "./helpers.js";
+import { BUNDLE } from "../../generator/exec/tools.js";
+import { ARGOCD_PIN } from "../../generator/pins/argo-cd.js";
 
 let repoDir: string;
 let server: ChartRepoServer;
@@ -34,7 +36,13 @@ afterAll(async () => {
 describe("berth render", () => {
   it("renders local charts, kustomize and manifests, and remote charts from a chart repository", async () => {
     const run = await berth(root, "render", "--cluster", "dev", "--app", "shop", "metrics", "remote-demo", "kustom");
-    expect(run.stderr).toBe("");
+    // The tools used, on stderr; the bundled helm's minor is behind the pinned Argo CD's.
+    expect(run.stderr).toBe(
+      `rendered with helm ${BUNDLE.helmVersion} and kustomize ${BUNDLE.kustomizeVersion} (kubectl ${BUNDLE.kubectlVersion}, bundled); ` +
+        `Argo CD ${ARGOCD_PIN.argoCd}'s repo-server runs helm ${ARGOCD_PIN.repoServer.helm} and kustomize ${ARGOCD_PIN.repoServer.kustomize}\n` +
+        `warning: helm ${BUNDLE.helmVersion} differs from the ${ARGOCD_PIN.repoServer.helm} Argo CD ${ARGOCD_PIN.argoCd}'s repo-server renders with; ` +
+        "what it applies may differ from this render (put helm 4.3.x on PATH to match it)\n",
+    );
     expect(run.code).toBe(0);
     const objs = docs(run.stdout);
     expect(objs.find((o) => o.kind === "ConfigMap" && o.metadata.name === "shop")?.data).toEqual({ env: "staging" });

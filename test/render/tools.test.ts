@@ -27,14 +27,15 @@ afterAll(() => removeDir(dir));
 const bundledEnv = { PATH: process.env.PATH, BERTH_TOOLS: "bundled" };
 
 describe("resolveTools: bundled", () => {
-  it("extracts working helm 4.1.4 and kubectl 1.34.5 (0755), and a second resolve reuses them", async () => {
+  it("extracts working helm 4.2.3 and kubectl 1.36.3 with kustomize 5.8.1 (0755), and a second resolve reuses them", async () => {
     const cacheDir = join(dir, "cache", "tools");
     const a = await resolveTools({ env: bundledEnv, cacheDir });
     expect(a).toEqual<Tools>({
       helm: join(cacheDir, "helm/helm"),
       kubectl: join(cacheDir, "kubectl/kubectl"),
-      helmVersion: "4.1.4",
-      kubectlVersion: "1.34.5",
+      helmVersion: "4.2.3",
+      kubectlVersion: "1.36.3",
+      kustomizeVersion: "5.8.1",
       source: "bundled",
       registryLogin: expect.any(Function),
     });
@@ -43,9 +44,10 @@ describe("resolveTools: bundled", () => {
 
     const home = join(dir, "home");
     const helm = await run(a.helm, ["version", "--short"], { env: hermeticEnv(home) });
-    expect(helm.stdout).toMatch(/^v4\.1\.4\+/);
+    expect(helm.stdout).toMatch(/^v4\.2\.3\+/);
     const kubectl = await run(a.kubectl, ["version", "--client", "-o", "json"], { env: hermeticEnv(home) });
-    expect(JSON.parse(kubectl.stdout).clientVersion.gitVersion).toBe("v1.34.5");
+    expect(JSON.parse(kubectl.stdout).clientVersion.gitVersion).toBe("v1.36.3");
+    expect(JSON.parse(kubectl.stdout).kustomizeVersion).toBe("v5.8.1");
 
     // A second resolve reuses the cache: same files, not rewritten.
     const before = statSync(a.helm);
@@ -71,7 +73,7 @@ describe("resolveTools: PATH", () => {
     writeFileSync(join(bin, "helm"), `#!/bin/sh\necho '${helmOut}'\n`);
     writeFileSync(
       join(bin, "kubectl"),
-      `#!/bin/sh\necho '{"clientVersion":{"major":"1","gitVersion":"${kubectlGit}"}}'\n`,
+      `#!/bin/sh\necho '{"clientVersion":{"major":"1","gitVersion":"${kubectlGit}"},"kustomizeVersion":"v5.4.2"}'\n`,
     );
     chmodSync(join(bin, "helm"), 0o755);
     chmodSync(join(bin, "kubectl"), 0o755);
@@ -86,6 +88,7 @@ describe("resolveTools: PATH", () => {
       kubectl: join(bin, "kubectl"),
       helmVersion: "3.15.2",
       kubectlVersion: "1.30.1",
+      kustomizeVersion: "5.4.2",
       source: "path",
       registryLogin: expect.any(Function),
     });

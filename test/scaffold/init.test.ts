@@ -32,12 +32,12 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     expect(run.stdout).toMatch(/^removed apps\/coalesce-api-server\/ \(\d+ files\)$/m);
     for (const c of ["laptop", "pi", "cloud"]) expect(run.stdout).toMatch(new RegExp(`^removed secrets/${c}/ \\(\\d+ files\\)$`, "m"));
     expect(readdirSync(join(root, "clusters"))).toEqual(["dev"]);
-    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "ingress-nginx", "sealed-secrets"]);
+    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "envoy-gateway", "envoy-gateway-class", "sealed-secrets"]);
     expect(existsSync(join(root, "secrets"))).toBe(false);
     const cluster = readFileSync(join(root, "clusters/dev/cluster.yaml"), "utf8");
     expect(cluster).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/generator\/schemas\/cluster\.schema\.json\n/);
     expect(cluster).toContain("url: https://github.com/acme/fleet.git");
-    expect(cluster).toContain("apps:\n  - argo-cd\n  - sealed-secrets\n  - ingress-nginx\n");
+    expect(cluster).toContain("apps:\n  - argo-cd\n  - sealed-secrets\n  - envoy-gateway\n  - envoy-gateway-class\n");
     // Every removed path is one git knows: `git checkout` undoes the removal.
     const removed = git(root, "status", "--porcelain").split("\n").filter((l) => l.startsWith(" D ")).length;
     const listed = [...run.stdout.matchAll(/^removed .* \((\d+) files?\)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
@@ -55,7 +55,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     const validate = await berth(root, "validate");
     expect(validate.stderr).toBe("");
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toContain("valid: 1 cluster, 4 apps");
+    expect(validate.stdout).toContain("valid: 1 cluster, 5 apps");
     expect((await berth(root, "generate", "--check")).code).toBe(0);
   });
 
@@ -81,7 +81,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     expect(run.stdout).not.toMatch(/^removed /m);
     expect(run.stdout).toContain("nothing of the example fleet is left to remove");
     expect(readdirSync(join(root, "clusters")).sort()).toEqual(["dev", "edge"]);
-    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "ingress-nginx", "podinfo", "sealed-secrets"]);
+    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "envoy-gateway", "envoy-gateway-class", "podinfo", "sealed-secrets"]);
     expect(readFileSync(join(root, ".berth/example-fleet.ref"), "utf8")).toBe(`${exampleCommit}\n`);
   });
 });

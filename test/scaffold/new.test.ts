@@ -29,10 +29,14 @@ describe("berth new cluster", () => {
     expect((await berth(root, "validate")).code).toBe(0);
   });
 
-  it("adds the ingress controller on kind and cloud", async () => {
-    const root = repo({ "apps/ingress-nginx/app.yaml": "layer: platform\nnamespace: ingress-nginx\nprofiles: [kind, cloud]\nsource: { type: helm, repo: https://kubernetes.github.io/ingress-nginx, chart: ingress-nginx, version: 4.12.1 }\n" });
+  it("adds the Gateway API (Envoy Gateway and the shared Gateway) on kind and cloud", async () => {
+    const root = repo({
+      "apps/envoy-gateway/app.yaml": "layer: platform\nnamespace: envoy-gateway-system\nprofiles: [kind, cloud]\nsource: { type: helm, repo: oci://docker.io/envoyproxy, chart: gateway-helm, version: v1.9.1 }\n",
+      "apps/envoy-gateway-class/app.yaml": "layer: platform\nnamespace: envoy-gateway-system\nprofiles: [kind, cloud]\nsource: { type: chart, path: chart }\ndependsOn: [envoy-gateway]\n",
+      "apps/envoy-gateway-class/chart/Chart.yaml": "apiVersion: v2\nname: envoy-gateway-class\nversion: 0.1.0\n",
+    });
     expect((await berth(root, "new", "cluster", "eu", "--profile", "cloud")).code).toBe(0);
-    expect(parse(read(root, "clusters/eu/cluster.yaml")).apps).toEqual(["argo-cd", "sealed-secrets", "ingress-nginx"]);
+    expect(parse(read(root, "clusters/eu/cluster.yaml")).apps).toEqual(["argo-cd", "sealed-secrets", "envoy-gateway", "envoy-gateway-class"]);
   });
 
   it("refuses an existing name, a missing platform app, a bad name; writes nothing", async () => {
@@ -43,7 +47,7 @@ describe("berth new cluster", () => {
     expect(exists.stderr).toContain('clusters/dev/cluster.yaml:1:1: cluster "dev" already exists');
     const noIngress = await berth(root, "new", "cluster", "eu", "--profile", "kind");
     expect(noIngress.code).toBe(1);
-    expect(noIngress.stderr).toContain('apps/ingress-nginx/app.yaml:1:1: the platform app "ingress-nginx" every kind cluster runs is missing');
+    expect(noIngress.stderr).toContain('apps/envoy-gateway/app.yaml:1:1: the platform app "envoy-gateway" every kind cluster runs is missing');
     const bad = await berth(root, "new", "cluster", "Bad_Name", "--profile", "kind");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('NAME "Bad_Name" is not valid');

@@ -122,7 +122,7 @@ export const appSchema = {
     },
     ignoreDifferences: {
       type: "array",
-      description: "Passed through to the Application's spec.ignoreDifferences (Argo CD v3.1.5's shape).",
+      description: "Passed through to the Application's spec.ignoreDifferences (the pinned Argo CD's shape, generator/pins/argo-cd.json).",
       items: {
         type: "object",
         additionalProperties: false,

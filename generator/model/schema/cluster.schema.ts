@@ -63,7 +63,7 @@ export const clusterSchema = {
         version: {
           type: "string",
           pattern: "^1\\.[0-9]+\\.[0-9]+$",
-          description: "The cluster's Kubernetes version, e.g. 1.31.4 (passed to helm --kube-version).",
+          description: "The cluster's Kubernetes version, e.g. 1.37.2 (passed to helm --kube-version).",
         },
         apiVersions: {
           type: "array",

@@ -10,10 +10,12 @@ export interface ProjectSpec {
 type GroupKinds = { group?: string; kind?: string }[] | undefined;
 
 /**
- * Argo CD v3.1.5's AppProject.IsGroupKindPermitted (pkg/apis/application/v1alpha1/
+ * Argo CD v3.6.2's AppProject.IsGroupKindNamePermitted (pkg/apis/application/v1alpha1/
  * app_project_types.go): a namespaced kind passes when there is no namespace whitelist at all
  * (nil) or it is listed, and it is not blacklisted; a cluster-scoped kind passes only when the
- * cluster whitelist lists it — an empty cluster whitelist allows nothing.
+ * cluster whitelist lists it — an empty cluster whitelist allows nothing. Entries may also name
+ * objects (`name`, a glob) since 3.6; berth writes none, and an entry without a name matches
+ * every name, so the kind alone decides.
  */
 export function isGroupKindPermitted(spec: ProjectSpec, group: string, kind: string, namespaced: boolean): boolean {
   if (namespaced) {
