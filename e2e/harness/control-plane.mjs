@@ -81,7 +81,7 @@ export async function startControlPlane({ bin, workDir, context, tier }) {
       // No node lifecycle controller: on a loaded machine a late kwok heartbeat would have it mark
       // the Node NotReady and every pod on it Ready=False for good (kwok's stages only make
       // Pending pods Ready). The not-ready taint it would lift is never added (see the API server).
-      "--controllers=*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller",
+      "--controllers=*,-nodeipam,-nodelifecycle", // the cloud controllers are gone from kube-controller-manager since 1.37
       "--concurrent-deployment-syncs=10",
       `--flex-volume-plugin-dir=${join(workDir, "flexvolume")}`,
     ], { logDir }));
