@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { berth, REPO_ROOT } from "./fleet.mjs";
-import { AssertionFailure } from "./processes.mjs";
+import { AssertionFailure, waitFor } from "./processes.mjs";
 
 const CLUSTERS = ["laptop", "pi", "cloud"];
 
@@ -49,7 +49,10 @@ export async function dryRunSeeds({ kubectl, log }) {
     const crds = parts.flatMap((p) => p.objects.filter((o) => o.kind === "CustomResourceDefinition"));
     if (crds.length > 0) {
       await kubectl({ input: crds.map((o) => stringify(o)).join("---\n") })`kubectl apply --server-side --force-conflicts --field-manager berth-e2e -f -`;
-      await kubectl`kubectl wait --for condition=Established --timeout 60s ${crds.map((c) => `crd/${c.metadata.name}`)}`;
+      // A CRD created a moment ago may have no status.conditions yet, which kubectl wait reports as
+      // an error rather than waiting on (bootstrap retries it the same way).
+      const names = crds.map((c) => `crd/${c.metadata.name}`);
+      await waitFor("the seed charts' CRDs to be Established", async () => (await kubectl`kubectl wait --for condition=Established --timeout 20s ${names}`.nothrow()).exitCode === 0, { timeoutMs: 120_000, intervalMs: 1000 });
     }
     const clusterScoped = await clusterScopedKinds();
     for (const p of parts) {
