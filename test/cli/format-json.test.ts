@@ -46,7 +46,7 @@ describe("--format json and -o json", () => {
     expect(status.findings).toHaveLength(4);
     expect(status.findings[0]).toMatchObject({ file: "secrets/dev/data/postgres-credentials.yaml", severity: "error" });
     // The human table goes to standard error, as with the other findings commands.
-    expect(run.stderr).toMatch(/^CLUSTER +STATE +SECRET +DETAIL$/m);
+    expect(run.stderr).toMatch(/^CLUSTER +STATE +SECRET +SEALED WITH +DETAIL$/m);
   });
 
   it("render: the rendered objects per app (real helm and kubectl)", async () => {
