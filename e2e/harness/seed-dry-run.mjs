@@ -10,10 +10,11 @@ import { berth, REPO_ROOT } from "./fleet.mjs";
 import { AssertionFailure, waitFor } from "./processes.mjs";
 
 /**
- * An object as kubectl reads it: JSON, since the yaml package writes YAML 1.2 and leaves strings
- * such as "no" unquoted, which kubectl's YAML 1.1 reader takes for booleans.
+ * Objects as kubectl reads them: one JSON List, since the yaml package writes YAML 1.2 and leaves
+ * strings such as "no" unquoted, which kubectl's YAML 1.1 reader takes for booleans (and a JSON
+ * stream with `---` between objects is not one kubectl reads past the first).
  */
-const asKubectlInput = (o) => JSON.stringify(o);
+const asKubectlInput = (objects) => JSON.stringify({ apiVersion: "v1", kind: "List", items: objects });
 
 const CLUSTERS = ["laptop", "pi", "cloud"];
 
@@ -54,7 +55,7 @@ export async function dryRunSeeds({ kubectl, log }) {
     const parts = splitRender(r.stdout);
     const crds = parts.flatMap((p) => p.objects.filter((o) => o.kind === "CustomResourceDefinition"));
     if (crds.length > 0) {
-      await kubectl({ input: crds.map(asKubectlInput).join("---\n") })`kubectl apply --server-side --force-conflicts --field-manager berth-e2e -f -`;
+      await kubectl({ input: asKubectlInput(crds) })`kubectl apply --server-side --force-conflicts --field-manager berth-e2e -f -`;
       // A CRD created a moment ago may have no status.conditions yet, which kubectl wait reports as
       // an error rather than waiting on (bootstrap retries it the same way).
       const names = crds.map((c) => `crd/${c.metadata.name}`);
@@ -73,7 +74,7 @@ export async function dryRunSeeds({ kubectl, log }) {
       const nsDocs = [...namespaces].map((name) => stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
       await kubectl({ input: nsDocs.join("---\n") })`kubectl apply --server-side --field-manager berth-e2e -f -`;
       // One dry run per app: kubectl reports every object, accepted or not, and goes on after an error.
-      const res = await kubectl({ input: objects.map(asKubectlInput).join("---\n") })`kubectl apply --server-side --dry-run=server --field-manager berth-e2e -f -`.nothrow();
+      const res = await kubectl({ input: asKubectlInput(objects) })`kubectl apply --server-side --dry-run=server --field-manager berth-e2e -f -`.nothrow();
       checked += res.stdout.split("\n").filter((l) => /serverside-applied \(server dry run\)/.test(l)).length;
       // A missing CRD is reported per object, possibly several to a line: count each.
       const unmapped = [...res.stderr.matchAll(/no matches for kind "([^"]+)" in version "([^"]+)"/g)];
