@@ -3,10 +3,11 @@
 // Debian on loopback, the repo-server with the helm and kustomize Argo CD pins on its PATH.
 // Its Deployments in the cluster are the chart's, with pods simulated by kwok.
 import { $ } from "zx";
-import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parse, stringify } from "yaml";
+import { ARGOCD_MODULE, moduleDir } from "./fleet.mjs";
 import { freePorts } from "./ports.mjs";
 import { start, waitFor, HarnessError } from "./processes.mjs";
 
@@ -37,6 +38,9 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
   const argoKubeconfig = join(workDir, "kubeconfig-argocd");
   writeFileSync(argoKubeconfig, stringify(cfg));
   const data = join(workDir, "argocd");
+  mkdirSync(join(data, "bin"), { recursive: true });
+  copyFileSync(join(await moduleDir(ARGOCD_MODULE), "hack", "git-verify-wrapper.sh"), join(data, "bin", "git-verify-wrapper.sh"));
+  chmodSync(join(data, "bin", "git-verify-wrapper.sh"), 0o755);
   for (const d of ["tls", "ssh", "gpg/keys", "gpg/source", "tmp"]) mkdirSync(join(data, d), { recursive: true });
   const [repoPort, repoMetrics, ctlMetrics] = await freePorts(3);
   // The pods read argocd-cm's timeout.reconciliation into ARGOCD_RECONCILIATION_TIMEOUT (the
@@ -53,7 +57,10 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
     ARGOCD_GPG_DATA_PATH: join(data, "gpg/source"),
     TMPDIR: join(data, "tmp"),
     // The helm and kustomize the pinned Argo CD's repo-server runs (e2e/tools/build.sh builds them).
-    PATH: `${bin}:${process.env.PATH}`,
+    // hack/git-verify-wrapper.sh, which Argo CD's image puts on the repo-server's PATH: from 3.6
+    // the repo-server runs it for every revision and refuses the revision ("permission denied")
+    // without it.
+    PATH: `${join(data, "bin")}:${bin}:${process.env.PATH}`,
   };
   const argocd = join(bin, "argocd");
   const repo = start("argocd-repo-server", argocd, ["--loglevel", "info", "--port", String(repoPort), "--metrics-port", String(repoMetrics), "--address", "127.0.0.1", "--metrics-address", "127.0.0.1", "--redis", `127.0.0.1:${redisPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-repo-server" } });
