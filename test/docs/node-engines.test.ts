@@ -23,7 +23,7 @@ describe("the Node versions berth runs on", () => {
     const setup = ci.jobs.test.steps.find((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(setup?.with?.["node-version"]).toBe("${{ matrix.node }}");
     // Node 20 left upstream support in April 2026: only the floor's test job still runs it.
-    for (const file of ["ci.yml", "preview.yml", "preview-comment.yml"]) {
+    for (const file of ["ci.yml", "preview.yml"]) {
       const wf = parse(readFileSync(join(REPO_ROOT, ".github/workflows", file), "utf8")) as { jobs: Record<string, { steps: { uses?: string; with?: { "node-version"?: unknown } }[] }> };
       for (const [name, job] of Object.entries(wf.jobs)) {
         const v = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"))?.with?.["node-version"];
