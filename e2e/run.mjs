@@ -214,7 +214,12 @@ async function main() {
     // A refused sync keeps retrying (berth's retry policy), and Argo CD does not finalize
     // the deletion of an Application while an operation is in progress: terminate it, as
     // `argocd app terminate-op` does, instead of waiting out the backoff.
-    await kubectl`kubectl -n ${ARGOCD_NAMESPACE} patch application rogue --type merge -p ${JSON.stringify({ status: { operationState: { phase: "Terminating" } } })}`.nothrow();
+    // The root's own sync of the commit that added rogue waits for rogue to be Healthy (its wave),
+    // so it does not take the removal until that operation ends: terminate it too, as
+    // `argocd app terminate-op root` would (Argo CD 3.6 keeps it Running while rogue retries).
+    for (const app of ["rogue", "root"]) {
+      await kubectl`kubectl -n ${ARGOCD_NAMESPACE} patch application ${app} --type merge -p ${JSON.stringify({ status: { operationState: { phase: "Terminating" } } })}`.nothrow();
+    }
     await waitFor("the rogue Application to be pruned", async () => !(await applications(kubectl)).has("rogue"), { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: () => new AssertionFailure("the rogue Application was not pruned within 180 s of its removal from Git") });
     if (!berthFlagged) throw new AssertionFailure(`berth validate --render did not flag the apps-layer ClusterRole that Argo CD refused (exit ${validate.exitCode}):\n${(validate.stdout + validate.stderr).trim()}`);
 
