@@ -62,8 +62,11 @@ const isEmpty = (v) => v === null || v === undefined || (Array.isArray(v) && v.l
 function missingFields(want, got, path, out) {
   if (out.length >= 10) return out;
   if (isEmpty(want) && (got === undefined || isEmpty(got))) return out;
-  // null asks for nothing (creationTimestamp: null in a render; the server fills it in).
+  // null asks for nothing (creationTimestamp: null in a render; the server fills it in), and a
+  // zero value ("", 0, false) may be dropped by the server's omitempty fields, as Argo CD's own
+  // diff normalises it.
   if (want === null) return out;
+  if ((want === "" || want === 0 || want === false) && got === undefined) return out;
   if (Array.isArray(want)) {
     if (!Array.isArray(got) || got.length !== want.length) out.push(`${path}: render has ${JSON.stringify(want).slice(0, 200)}, live has ${JSON.stringify(got)?.slice(0, 200)}`);
     else want.forEach((w, i) => missingFields(w, got[i], `${path}[${i}]`, out));
