@@ -230,12 +230,13 @@ async function main() {
       const apps = await applications(kubectl);
       return [...apps.values()].every(synced) ? apps : undefined;
     }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: async () => new AssertionFailure(`after the enforcement phase, not Synced and Healthy:\n${[...(await applications(kubectl)).values()].filter((a) => !synced(a)).map(describe).join("\n")}`) });
+    // berth status against the live Applications, before the later phases push more commits.
+    const statusLine = await notify.final(final, head, fleet.bare);
     const equal = await renderEquality({ fleet, kubectl, cluster: CLUSTER, namespace: ARGOCD_NAMESPACE });
     log(`render equality: ${equal.objects} objects, every field as berth rendered it; ${equal.tools}`);
     const resealed = await keyRotation({ fleet, kubectl, sealer, procs, workDir, log });
     await chartRepo.close();
     log(`seed charts validated by the API server: ${seeds.checked} objects`);
-    const statusLine = await notify.final(final, head, fleet.bare);
     const scale = await layeredLayout({ fleet, kubectl, repoServer: argo[0], procs, log, applications, synced, describe });
     passed = true;
     console.log(`e2e: berth render equals what Argo CD applied for ${equal.apps} apps`);
