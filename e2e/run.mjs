@@ -231,7 +231,7 @@ async function main() {
       return [...apps.values()].every(synced) ? apps : undefined;
     }, { timeoutMs: 180_000, intervalMs: 1000, watch: procs, onTimeout: async () => new AssertionFailure(`after the enforcement phase, not Synced and Healthy:\n${[...(await applications(kubectl)).values()].filter((a) => !synced(a)).map(describe).join("\n")}`) });
     // berth status against the live Applications, before the later phases push more commits.
-    const statusLine = await notify.final(final, head, fleet.bare);
+    const statusLine = await notify.final(final, head, fleet.bare, () => applications(kubectl));
     const equal = await renderEquality({ fleet, kubectl, cluster: CLUSTER, namespace: ARGOCD_NAMESPACE });
     log(`render equality: ${equal.objects} objects, every field as berth rendered it; ${equal.tools}`);
     const resealed = await keyRotation({ fleet, kubectl, sealer, procs, workDir, log });

@@ -92,10 +92,13 @@ export async function notifications({ logDir, log }) {
     },
 
     /** `berth status --format json` agrees with every live Application; the summary line for the e2e's last lines. */
-    async final(apps, sha, bare) {
+    async final(settled, sha, bare, readLive) {
       const wait = await fleet.berth(["status", "--wait", "--timeout", "3m"]);
       if (wait.exitCode !== 0) throw new AssertionFailure(`berth status --wait exited ${wait.exitCode} at the end:\n${wait.stdout}${wait.stderr}`);
+      // Compared with the Applications as they are now (deployed at the commit, as --wait said),
+      // not as they were when the harness last saw them settle: a refresh may have moved their revision since.
       const r = await fleet.berth(["status", "--format", "json"]);
+      const apps = readLive ? await readLive() : settled;
       const report = JSON.parse(r.stdout);
       const reported = new Map(report.clusters[0].applications.map((a) => [a.name, a]));
       const disagree = [];
