@@ -3,7 +3,7 @@ import type { Cluster, Fleet } from "../model/fleet.js";
 import { valueFiles, valuesObject } from "../plan/applications.js";
 import { mergeValues } from "../plan/merge.js";
 import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated } from "../write/generated-tree.js";
+import { compareGenerated } from "../read/generated-compare.js";
 import { readValuesMap } from "../read/bootstrap-files.js";
 import { nodePortsIn, type NodePortUse } from "./kind-config.js";
 

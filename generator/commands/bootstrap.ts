@@ -7,7 +7,7 @@ import { fleetNodePorts, requireCurrentOutput } from "../bootstrap/inputs.js";
 import { k3sNodeFiles, readKindTemplate } from "../read/bootstrap-files.js";
 import { loadSealingKey, type LoadedSealingKey } from "../secrets/sealing-key.js";
 import { openRepoCredentials } from "../repo-access/bootstrap-secret.js";
-import { requiredCredentials } from "../repo-access/credentials.js";
+import { requiredCredentials } from "../plan/repo-credentials.js";
 import { planBootstrap } from "../bootstrap/plan.js";
 import { unpublishedWarning } from "../bootstrap/published.js";
 import { kindHostPortClashes } from "../bootstrap/kind-host-ports.js";

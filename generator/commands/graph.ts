@@ -1,7 +1,8 @@
 import { planFleet } from "../plan/plan-cluster.js";
 import { buildGraph, graphData } from "../plan/graph.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
+import { requireCluster } from "../read/checked-fleet.js";
+import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
 
 export interface GraphOptions {
   root: string;

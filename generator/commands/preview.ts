@@ -1,31 +1,23 @@
-import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { EnvironmentError, sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
+import { sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { nearest } from "../model/suggest.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
-import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha, workingTreeChanges, type GitRepo } from "../preview/git.js";
-import { writeRevision, type RevisionFiles } from "../preview/write-revision.js";
+import { shortSha, workingTreeChanges, type GitRepo } from "../preview/git.js";
+import type { RevisionFiles } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
-import { partFileName, PART_FILE } from "../preview/marker.js";
-import { openRenderCache } from "../preview/render-cache.js";
-import { instanceInputs, renderInstance, sealedSnapshots, type RenderContext, type RequestMemo } from "../preview/inputs.js";
+import { emitParts } from "../preview/part-files.js";
+import { readSides } from "../preview/read-sides.js";
+import { renderChanged, type RenderSide } from "../preview/render-pool.js";
+import { instanceInputs, sealedSnapshots, type RequestMemo } from "../preview/inputs.js";
 import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
-import { planSides, type PreviewPlan } from "../preview/side-plans.js";
+import { planSides } from "../preview/side-plans.js";
 import { parentMoveNotes } from "../preview/parent-moves.js";
-import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "../preview/model.js";
-import { describeTools, resolveTools, toolDrift } from "../exec/tools.js";
 import { scrubSecrets } from "../scrub.js";
-import { writeFileAtomic } from "../write/atomic.js";
-import { codeDigest, openOutputCache } from "../write/output-cache.js";
+import { codeDigest, openOutputCache } from "../cache/output-cache.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { layout } from "../layout.js";
-import { openParseCache } from "../write/parse-cache.js";
 
 export interface PreviewOptions {
   root: string;
@@ -42,106 +34,46 @@ export interface PreviewOptions {
   outDir?: string;
 }
 
-interface Side {
-  label: PreviewSideLabel;
-  root: string;
-  plans: PreviewPlan[];
-  fleet?: Fleet;
-  inputs: Map<string, InstanceInputs>;
-}
-
 /**
  * The preview of a change: what the base and head revisions of the repository deploy, per cluster,
  * app and resource. Both sides come from git (the head may be the working tree); nothing is
  * written to the repository. Exit 0: no changes; 1: changes; 2: the head does not load (the preview
  * text says so and lists its problems, so a pull-request comment carries them) or could not run.
+ * Read both sides → plan → diff (→ render) → format.
  */
 export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<ExitCode> {
-  const repo = await openRepo(opts.root, io.env);
-  const baseSha = await resolveRevision(repo, opts.base, "--base");
-  const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
-  const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
-  // Both settle with undefined or an error, never reject: each is awaited before the temp folder goes.
-  let baseWritten: Promise<unknown> | undefined;
-  let removingBase: Promise<unknown> | undefined;
+  const sides = await readSides(opts, io.env);
   try {
-    const notes: string[] = [];
-    const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
-    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { readGenerated: true, wholeTree: opts.render }) : undefined;
-    if (opts.head !== undefined && !headFiles) {
-      throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
-    }
-    // The base is written on another thread while the head loads.
-    const baseRoot = join(temp, "base");
-    const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
-    baseWritten = baseFiles && writeRevision(baseRoot, baseFiles).then(() => undefined, (e: unknown) => e);
-    // Base and head share most files: each shared file is parsed once, and files unchanged since
-    // the last run on this repository not at all (the cache is by content, whatever the revision).
-    const parses = openParseCache(opts.root, io.env);
-    // Head first: if it does not load, its problems are the answer.
-    // The head's problems are the answer when it does not load, or its renders read what they must not.
-    const headFails = (e: UserError): ExitCode => {
-      const head = opts.head ?? "working tree";
-      io.stderr.write(`berth: the head (${head}) does not load, so there is nothing to compare; fix these first:
-${scrubSecrets(e.message)}
-`);
-      io.stderr.write(`berth: ${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"} in the head
-`);
-      // The pull request's comment must say so too, instead of keeping an older preview: in
-      // markdown, marked parts under the comment limit (berth comment posts them).
-      const parts = opts.format === "markdown" ? renderHeadFailure(e.diagnostics, head, previewCommand(opts), opts.maxCommentChars, repo.prefix) : [formatUnloadableHead(head, e.diagnostics, opts.format)];
-      emit(parts.map(scrubSecrets), opts, io);
-      return 2;
-    };
-    let headFleet: Fleet;
-    try {
-      headFleet = loadCheckedFleet(headRoot, parses);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      return headFails(e);
-    }
-
-    let baseFleet: Fleet | undefined;
-    if (!baseFiles) {
-      notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
-    } else {
-      const failed = await baseWritten;
-      if (failed) throw failed;
-      try {
-        baseFleet = loadCheckedFleet(baseRoot, parses);
-      } catch (e) {
-        if (e instanceof EnvironmentError) throw e;
-        const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
-        notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
-      }
-    }
-    parses.save();
+    const { repo, notes } = sides;
+    if ("problem" in sides.head) return headFails(sides.head.problem, repo.prefix, opts, io);
+    const headFleet = sides.head.fleet;
+    const baseFleet = sides.baseFleet;
 
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
     // Keys with berth's code digest, as `berth generate` records them, so its output cache applies.
     const plans = planSides(headFleet, baseFleet, opts.cluster, codeDigest());
-    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: plans.head, inputs: new Map() };
-    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: plans.base, inputs: new Map() };
+    const head: RenderSide = { root: sides.headRoot, plans: plans.head, inputs: new Map() };
+    const base: RenderSide = { root: sides.baseRoot, plans: plans.base, inputs: new Map() };
     const requests: RequestMemo = new WeakMap();
     const headProblems: Diagnostic[] = [];
     head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
-    if (headProblems.length > 0) return headFails(new UserError(sortDiagnostics([...new Map(headProblems.map((d) => [`${d.file}\0${d.line}\0${d.col}\0${d.message}`, d])).values()])));
+    if (headProblems.length > 0) return headFails(new UserError(sortDiagnostics([...new Map(headProblems.map((d) => [`${d.file}\0${d.line}\0${d.col}\0${d.message}`, d])).values()])), repo.prefix, opts, io);
     base.inputs = instanceInputs(base.root, base.plans, requests);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
     // Tier 1 has read all of the base: delete its copy in the background while the rest runs.
-    if (!opts.render) removingBase = rm(baseRoot, { recursive: true, force: true }).catch(() => undefined);
+    if (!opts.render) sides.dropBase();
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
 
     if (opts.render) {
-      const renders = await renderChanged(model, base, head, opts, io, notes);
+      const renders = await renderChanged(model, base, head, opts.root, io.env, notes);
       model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, { ...inputs, renders });
     }
 
     const now = () => (io.now?.() ?? new Date()).getTime();
-    const sameAsBase = baseFleet && baseFiles ? await generatedAsBase(repo, baseSha, baseFiles, headFiles) : undefined;
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: headFiles?.generatedContent });
+    const sameAsBase = baseFleet && sides.baseFiles ? await generatedAsBase(repo, sides.baseSha, sides.baseFiles, sides.headFiles) : undefined;
+    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: sides.headFiles?.generatedContent });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
@@ -149,14 +81,28 @@ ${scrubSecrets(e.message)}
     if (opts.cluster !== undefined) notes.push(`Only cluster ${opts.cluster} was compared (--cluster).`);
 
     const command = previewCommand(opts);
-    const parts = formatPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, base: base.label, head: head.label, notes, command, fleet: repo.prefix }).map(scrubSecrets);
-    emit(parts, opts, io);
+    const labels = { base: sideLabel(opts.base, sides.baseSha), head: sideLabel(opts.head, sides.headSha) };
+    const parts = formatPreview(model, { format: opts.format, maxCommentChars: opts.maxCommentChars, ...labels, notes, command, fleet: repo.prefix }).map(scrubSecrets);
+    emitParts(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {
-    await baseWritten;
-    await removingBase;
-    rmSync(temp, { recursive: true, force: true });
+    await sides.close();
   }
+}
+
+/** The head's problems are the answer when it does not load, or its renders read what they must not. */
+function headFails(e: UserError, prefix: string, opts: PreviewOptions, io: CommandIO): ExitCode {
+  const head = opts.head ?? "working tree";
+  io.stderr.write(`berth: the head (${head}) does not load, so there is nothing to compare; fix these first:
+${scrubSecrets(e.message)}
+`);
+  io.stderr.write(`berth: ${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"} in the head
+`);
+  // The pull request's comment must say so too, instead of keeping an older preview: in
+  // markdown, marked parts under the comment limit (berth comment posts them).
+  const parts = opts.format === "markdown" ? renderHeadFailure(e.diagnostics, head, previewCommand(opts), opts.maxCommentChars, prefix) : [formatUnloadableHead(head, e.diagnostics, opts.format)];
+  emitParts(parts.map(scrubSecrets), opts, io);
+  return 2;
 }
 
 function previewCommand(opts: PreviewOptions): string {
@@ -181,57 +127,3 @@ function requireClusterEither(name: string, head: Fleet, base: Fleet | undefined
   throw new UserError([{ file: "clusters", line: 0, col: 0, message: `no cluster named "${name}" in the base or the head`, hint: guess ? `did you mean --cluster ${guess}?` : `clusters are: ${all.join(", ")}` }]);
 }
 
-/** Tier 2: both sides of every app Application whose inputs or generated Application changed. */
-async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: PreviewOptions, io: CommandIO, notes: string[]): Promise<Map<string, RenderPair>> {
-  const jobs: Array<{ key: string; side: "base" | "head"; run: () => Promise<void> }> = [];
-  const renders = new Map<string, RenderPair>();
-  const candidates = model.clusters.flatMap((c) => c.apps.filter((a) => a.name !== CLUSTER_GROUP).map((a) => appKey(c.name, a.name)));
-  if (candidates.length === 0) return renders;
-  const tools = await resolveTools({ env: io.env });
-  const uid = process.getuid?.();
-  const cache = openRenderCache(opts.root, { env: io.env, uid });
-  if (cache.problem) notes.push(`The render cache was not used: ${cache.problem}.`);
-  const ctx: RenderContext = { tools, cacheDir: cache.dir, uid, stats: { rendered: 0, cached: 0 } };
-  // Each side's app instances by `cluster/app`, so thousands of candidates cost one pass.
-  const instancesOf = (side: Side) => new Map(side.plans.flatMap((plan) => plan.instances.filter((i) => i.kind === "app").map((inst) => [appKey(plan.cluster.name, inst.id), { plan, inst }] as const)));
-  const sides = [["base", base, instancesOf(base)], ["head", head, instancesOf(head)]] as const;
-  for (const key of candidates) {
-    const pair: RenderPair = {};
-    let any = false;
-    for (const [name, side, instances] of sides) {
-      const found = instances.get(key);
-      if (!found) continue;
-      any = true;
-      jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, found.plan, found.inst, side.inputs.get(key), ctx)) });
-    }
-    if (any) renders.set(key, pair);
-  }
-  // A few renders at a time: helm is mostly waiting on disk and network.
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, async () => {
-    while (next < jobs.length) await jobs[next++]!.run();
-  }));
-  const apps = renders.size;
-  notes.push(`Rendered ${apps} changed Application${apps === 1 ? "" : "s"} on both sides with ${describeTools(tools)}: ${ctx.stats.rendered} render${ctx.stats.rendered === 1 ? "" : "s"}, ${ctx.stats.cached} from cache. Remote charts need the network; Secret values are never shown.`);
-  for (const drift of toolDrift(tools)) notes.push(`Warning: ${drift}.`);
-  return renders;
-}
-
-function emit(parts: string[], opts: PreviewOptions, io: CommandIO): void {
-  if (opts.outDir === undefined) {
-    io.stdout.write(parts.join(`\n${"-".repeat(24)} 8< ${"-".repeat(24)}\n\n`));
-    return;
-  }
-  const ext = opts.format === "markdown" ? "md" : "txt";
-  mkdirSync(opts.outDir, { recursive: true });
-  const names = parts.map((p, i) => {
-    const name = partFileName(i + 1, ext);
-    writeFileAtomic(join(opts.outDir!, name), p);
-    return name;
-  });
-  // Parts left over from a longer earlier run would be posted as if current.
-  for (const f of readdirSync(opts.outDir)) {
-    if (PART_FILE.test(f) && !names.includes(f)) rmSync(join(opts.outDir, f), { force: true });
-  }
-  io.stdout.write(`wrote ${names.length} part${names.length === 1 ? "" : "s"} to ${opts.outDir}: ${names.join(", ")}\n`);
-}

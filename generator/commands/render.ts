@@ -8,7 +8,8 @@ import { renderApp } from "../render/render.js";
 import { parseRendered } from "../validate/render/rendered-objects.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { renderProgress } from "./progress.js";
-import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
+import { requireCluster } from "../read/checked-fleet.js";
+import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
 
 export interface RenderOptions {
   root: string;

@@ -7,10 +7,10 @@ import { repoKeysApi, type DeployKey, type RepoKeysApi } from "../github/deploy-
 import { redact } from "../github/errors.js";
 import { layout } from "../layout.js";
 import type { Cluster } from "../model/fleet.js";
-import { accessMismatch, githubRepoOf, requiredCredentials, type RepoCredential } from "../repo-access/credentials.js";
+import { accessMismatch, githubRepoOf, requiredCredentials, type RepoCredential } from "../plan/repo-credentials.js";
 import { deployKeyFailure } from "../repo-access/github-failure.js";
 import { knownHostLines } from "../repo-access/known-hosts.js";
-import { registryEnvNames, registryLoginFromEnv } from "../repo-access/registry-env.js";
+import { registryEnvNames, registryLoginFromEnv } from "../exec/registry-env.js";
 import { checkRotationApplied, type ClusterReader } from "../repo-access/rotation.js";
 import { accessName, DEPLOY_KEY_ANNOTATION, sealCredential } from "../repo-access/sealed-credential.js";
 import { generateDeployKey, sshFingerprint } from "../repo-access/ssh-key.js";

@@ -4,7 +4,8 @@ import { layout } from "../layout.js";
 import { readKeysForClusters } from "../secrets/private-keys.js";
 import { FAILING_STATES, formatStatus, secretsStatus, type SecretStatusRow } from "../secrets/status.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
+import { requireCluster } from "../read/checked-fleet.js";
+import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
 
 export interface SecretsStatusOptions {
   root: string;

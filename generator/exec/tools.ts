@@ -4,10 +4,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EnvironmentError } from "../errors.js";
-import { registryLoginFromEnv, type RegistryLogin } from "../repo-access/registry-env.js";
+import { registryLoginFromEnv, type RegistryLogin } from "./registry-env.js";
 import { hermeticEnv, withTempDir } from "./env.js";
 import { findOnPath, run } from "./spawn.js";
-import { populateDirAtomically } from "../write/atomic-dir.js";
+import { populateDirAtomically } from "./atomic-dir.js";
 import { ARGOCD_PIN } from "../pins/argo-cd.js";
 
 /** The helm and kubectl binaries every render uses, with the versions they reported. */
@@ -26,7 +26,7 @@ export interface Tools {
   source: "path" | "bundled";
   /**
    * The login of a private chart registry, from BERTH_REGISTRY_<HOST>_USERNAME/_PASSWORD in the
-   * caller's environment (repo-access/registry-env.ts); undefined for a public one.
+   * caller's environment (exec/registry-env.ts); undefined for a public one.
    */
   registryLogin?: (url: string) => RegistryLogin | undefined;
 }

@@ -1,5 +1,5 @@
 import { ARGOCD_NAMESPACE } from "../layout.js";
-import { NOTIFICATIONS_SECRET, notifySecretKeys } from "../plan/notifications.js";
+import { NOTIFICATIONS_SECRET, notifySecretKeys } from "./notify-secret.js";
 import type { PathSegment, YamlSource } from "../yaml/source.js";
 import type { App, Cluster, ClusterAppEntry, Fleet } from "./fleet.js";
 import { LAYERS, type Layer } from "./types.js";

@@ -1,6 +1,9 @@
 import type { Cluster } from "../model/fleet.js";
-import type { ClusterSpec } from "../model/types.js";
+import { NOTIFICATIONS_SECRET, NOTIFY_KEYS, notifySecretKeys, type Notify } from "../model/notify-secret.js";
 import { toYaml } from "../yaml/canonical.js";
+
+// The Secret's name and keys are part of the model (the secrets a cluster declares): defined there.
+export { NOTIFICATIONS_SECRET, NOTIFY_KEYS, notifySecretKeys, type Notify };
 
 /**
  * Everything berth knows about Argo CD's notifications controller, in one place: the keys of
@@ -14,19 +17,6 @@ import { toYaml } from "../yaml/canonical.js";
  * - child Applications post only failures, as `berth/<cluster>/<app>`, so a large fleet cannot
  *   run into GitHub's secondary rate limits on content creation.
  */
-
-export type Notify = NonNullable<ClusterSpec["notify"]>;
-
-/** The Secret Argo CD's notifications controller reads `$key` references from. */
-export const NOTIFICATIONS_SECRET = "argocd-notifications-secret";
-
-/** Keys of the sealed notifications Secret. */
-export const NOTIFY_KEYS = {
-  githubToken: "github-token",
-  githubPrivateKey: "github-privateKey",
-  slackToken: "slack-token",
-  webhookUrl: "webhook-url",
-} as const;
 
 /** The annotation the notifications controller records what it sent in (notifications-engine's StateItemKey). */
 const NOTIFIED_ANNOTATION = "notified.notifications.argoproj.io";
@@ -45,14 +35,6 @@ const GITHUB_WEBHOOK = "berth-github";
 const FAILURE_WEBHOOK = "berth-failures";
 
 export const statusContext = (cluster: string, app?: string): string => (app ? `berth/${cluster}/${app}` : `berth/${cluster}`);
-
-/** The keys the cluster's notifications Secret must hold, sorted. */
-export function notifySecretKeys(notify: Notify): string[] {
-  const keys: string[] = [notify.github.app ? NOTIFY_KEYS.githubPrivateKey : NOTIFY_KEYS.githubToken];
-  if (notify.slack) keys.push(NOTIFY_KEYS.slackToken);
-  if (notify.webhook) keys.push(NOTIFY_KEYS.webhookUrl);
-  return keys.sort();
-}
 
 // expr (Argo CD trigger conditions). A revision counts as "announced" once the controller has
 // recorded sending its pending status (notifications-engine's state key starts with the oncePer

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Instance } from "../model/instances.js";
 import { localSourceDir } from "../model/source-paths.js";
 import { layout } from "../layout.js";
-import type { RenderRequest } from "../render/render.js";
+import type { RenderRequest } from "./render-request.js";
 import { valueFiles, valuesObject } from "./applications.js";
 import type { ClusterPlan } from "./plan-cluster.js";
 

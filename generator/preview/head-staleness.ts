@@ -1,8 +1,9 @@
 import { layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { planCluster } from "../plan/plan-cluster.js";
-import { compareClusterFiles, compareGenerated, hashesOf, matchesRecorded, recordOf, statsOf, type TreeChanges } from "../write/generated-tree.js";
-import type { OutputCache } from "../write/output-cache.js";
+import { compareClusterFiles, compareGenerated, type TreeChanges } from "../read/generated-compare.js";
+import { hashesOf, matchesRecorded, recordOf, statsOf } from "../cache/records.js";
+import type { OutputCache } from "../cache/output-cache.js";
 import type { OutputFile } from "../plan/output.js";
 import { isPlanned, type PreviewPlan } from "./side-plans.js";
 
@@ -36,7 +37,7 @@ export interface StalenessOptions {
  *   deploy, and a staleness it inherits is the base's (`berth generate --check` on the base
  *   branch reports it);
  * - fresh when `berth generate` recorded its folder for these very inputs and every file still
- *   has the recorded content (write/output-cache.ts: per user, outside the checkout,
+ *   has the recorded content (cache/output-cache.ts: per user, outside the checkout,
  *   hash-verified, so a pull request cannot plant a record);
  * - otherwise planned here, one cluster at a time, and compared.
  * Reads only, apart from the cache.

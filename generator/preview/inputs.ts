@@ -11,7 +11,7 @@ import type { Diagnostic } from "../errors.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { listInputFiles } from "../read/input-files.js";
 import { appKey, type InstanceInputs, type RenderOutcome, type SealedSecretSnapshot } from "./model.js";
-import { cacheKey, readCacheEntry, writeCacheEntry } from "./render-cache.js";
+import { cacheKey, readCacheEntry, writeCacheEntry } from "../cache/render-cache.js";
 import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
 
 /** The I/O half of a preview side: reading inputs, SealedSecrets and rendering. */

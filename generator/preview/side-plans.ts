@@ -1,5 +1,5 @@
 import type { Cluster, Fleet } from "../model/fleet.js";
-import { clusterInputKey } from "../plan/input-key.js";
+import { clusterInputKey } from "../cache/input-key.js";
 import { planCluster, planInstances, type ClusterInstances, type ClusterPlan } from "../plan/plan-cluster.js";
 
 /**

@@ -7,7 +7,6 @@ import { checkFleet } from "../model/rules.js";
 import { nearest } from "../model/suggest.js";
 import { layout } from "../layout.js";
 import type { ParseMemo } from "../yaml/parse-memo.js";
-import { openParseCache } from "../write/parse-cache.js";
 
 /**
  * Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them.
@@ -23,19 +22,6 @@ export function loadCheckedFleet(root: string, memo?: ParseMemo): Fleet {
   const problems = checkFleet(loaded.value);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   return loaded.value;
-}
-
-/**
- * {@link loadCheckedFleet} of the working tree through this user's parse cache of the repository:
- * files unchanged since the last run are not parsed again (write/parse-cache.ts).
- */
-export function loadCheckedFleetCached(root: string, env: Record<string, string | undefined>): Fleet {
-  const parses = openParseCache(root, env);
-  try {
-    return loadCheckedFleet(root, parses);
-  } finally {
-    parses.save();
-  }
 }
 
 /** Fails with a suggestion when `--cluster` names no cluster. */

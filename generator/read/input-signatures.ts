@@ -1,6 +1,6 @@
 import type { BigIntStats } from "node:fs";
 import { layout } from "../layout.js";
-import { isSwapFolder } from "../write/generated-tree.js";
+import { isSwapFolder } from "./swap-folders.js";
 import { walkTree } from "./walk.js";
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, posix, relative, sep } from "node:path";
 import type { Diagnostic } from "../errors.js";
-import type { RenderSource } from "../render/render.js";
+import type { RenderSource } from "../plan/render-request.js";
 import { diagnosticAt, parseYamlSource, type PathSegment, type YamlSource } from "../yaml/source.js";
 import { checkInputTree, listInputFiles, readInputText } from "./input-files.js";
 import { remoteResourceProblem } from "./remote-inputs.js";

@@ -9,7 +9,7 @@ import { MAX_RENDERED_BYTES, tooLarge } from "./limits.js";
 import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
-import { registryEnvNames, type RegistryLogin } from "../repo-access/registry-env.js";
+import { registryEnvNames, type RegistryLogin } from "../exec/registry-env.js";
 import { toYaml } from "../yaml/canonical.js";
 
 /** Where a chart comes from. */

@@ -6,7 +6,7 @@ import type { Cluster } from "../model/fleet.js";
 import { parseSealedSecretFile } from "../sealer/parse-sealed-secret.js";
 import { openSealedValue } from "../sealer/unseal.js";
 import { toYaml } from "../yaml/canonical.js";
-import { requiredCredentials } from "./credentials.js";
+import { requiredCredentials } from "../plan/repo-credentials.js";
 
 /** Lets the sealed-secrets controller adopt a Secret it did not create, once its SealedSecret arrives. */
 export const MANAGED_ANNOTATION = "sealedsecrets.bitnami.com/managed";

@@ -6,7 +6,7 @@ import type { Fleet } from "../model/fleet.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { positionOf } from "../secrets/seal-plan.js";
 import { diagnosticAt } from "../yaml/source.js";
-import { accessMismatch, requiredCredentials } from "./credentials.js";
+import { accessMismatch, requiredCredentials } from "../plan/repo-credentials.js";
 import { accessName, credentialProblems } from "./sealed-credential.js";
 
 /**

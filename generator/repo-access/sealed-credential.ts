@@ -1,7 +1,7 @@
 import { ARGOCD_NAMESPACE } from "../layout.js";
 import { buildSealedSecret, sealValue, type ParsedSealedSecret, type SealedSecret, type SealingCertificate } from "../sealer/index.js";
 import { toYaml } from "../yaml/canonical.js";
-import { PLAIN_KEYS, SEALED_KEYS, SECRET_TYPE_LABEL, type RepoCredential } from "./credentials.js";
+import { PLAIN_KEYS, SEALED_KEYS, SECRET_TYPE_LABEL, type RepoCredential } from "../plan/repo-credentials.js";
 
 /** On the SealedSecret of a deploy key: the public key's SHA256 fingerprint, to find the key on GitHub again. */
 export const DEPLOY_KEY_ANNOTATION = "berth.dev/deploy-key";

@@ -3,7 +3,7 @@ import { ARGOCD_NAMESPACE, layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
 import { parseSealingCertificate } from "../sealer/index.js";
 import { readCertificateText, shortFingerprint } from "./cluster-certificate.js";
-import { requiredCredentials } from "../repo-access/credentials.js";
+import { requiredCredentials } from "../plan/repo-credentials.js";
 import { readClusterCerts, type ClusterCerts } from "./cluster-certs.js";
 import type { GivenKey } from "./private-keys.js";
 import { renewalNote } from "./renewal-policy.js";

@@ -1,7 +1,7 @@
 import { existsSync, linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { EnvironmentError } from "../errors.js";
-import { sha256, userCacheDir } from "./private-cache-file.js";
+import { sha256, userCacheDir } from "../cache/private-file.js";
 
 /**
  * One writer at a time per fleet. Commands that write (generate, seal, keys generate) hold the

@@ -2,7 +2,7 @@ import { parseYamlSource, type ParsedYaml } from "./source.js";
 
 /**
  * Parse results by path and text. `berth preview` loads the base and the head, which share most
- * files, and parses each shared file once; write/parse-cache.ts keeps them between runs.
+ * files, and parses each shared file once; cache/parse-cache.ts keeps them between runs.
  * Results are shared, so they are never changed (see {@link YamlSource}).
  */
 export interface ParseMemo {

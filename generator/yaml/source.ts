@@ -145,7 +145,7 @@ function yamlErrorHint(code: string): string {
 
 /**
  * The source of a text that parsed without a problem before, with the data that parse gave
- * (write/parse-cache.ts). The document and its positions are parsed again only when asked for,
+ * (cache/parse-cache.ts). The document and its positions are parsed again only when asked for,
  * that is when a diagnostic has to point into the file: the same text gives the same nodes.
  */
 export function sourceOfParsedText(file: string, text: string, value: unknown): YamlSource {

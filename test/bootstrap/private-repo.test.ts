@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { main } from "../../generator/cli.js";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { openRepoCredentials } from "../../generator/repo-access/bootstrap-secret.js";
-import { requiredCredentials } from "../../generator/repo-access/credentials.js";
+import { requiredCredentials } from "../../generator/plan/repo-credentials.js";
 import { sealCredential } from "../../generator/repo-access/sealed-credential.js";
 import { generateDeployKey } from "../../generator/repo-access/ssh-key.js";
 import { parseSealingCertificate } from "../../generator/sealer/index.js";

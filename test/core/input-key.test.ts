@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
-import { clusterInputKey } from "../../generator/plan/input-key.js";
+import { clusterInputKey } from "../../generator/cache/input-key.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";
 

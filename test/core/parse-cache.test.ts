@@ -2,7 +2,7 @@ import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
-import { openParseCache } from "../../generator/write/parse-cache.js";
+import { openParseCache } from "../../generator/cache/parse-cache.js";
 import { diagnosticAt, parseYamlSource, toPlain } from "../../generator/yaml/source.js";
 import { berthWithEnv, removeRepo } from "../helpers/repo.js";
 import { fleetWithUserCache } from "../helpers/user-cache.js";

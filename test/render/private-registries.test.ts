@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tools } from "../../generator/exec/tools.js";
 import { renderApp, type RenderRequest } from "../../generator/render/render.js";
-import { registryLoginFromEnv } from "../../generator/repo-access/registry-env.js";
+import { registryLoginFromEnv } from "../../generator/exec/registry-env.js";
 import { startChartRepoServer, type ChartRepoServer } from "./chart-repo-server.js";
 import { writeDemoChart } from "./fixtures.js";
 import { bundledTools, findDoc, helmCli, recordingHelm, removeDir, tempDir } from "./helpers.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import AdmZip from "adm-zip";
 import { EnvironmentError } from "../../generator/errors.js";
-import { populateDirAtomically } from "../../generator/write/atomic-dir.js";
+import { populateDirAtomically } from "../../generator/exec/atomic-dir.js";
 import { hermeticEnv } from "../../generator/exec/env.js";
 import { run } from "../../generator/exec/spawn.js";
 import { extractEntries } from "../../generator/exec/unzip.js";

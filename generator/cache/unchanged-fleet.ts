@@ -1,4 +1,5 @@
-import { interruptedSwap, matchesRecorded, settledBefore, statsOf } from "./generated-tree.js";
+import { interruptedSwap } from "../read/swap-folders.js";
+import { matchesRecorded, settledBefore, statsOf } from "./records.js";
 import { sameSignatures, type InputSignatures } from "../read/input-signatures.js";
 import type { OutputCache } from "./output-cache.js";
 

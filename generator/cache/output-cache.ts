@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-cache-file.js";
+import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-file.js";
 
 /**
  * What `berth generate` wrote last time, per cluster: the digest of the cluster's inputs and the

@@ -4,7 +4,7 @@ import { deserialize, serialize } from "node:v8";
 import { createParseMemo, type ParseMemo } from "../yaml/parse-memo.js";
 import { sourceOfParsedText, type ParsedYaml } from "../yaml/source.js";
 import { codeDigest } from "./output-cache.js";
-import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-cache-file.js";
+import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-file.js";
 
 /**
  * The data of every input file that parsed without a problem in the last run on this
@@ -15,7 +15,7 @@ import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } fro
  * Only clean parses are kept: a text with any problem (syntax, duplicate keys, several
  * documents, an alias bomb) is parsed, and reported, every time. An entry is used only for the
  * exact text it was made from and only by the berth build that made it; its file is one of this
- * user's private cache files (private-cache-file.ts). Positions are parsed again from the text
+ * user's private cache files (private-file.ts). Positions are parsed again from the text
  * when a diagnostic needs them ({@link sourceOfParsedText}).
  */
 export interface ParseCache extends ParseMemo {

@@ -1,10 +1,7 @@
 import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { writeFileAtomic } from "../write/atomic.js";
-import { userCacheDir } from "../write/private-cache-file.js";
-import type { RenderedResource } from "./model.js";
-import { sha256 } from "./objects.js";
+import { othersMayWrite, ownedBy, replacePrivately, sha256, userCacheDir } from "./private-file.js";
 
 /**
  * The preview's render cache: masked renders keyed by an app's input digest and the tool versions.
@@ -17,6 +14,14 @@ import { sha256 } from "./objects.js";
  */
 
 const CACHE_VERSION = "berth-preview-render-v2";
+
+/** A rendered resource as the preview shows it (preview/model.ts RenderedResource): masked YAML and its name. */
+export interface CachedResource {
+  kind: string;
+  namespace: string;
+  name: string;
+  yaml: string;
+}
 
 export interface CacheDeps {
   env: Readonly<Record<string, string | undefined>>;
@@ -32,8 +37,8 @@ export function openRenderCache(root: string, deps: CacheDeps): { dir?: string; 
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);
     if (!st.isDirectory()) return { problem: `${dir} is not a folder` };
-    if (deps.uid !== undefined && st.uid !== deps.uid) return { problem: `${dir} belongs to another user (uid ${st.uid})` };
-    if ((st.mode & 0o022) !== 0) return { problem: `${dir} is writable by other users (mode ${(st.mode & 0o777).toString(8)})` };
+    if (!ownedBy(st, deps.uid)) return { problem: `${dir} belongs to another user (uid ${st.uid})` };
+    if (othersMayWrite(st)) return { problem: `${dir} is writable by other users (mode ${(st.mode & 0o777).toString(8)})` };
     return { dir };
   } catch (e) {
     return { problem: `${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)})` };
@@ -44,24 +49,24 @@ export function cacheKey(inputDigest: string, helmVersion: string, kubectlVersio
   return sha256(JSON.stringify([CACHE_VERSION, inputDigest, helmVersion, kubectlVersion]));
 }
 
-export function readCacheEntry(dir: string, key: string, uid: number | undefined): RenderedResource[] | undefined {
+export function readCacheEntry<T extends CachedResource>(dir: string, key: string, uid: number | undefined): T[] | undefined {
   const file = join(dir, `${key}.json`);
   try {
     const st = lstatSync(file);
-    if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return undefined;
+    if (!st.isFile() || !ownedBy(st, uid) || othersMayWrite(st)) return undefined;
     const data = JSON.parse(readFileSync(file, "utf8")) as { version?: string; key?: string; sha256?: string; resources?: unknown };
     if (data.version !== CACHE_VERSION || data.key !== key || !Array.isArray(data.resources)) return undefined;
     if (data.sha256 !== sha256(JSON.stringify(data.resources))) return undefined;
     const ok = data.resources.every((r: any) => r && typeof r.kind === "string" && typeof r.namespace === "string" && typeof r.name === "string" && typeof r.yaml === "string");
-    return ok ? (data.resources as RenderedResource[]) : undefined;
+    return ok ? (data.resources as T[]) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function writeCacheEntry(dir: string, key: string, resources: readonly RenderedResource[]): void {
+export function writeCacheEntry(dir: string, key: string, resources: readonly CachedResource[]): void {
   try {
-    writeFileAtomic(join(dir, `${key}.json`), JSON.stringify({ version: CACHE_VERSION, key, sha256: sha256(JSON.stringify(resources)), resources }), 0o600);
+    replacePrivately(join(dir, `${key}.json`), JSON.stringify({ version: CACHE_VERSION, key, sha256: sha256(JSON.stringify(resources)), resources }));
   } catch {
     // A cache that cannot be written only costs time.
   }

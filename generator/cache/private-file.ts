@@ -53,6 +53,19 @@ function realPathOfPossiblyMissing(p: string): string {
   }
 }
 
+/**
+ * The owner and mode checks every cache entry passes before it is trusted (this file's, the
+ * render cache's): it belongs to this user (`uid`; undefined where there are no uids) ...
+ */
+export function ownedBy(st: { uid: number }, uid: number | undefined): boolean {
+  return uid === undefined || st.uid === uid;
+}
+
+/** ... and neither its group nor others may write to it. */
+export function othersMayWrite(st: { mode: number }): boolean {
+  return (st.mode & 0o022) !== 0;
+}
+
 export function sha256(content: string | Buffer): string {
   return createHash("sha256").update(content).digest("hex");
 }
@@ -66,8 +79,8 @@ export function readPrivateCacheFile(file: string): Buffer | undefined {
     const st = lstatSync(file);
     const uid = process.getuid?.();
     if (!st.isFile() || !dirStat.isDirectory()) return undefined;
-    if (uid !== undefined && (st.uid !== uid || dirStat.uid !== uid)) return undefined;
-    if ((st.mode & 0o022) !== 0 || (dirStat.mode & 0o077) !== 0) return undefined;
+    if (!ownedBy(st, uid) || !ownedBy(dirStat, uid)) return undefined;
+    if (othersMayWrite(st) || (dirStat.mode & 0o077) !== 0) return undefined;
     const data = readFileSync(file);
     if (data.length < HASH_LINE || data[HASH_LINE - 1] !== 0x0a) return undefined;
     const body = data.subarray(HASH_LINE);
@@ -82,18 +95,31 @@ const STALE_MS = 30 * 24 * 3600 * 1000;
 /** Writes `body` by rename; failures are ignored (it is a cache). Files unused for a month go. */
 export function writePrivateCacheFile(file: string, body: Buffer): void {
   const dir = dirname(file);
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if ((lstatSync(dir).mode & 0o077) !== 0) return;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${sha256(body)}\n`, "latin1"), body]), { mode: 0o600 });
-    renameSync(tmp, file);
+    replacePrivately(file, Buffer.concat([Buffer.from(`${sha256(body)}\n`, "latin1"), body]));
     const cutoff = statSync(file).mtimeMs - STALE_MS;
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (p !== file && statSync(p).mtimeMs < cutoff) rmSync(p, { force: true });
     }
   } catch {
+    // a cache that cannot be written only costs time
+  }
+}
+
+/**
+ * Writes `content` to `file` (mode 0600) through a temp file renamed over it, so that no reader
+ * sees a half-written entry; a cache file is derived, so it is not fsynced. Throws on failure.
+ */
+export function replacePrivately(file: string, content: string | Buffer): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, content, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (e) {
     rmSync(tmp, { force: true });
+    throw e;
   }
 }

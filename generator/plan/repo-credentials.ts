@@ -1,6 +1,6 @@
 import { ARGOCD_NAMESPACE, layout } from "../layout.js";
 import type { Cluster } from "../model/fleet.js";
-import { argoRepoURL, isOci, repoName } from "../plan/repos.js";
+import { argoRepoURL, isOci, repoName } from "./repos.js";
 import type { PathSegment } from "../yaml/source.js";
 
 /**

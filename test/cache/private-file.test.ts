@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { userCacheDir } from "../../generator/write/private-cache-file.js";
+import { userCacheDir } from "../../generator/cache/private-file.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";
 
 /**

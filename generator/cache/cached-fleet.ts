@@ -1,0 +1,16 @@
+import type { Fleet } from "../model/fleet.js";
+import { loadCheckedFleet } from "../read/checked-fleet.js";
+import { openParseCache } from "./parse-cache.js";
+
+/**
+ * {@link loadCheckedFleet} of the working tree through this user's parse cache of the repository:
+ * files unchanged since the last run are not parsed again (parse-cache.ts).
+ */
+export function loadCheckedFleetCached(root: string, env: Record<string, string | undefined>): Fleet {
+  const parses = openParseCache(root, env);
+  try {
+    return loadCheckedFleet(root, parses);
+  } finally {
+    parses.save();
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EnvironmentError, UserError } from "../errors.js";
+import type { Fleet } from "../model/fleet.js";
+import { loadCheckedFleet } from "../read/checked-fleet.js";
+import { openParseCache } from "../cache/parse-cache.js";
+import { currentCommit, materialise, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
+import { writeRevision, type RevisionFiles } from "./write-revision.js";
+
+export interface SidesOptions {
+  root: string;
+  base: string;
+  /** The working tree when absent. */
+  head?: string;
+  /** Tier 2 reads the whole tree of each revision (charts and manifests), not only the fleet's inputs. */
+  render: boolean;
+}
+
+/** Both revisions of a preview, read from git into a temp folder (the head may be the working tree) and loaded. */
+export interface PreviewSides {
+  repo: GitRepo;
+  baseSha: string;
+  headSha: string | undefined;
+  headRoot: string;
+  baseRoot: string;
+  headFiles?: RevisionFiles;
+  baseFiles?: RevisionFiles;
+  /** The head's fleet, or why it does not load (its problems are then the preview's answer). */
+  head: { fleet: Fleet } | { problem: UserError };
+  /** The base's fleet; absent when the base has no fleet folder or does not load (`notes` says which). */
+  baseFleet?: Fleet;
+  notes: string[];
+  /** Removes the base's copy in the background once all of it has been read. */
+  dropBase(): void;
+  /** Waits for the background work, then removes the temp folder. */
+  close(): Promise<void>;
+}
+
+export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<PreviewSides> {
+  const repo = await openRepo(opts.root, env);
+  const baseSha = await resolveRevision(repo, opts.base, "--base");
+  const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
+  const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
+  // Both settle with undefined or an error, never reject: each is awaited before the temp folder goes.
+  let baseWritten: Promise<unknown> | undefined;
+  let removingBase: Promise<unknown> | undefined;
+  const close = async () => {
+    await baseWritten;
+    await removingBase;
+    rmSync(temp, { recursive: true, force: true });
+  };
+  try {
+    const notes: string[] = [];
+    const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
+    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { readGenerated: true, wholeTree: opts.render }) : undefined;
+    if (opts.head !== undefined && !headFiles) {
+      throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
+    }
+    // The base is written on another thread while the head loads.
+    const baseRoot = join(temp, "base");
+    const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
+    baseWritten = baseFiles && writeRevision(baseRoot, baseFiles).then(() => undefined, (e: unknown) => e);
+    const sides = {
+      repo, baseSha, headSha, headRoot, baseRoot, headFiles, baseFiles, notes, close,
+      dropBase: () => void (removingBase = rm(baseRoot, { recursive: true, force: true }).catch(() => undefined)),
+    };
+    // Base and head share most files: each shared file is parsed once, and files unchanged since
+    // the last run on this repository not at all (the cache is by content, whatever the revision).
+    const parses = openParseCache(opts.root, env);
+    // Head first: if it does not load, its problems are the answer.
+    let headFleet: Fleet;
+    try {
+      headFleet = loadCheckedFleet(headRoot, parses);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return { ...sides, head: { problem: e } };
+    }
+
+    let baseFleet: Fleet | undefined;
+    if (!baseFiles) {
+      notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
+    } else {
+      const failed = await baseWritten;
+      if (failed) throw failed;
+      try {
+        baseFleet = loadCheckedFleet(baseRoot, parses);
+      } catch (e) {
+        if (e instanceof EnvironmentError) throw e;
+        const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
+        notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
+      }
+    }
+    parses.save();
+    return { ...sides, head: { fleet: headFleet }, baseFleet };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

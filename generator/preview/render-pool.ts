@@ -1,0 +1,48 @@
+import { describeTools, resolveTools, toolDrift } from "../exec/tools.js";
+import { openRenderCache } from "../cache/render-cache.js";
+import { renderInstance, type RenderContext } from "./inputs.js";
+import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "./model.js";
+import type { PreviewPlan } from "./side-plans.js";
+
+/** One side of the comparison, as rendering needs it: where its files are, its plans, its apps' inputs. */
+export interface RenderSide {
+  root: string;
+  plans: PreviewPlan[];
+  inputs: Map<string, InstanceInputs>;
+}
+
+/** Tier 2: both sides of every app Application whose inputs or generated Application changed. */
+export async function renderChanged(model: PreviewModel, base: RenderSide, head: RenderSide, root: string, env: NodeJS.ProcessEnv, notes: string[]): Promise<Map<string, RenderPair>> {
+  const jobs: Array<{ key: string; side: "base" | "head"; run: () => Promise<void> }> = [];
+  const renders = new Map<string, RenderPair>();
+  const candidates = model.clusters.flatMap((c) => c.apps.filter((a) => a.name !== CLUSTER_GROUP).map((a) => appKey(c.name, a.name)));
+  if (candidates.length === 0) return renders;
+  const tools = await resolveTools({ env });
+  const uid = process.getuid?.();
+  const cache = openRenderCache(root, { env, uid });
+  if (cache.problem) notes.push(`The render cache was not used: ${cache.problem}.`);
+  const ctx: RenderContext = { tools, cacheDir: cache.dir, uid, stats: { rendered: 0, cached: 0 } };
+  // Each side's app instances by `cluster/app`, so thousands of candidates cost one pass.
+  const instancesOf = (side: RenderSide) => new Map(side.plans.flatMap((plan) => plan.instances.filter((i) => i.kind === "app").map((inst) => [appKey(plan.cluster.name, inst.id), { plan, inst }] as const)));
+  const sides = [["base", base, instancesOf(base)], ["head", head, instancesOf(head)]] as const;
+  for (const key of candidates) {
+    const pair: RenderPair = {};
+    let any = false;
+    for (const [name, side, instances] of sides) {
+      const found = instances.get(key);
+      if (!found) continue;
+      any = true;
+      jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, found.plan, found.inst, side.inputs.get(key), ctx)) });
+    }
+    if (any) renders.set(key, pair);
+  }
+  // A few renders at a time: helm is mostly waiting on disk and network.
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, async () => {
+    while (next < jobs.length) await jobs[next++]!.run();
+  }));
+  const apps = renders.size;
+  notes.push(`Rendered ${apps} changed Application${apps === 1 ? "" : "s"} on both sides with ${describeTools(tools)}: ${ctx.stats.rendered} render${ctx.stats.rendered === 1 ? "" : "s"}, ${ctx.stats.cached} from cache. Remote charts need the network; Secret values are never shown.`);
+  for (const drift of toolDrift(tools)) notes.push(`Warning: ${drift}.`);
+  return renders;
+}
