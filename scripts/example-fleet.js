@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-// The same path as layout.exampleFleetRef in generator/layout.ts (test/scaffold/init.test.ts checks).
+// The same path as layout.exampleFleetRef in generator/layout.ts (test/scaffold/init.slow.test.ts checks).
 export const EXAMPLE_REF_FILE = ".berth/example-fleet.ref";
 export const EXAMPLE_FLEET_DIRS = ["clusters", "apps", "secrets", "bootstrap"];
 

@@ -7,7 +7,7 @@
 //   files/crds.yaml and files/install.yaml (less argocd-cm and argocd-cmd-params-cm, which the
 //   chart templates from configs.cm and configs.params), and Chart.yaml's versions.
 // the copy of hack/tool-versions.sh is refreshed too; e2e/tools/argo-cd/go.mod is updated by hand (see
-// e2e/tools/build.sh); test/core/argocd-pins.test.ts fails until every one agrees.
+// e2e/tools/build.sh); test/pins/argocd-pins.test.ts fails until every one agrees.
 // berth validates generated Argo CD objects against these schemas only, so they must be the
 // pinned Argo CD's: a newer CRD accepts fields the pinned controller silently drops.
 import { execFileSync } from "node:child_process";

@@ -6,7 +6,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { main } from "../dist/generator/cli.js";
 import { copyExampleFleet } from "./example-fleet.js";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -25,8 +24,12 @@ function exampleRoot() {
   return root;
 }
 
-/** Runs berth in-process against the example fleet and returns its standard output. */
-export async function berthOutput(args) {
+/**
+ * Runs berth in-process against the example fleet and returns its standard output: `main` is
+ * the CLI's entry point (the built one for `npm run readme`, the TypeScript source in tests, which
+ * so need no build).
+ */
+export async function berthOutput(args, main) {
   const root = exampleRoot();
   let out = "";
   const code = await main(args, { stdout: { write: (s) => (out += s) }, stderr: { write: (s) => process.stderr.write(s) }, cwd: root, env: {} });
@@ -38,13 +41,13 @@ export async function berthOutput(args) {
  * Replaces the body between `<!-- berth: ARGS -->` and `<!-- /berth -->` with `berth ARGS`
  * output; `<!-- berth: ARGS | text -->` puts the output in a ```text block.
  */
-export async function refresh(text) {
+export async function refresh(text, main) {
   const marker = /<!-- berth: ([^>]+?) -->\n[\s\S]*?<!-- \/berth -->/g;
   let result = "";
   let last = 0;
   for (const m of text.matchAll(marker)) {
     const [args, fence] = m[1].split(" | ");
-    const output = await berthOutput(args.split(" "));
+    const output = await berthOutput(args.split(" "), main);
     const body = fence ? `\`\`\`${fence}\n$ npx berth ${args}\n${output}\`\`\`\n` : output;
     result += text.slice(last, m.index) + `<!-- berth: ${m[1]} -->\n${body}<!-- /berth -->`;
     last = m.index + m[0].length;
@@ -54,7 +57,8 @@ export async function refresh(text) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const before = readFileSync(readmePath, "utf8");
-  const after = await refresh(before);
+  const { main } = await import("../dist/generator/cli.js");
+  const after = await refresh(before, main);
   writeFileSync(readmePath, after);
   console.log(before === after ? "README.md is up to date" : "README.md updated");
 }

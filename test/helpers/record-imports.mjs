@@ -1,4 +1,4 @@
-// Loaded with `node --import` by test/reliability/startup-imports.test.ts: appends the URL or
+// Loaded with `node --import` by test/cli/startup-imports.slow.test.ts: appends the URL or
 // path of every module the process loads (ES modules through a load hook, CommonJS modules from
 // require's cache at exit) to the file named by BERTH_TEST_IMPORTS_FILE.
 import { appendFileSync } from "node:fs";

@@ -67,7 +67,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     expect(copyExampleFleet(root, copy)).toEqual({ from: `commit ${exampleCommit.slice(0, 7)}` });
     expect(readdirSync(join(copy, "clusters")).sort()).toEqual(["cloud", "laptop", "pi"]);
     expect(readTree(copy)).toEqual(readTree(exampleFleetRoot()));
-    // The example-fleet checks (test/core/example-fleet.test.ts) pass against that copy.
+    // The example-fleet checks (test/commands/example-fleet.test.ts) pass against that copy.
     const check = await berth(copy, "generate", "--check");
     expect(check.stdout).toMatch(/generated output is up to date/);
     const graph = await berth(copy, "graph", "--cluster", "pi");

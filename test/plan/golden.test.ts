@@ -7,7 +7,7 @@ import { berth, makeRepo, readTree, removeRepo } from "../helpers/repo.js";
 /**
  * Golden scenarios: each folder test/golden/<scenario>/ holds a repository under input/ and the
  * exact generated folders under expected/. Adding a case is adding a folder;
- * `npx vitest run test/core/golden.test.ts -u` writes a new scenario's expected output.
+ * `npx vitest run test/plan/golden.test.ts -u` writes a new scenario's expected output.
  */
 const GOLDEN = fileURLToPath(new URL("../golden", import.meta.url));
 const scenarios = readdirSync(GOLDEN, { withFileTypes: true })

@@ -6,7 +6,7 @@ import { validatorsModuleSource } from "../../generator/model/schema/generate-va
 describe("published JSON Schemas", () => {
   // Editors validate clusters/*/cluster.yaml and apps/*/app.yaml against these files
   // (yaml-language-server comments); they must match the schemas berth validates with.
-  // Update them with `npx vitest run test/core/schemas.test.ts -u`.
+  // Update them with `npx vitest run test/model/schemas.test.ts -u`.
   it("generator/schemas/cluster.schema.json matches the source schema", async () => {
     await expect(`${JSON.stringify(clusterSchema, null, 2)}\n`).toMatchFileSnapshot("../../generator/schemas/cluster.schema.json");
   });
@@ -17,7 +17,7 @@ describe("published JSON Schemas", () => {
 
 describe("the validators berth checks cluster.yaml and app.yaml with", () => {
   // Generated ahead of time so that no run compiles the schemas; they must be what ajv generates
-  // from the source schemas now. Regenerate with `npx vitest run test/core/schemas.test.ts -u`.
+  // from the source schemas now. Regenerate with `npx vitest run test/model/schemas.test.ts -u`.
   it("generator/model/schema/validators.generated.ts is ajv's code for the source schemas", async () => {
     await expect(validatorsModuleSource()).toMatchFileSnapshot("../../generator/model/schema/validators.generated.ts");
   });
