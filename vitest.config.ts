@@ -12,7 +12,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.slow.test.ts"] } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.slow.test.ts"], pool: "threads", isolate: false } },
       { extends: true, test: { name: "slow", include: ["test/**/*.slow.test.ts"], globalSetup: ["test/build-once.ts"] } },
     ],
   },

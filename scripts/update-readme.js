@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run readme`: refreshes the README's generated sections from the commands that produce
 // them, so every table and diagram in the README is the output of a command in this repository.
-// test/docs/readme.test.ts fails when a section is out of date.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// test/docs/shown-output.test.ts fails when a section of the README or of a docs/ page is out of date.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,9 +56,13 @@ export async function refresh(text, main) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const before = readFileSync(readmePath, "utf8");
+  // The README and every docs/ page (test/docs/shown-output.test.ts fails when one is stale).
   const { main } = await import("../dist/generator/cli.js");
-  const after = await refresh(before, main);
-  writeFileSync(readmePath, after);
-  console.log(before === after ? "README.md is up to date" : "README.md updated");
+  const pages = [readmePath, ...readdirSync(new URL("../docs", import.meta.url)).filter((f) => f.endsWith(".md")).sort().map((f) => new URL(`../docs/${f}`, import.meta.url))];
+  for (const page of pages) {
+    const before = readFileSync(page, "utf8");
+    const after = await refresh(before, main);
+    if (after !== before) writeFileSync(page, after);
+    console.log(`${fileURLToPath(page).slice(repoRoot.length)}: ${before === after ? "up to date" : "updated"}`);
+  }
 }

@@ -5,9 +5,7 @@ import { freshExampleClone, git, REPO_ROOT } from "../helpers/example-fleet.js";
 import { berthWithEnv, removeRepo } from "../helpers/repo.js";
 import { SEED_003 } from "../import/helpers.js";
 
-const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
-const start = readme.indexOf("## Make it yours\n");
-const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+const section = readFileSync(join(REPO_ROOT, "docs/make-it-yours.md"), "utf8");
 
 /** Every ```text block of the section that shows a berth command and its output. */
 const steps = [...section.matchAll(/```text\n\$ npx berth (.+)\n([\s\S]*?)```/g)].map((m) => ({ args: m[1]!.split(" "), output: m[2]! }));
@@ -27,7 +25,7 @@ function matches(expected: string, actual: string): boolean {
 const clones: string[] = [];
 afterAll(() => clones.forEach(removeRepo));
 
-describe('README "Make it yours"', () => {
+describe("docs/make-it-yours.md", () => {
   it("walks through init --empty, new app, import helmfile, generate and validate", () => {
     expect(steps.map((s) => s.args.slice(0, 2).join(" "))).toEqual(["init --empty", "new app", "import helmfile", "generate", "validate"]);
   });

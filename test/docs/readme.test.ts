@@ -1,19 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error -- a plain ES module script without type declarations
-import { refresh } from "../../scripts/update-readme.js";
-import { main } from "../../generator/cli.js";
 
 describe("README", () => {
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
-  it("shows the current output of every command it quotes (refresh with `npm run readme`)", async () => {
-    expect(await refresh(readme, main)).toBe(readme);
+  it("is a front door: under 350 lines", () => {
+    expect(readme.split("\n").length).toBeLessThan(350);
   });
 
-  it("quotes the current size of the bad-input corpus", () => {
+  it("quotes the current size of the bad-input corpus (docs/guarantees.md)", () => {
     const cases = readFileSync(new URL("../corpus/bad-input.yaml", import.meta.url), "utf8").match(/^- name: /gm)!.length;
-    expect(readme).toContain(`over the ${cases}-case corpus`);
+    expect(readFileSync(new URL("../../docs/guarantees.md", import.meta.url), "utf8")).toContain(`over the ${cases}-case corpus`);
   });
 
   it("names every folder of generator/ in its code map", () => {

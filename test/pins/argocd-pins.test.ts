@@ -56,6 +56,6 @@ describe("one Argo CD release everywhere", () => {
     const doc = read("docs/upgrading-argo-cd.md");
     expect(doc).toContain(`Argo CD ${V}`);
     expect(doc).toContain(`GOTOOLCHAIN=${ARGOCD_PIN.goToolchain}`);
-    expect(read("README.md")).toContain(`GOTOOLCHAIN=${ARGOCD_PIN.goToolchain}`);
+    expect(read("docs/e2e.md")).toContain(`GOTOOLCHAIN=${ARGOCD_PIN.goToolchain}`);
   });
 });
