@@ -1,5 +1,5 @@
 /**
- * Documented bounds on what one Application may render (README, "Limits"). A chart from a pull
+ * Documented bounds on what one Application may render (docs/guarantees.md, "Resource limits"). A chart from a pull
  * request can emit hundreds of megabytes or hundreds of thousands of objects; past these limits
  * the app's render is a clear per-app error instead of gigabytes of memory or a crash, and
  * memory stays proportional to one app's output.
