@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run readme`: refreshes the README's generated sections from the commands that produce
 // them, so every table and diagram in the README is the output of a command in this repository.
-// test/docs/shown-output.test.ts fails when a section of the README or of a docs/ page is out of date.
+// test/docs/shown-output.slow.test.ts fails when a section of the README or of a docs/ page is out of date.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,7 +56,7 @@ export async function refresh(text, main) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // The README and every docs/ page (test/docs/shown-output.test.ts fails when one is stale).
+  // The README and every docs/ page (test/docs/shown-output.slow.test.ts fails when one is stale).
   const { main } = await import("../dist/generator/cli.js");
   const pages = [readmePath, ...readdirSync(new URL("../docs", import.meta.url)).filter((f) => f.endsWith(".md")).sort().map((f) => new URL(`../docs/${f}`, import.meta.url))];
   for (const page of pages) {
