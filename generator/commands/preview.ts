@@ -1,5 +1,4 @@
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError, sortDiagnostics, UserError, type Diagnostic } from "../errors.js";
@@ -8,8 +7,8 @@ import { nearest } from "../model/suggest.js";
 import { diffFleets } from "../preview/diff-fleets.js";
 import { formatPreview, type PreviewSideLabel } from "../preview/format.js";
 import { formatUnloadableHead } from "../preview/format-unloadable.js";
-import { currentCommit, materialise, openRepo, readRevision, resolveRevision, shortSha, workingTreeChanges, type GitRepo } from "../preview/git.js";
-import { writeRevision, type RevisionFiles } from "../preview/write-revision.js";
+import { currentCommit, openRepo, readRevision, resolveRevision, shortSha, workingTreeChanges, type GitRepo } from "../preview/git.js";
+import { openRevision, type OpenedRevision, type RevisionFiles } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { partFileName, PART_FILE } from "../preview/marker.js";
 import { openRenderCache } from "../preview/render-cache.js";
@@ -48,6 +47,8 @@ interface Side {
   plans: PreviewPlan[];
   fleet?: Fleet;
   inputs: Map<string, InstanceInputs>;
+  /** A revision read from git: its files on disk, for helm and kustomize (the working tree is there already). */
+  onDisk?: () => Promise<void>;
 }
 
 /**
@@ -61,20 +62,28 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
   const baseSha = await resolveRevision(repo, opts.base, "--base");
   const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
-  // Both settle with undefined or an error, never reject: each is awaited before the temp folder goes.
-  let baseWritten: Promise<unknown> | undefined;
-  let removingBase: Promise<unknown> | undefined;
+  // Revisions read from git are served from memory (read/tree-fs.ts) and written into the temp
+  // folder only when a render needs them; each is closed and its write awaited before the folder goes.
+  const opened: OpenedRevision[] = [];
+  const open = (into: string, files: RevisionFiles) => {
+    const o = openRevision(into, files);
+    opened.push(o);
+    return o;
+  };
   try {
     const notes: string[] = [];
     const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
-    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { readGenerated: true, wholeTree: opts.render }) : undefined;
+    const headFiles = opts.head !== undefined ? await readRevision(repo, headSha!, { readGenerated: true, wholeTree: opts.render }) : undefined;
+    const headOpened = headFiles && open(headRoot, headFiles);
+    const headFailed = await headOpened?.ready;
+    if (headFailed) throw headFailed;
     if (opts.head !== undefined && !headFiles) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
-    // The base is written on another thread while the head loads.
+    // The base is written on another thread while the head loads, if it must be written at all.
     const baseRoot = join(temp, "base");
     const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
-    baseWritten = baseFiles && writeRevision(baseRoot, baseFiles).then(() => undefined, (e: unknown) => e);
+    const baseOpened = baseFiles && open(baseRoot, baseFiles);
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
     const parses = openParseCache(opts.root, io.env);
@@ -105,7 +114,7 @@ ${scrubSecrets(e.message)}
     if (!baseFiles) {
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
-      const failed = await baseWritten;
+      const failed = await baseOpened!.ready;
       if (failed) throw failed;
       try {
         baseFleet = loadCheckedFleet(baseRoot, parses);
@@ -120,8 +129,8 @@ ${scrubSecrets(e.message)}
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
     // Keys with berth's code digest, as `berth generate` records them, so its output cache applies.
     const plans = planSides(headFleet, baseFleet, opts.cluster, codeDigest());
-    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: plans.head, inputs: new Map() };
-    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: plans.base, inputs: new Map() };
+    const head: Side = { label: sideLabel(opts.head, headSha), root: headRoot, fleet: headFleet, plans: plans.head, inputs: new Map(), onDisk: headOpened?.onDisk };
+    const base: Side = { label: sideLabel(opts.base, baseSha), root: baseRoot, fleet: baseFleet, plans: plans.base, inputs: new Map(), onDisk: baseOpened?.onDisk };
     const requests: RequestMemo = new WeakMap();
     const headProblems: Diagnostic[] = [];
     head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
@@ -129,8 +138,6 @@ ${scrubSecrets(e.message)}
     base.inputs = instanceInputs(base.root, base.plans, requests);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
-    // Tier 1 has read all of the base: delete its copy in the background while the rest runs.
-    if (!opts.render) removingBase = rm(baseRoot, { recursive: true, force: true }).catch(() => undefined);
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
 
@@ -153,8 +160,8 @@ ${scrubSecrets(e.message)}
     emit(parts, opts, io);
     return model.changed ? 1 : 0;
   } finally {
-    await baseWritten;
-    await removingBase;
+    for (const o of opened) o.close();
+    await Promise.all(opened.map((o) => o.settled()));
     rmSync(temp, { recursive: true, force: true });
   }
 }
@@ -195,6 +202,7 @@ async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: 
   // Each side's app instances by `cluster/app`, so thousands of candidates cost one pass.
   const instancesOf = (side: Side) => new Map(side.plans.flatMap((plan) => plan.instances.filter((i) => i.kind === "app").map((inst) => [appKey(plan.cluster.name, inst.id), { plan, inst }] as const)));
   const sides = [["base", base, instancesOf(base)], ["head", head, instancesOf(head)]] as const;
+  const onDisk = new Set<Side>();
   for (const key of candidates) {
     const pair: RenderPair = {};
     let any = false;
@@ -202,10 +210,13 @@ async function renderChanged(model: PreviewModel, base: Side, head: Side, opts: 
       const found = instances.get(key);
       if (!found) continue;
       any = true;
+      onDisk.add(side);
       jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, found.plan, found.inst, side.inputs.get(key), ctx)) });
     }
     if (any) renders.set(key, pair);
   }
+  // helm and kustomize read the files from disk: a side read from git is written now, once.
+  await Promise.all([...onDisk].map((side) => side.onDisk?.()));
   // A few renders at a time: helm is mostly waiting on disk and network.
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, async () => {
