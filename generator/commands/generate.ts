@@ -80,7 +80,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
   const outputs: Array<{ cluster: string; paths: string[]; hashes?: Record<string, string> }> = [];
   const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
   for (const c of todo) {
-    const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c).files };
+    const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c, { documents: false }).files };
     const changedBefore = changes.clusters.length;
     compareGenerated(opts.root, [out], changes);
     const queued = writer !== undefined && changes.clusters.length > changedBefore && changes.foreign.length === 0;
