@@ -121,10 +121,14 @@ export function existsSync(p: nodeFs.PathLike): boolean {
   return m ? m[0].files.has(m[1]) || m[0].dirs.has(m[1]) : nodeFs.existsSync(p);
 }
 
-/** No links in a mounted tree: a path that exists is its own real path. */
+/**
+ * No links in a mounted tree: a path that exists is its own real path. On disk, the system's
+ * realpath(3), one call, rather than Node's walk that lstats every component of the path: the
+ * readers resolve each input they check, 20,000 of them in a cluster of 10,000 apps.
+ */
 export const realpathSync = ((p: nodeFs.PathLike, opts?: unknown) => {
   const m = lookup(p);
-  if (!m) return nodeFs.realpathSync(p, opts as nodeFs.EncodingOption);
+  if (!m) return nodeFs.realpathSync.native(p, opts as nodeFs.EncodingOption);
   if (!existsSync(p)) throw notFound("realpath", p);
   return posix.normalize(String(p)).replace(/(.)\/+$/, "$1");
 }) as typeof nodeFs.realpathSync;
