@@ -121,10 +121,30 @@ function report(results) {
     console.log(`${LABELS[name].padEnd(44)} median ${secs(med[name]).padStart(6)} s  (${secs(Math.min(...ms))}–${secs(Math.max(...ms))})   ${rss}`);
   }
   const perRound = (name) => results[name].map((r, i) => r.ms / results.helm[i].ms);
-  const ratio = (name) => `${(med[name] / med.helm).toFixed(2)} (rounds ${perRound(name).map((x) => x.toFixed(2)).join(" ")})`;
+  const ratio = (name) => (med[name] / med.helm).toFixed(2);
   const commands = Object.keys(results).filter((n) => n !== "helm");
   const peak = max(commands.flatMap((n) => results[n].map((r) => r.selfMb)));
-  return { med, ratio, commands, peak };
+  return { med, ratio, perRound, commands, peak };
+}
+
+/**
+ * The per-round spread of each ratio against its goal: a goal is met only when every round meets it
+ * (a median can hide a bad round on a noisy machine).
+ */
+function spreadLine(r, goals, extra = []) {
+  const parts = r.commands.map((n) => {
+    const xs = r.perRound(n);
+    return `${n} ${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)} (${xs.map((x) => x.toFixed(2)).join(" ")})`;
+  });
+  const missed = [];
+  for (const n of r.commands) {
+    r.perRound(n).forEach((x, i) => {
+      if (goals[n] !== undefined && x > goals[n]) missed.push(`${n} ${x.toFixed(2)} in round ${i + 1}`);
+    });
+  }
+  for (const [what, value, goal] of extra) if (value === undefined || value > goal) missed.push(`${what} ${value === undefined ? "n/a" : value.toFixed(value < 10 ? 2 : 0)}`);
+  const goalText = [...Object.entries(goals).map(([n, g]) => `${n} ≤ ${g}`), ...extra.map(([what, , goal]) => `${what} ≤ ${goal}`)].join(", ");
+  return `per round: ${parts.join(", ")}; goals (every round) ${goalText}: ${missed.length === 0 ? "met" : `MISSED (${missed.join(", ")})`}`;
 }
 
 const tools = await resolveTools({ env: process.env });
@@ -141,6 +161,7 @@ try {
   console.log(`berth bench — node ${process.version}, ${process.platform}/${process.arch}; ${CLUSTERS} clusters × ${APPS} apps = ${CLUSTERS * APPS} Applications; helm ${tools.helmVersion}; ${ROUNDS} interleaved rounds after a warm-up`);
   const a = report(await rounds(tools, dir, spread, ROUNDS, false));
   console.log(`berth/helm time ratio: ${a.commands.map((n) => `${n} ${a.ratio(n)}`).join(", ")}; peak RSS ${a.peak === undefined ? "n/a" : Math.round(a.peak)} MB`);
+  console.log(spreadLine(a, { generate: 0.5, check: 0.25, preview: 0.5 }));
   rmSync(dir, { recursive: true, force: true });
 
   // One big cluster, and one of twice its size for the growth figure.
@@ -155,10 +176,13 @@ try {
     big ??= r;
     rmSync(dir, { recursive: true, force: true });
   }
+  const n = (x) => x.toLocaleString("en-US");
+  const growth = totals[1] / totals[0];
   console.log(
-    `berth/helm time ratio, one cluster of ${BIG_APPS}: ${big.commands.map((n) => `${n} ${big.ratio(n)}`).join(", ")}; ` +
-      `${2 * BIG_APPS}/${BIG_APPS}: ${(totals[1] / totals[0]).toFixed(2)}; peak RSS ${big.peak === undefined ? "n/a" : Math.round(big.peak)} MB`,
+    `berth/helm time ratio, one cluster of ${n(BIG_APPS)}: ${big.commands.map((c) => `${c} ${big.ratio(c)}`).join(", ")}; ` +
+      `${n(2 * BIG_APPS)}/${n(BIG_APPS)}: ${growth.toFixed(2)}; peak RSS ${big.peak === undefined ? "n/a" : Math.round(big.peak)} MB`,
   );
+  console.log(spreadLine(big, { generate: 0.5, check: 0.25, preview: 0.5, validate: 1.0 }, [[`${n(2 * BIG_APPS)}/${n(BIG_APPS)}`, growth, 2.2], ["peak RSS (MB)", big.peak, 300]]));
   benchYamlMapping();
 } finally {
   for (const d of temp) rmSync(d, { recursive: true, force: true });

@@ -39,11 +39,11 @@ export function writeBerthFleet(root, shape, { layered = false } = {}) {
   }
 }
 
-/** The values of the hand-written app-of-apps chart: the same fleet, as helm users write it. */
+/** The values of the hand-written app-of-apps chart: the same fleet as one list of Applications, as helm users write it. */
 export function appOfAppsValues(shape) {
-  const lines = [`repoURL: ${REPO_URL}`, "targetRevision: HEAD", "clusters:"];
-  for (const c of shape.clusters) lines.push(`  - ${c}`);
-  lines.push("apps:");
-  for (const a of shape.apps) lines.push(`  - { name: ${a.name}, layer: ${a.layer}, namespace: ${a.namespace}, repo: "${a.repo}", chart: ${a.chart}, version: "${a.version}" }`);
+  const lines = [`repoURL: ${REPO_URL}`, "targetRevision: HEAD", "applications:"];
+  for (const c of shape.clusters) {
+    shape.apps.forEach((a, i) => lines.push(`  - { cluster: ${c}, app: ${a.name}, wave: ${i}, layer: ${a.layer}, namespace: ${a.namespace}, repo: "${a.repo}", chart: ${a.chart}, version: "${a.version}" }`));
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -27,6 +27,7 @@ import { linkKubectl } from "./harness/kubectl.mjs";
 import { notifications } from "./phases/notifications.mjs";
 import { keyRotation } from "./phases/key-rotation.mjs";
 import { renderEquality } from "./phases/render-equality.mjs";
+import { layeredLayout } from "./phases/layered.mjs";
 
 $.verbose = false;
 const started = Date.now();
@@ -234,12 +235,14 @@ async function main() {
     const equal = await renderEquality({ fleet, kubectl, cluster: CLUSTER, namespace: ARGOCD_NAMESPACE });
     log(`render equality: ${equal.objects} objects, every field as berth rendered it; ${equal.tools}`);
     const resealed = await keyRotation({ fleet, kubectl, sealer, procs, workDir, log });
+    const layered = await layeredLayout({ fleet, kubectl, repoServer: argo[0], procs, log, applications, synced, describe });
     await chartRepo.close();
     log(`seed charts validated by the API server: ${seeds.checked} objects`);
     passed = true;
     console.log(`e2e: berth render equals what Argo CD applied for ${equal.apps} apps`);
     console.log(statusLine);
     console.log(`e2e: sealing key rotated; ${resealed} sealed secrets re-sealed and opened with the new key`);
+    console.log(`e2e: repo-server refused the flat root (${layered.flatBytes} bytes over ${layered.limit}) as berth validate said; layered: ${layered.parents} parents adopted ${layered.kept} kept children, ${layered.final.size} Applications Synced and Healthy`);
     console.log(`e2e: ${final.size} Applications Synced and Healthy on cluster ${CLUSTER}; waves ${waves.length}; sealed secrets opened ${sealedCount}`);
   } finally {
     await stopAll();

@@ -1,5 +1,3 @@
-// Not yet called from run.mjs: steps 1-3 passed against Argo CD 3.6.2 (2026-12-07); step 4's wait was
-// fixed after that run and has not run yet. Wire it in after the run that proves it.
 // Scale: Argo CD's repo-server limit on a directory source, seen by `berth validate` before the real
 // repo-server refuses it, and the move of a running cluster to `appOfApps: layered` in the order
 // docs/scale.md gives (keepApplications first), with nothing deleted on the way.

@@ -82,7 +82,7 @@ function planChanged(root: string, fleet: Fleet, todo: readonly Cluster[], write
   const outputs: PlannedOutput[] = [];
   const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
   for (const c of todo) {
-    const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c).files };
+    const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c, { documents: false }).files };
     const changedBefore = changes.clusters.length;
     compareGenerated(root, [out], changes);
     const queued = writer !== undefined && changes.clusters.length > changedBefore && changes.foreign.length === 0;

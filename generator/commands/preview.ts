@@ -52,8 +52,8 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     if (opts.cluster !== undefined) requireClusterEither(opts.cluster, headFleet, baseFleet);
     // Keys with berth's code digest, as `berth generate` records them, so its output cache applies.
     const plans = planSides(headFleet, baseFleet, opts.cluster, codeDigest());
-    const head: RenderSide = { root: sides.headRoot, plans: plans.head, inputs: new Map() };
-    const base: RenderSide = { root: sides.baseRoot, plans: plans.base, inputs: new Map() };
+    const head: RenderSide = { root: sides.headRoot, plans: plans.head, inputs: new Map(), onDisk: sides.headOnDisk };
+    const base: RenderSide = { root: sides.baseRoot, plans: plans.base, inputs: new Map(), onDisk: sides.baseOnDisk };
     const requests: RequestMemo = new WeakMap();
     const headProblems: Diagnostic[] = [];
     head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
@@ -61,8 +61,6 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     base.inputs = instanceInputs(base.root, base.plans, requests);
     const headSecrets = sealedSnapshots(head.root, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
-    // Tier 1 has read all of the base: delete its copy in the background while the rest runs.
-    if (!opts.render) sides.dropBase();
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
 

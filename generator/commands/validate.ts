@@ -13,8 +13,11 @@ import { readKeysForClusters } from "../secrets/private-keys.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import { retiredIngressWarnings } from "../validate/retired-ingress.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { requireCluster } from "../read/checked-fleet.js";
+import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
+import { openParseCache } from "../cache/parse-cache.js";
 import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
+import { listRepoFilesOnce } from "../read/repo-files.js";
+import type { Fleet } from "../model/fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
 import { resolveTools } from "../exec/tools.js";
 import { renderProgress } from "./progress.js";
@@ -36,17 +39,28 @@ export interface ValidateOptions {
  * repository's hygiene (private keys, plaintext credentials).
  */
 export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
-  const fleet = loadCheckedFleetCached(opts.root, io.env);
+  // One parse cache for the loader and the credential scan: a values file is parsed once, and
+  // not at all when unchanged since the last run.
+  const parses = openParseCache(opts.root, io.env);
+  // validate writes nothing: the repository is listed once for every check that scans it.
+  const list = listRepoFilesOnce(opts.root);
+  let fleet: Fleet;
+  let problems: Diagnostic[];
+  try {
+    fleet = loadCheckedFleet(opts.root, parses);
+    problems = [...findPrivateKeys(opts.root, list), ...findPlaintextCredentials(opts.root, parses, list)];
+  } finally {
+    parses.save();
+  }
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
-  const problems: Diagnostic[] = [...findPrivateKeys(opts.root), ...findPlaintextCredentials(opts.root)];
   for (const plan of plans) {
     problems.push(...checkGeneratedObjects(plan.files), ...checkArgoCDLimits(opts.root, plan));
     problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], plans.map((p) => p.cluster.name));
-  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys));
+  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys, list));
   // What the renders would read: inside the repository, not hostile, remote inputs pinned.
   const inputs = checkRenderInputs(opts.root, plans);
   problems.push(...inputs.problems, ...(opts.strict ? inputs.tagWarnings.map((d) => ({ ...d, message: `${d.message} (--strict refuses tags)` })) : []));

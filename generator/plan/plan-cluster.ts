@@ -38,7 +38,9 @@ export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances 
  * creating a file costs the file system far more than its bytes, and Argo CD's repo-server reads
  * the folder on every refresh.
  */
-export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
+export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = {}): ClusterPlan {
+  const keep = opts.documents !== false;
+  const output = (path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>) => outputFile(path, docs, keep);
   const { instances, helmRepos } = planInstances(fleet, cluster);
   const waves = computeWaves(instances);
   const clusterFile = layout.clusterFile(cluster.name);
@@ -75,11 +77,20 @@ export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
   return { cluster, instances, waves, helmRepos, files };
 }
 
-/** A generated file of several objects, each behind `---` with the inputs it comes from; the objects and their YAML are kept for preview's diffs. */
-function output(path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>): OutputFile {
+export interface PlanOptions {
+  /**
+   * Keep each file's objects and their YAML beside its content (the default), for preview's diffs
+   * and validate's checks. `generate` writes the content only: without them a cluster of 10,000
+   * Applications holds a third less while it is planned.
+   */
+  documents?: boolean;
+}
+
+/** A generated file of several objects, each behind `---` with the inputs it comes from; the objects and their YAML are kept when `keep`. */
+function outputFile(path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>, keep: boolean): OutputFile {
   const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
   const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
-  return { path, content: `${GENERATED_LINE}${body}`, documents };
+  return keep ? { path, content: `${GENERATED_LINE}${body}`, documents } : { path, content: `${GENERATED_LINE}${body}` };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

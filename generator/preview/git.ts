@@ -3,7 +3,7 @@ import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../exec/spawn.js";
 import { layout } from "../layout.js";
-import { writeRevision, type RevisionFiles } from "./write-revision.js";
+import type { RevisionFiles } from "./write-revision.js";
 
 /** The git repository a fleet lives in: its top level and the fleet's folder inside it. */
 export interface GitRepo {
@@ -76,21 +76,11 @@ const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.s
 const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
 
 /**
- * Writes the fleet folder of commit `sha` into `into` (see {@link readRevision}) and returns what
- * it wrote; undefined when the folder does not exist at that commit.
- */
-export async function materialise(repo: GitRepo, sha: string, into: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
-  const files = await readRevision(repo, sha, opts);
-  if (files) await writeRevision(into, files);
-  return files;
-}
-
-/**
  * The fleet folder of commit `sha`, read with one `git ls-tree -r` and one `git cat-file --batch`
  * (argv-spawned, no shell) instead of archiving the whole tree; blobs as stored, so attributes
- * (export-ignore, filters) change nothing. Only what the preview reads is to be written: apps/,
- * clusters/ and secrets/ (everything when a symlink there might point elsewhere, or with
- * `wholeTree`), never the generated folders (10,000 files at fleet scale, seconds of kernel time
+ * (export-ignore, filters) change nothing. Only what the preview reads is kept (write-revision.ts
+ * serves it from memory, or writes it): apps/, clusters/ and secrets/ (everything when a symlink
+ * there might point elsewhere, or with `wholeTree`), never the generated folders (10,000 files at fleet scale, seconds of kernel time
  * on a disk): their blob ids always, their contents in memory with `readGenerated`. Undefined
  * when the folder does not exist at that commit.
  */

@@ -60,7 +60,7 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
       };
       // A commit's files are not on disk, so generate's record (stats and hashes of files on disk) does not apply.
       if (opts.sameAsBase?.(name) || (!committed && cached())) continue;
-      files = planCluster(fleet, plan.cluster).files;
+      files = planCluster(fleet, plan.cluster, { documents: false }).files;
     }
     const stale = staleCount(root, name, files, committed ? (committed.get(name) ?? new Map()) : undefined);
     if (stale > 0) {

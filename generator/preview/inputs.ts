@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "../read/tree-fs.js";
 import { join, sep } from "node:path";
 import { layout } from "../layout.js";
 import type { Instance } from "../model/instances.js";

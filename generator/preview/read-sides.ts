@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
-import { currentCommit, materialise, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
-import { writeRevision, type RevisionFiles } from "./write-revision.js";
+import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
+import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 
 export interface SidesOptions {
   root: string;
@@ -18,7 +17,11 @@ export interface SidesOptions {
   render: boolean;
 }
 
-/** Both revisions of a preview, read from git into a temp folder (the head may be the working tree) and loaded. */
+/**
+ * Both revisions of a preview, read from git and loaded (the head may be the working tree). A
+ * revision is served from memory (read/tree-fs.ts) and written into a temp folder only when a
+ * render needs its files on disk.
+ */
 export interface PreviewSides {
   repo: GitRepo;
   baseSha: string;
@@ -32,8 +35,9 @@ export interface PreviewSides {
   /** The base's fleet; absent when the base has no fleet folder or does not load (`notes` says which). */
   baseFleet?: Fleet;
   notes: string[];
-  /** Removes the base's copy in the background once all of it has been read. */
-  dropBase(): void;
+  /** Writes a revision read from git to its root, once, for helm and kustomize (absent for the working tree). */
+  headOnDisk?: () => Promise<void>;
+  baseOnDisk?: () => Promise<void>;
   /** Waits for the background work, then removes the temp folder. */
   close(): Promise<void>;
 }
@@ -43,29 +47,33 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
   const baseSha = await resolveRevision(repo, opts.base, "--base");
   const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
-  // Both settle with undefined or an error, never reject: each is awaited before the temp folder goes.
-  let baseWritten: Promise<unknown> | undefined;
-  let removingBase: Promise<unknown> | undefined;
+  // Each revision opened is closed and its write awaited before the temp folder goes.
+  const opened: OpenedRevision[] = [];
+  const open = (into: string, files: RevisionFiles) => {
+    const o = openRevision(into, files);
+    opened.push(o);
+    return o;
+  };
   const close = async () => {
-    await baseWritten;
-    await removingBase;
+    for (const o of opened) o.close();
+    await Promise.all(opened.map((o) => o.settled()));
     rmSync(temp, { recursive: true, force: true });
   };
   try {
     const notes: string[] = [];
     const headRoot = opts.head !== undefined ? join(temp, "head") : opts.root;
-    const headFiles = opts.head !== undefined ? await materialise(repo, headSha!, headRoot, { readGenerated: true, wholeTree: opts.render }) : undefined;
+    const headFiles = opts.head !== undefined ? await readRevision(repo, headSha!, { readGenerated: true, wholeTree: opts.render }) : undefined;
+    const headOpened = headFiles && open(headRoot, headFiles);
+    const headFailed = await headOpened?.ready;
+    if (headFailed) throw headFailed;
     if (opts.head !== undefined && !headFiles) {
       throw new UserError([{ file: ".git", line: 0, col: 0, message: `--head ${opts.head}: the fleet folder ${repo.prefix || "/"} does not exist at that revision`, hint: "pick a revision that contains the fleet" }]);
     }
-    // The base is written on another thread while the head loads.
+    // The base is written on another thread while the head loads, if it must be written at all.
     const baseRoot = join(temp, "base");
     const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
-    baseWritten = baseFiles && writeRevision(baseRoot, baseFiles).then(() => undefined, (e: unknown) => e);
-    const sides = {
-      repo, baseSha, headSha, headRoot, baseRoot, headFiles, baseFiles, notes, close,
-      dropBase: () => void (removingBase = rm(baseRoot, { recursive: true, force: true }).catch(() => undefined)),
-    };
+    const baseOpened = baseFiles && open(baseRoot, baseFiles);
+    const sides = { repo, baseSha, headSha, headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
     const parses = openParseCache(opts.root, env);
@@ -82,7 +90,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     if (!baseFiles) {
       notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
     } else {
-      const failed = await baseWritten;
+      const failed = await baseOpened!.ready;
       if (failed) throw failed;
       try {
         baseFleet = loadCheckedFleet(baseRoot, parses);

@@ -9,6 +9,8 @@ export interface RenderSide {
   root: string;
   plans: PreviewPlan[];
   inputs: Map<string, InstanceInputs>;
+  /** A revision read from git: writes its files to `root`, for helm and kustomize (the working tree is there already). */
+  onDisk?: () => Promise<void>;
 }
 
 /** Tier 2: both sides of every app Application whose inputs or generated Application changed. */
@@ -25,6 +27,7 @@ export async function renderChanged(model: PreviewModel, base: RenderSide, head:
   // Each side's app instances by `cluster/app`, so thousands of candidates cost one pass.
   const instancesOf = (side: RenderSide) => new Map(side.plans.flatMap((plan) => plan.instances.filter((i) => i.kind === "app").map((inst) => [appKey(plan.cluster.name, inst.id), { plan, inst }] as const)));
   const sides = [["base", base, instancesOf(base)], ["head", head, instancesOf(head)]] as const;
+  const onDisk = new Set<RenderSide>();
   for (const key of candidates) {
     const pair: RenderPair = {};
     let any = false;
@@ -32,10 +35,13 @@ export async function renderChanged(model: PreviewModel, base: RenderSide, head:
       const found = instances.get(key);
       if (!found) continue;
       any = true;
+      onDisk.add(side);
       jobs.push({ key, side: name, run: async () => void (pair[name] = await renderInstance(side.root, found.plan, found.inst, side.inputs.get(key), ctx)) });
     }
     if (any) renders.set(key, pair);
   }
+  // helm and kustomize read the files from disk: a side read from git is written now, once.
+  await Promise.all([...onDisk].map((side) => side.onDisk?.()));
   // A few renders at a time: helm is mostly waiting on disk and network.
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, async () => {

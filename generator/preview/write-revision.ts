@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { startWriterThread } from "../write/writer-thread.js";
+import { mountTree } from "../read/tree-fs.js";
 
 /** A revision's files as git stores them: fleet-relative paths (already checked safe), modes and contents. */
 export interface RevisionFiles {
@@ -23,4 +24,42 @@ export function writeRevision(into: string, files: RevisionFiles): Promise<void>
   const thread = startWriterThread((why) => new EnvironmentError(`could not write a revision into the temp folder ${into}: ${why}`, "check that the temp folder (TMPDIR) is writable and not full"));
   files.entries.forEach((e, i) => thread.file(join(into, e.path), files.blobs[i]!, e.mode === "120000" ? "symlink" : e.mode === "100755" ? 0o755 : 0o644));
   return thread.done().then(() => undefined);
+}
+
+/** A revision a preview side reads: served from memory where it can be, written to disk when it must be. */
+export interface OpenedRevision {
+  /** Settles (with undefined or the write's error) when the revision can be read at its folder. */
+  ready: Promise<unknown>;
+  /** Settles when the revision's files are on disk too, as helm and kustomize need them (written on the first call). */
+  onDisk(): Promise<void>;
+  /** Stops serving it from memory. */
+  close(): void;
+  /** Settles (never rejects) once no write of it is under way. */
+  settled(): Promise<void>;
+}
+
+/**
+ * Makes `files` readable at `into`. A revision of regular files only is mounted in memory
+ * (read/tree-fs.ts): the readers take its blobs as git stores them and nothing is written unless
+ * a render asks for it. One with a symbolic link is written to disk at once, so that the readers'
+ * link checks run on real links.
+ */
+export function openRevision(into: string, files: RevisionFiles): OpenedRevision {
+  if (files.entries.some((e) => e.mode === "120000")) {
+    const written = writeRevision(into, files);
+    const ready = written.then(() => undefined, (e: unknown) => e);
+    return { ready, onDisk: () => written, close: () => undefined, settled: () => ready.then(() => undefined) };
+  }
+  let unmount: (() => void) | undefined = mountTree(into, files.entries.map((e, i) => ({ path: e.path, content: files.blobs[i]!, executable: e.mode === "100755" })));
+  let written: Promise<void> | undefined;
+  const close = () => {
+    unmount?.();
+    unmount = undefined;
+  };
+  return {
+    ready: Promise.resolve(undefined),
+    onDisk: () => (written ??= (close(), writeRevision(into, files))),
+    close,
+    settled: () => (written ?? Promise.resolve()).then(() => undefined, () => undefined),
+  };
 }

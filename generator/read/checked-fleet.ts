@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync } from "./tree-fs.js";
 import { join } from "node:path";
 import { EnvironmentError, sortDiagnostics, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";

@@ -1,4 +1,5 @@
-import { lstatSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import type { Stats } from "node:fs";
+import { lstatSync, readFileSync, realpathSync, statSync } from "./tree-fs.js";
 import { join, relative, sep } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { listTree, walkTree } from "./walk.js";

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "./tree-fs.js";
 import { join } from "node:path";
 import { fail, ok, type Diagnostic, type Result } from "../errors.js";
 import { layout } from "../layout.js";

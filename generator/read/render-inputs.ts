@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "./tree-fs.js";
 import { isAbsolute, join, posix, relative, sep } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import type { RenderSource } from "../plan/render-request.js";

@@ -1,4 +1,5 @@
-import { lstatSync, readdirSync, realpathSync, statSync, type BigIntStats, type Stats } from "node:fs";
+import type { BigIntStats, Stats } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync } from "./tree-fs.js";
 import { join } from "node:path";
 
 /**

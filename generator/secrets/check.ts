@@ -6,6 +6,7 @@ import { shortFingerprint } from "./cluster-certificate.js";
 import { readClusterCerts } from "./cluster-certs.js";
 import { consumedSecrets, sealCommand, secretId } from "./consumers.js";
 import { findPlaintextSecrets } from "./plaintext.js";
+import type { RepoLister } from "../read/repo-files.js";
 import type { GivenKey } from "./private-keys.js";
 import { sealedBy } from "./sealed-by.js";
 import { readSealedFiles, type SealedFile } from "./sealed-files.js";
@@ -15,7 +16,7 @@ import { readSealedFiles, type SealedFile } from "./sealed-files.js";
  * namespace with every key it needs; every file under secrets/ is a SealedSecret matching its path
  * on a known cluster; no plaintext Secret is committed under apps/, clusters/ or secrets/.
  */
-export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, keys: ReadonlyMap<string, readonly GivenKey[]> = new Map()): Diagnostic[] {
+export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, keys: ReadonlyMap<string, readonly GivenKey[]> = new Map(), list?: RepoLister): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { files, diagnostics } = readSealedFiles(root, onlyCluster);
   out.push(...diagnostics);
@@ -44,7 +45,7 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, k
       }
     }
   }
-  out.push(...findPlaintextSecrets(root));
+  out.push(...findPlaintextSecrets(root, list));
   return out;
 }
 

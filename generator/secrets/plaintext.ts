@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";
-import { listRepoFiles } from "../read/repo-files.js";
+import { listRepoFiles, type RepoLister } from "../read/repo-files.js";
 
 const SCANNED_DIRS = [layout.appsDir, layout.clustersDir, layout.secretsDir];
 const MANIFEST = /\.(ya?ml|json)$/;
@@ -15,9 +15,9 @@ const MENTIONS_SECRET = /["']?kind["']?\s*:\s*["']?Secret\b/;
  * clusters/ or secrets/: base64 is an encoding, not encryption. Helm templates (files with `{{`
  * under a templates/ folder) are skipped: their values come from .Values at render time.
  */
-export function findPlaintextSecrets(root: string): Diagnostic[] {
+export function findPlaintextSecrets(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const file of listRepoFiles(root, SCANNED_DIRS)) if (MANIFEST.test(file)) out.push(...scanFile(root, file));
+  for (const file of list(SCANNED_DIRS)) if (MANIFEST.test(file)) out.push(...scanFile(root, file));
   return out;
 }
 

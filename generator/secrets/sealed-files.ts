@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "../read/tree-fs.js";
 import { join } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import { layout } from "../layout.js";

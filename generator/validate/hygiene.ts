@@ -2,8 +2,8 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { isPair, isScalar, visit } from "yaml";
 import type { Diagnostic } from "../errors.js";
-import { parseYamlSource } from "../yaml/source.js";
-import { listRepoFiles } from "../read/repo-files.js";
+import { parseYamlSourceMemo, type ParseMemo } from "../yaml/parse-memo.js";
+import { listRepoFiles, type RepoLister } from "../read/repo-files.js";
 import { layout } from "../layout.js";
 
 // A whole key: header, key material, footer. A bare mention of the header (docs, tests) or a
@@ -21,10 +21,10 @@ const SECRET_KEY_NAME = /(password|passwd|secret|token|api[_-]?key|private[_-]?k
 const SAFE_VALUE = /^(([^\s@]+@)?sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S+|\/\S*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|changeme|<.*>)$/;
 
 /** Private keys anywhere in the repository: a sealing key belongs outside it (berth keys generate --out). */
-export function findPrivateKeys(root: string): Diagnostic[] {
+export function findPrivateKeys(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
   const out: Diagnostic[] = [];
   const allowed = allowedFiles(root);
-  for (const file of listRepoFiles(root)) {
+  for (const file of list()) {
     if (DOCUMENTATION.test(file) || allowed(file)) continue;
     out.push(...privateKeyFindings(file, readHead(join(root, file), 1 << 20)));
   }
@@ -91,10 +91,10 @@ function looksRandom(s: string): boolean {
  * Plaintext credentials in Helm values files (and cluster.yaml's inline values). Lines marked
  * `# berth:allow-secret` are exempt.
  */
-export function findPlaintextCredentials(root: string): Diagnostic[] {
+export function findPlaintextCredentials(root: string, memo?: ParseMemo, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
   const allowed = allowedFiles(root);
-  const valuesFiles = listRepoFiles(root, ["apps", "clusters"]).filter((f) => !allowed(f) && /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
-  return valuesFiles.flatMap((file) => scanForCredentials(file, readFileSync(join(root, file), "utf8")));
+  const valuesFiles = list(["apps", "clusters"]).filter((f) => !allowed(f) && /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
+  return valuesFiles.flatMap((file) => scanForCredentials(file, readFileSync(join(root, file), "utf8"), memo));
 }
 
 /** `password`, `DB_PASSWORD`, `DB_PASS`, `auth.pass`, `dbPass`, `apiKey`, `token`…; not `bypass` or `compass`. */
@@ -124,10 +124,27 @@ export function credentialProblem(key: string, value: string, siblingName?: stri
   return undefined;
 }
 
-/** The findings in one YAML file, positioned at the value. */
-export function scanForCredentials(file: string, text: string): Diagnostic[] {
-  const { source } = parseYamlSource(file, text);
-  if (!source) return [];
+/**
+ * Whether any string in the data might be a credential: every map's string values, as the scan
+ * below sees them (it looks at fewer: not through aliases, not on marked lines), so a file this
+ * passes has no finding and its document and positions need not be parsed.
+ */
+function mayHoldCredential(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(mayHoldCredential);
+  if (value === null || typeof value !== "object") return false;
+  const map = value as Record<string, unknown>;
+  const name = map.name;
+  const siblingName = name !== null && name !== undefined && typeof name !== "object" ? String(name) : undefined;
+  for (const [key, v] of Object.entries(map)) {
+    if (typeof v === "string" ? credentialProblem(key, v, siblingName) !== undefined : mayHoldCredential(v)) return true;
+  }
+  return false;
+}
+
+/** The findings in one YAML file, positioned at the value; through `memo`, a file parsed before is not parsed again unless it has one. */
+export function scanForCredentials(file: string, text: string, memo?: ParseMemo): Diagnostic[] {
+  const { source } = parseYamlSourceMemo(memo, file, text);
+  if (!source || !mayHoldCredential(source.value)) return [];
   const out: Diagnostic[] = [];
   const lines = text.split("\n");
   visit(source.doc, {

@@ -23,9 +23,13 @@ describe("npm run bench", () => {
       expect(r.stdout).toMatch(new RegExp(`${label.replace(/[()]/g, "\\$&")}\\s+median\\s+\\d+\\.\\d\\d s  \\(\\d+\\.\\d\\d–\\d+\\.\\d\\d\\)`));
     }
     expect(r.stdout).toMatch(/^YAML parse time ratio 8x size: \d+\.\dx; goal at most 16x \(linear\), goal (met|MISSED)$/m);
-    const round = "\\d+\\.\\d\\d \\(rounds \\d+\\.\\d\\d\\)";
+    const round = "\\d+\\.\\d\\d";
     expect(r.stdout).toMatch(new RegExp(`^berth/helm time ratio: generate ${round}, check ${round}, preview ${round}; peak RSS (\\d+|n/a) MB$`, "m"));
     expect(r.stdout).toContain("one cluster of 12 apps (appOfApps: layered)");
     expect(r.stdout).toMatch(new RegExp(`^berth/helm time ratio, one cluster of 12: generate ${round}, check ${round}, preview ${round}, validate ${round}; 24/12: \\d+\\.\\d\\d; peak RSS (\\d+|n/a) MB$`, "m"));
+    // Every round's ratio, against the goals, for both shapes.
+    const spread = (name: string) => `${name} ${round}–${round} \\(${round}\\)`;
+    expect(r.stdout).toMatch(new RegExp(`^per round: ${["generate", "check", "preview"].map(spread).join(", ")}; goals \\(every round\\) generate ≤ 0.5, check ≤ 0.25, preview ≤ 0.5: (met|MISSED \\(.+\\))$`, "m"));
+    expect(r.stdout).toMatch(new RegExp(`^per round: ${["generate", "check", "preview", "validate"].map(spread).join(", ")}; goals \\(every round\\) generate ≤ 0.5, check ≤ 0.25, preview ≤ 0.5, validate ≤ 1, 24/12 ≤ 2.2, peak RSS \\(MB\\) ≤ 300: (met|MISSED \\(.+\\))$`, "m"));
   });
 });

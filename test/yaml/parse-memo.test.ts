@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { createParseMemo, parseYamlSourceMemo } from "../../generator/yaml/parse-memo.js";
-import { parseYamlSource, toPlain } from "../../generator/yaml/source.js";
+import { locate, parseYamlSource, toPlain } from "../../generator/yaml/source.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";
 
@@ -70,5 +70,19 @@ describe("toPlain", () => {
     (one.base as Record<string, unknown>).x = 9;
     expect((two.base as Record<string, unknown>).x).toBe(1);
     expect((toPlain(source!) as Record<string, Record<string, unknown>>).base!.x).toBe(1);
+  });
+
+  it("keeps a clean parse's data, not its document, and still finds positions when a message needs them (issue 24)", () => {
+    const memo = createParseMemo();
+    const text = "layer: apps\nnamespace: shop\nsource:\n  type: helm\n  chart: shop\n";
+    const first = parseYamlSourceMemo(memo, "apps/shop/app.yaml", text).source!;
+    // The document is a getter, parsed from the text on first use; the data is the parse's.
+    expect(Object.getOwnPropertyDescriptor(first, "doc")?.get).toBeTypeOf("function");
+    expect(first.value).toEqual({ layer: "apps", namespace: "shop", source: { type: "helm", chart: "shop" } });
+    expect(locate(first, ["source", "chart"])).toEqual(locate(parseYamlSource("apps/shop/app.yaml", text).source!, ["source", "chart"]));
+    expect(locate(first, ["source", "chart"])).toEqual({ line: 5, col: 10 });
+    // A text with a problem keeps its document: its diagnostics point into it.
+    const bad = parseYamlSourceMemo(memo, "apps/x/app.yaml", "a: 1\na: 2\n");
+    expect(bad.diagnostics.length).toBeGreaterThan(0);
   });
 });

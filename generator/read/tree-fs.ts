@@ -1,0 +1,165 @@
+import * as nodeFs from "node:fs";
+import { posix } from "node:path";
+
+/**
+ * The file-system calls of the readers (read/, secrets/sealed-files.ts, preview/inputs.ts), with one
+ * addition: a revision read from git can be mounted at a path that does not exist on disk, and
+ * every call below that path is answered from its blobs in memory. `berth preview` reads the base
+ * revision this way instead of writing thousands of files into a temp folder and reading them back
+ * (the cost that grew with a cluster's apps); the readers keep one code path, with every check
+ * they make on the disk (regular files, sizes, folders) made on the tree git stores.
+ *
+ * A mounted tree holds only regular files (a revision with a symlink where berth reads is written
+ * to disk instead, where the readers' link checks run on real links), so a path's real path is
+ * itself.
+ */
+
+export interface TreeFile {
+  /** Path relative to the mount point, `/`-separated, already checked safe. */
+  path: string;
+  content: Buffer;
+  executable?: boolean;
+}
+
+interface Tree {
+  files: Map<string, TreeFile>;
+  /** Every folder (relative, "" for the mount point) → the names directly in it. */
+  dirs: Map<string, string[]>;
+}
+
+const mounts = new Map<string, Tree>();
+
+/**
+ * Serves `files` at `root` (an absolute path that does not exist on disk) until the returned
+ * function is called. Refuses a second mount at the same path.
+ */
+export function mountTree(root: string, files: readonly TreeFile[]): () => void {
+  const at = posix.normalize(root).replace(/\/+$/, "");
+  if (mounts.has(at)) throw new Error(`a tree is already mounted at ${at}`);
+  const tree: Tree = { files: new Map(), dirs: new Map([["", []]]) };
+  const children = new Map<string, Set<string>>([["", new Set()]]);
+  for (const f of files) {
+    tree.files.set(f.path, f);
+    const parts = f.path.split("/");
+    for (let i = 0, parent = ""; i < parts.length; parent = parent === "" ? parts[i]! : `${parent}/${parts[i]}`, i++) {
+      let names = children.get(parent);
+      if (!names) children.set(parent, (names = new Set()));
+      names.add(parts[i]!);
+    }
+  }
+  for (const [dir, names] of children) tree.dirs.set(dir, [...names]);
+  mounts.set(at, tree);
+  return () => void mounts.delete(at);
+}
+
+/** The mounted tree holding `p` and the path inside it, or undefined for a path on disk. */
+function lookup(p: nodeFs.PathLike): [Tree, string] | undefined {
+  if (mounts.size === 0) return undefined;
+  const abs = posix.normalize(String(p)).replace(/(.)\/+$/, "$1");
+  for (const [root, tree] of mounts) {
+    if (abs === root) return [tree, ""];
+    if (abs.startsWith(`${root}/`)) return [tree, abs.slice(root.length + 1)];
+  }
+  return undefined;
+}
+
+function notFound(call: string, p: nodeFs.PathLike): NodeJS.ErrnoException {
+  return Object.assign(new Error(`ENOENT: no such file or directory, ${call} '${String(p)}'`), { code: "ENOENT", errno: -2, syscall: call, path: String(p) });
+}
+
+class TreeStats {
+  constructor(
+    private readonly kind: "file" | "dir",
+    readonly size: number | bigint,
+    readonly mode: number | bigint,
+  ) {}
+  isFile() {
+    return this.kind === "file";
+  }
+  isDirectory() {
+    return this.kind === "dir";
+  }
+  isSymbolicLink() {
+    return false;
+  }
+  isFIFO() {
+    return false;
+  }
+  isSocket() {
+    return false;
+  }
+  isBlockDevice() {
+    return false;
+  }
+  isCharacterDevice() {
+    return false;
+  }
+}
+
+function statIn([tree, rel]: [Tree, string], call: string, p: nodeFs.PathLike, opts: unknown): nodeFs.Stats | undefined {
+  const big = typeof opts === "object" && opts !== null && (opts as { bigint?: boolean }).bigint === true;
+  const num = (n: number) => (big ? BigInt(n) : n);
+  const file = tree.files.get(rel);
+  if (file) return new TreeStats("file", num(file.content.length), num(file.executable ? 0o100755 : 0o100644)) as unknown as nodeFs.Stats;
+  if (tree.dirs.has(rel)) return new TreeStats("dir", num(0), num(0o40755)) as unknown as nodeFs.Stats;
+  if (typeof opts === "object" && opts !== null && (opts as { throwIfNoEntry?: boolean }).throwIfNoEntry === false) return undefined;
+  throw notFound(call, p);
+}
+
+export const lstatSync = ((p: nodeFs.PathLike, opts?: unknown) => {
+  const m = lookup(p);
+  return m ? statIn(m, "lstat", p, opts) : nodeFs.lstatSync(p, opts as nodeFs.StatSyncOptions);
+}) as typeof nodeFs.lstatSync;
+
+export const statSync = ((p: nodeFs.PathLike, opts?: unknown) => {
+  const m = lookup(p);
+  return m ? statIn(m, "stat", p, opts) : nodeFs.statSync(p, opts as nodeFs.StatSyncOptions);
+}) as typeof nodeFs.statSync;
+
+export function existsSync(p: nodeFs.PathLike): boolean {
+  const m = lookup(p);
+  return m ? m[0].files.has(m[1]) || m[0].dirs.has(m[1]) : nodeFs.existsSync(p);
+}
+
+/**
+ * No links in a mounted tree: a path that exists is its own real path. On disk, the system's
+ * realpath(3), one call, rather than Node's walk that lstats every component of the path: the
+ * readers resolve each input they check, 20,000 of them in a cluster of 10,000 apps.
+ */
+export const realpathSync = ((p: nodeFs.PathLike, opts?: unknown) => {
+  const m = lookup(p);
+  if (!m) return nodeFs.realpathSync.native(p, opts as nodeFs.EncodingOption);
+  if (!existsSync(p)) throw notFound("realpath", p);
+  return posix.normalize(String(p)).replace(/(.)\/+$/, "$1");
+}) as typeof nodeFs.realpathSync;
+
+export const readdirSync = ((p: nodeFs.PathLike, opts?: unknown) => {
+  const m = lookup(p);
+  if (!m) return nodeFs.readdirSync(p, opts as { withFileTypes: true });
+  const [tree, rel] = m;
+  const names = tree.dirs.get(rel);
+  if (!names) {
+    if (tree.files.has(rel)) throw Object.assign(new Error(`ENOTDIR: not a directory, scandir '${String(p)}'`), { code: "ENOTDIR", syscall: "scandir", path: String(p) });
+    throw notFound("scandir", p);
+  }
+  if (typeof opts === "object" && opts !== null && (opts as { withFileTypes?: boolean }).withFileTypes) {
+    return names.map((name) => {
+      const isDir = tree.dirs.has(rel === "" ? name : `${rel}/${name}`);
+      return { name, parentPath: String(p), isDirectory: () => isDir, isFile: () => !isDir, isSymbolicLink: () => false, isFIFO: () => false, isSocket: () => false, isBlockDevice: () => false, isCharacterDevice: () => false };
+    });
+  }
+  return [...names];
+}) as typeof nodeFs.readdirSync;
+
+export const readFileSync = ((p: nodeFs.PathOrFileDescriptor, opts?: unknown) => {
+  const m = typeof p === "number" ? undefined : lookup(p);
+  if (!m) return nodeFs.readFileSync(p, opts as { encoding: BufferEncoding });
+  const [tree, rel] = m;
+  const file = tree.files.get(rel);
+  if (!file) {
+    if (tree.dirs.has(rel)) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read`), { code: "EISDIR", syscall: "read" });
+    throw notFound("open", p as nodeFs.PathLike);
+  }
+  const encoding = typeof opts === "string" ? (opts as BufferEncoding) : (opts as { encoding?: BufferEncoding } | undefined)?.encoding;
+  return encoding ? file.content.toString(encoding) : Buffer.from(file.content);
+}) as typeof nodeFs.readFileSync;
