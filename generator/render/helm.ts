@@ -10,6 +10,7 @@ import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
 import { registryEnvNames, type RegistryLogin } from "../repo-access/registry-env.js";
+import { isLoopbackUrl } from "../plan/repos.js";
 import { toYaml } from "../yaml/canonical.js";
 
 /** Where a chart comes from. */
@@ -74,21 +75,13 @@ export function helmTemplateArgs(o: HelmTemplateOptions, valuesFile?: string, re
       args.push("--version", o.chart.version);
       // A registry on this machine (tests, a local mirror) speaks plain HTTP; anywhere else
       // plain HTTP would send pulls (and any credentials) in the clear.
-      if (isLoopbackHost(o.chart.ref)) args.push("--plain-http");
+      if (isLoopbackUrl(o.chart.ref)) args.push("--plain-http");
       break;
   }
   args.push("--", o.releaseName, ref);
   return args;
 }
 
-function isLoopbackHost(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
-  } catch {
-    return false;
-  }
-}
 
 /** A short human name for a chart, used in error messages. */
 export function describeChart(c: HelmChart): string {
@@ -186,7 +179,7 @@ function redactLogin(text: string, login: RegistryLogin): string {
 
 /** helm says only "<ref>:<version>: not found": name the version, and the ones the registry has when it lists them. */
 async function ociVersionNotFound(chart: Extract<HelmChart, { kind: "oci" }>): Promise<string> {
-  const versions = await listOciVersions(chart.ref, isLoopbackHost(chart.ref));
+  const versions = await listOciVersions(chart.ref, isLoopbackUrl(chart.ref));
   const has =
     versions === undefined
       ? "the registry does not list its versions to berth (see them where the chart is published)"

@@ -112,4 +112,20 @@ describe("berth bootstrap when Argo CD cannot read the repository", () => {
       world.remove();
     }
   });
+
+  it("waits past a refusal Argo CD reported before this run (bootstrap again, now with the credential)", async () => {
+    // The root as an earlier bootstrap without the credential left it: compared (reconciledAt) before this run started.
+    const stale = application("root", "Unknown", "Healthy", {
+      reconciledAt: "2026-02-28T00:00:00Z",
+      conditions: [{ type: "ComparisonError", message: "Failed to load target state: failed to list refs: knownhosts: key is unknown" }],
+    });
+    const world = fakeWorld({ applications: [list([stale]), allHealthy(root, "laptop")] });
+    try {
+      const r = await bootstrap(world, root, { cluster: "laptop", key: keyFile });
+      expect(r.stderr).not.toContain("Argo CD cannot read");
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      world.remove();
+    }
+  });
 });
