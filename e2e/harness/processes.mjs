@@ -95,7 +95,8 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 25
   }
 }
 
-async function stopOne(proc, graceMs = 5_000) {
+/** Stops one process for good (a harness server restarted with another configuration). */
+export async function stopOne(proc, graceMs = 5_000) {
   proc.stopping = true;
   if (proc.exited) return;
   const pid = proc.child.pid;
