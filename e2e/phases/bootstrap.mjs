@@ -10,7 +10,7 @@ import { CLUSTER, REPO_ROOT } from "../harness/fleet.mjs";
 import { startRedis, startArgoCd } from "../harness/argocd.mjs";
 import { startSealedSecrets } from "../harness/sealed-secrets.mjs";
 import { applications, describe, synced } from "../harness/applications.mjs";
-import { AssertionFailure, checkAlive, logTail } from "../harness/processes.mjs";
+import { AssertionFailure, atStop, checkAlive, logTail } from "../harness/processes.mjs";
 
 /** One run of `berth bootstrap` to its end; its exit code, output and log file. */
 export async function runBootstrap(ctx, { name = "berth-bootstrap" } = {}) {
@@ -24,6 +24,8 @@ export async function runBootstrap(ctx, { name = "berth-bootstrap" } = {}) {
   run.pipe(createWriteStream(logFile));
   let done;
   run.then((r) => (done = r));
+  // A run the harness is interrupted in (a failure elsewhere, a signal) ends with it.
+  atStop(() => done ?? run.kill());
   if (!ctx.argo) {
     ctx.argo = await startArgoCd({ bin: ctx.bin, workDir: ctx.workDir, logDir: ctx.logDir, kubeconfig: ctx.cp.kubeconfig, kubectl, redisPort: ctx.redis.port, watch: procs });
     procs.push(...ctx.argo);

@@ -20,7 +20,7 @@ import { editYaml } from "../harness/edit-yaml.mjs";
 import { applications } from "../harness/applications.mjs";
 import { ARGOCD_NAMESPACE } from "../harness/argocd.mjs";
 import { CLUSTER, REPO_ROOT, bareRepo, commitAndPush, must } from "../harness/fleet.mjs";
-import { AssertionFailure, logTail, waitFor } from "../harness/processes.mjs";
+import { AssertionFailure, atStop, logTail, waitFor } from "../harness/processes.mjs";
 import { runBootstrap } from "./bootstrap.mjs";
 import { greeterMessage } from "./values.mjs";
 
@@ -44,6 +44,12 @@ export async function privateRepository(ctx) {
   const github = await startGithub({ token, owner: OWNER, repo: REPO });
   const ssh = await startGitSsh({ repoDir: bareRepo(workDir), github: { url: github.url, token, owner: OWNER, repo: REPO } });
   github.sshHostKeys.push(ssh.hostKey);
+  let sshStopped = false;
+  const stopSsh = async () => {
+    if (!sshStopped) await ssh.stop();
+    sshStopped = true;
+  };
+  atStop(stopSsh);
 
   // The harness's own helm (the one Argo CD pins) packages and pushes the chart before the
   // registries require a login, so it never holds the login itself.
@@ -199,7 +205,7 @@ export async function privateRepository(ctx) {
       ctx.log(`canary: the registry password is in none of ${argv.inspected} argv of processes berth started, none of berth's output, no file of the work folder or logs (etcd excepted), not in Git`);
       await chartRepo.close();
       await github.close();
-      await ssh.stop();
+      await stopSsh();
       return "e2e: private repository and chart registries read through sealed credentials; anonymous reads refused";
     },
   };

@@ -157,7 +157,8 @@ export function firstStuck(expected: readonly ExpectedApp[], states: ReadonlyMap
 
 /** Argo CD's messages when git or helm is refused by the repository's host (go-git, git and ssh wordings). */
 const HOST_KEY = /knownhosts|host key|key is unknown|REMOTE HOST IDENTIFICATION/i;
-const AUTH = /authentication required|authentication failed|unable to authenticate|permission denied|handshake failed|could not read Username|repository not found|invalid username or password|\b401\b|\b403\b/i;
+// Argo CD with no credential for an SSH URL asks for an SSH agent, which no repo-server has.
+const AUTH = /authentication required|authentication failed|unable to authenticate|permission denied|handshake failed|could not read Username|repository not found|invalid username or password|SSH agent requested|SSH_AUTH_SOCK|\b401\b|\b403\b/i;
 
 /**
  * When the root Application's condition says Argo CD cannot read the repository, the report:
