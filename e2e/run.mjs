@@ -10,6 +10,7 @@
 // The pinned Go binaries come from e2e/tools/build.sh; Argo CD (repo-server, application and
 // notifications controllers) and the Sealed Secrets controller run as host processes.
 // Exit 0 when every assertion holds, 1 when one fails, 2 when the harness could not run.
+import { $ } from "zx";
 import { rmSync } from "node:fs";
 import { setup } from "./harness/setup.mjs";
 import { AssertionFailure, HarnessError, logTail, stopAll } from "./harness/processes.mjs";
@@ -28,6 +29,7 @@ import { notifications } from "./phases/notifications.mjs";
 import { renderEquality } from "./phases/render-equality.mjs";
 import { keyRotation } from "./phases/key-rotation.mjs";
 
+$.verbose = false;
 const keep = process.env.BERTH_E2E_KEEP === "1";
 
 async function main() {

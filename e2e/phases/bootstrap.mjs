@@ -49,7 +49,8 @@ export async function runBootstrap(ctx, { name = "berth-bootstrap" } = {}) {
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  return { ...done, logFile };
+  // zx's output object has getters, not fields: copy what the phases read.
+  return { exitCode: done.exitCode, stdout: done.stdout, stderr: done.stderr, logFile };
 }
 
 /** Bootstrap runs to completion on its own: every Application Synced and Healthy, as the API server reports them. */
