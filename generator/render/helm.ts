@@ -135,7 +135,7 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
     }
     const r = await run(tools.helm, helmTemplateArgs(o, valuesFile, alias), { env, cwd: home, maxStdoutBytes: MAX_RENDERED_BYTES });
     if (r.tooMuchOutput) return fail(tooLarge());
-    if (r.code === 0) return { ok: true, manifests: r.stdout };
+    if (r.code === 0) return { ok: true, manifests: o.chart.kind === "oci" ? withoutPullReport(r.stdout) : r.stdout };
     if (r.spawnError) return fail(`could not run ${tools.helm}: ${r.spawnError}`);
     if (r.timedOut) return fail("timed out");
     const why = summarizeStderr(r.stderr) || `exit code ${r.code}`;
@@ -172,6 +172,15 @@ async function withLogin(tools: Tools, chart: Exclude<HelmChart, { kind: "local"
 }
 
 /** helm's messages may quote what it was given; the password never leaves this module. */
+/**
+ * helm 4 reports an OCI pull ("Pulled: <ref>", "Digest: sha256:…") on stdout before the manifests
+ * of `helm template oci://…`: a report, not a document of the render (Argo CD pulls first and
+ * renders the pulled chart, so it never sees it).
+ */
+function withoutPullReport(stdout: string): string {
+  return stdout.replace(/^(?:(?:Pulled|Digest): [^\n]*\n)+/, "");
+}
+
 function redactLogin(text: string, login: RegistryLogin): string {
   const b64 = Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
   return login.password ? text.split(login.password).join("***").split(b64).join("***") : text;
