@@ -27,6 +27,29 @@ export async function startRedis({ workDir, logDir }) {
  * e2e runs no argocd-server), then starts the repo-server and the application controller once
  * berth bootstrap has installed Argo CD's configuration.
  */
+/**
+ * The repo-server pod reads known hosts from argocd-ssh-known-hosts-cm mounted at
+ * ARGOCD_SSH_DATA_PATH; the host process gets the same file the kubelet would write: the
+ * ConfigMap's ssh_known_hosts as the API server has it, copied again whenever it changes.
+ */
+async function followKnownHosts({ kubectl, file, until }) {
+  let last;
+  const copy = async () => {
+    const r = await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-ssh-known-hosts-cm -o ${"jsonpath={.data.ssh_known_hosts}"}`.nothrow();
+    if (r.exitCode === 0 && r.stdout !== last) {
+      writeFileSync(file, r.stdout);
+      last = r.stdout;
+    }
+  };
+  await copy();
+  (async () => {
+    while (!until()) {
+      await new Promise((ok) => setTimeout(ok, 500));
+      await copy().catch(() => {});
+    }
+  })();
+}
+
 export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, redisPort, watch }) {
   await waitFor("berth bootstrap to install argocd-cm", async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-cm`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
   const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "argocd-secret", namespace: ARGOCD_NAMESPACE, labels: { "app.kubernetes.io/part-of": "argocd" } }, stringData: { "server.secretkey": randomBytes(32).toString("base64") } };
@@ -63,7 +86,9 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
     PATH: `${join(data, "bin")}:${bin}:${process.env.PATH}`,
   };
   const argocd = join(bin, "argocd");
-  const repo = start("argocd-repo-server", argocd, ["--loglevel", "info", "--port", String(repoPort), "--metrics-port", String(repoMetrics), "--address", "127.0.0.1", "--metrics-address", "127.0.0.1", "--redis", `127.0.0.1:${redisPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-repo-server" } });
+  let repo;
+  await followKnownHosts({ kubectl, file: join(data, "ssh", "ssh_known_hosts"), until: () => repo?.stopping });
+  repo = start("argocd-repo-server", argocd, ["--loglevel", "info", "--port", String(repoPort), "--metrics-port", String(repoMetrics), "--address", "127.0.0.1", "--metrics-address", "127.0.0.1", "--redis", `127.0.0.1:${redisPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-repo-server" } });
   const controller = start("argocd-application-controller", argocd, ["--loglevel", "info", "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--metrics-port", String(ctlMetrics), "--otlp-address=", "--status-processors", "10", "--operation-processors", "10", "--self-heal-timeout-seconds", "2"], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-application-controller" } });
   await waitFor("the repo-server to listen", async () => (await $({ quiet: true, nothrow: true })`bash -c ${`exec 3<>/dev/tcp/127.0.0.1/${repoPort}`}`).exitCode === 0, { watch: [repo], timeoutMs: 60_000 });
   // What another Argo CD component run the same way needs (the notifications controller).

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync, readdirSync, statSync }
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, parseDocument } from "yaml";
 import { HarnessError } from "./processes.mjs";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -48,29 +48,43 @@ function replaceInTree(dir, replacements) {
 
 /**
  * Argo CD's install.yaml, less argocd-cm and the notifications ConfigMap and Secret (templated
- * from values, as argo-helm does) and argocd-secret (argocd-server's).
+ * from values, as argo-helm does), argocd-secret (argocd-server's) and argocd-ssh-known-hosts-cm
+ * (templated from configs.ssh.knownHosts, as argo-helm does; install.yaml's list becomes the default).
  */
 async function assembleArgoCdChart(chartDir) {
   const src = join(await moduleDir(ARGOCD_MODULE), "manifests", "install.yaml");
   const docs = parseAllDocuments(readFileSync(src, "utf8"));
+  const templated = { ConfigMap: ["argocd-cm", "argocd-notifications-cm", "argocd-ssh-known-hosts-cm"], Secret: ["argocd-secret", "argocd-notifications-secret"] };
   const kept = docs.filter((d) => {
     const o = d.toJS();
-    return o && !(o.kind === "ConfigMap" && ["argocd-cm", "argocd-notifications-cm"].includes(o.metadata?.name)) && !(o.kind === "Secret" && ["argocd-secret", "argocd-notifications-secret"].includes(o.metadata?.name));
+    return o && !(templated[o.kind] ?? []).includes(o.metadata?.name);
   });
+  const knownHosts = docs.map((d) => d.toJS()).find((o) => o?.kind === "ConfigMap" && o.metadata?.name === "argocd-ssh-known-hosts-cm")?.data?.ssh_known_hosts;
+  if (!knownHosts) throw new HarnessError("fleet", "Argo CD's install.yaml has no argocd-ssh-known-hosts-cm with ssh_known_hosts");
+  const valuesFile = join(chartDir, "values.yaml");
+  const values = parseDocument(readFileSync(valuesFile, "utf8"));
+  values.setIn(["configs", "ssh", "knownHosts"], knownHosts);
+  writeFileSync(valuesFile, values.toString());
   mkdirSync(join(chartDir, "files"), { recursive: true });
   writeFileSync(join(chartDir, "files", "install.yaml"), kept.map((d) => String(d).replace(/^---\n/, "")).join("---\n"));
   return docs.length - kept.length;
 }
 
 /** `prepare(run, dir)`, when given, runs before the first generate (a phase's own cluster.yaml settings and sealed secrets). */
-export async function prepareFleet({ workDir, chartRepoUrl, bin, prepare }) {
+/** The bare repository the fleet is pushed to (and served from). */
+export const bareRepo = (workDir) => join(workDir, "fleet.git");
+
+/**
+ * `repoUrl` is how Argo CD reads the bare repository (default its file:// URL); `env` is the
+ * environment every berth run gets besides the harness's (registry logins, never argv).
+ */
+export async function prepareFleet({ workDir, chartRepoUrl, ociRepoUrl, repoUrl = `file://${bareRepo(workDir)}`, env = {}, bin, prepare }) {
   const dir = join(workDir, "fleet");
-  const bare = join(workDir, "fleet.git");
+  const bare = bareRepo(workDir);
   cpSync(TEMPLATE, dir, { recursive: true, filter: (s) => !s.startsWith(join(TEMPLATE, "charts")) });
-  const repoUrl = `file://${bare}`;
-  replaceInTree(dir, { "@REPO_URL@": repoUrl, "@CHART_REPO_URL@": chartRepoUrl });
+  replaceInTree(dir, { "@REPO_URL@": repoUrl, "@CHART_REPO_URL@": chartRepoUrl, "@OCI_REPO_URL@": ociRepoUrl });
   const dropped = await assembleArgoCdChart(join(dir, "apps", "argo-cd", "chart"));
-  if (dropped !== 4) throw new HarnessError("fleet", `expected argocd-cm, argocd-secret and the notifications ConfigMap and Secret in Argo CD's install.yaml, removed ${dropped}`);
+  if (dropped !== 5) throw new HarnessError("fleet", `expected argocd-cm, argocd-secret, argocd-ssh-known-hosts-cm and the notifications ConfigMap and Secret in Argo CD's install.yaml, removed ${dropped}`);
   cpSync(join(await moduleDir(SEALED_SECRETS_MODULE), "helm", "sealed-secrets"), join(dir, "apps", "sealed-secrets", "chart"), { recursive: true });
   // Module files are read-only in the module cache.
   await $({ quiet: true })`chmod -R u+w ${dir}`;
@@ -80,7 +94,7 @@ export async function prepareFleet({ workDir, chartRepoUrl, bin, prepare }) {
   await git`git init -q -b main`;
   await git`git remote add origin ${bare}`;
 
-  const run = berth(dir);
+  const run = berth(dir, env);
   const keyFile = join(workDir, "sealing.key");
   await must(run(["keys", "generate", "--cluster", CLUSTER, "--out", keyFile]), "berth keys generate");
   // The value exists only in memory: sealed from stdin, compared with what the controller opens.
@@ -89,7 +103,7 @@ export async function prepareFleet({ workDir, chartRepoUrl, bin, prepare }) {
   if (prepare) await prepare(run, dir);
   await must(run(["generate"]), "berth generate");
   await commitAndPush(git, "e2e fleet");
-  return { dir, bare, repoUrl, keyFile, password, git, berth: run };
+  return { dir, bare, repoUrl, keyFile, password, git, berth: run, env };
 }
 
 export async function commitAndPush(git, message) {

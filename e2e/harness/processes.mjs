@@ -95,7 +95,8 @@ export async function waitFor(what, probe, { timeoutMs = 60_000, intervalMs = 25
   }
 }
 
-async function stopOne(proc, graceMs = 5_000) {
+/** Stops one process for good (a harness server restarted with another configuration). */
+export async function stopOne(proc, graceMs = 5_000) {
   proc.stopping = true;
   if (proc.exited) return;
   const pid = proc.child.pid;
@@ -115,8 +116,21 @@ async function stopOne(proc, graceMs = 5_000) {
   }
 }
 
+const cleanups = [];
+/** What stopAll also does, last registered first: a server the harness started another way (sshd), a command still running. */
+export function atStop(fn) {
+  cleanups.push(fn);
+}
+
 /** Stops every process the harness started, newest first. */
 export async function stopAll() {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()();
+    } catch {
+      /* already gone */
+    }
+  }
   while (running.length > 0) await stopOne(running.pop());
 }
 

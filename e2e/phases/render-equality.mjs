@@ -94,7 +94,7 @@ export async function renderEquality({ fleet, kubectl, cluster, namespace }) {
   // app.kubernetes.io/instance instead, which a chart may also set itself.
   const trackingLabel = /^label/.test(cm.data?.["application.resourceTrackingMethod"] ?? "annotation") ? "app.kubernetes.io/instance" : undefined;
   const apps = JSON.parse((await kubectl`kubectl -n ${namespace} get applications.argoproj.io -o json`).stdout).items.filter((a) => a.metadata.name !== "root");
-  const render = berth(fleet.dir, { BERTH_TOOLS: "bundled" });
+  const render = berth(fleet.dir, { ...fleet.env, BERTH_TOOLS: "bundled" });
   const problems = [];
   let objects = 0;
   let tools = "";

@@ -268,7 +268,7 @@ async function watch(
       for (const l of lines) io.stdout.write(`  ${l}\n`);
       if (lines.length > 0) lastOutput = deps.now();
       // A root that cannot read its repository never gets to any wave: say so with Argo CD's own words.
-      const refused = repo ? repoRefusal(states.get(ROOT_APPLICATION), repo, plan.context) : undefined;
+      const refused = repo ? repoRefusal(states.get(ROOT_APPLICATION), repo, plan.context, start) : undefined;
       if (refused) {
         io.stderr.write(`${refused}\n`);
         return 1;

@@ -9,6 +9,8 @@ export interface AppState {
   operationPhase?: string;
   operationMessage?: string;
   conditions: { type: string; message: string }[];
+  /** When Argo CD last compared the app with Git (status.reconciledAt, whole seconds), as milliseconds since the epoch. */
+  reconciledAt?: number;
   /** Resources of the app that are not Healthy or not Synced, as "Kind ns/name: status: message". */
   troubled: string[];
 }
@@ -58,10 +60,16 @@ export function parseApplications(json: string): Map<string, AppState> | undefin
       operationPhase: str(op.phase),
       operationMessage: str(op.message) ? oneLine(str(op.message)!) : undefined,
       conditions,
+      reconciledAt: reconciledAt(status.reconciledAt),
       troubled,
     });
   }
   return out;
+}
+
+function reconciledAt(v: unknown): number | undefined {
+  const t = Date.parse(str(v) ?? "");
+  return Number.isNaN(t) ? undefined : t;
 }
 
 function oneLine(s: string): string {
@@ -149,13 +157,17 @@ export function firstStuck(expected: readonly ExpectedApp[], states: ReadonlyMap
 
 /** Argo CD's messages when git or helm is refused by the repository's host (go-git, git and ssh wordings). */
 const HOST_KEY = /knownhosts|host key|key is unknown|REMOTE HOST IDENTIFICATION/i;
-const AUTH = /authentication required|authentication failed|unable to authenticate|permission denied|handshake failed|could not read Username|repository not found|invalid username or password|\b401\b|\b403\b/i;
+// Argo CD with no credential for an SSH URL asks for an SSH agent, which no repo-server has.
+const AUTH = /authentication required|authentication failed|unable to authenticate|permission denied|handshake failed|could not read Username|repository not found|invalid username or password|SSH agent requested|SSH_AUTH_SOCK|\b401\b|\b403\b/i;
 
 /**
  * When the root Application's condition says Argo CD cannot read the repository, the report:
  * Argo CD's own message and the fix for the cluster's repo.access. Undefined otherwise.
  */
-export function repoRefusal(root: AppState | undefined, repo: RepoAccessInfo, context: string): string | undefined {
+export function repoRefusal(root: AppState | undefined, repo: RepoAccessInfo, context: string, since?: number): string | undefined {
+  // A condition from before `since` (a run of bootstrap before this one, without the credential
+  // this one applied) is Argo CD's verdict on an older state: wait for it to compare again.
+  if (since !== undefined && root?.reconciledAt !== undefined && root.reconciledAt < Math.floor(since / 1000) * 1000) return undefined;
   const c = root?.conditions.find((x) => /Error$/.test(x.type) && (HOST_KEY.test(x.message) || AUTH.test(x.message)));
   if (!c) return undefined;
   const connect = `berth repo connect ${repo.cluster}`;

@@ -10,7 +10,7 @@ import type { PathSegment } from "../yaml/source.js";
  */
 export const SECRET_TYPE_LABEL = "argocd.argoproj.io/secret-type";
 /** Keys berth writes in the template's plain `data`: they say where the credential applies, not what it is. */
-export const PLAIN_KEYS = ["enableOCI", "name", "type", "url"] as const;
+export const PLAIN_KEYS = ["enableOCI", "insecureOCIForceHttp", "name", "type", "url"] as const;
 
 /** How a credential opens its repository. `basic` is a chart registry's username and password. */
 export type Access = "deployKey" | "githubApp" | "token" | "basic";

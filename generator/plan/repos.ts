@@ -11,6 +11,19 @@ export function isOci(repo: string): boolean {
   return repo.startsWith("oci://");
 }
 
+/**
+ * A registry on this machine (127.0.0.1, localhost, [::1]): the one place a chart registry may be
+ * plain HTTP (berth's renders pass helm --plain-http, Argo CD's Secret says insecureOCIForceHttp).
+ */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
+  } catch {
+    return false;
+  }
+}
+
 /** A stable repository name for argocd-cm / repository Secrets, derived from the URL. */
 export function repoName(repo: string): string {
   return argoRepoURL(repo)

@@ -10,6 +10,7 @@ import { scrubSecrets } from "../scrub.js";
 import { summarizeStderr } from "../exec/stderr.js";
 import type { Tools } from "../exec/tools.js";
 import { registryEnvNames, type RegistryLogin } from "../exec/registry-env.js";
+import { isLoopbackUrl } from "../plan/repos.js";
 import { toYaml } from "../yaml/canonical.js";
 
 /** Where a chart comes from. */
@@ -74,21 +75,13 @@ export function helmTemplateArgs(o: HelmTemplateOptions, valuesFile?: string, re
       args.push("--version", o.chart.version);
       // A registry on this machine (tests, a local mirror) speaks plain HTTP; anywhere else
       // plain HTTP would send pulls (and any credentials) in the clear.
-      if (isLoopbackHost(o.chart.ref)) args.push("--plain-http");
+      if (isLoopbackUrl(o.chart.ref)) args.push("--plain-http");
       break;
   }
   args.push("--", o.releaseName, ref);
   return args;
 }
 
-function isLoopbackHost(url: string): boolean {
-  try {
-    const host = new URL(url).hostname;
-    return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
-  } catch {
-    return false;
-  }
-}
 
 /** A short human name for a chart, used in error messages. */
 export function describeChart(c: HelmChart): string {
@@ -142,7 +135,7 @@ export async function helmTemplate(tools: Tools, o: HelmTemplateOptions): Promis
     }
     const r = await run(tools.helm, helmTemplateArgs(o, valuesFile, alias), { env, cwd: home, maxStdoutBytes: MAX_RENDERED_BYTES });
     if (r.tooMuchOutput) return fail(tooLarge());
-    if (r.code === 0) return { ok: true, manifests: r.stdout };
+    if (r.code === 0) return { ok: true, manifests: o.chart.kind === "oci" ? withoutPullReport(r.stdout) : r.stdout };
     if (r.spawnError) return fail(`could not run ${tools.helm}: ${r.spawnError}`);
     if (r.timedOut) return fail("timed out");
     const why = summarizeStderr(r.stderr) || `exit code ${r.code}`;
@@ -179,6 +172,15 @@ async function withLogin(tools: Tools, chart: Exclude<HelmChart, { kind: "local"
 }
 
 /** helm's messages may quote what it was given; the password never leaves this module. */
+/**
+ * helm 4 reports an OCI pull ("Pulled: <ref>", "Digest: sha256:…") on stdout before the manifests
+ * of `helm template oci://…`: a report, not a document of the render (Argo CD pulls first and
+ * renders the pulled chart, so it never sees it).
+ */
+function withoutPullReport(stdout: string): string {
+  return stdout.replace(/^(?:(?:Pulled|Digest): [^\n]*\n)+/, "");
+}
+
 function redactLogin(text: string, login: RegistryLogin): string {
   const b64 = Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
   return login.password ? text.split(login.password).join("***").split(b64).join("***") : text;
@@ -186,7 +188,7 @@ function redactLogin(text: string, login: RegistryLogin): string {
 
 /** helm says only "<ref>:<version>: not found": name the version, and the ones the registry has when it lists them. */
 async function ociVersionNotFound(chart: Extract<HelmChart, { kind: "oci" }>): Promise<string> {
-  const versions = await listOciVersions(chart.ref, isLoopbackHost(chart.ref));
+  const versions = await listOciVersions(chart.ref, isLoopbackUrl(chart.ref));
   const has =
     versions === undefined
       ? "the registry does not list its versions to berth (see them where the chart is published)"

@@ -1,5 +1,6 @@
 import { ARGOCD_NAMESPACE } from "../layout.js";
 import { buildSealedSecret, sealValue, type ParsedSealedSecret, type SealedSecret, type SealingCertificate } from "../sealer/index.js";
+import { isLoopbackUrl } from "../plan/repos.js";
 import { toYaml } from "../yaml/canonical.js";
 import { PLAIN_KEYS, SEALED_KEYS, SECRET_TYPE_LABEL, type RepoCredential } from "../plan/repo-credentials.js";
 
@@ -18,6 +19,9 @@ export function plainData(cred: RepoCredential): Record<string, string> {
     if (!cred.prefix) data.name = cred.secretName;
   }
   if (cred.oci) data.enableOCI = "true";
+  // A registry on this machine speaks plain HTTP (as berth's own renders assume, helm --plain-http);
+  // Argo CD 3.5+ pulls OCI over HTTPS unless told so.
+  if (cred.oci && isLoopbackUrl(cred.url)) data.insecureOCIForceHttp = "true";
   return data;
 }
 

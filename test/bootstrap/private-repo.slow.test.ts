@@ -112,4 +112,44 @@ describe("berth bootstrap when Argo CD cannot read the repository", () => {
       world.remove();
     }
   });
+
+  it("reads Argo CD's request for an SSH agent (no credential for an SSH URL) as a refusal, with the fix for a public repo.access", async () => {
+    const publicRoot = copyExampleFleet(REPO);
+    try {
+      const clusterFile = join(publicRoot, "clusters/laptop/cluster.yaml");
+      writeFileSync(clusterFile, readFileSync(clusterFile, "utf8").replace(/url: https:\/\/github\.com\/example\/berth-fleet\.git/, `url: ${URL}`));
+      const gen = await main(["generate", "laptop"], { stdout: { write: () => true }, stderr: { write: () => true }, cwd: publicRoot, env: {} });
+      expect(gen).toBe(0);
+      const refused = application("root", "Unknown", "Healthy", {
+        conditions: [{ type: "ComparisonError", message: 'Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = failed to list refs: error creating SSH agent: "SSH agent requested but SSH_AUTH_SOCK not-specified"' }],
+      });
+      const world = fakeWorld({ applications: [list([refused])] });
+      try {
+        const r = await bootstrap(world, publicRoot, { cluster: "laptop" });
+        expect(r.code).toBe(1);
+        expect(r.stderr).toContain("SSH agent requested but SSH_AUTH_SOCK not-specified");
+        expect(r.stderr).toContain("fix: the repository is private: set repo.access in cluster.yaml");
+      } finally {
+        world.remove();
+      }
+    } finally {
+      rmSync(publicRoot, { recursive: true, force: true });
+    }
+  });
+
+  it("waits past a refusal Argo CD reported before this run (bootstrap again, now with the credential)", async () => {
+    // The root as an earlier bootstrap without the credential left it: compared (reconciledAt) before this run started.
+    const stale = application("root", "Unknown", "Healthy", {
+      reconciledAt: "2026-02-28T00:00:00Z",
+      conditions: [{ type: "ComparisonError", message: "Failed to load target state: failed to list refs: knownhosts: key is unknown" }],
+    });
+    const world = fakeWorld({ applications: [list([stale]), allHealthy(root, "laptop")] });
+    try {
+      const r = await bootstrap(world, root, { cluster: "laptop", key: keyFile });
+      expect(r.stderr).not.toContain("Argo CD cannot read");
+      expect(r.code, r.stderr).toBe(0);
+    } finally {
+      world.remove();
+    }
+  });
 });

@@ -1,10 +1,13 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
+import { repoKeysApi } from "../../generator/github/deploy-keys.js";
 // @ts-expect-error -- a plain ES module of the e2e harness (no types)
 import { startGithub } from "../../e2e/harness/github.mjs";
 
 interface LoopbackGithub {
   url: string;
+  deployKeys: { id: number; key: string; title: string; read_only: boolean }[];
+  validated(): number;
   statuses: { sha: string; state: string; context: string; description: string }[];
   violations: string[];
   unauthorized: string[];
@@ -48,5 +51,25 @@ describe("the e2e's loopback GitHub", () => {
     await expect(stranger.rest.repos.createCommitStatus({ owner: "acme", repo: "fleet", sha: SHA, state: "success" })).rejects.toMatchObject({ status: 401 });
     expect(gh.unauthorized).toHaveLength(1);
     expect(gh.statuses).toEqual([]);
+  });
+
+  it("registers, lists and deletes read-only deploy keys and publishes the SSH host keys on /meta, as berth repo connect calls them", async () => {
+    const gh = (await startGithub({ token: "t0k3n", owner: "acme", repo: "fleet", sshHostKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"] })) as LoopbackGithub;
+    servers.push(gh);
+    const api = repoKeysApi({ token: "t0k3n", apiUrl: gh.url, owner: "acme", repo: "fleet" }, { rateLimit: { retries: 0, maxWaitMs: 0, sleep: async () => {}, now: () => Date.now() }, warn: () => {} });
+    expect(await api.sshHostKeys()).toEqual(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"]);
+    const added = await api.add("berth:lab", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDs1ypC5Q9bpP2H0Lr1h4DbdV8WQ2z7Q3m0oN3oX0e5D berth:lab");
+    expect(added).toMatchObject({ title: "berth:lab", readOnly: true });
+    expect((await api.list()).map((k) => k.id)).toEqual([added.id]);
+    // The same key twice: GitHub refuses a key in use.
+    const octokit = new Octokit({ auth: "t0k3n", baseUrl: gh.url });
+    await expect(octokit.rest.repos.createDeployKey({ owner: "acme", repo: "fleet", key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDs1ypC5Q9bpP2H0Lr1h4DbdV8WQ2z7Q3m0oN3oX0e5D", read_only: true })).rejects.toMatchObject({ status: 422 });
+    await api.remove(added.id);
+    expect(gh.deployKeys).toEqual([]);
+    expect(gh.violations).toEqual([]);
+    expect(gh.validated()).toBe(5);
+    // A field GitHub's description does not have is refused and recorded.
+    await expect(octokit.request("POST /repos/{owner}/{repo}/keys", { owner: "acme", repo: "fleet", key: "ssh-ed25519 AAAA", readonly: true } as never)).rejects.toMatchObject({ status: 422 });
+    expect(gh.violations).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { helmTemplateArgs, remoteChart, type HelmTemplateOptions } from "../../generator/render/helm.js";
 import { renderApp, type RenderRequest, type RenderSource } from "../../generator/render/render.js";
@@ -204,6 +205,10 @@ describe.skipIf(!registryBinary)("helm-remote from a loopback OCI registry", () 
   it("renders oci://127.0.0.1:PORT/charts/demo (plain HTTP on loopback)", async () => {
     const r = await renderApp(ociRequest(`oci://${registry.host}/charts`, "0.3.0"), tools);
     expect(r.ok && findDoc(r.manifests, "ConfigMap", "web-cfg")?.data).toMatchObject({ chartVersion: "0.3.0", color: "oci" });
+    // helm 4 reports the pull ("Pulled: …", "Digest: …") on stdout, before the manifests: not part of the render.
+    const docs = r.ok ? parseAllDocuments(r.manifests).map((d) => d.toJS()).filter((o) => o !== null) : [];
+    expect(docs.length).toBeGreaterThan(0);
+    expect(docs.filter((o) => typeof o !== "object" || !o.apiVersion)).toEqual([]);
   });
 
   it("a missing tag is ok:false naming the chart and version", async () => {

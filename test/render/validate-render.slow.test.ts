@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { berth, makeRepo, removeRepo } from "../helpers/repo.js";
+import { startChartRepoServer } from "./chart-repo-server.js";
+import { removeDir, tempDir } from "./helpers.js";
 
 const repos: string[] = [];
 afterEach(() => repos.splice(0).forEach(removeRepo));
@@ -78,6 +80,21 @@ describe("berth validate --render", () => {
     const plain = await berth(repos[0]!, "validate");
     expect(plain.code).toBe(0);
     expect(plain.stdout + plain.stderr).not.toContain("not rendered");
+  });
+
+  it("a chart repository that refuses the login is a problem naming the variables, not a chart left unrendered", async () => {
+    const empty = tempDir("refusing-repo");
+    const server = await startChartRepoServer(empty, { username: "robot", password: "canary-refusal-Pa55" });
+    try {
+      const port = new URL(server.url).port;
+      const r = await validateRender(fleet({ "apps/sealed-secrets/app.yaml": `layer: platform\nnamespace: kube-system\nrole: sealed-secrets\nsource: { type: helm, repo: ${server.url}, chart: sealed-secrets, version: 2.17.3 }\n` }));
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain(`export BERTH_REGISTRY_127_0_0_1_${port}_USERNAME and BERTH_REGISTRY_127_0_0_1_${port}_PASSWORD`);
+      expect(r.out).toMatch(/apps\/sealed-secrets\/app\.yaml:\d+:\d+: dev\/sealed-secrets: .*401/);
+    } finally {
+      await server.close();
+      removeDir(empty);
+    }
   });
 
   it("--strict fails when a remote chart was not rendered", async () => {

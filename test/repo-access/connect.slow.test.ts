@@ -238,6 +238,15 @@ describe("berth repo connect with a token, a GitHub App or a registry login: fro
     expect((await cli(root, {}, ["validate"])).code).toBe(0);
   });
 
+  it("a loopback OCI registry's Secret tells Argo CD to pull over plain HTTP, as berth's own renders do", async () => {
+    root = makeRepo(await privateFleet({ url: "https://git.example.com/fleet.git", access: "public" }, "registries:\n  - url: oci://127.0.0.1:5000/charts\n"));
+    const run = await cli(root, { BERTH_REGISTRY_127_0_0_1_5000_USERNAME: "robot", BERTH_REGISTRY_127_0_0_1_5000_PASSWORD: CANARY_REGISTRY_PASSWORD }, ["repo", "connect", "dev", "--registry", "oci://127.0.0.1:5000/charts"]);
+    expect(run.code, run.stderr).toBe(0);
+    const { object } = await openCredential(root, "secrets/dev/argocd/repo-127-0-0-1-5000-charts.yaml");
+    expect(object.spec.template.data).toEqual({ enableOCI: "true", insecureOCIForceHttp: "true", name: "repo-127-0-0-1-5000-charts", type: "helm", url: "127.0.0.1:5000/charts" });
+    expect((await cli(root, {}, ["validate"])).code).toBe(0);
+  });
+
   it("a missing secret is an error naming the variable and --from-stdin, never asking for an argument", async () => {
     root = makeRepo(await privateFleet({ url: "https://github.com/acme/fleet.git", access: "token" }));
     const run = await cli(root, {}, ["repo", "connect", "dev"]);

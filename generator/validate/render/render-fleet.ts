@@ -37,6 +37,8 @@ interface Job {
 }
 
 /** helm's words for "could not reach the chart" (as opposed to a chart that does not render). */
+/** A registry that answered and refused the (missing or wrong) login: reached, so a problem, not "not rendered". */
+const REFUSED = /\b401\b|\b403\b|unauthorized|forbidden|\(a private registry: export /i;
 const UNREACHABLE = /dial tcp|no such host|connection refused|i\/o timeout|network is unreachable|cannot be reached|could not be reached|failed to fetch|failed to do request|TLS handshake|timed out|temporary failure in name resolution/i;
 
 /**
@@ -86,7 +88,7 @@ export async function checkRenders(root: string, plans: readonly ClusterPlan[], 
     const job = jobs[i]!;
     const where = `${job.plan.cluster.name}/${job.inst.id}`;
     if (!r.ok) {
-      if (job.req.source.type === "helm-remote" && UNREACHABLE.test(r.error)) {
+      if (job.req.source.type === "helm-remote" && UNREACHABLE.test(r.error) && !REFUSED.test(r.error)) {
         out.notRendered.push(`${where}: ${r.error}`);
       } else {
         out.problems.push(renderFailure(root, job, r.error));
