@@ -1,3 +1,4 @@
+import { applicationItems, conditionsOf, isPlain, oneLine as oneLineAt, str } from "../read/live-applications.js";
 import type { ExpectedApp, RepoAccessInfo } from "./types.js";
 
 /** What bootstrap knows of one Application from `kubectl get applications -o json`. */
@@ -15,31 +16,14 @@ export interface AppState {
   troubled: string[];
 }
 
-type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => v !== null && typeof v === "object" && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-
 /** Parses `kubectl get applications.argoproj.io -o json`; undefined when it is not such a list. */
 export function parseApplications(json: string): Map<string, AppState> | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (!isPlain(doc) || !Array.isArray(doc.items)) return undefined;
+  const items = applicationItems(json);
+  if (!items) return undefined;
   const out = new Map<string, AppState>();
-  for (const item of doc.items) {
-    if (!isPlain(item) || !isPlain(item.metadata)) continue;
-    const name = str(item.metadata.name);
-    if (!name) continue;
-    const status = isPlain(item.status) ? item.status : {};
-    const sync = isPlain(status.sync) ? status.sync : {};
-    const health = isPlain(status.health) ? status.health : {};
+  for (const { name, status, sync, health } of items) {
     const op = isPlain(status.operationState) ? status.operationState : {};
-    const conditions = (Array.isArray(status.conditions) ? status.conditions : [])
-      .filter(isPlain)
-      .map((c) => ({ type: str(c.type) ?? "Condition", message: oneLine(str(c.message) ?? "") }));
+    const conditions = conditionsOf(status, MESSAGE_MAX);
     const troubled: string[] = [];
     for (const r of Array.isArray(status.resources) ? status.resources : []) {
       if (!isPlain(r)) continue;
@@ -72,10 +56,9 @@ function reconciledAt(v: unknown): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
-function oneLine(s: string): string {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > 500 ? `${t.slice(0, 499)}…` : t;
-}
+/** Bootstrap shows whole messages a little longer than `berth status` does. */
+const MESSAGE_MAX = 500;
+const oneLine = (s: string) => oneLineAt(s, MESSAGE_MAX);
 
 export const isReady = (s: AppState | undefined): boolean => s?.sync === "Synced" && s.health === "Healthy";
 

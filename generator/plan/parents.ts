@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { ARGOCD_NAMESPACE, IN_CLUSTER, layout } from "../layout.js";
+import { ARGOCD_NAMESPACE, layout } from "../layout.js";
 import type { Cluster } from "../model/fleet.js";
 import type { Instance } from "../model/instances.js";
 import { LAYERS, type Layer } from "../model/types.js";
-import { RESOURCES_FINALIZER, RETRY } from "./applications.js";
+import { RESOURCES_FINALIZER } from "./applications.js";
 import type { NamespaceSpec } from "./namespaces.js";
-import { ROOT_PROJECT } from "./projects.js";
+import { generatedFolderSpec } from "./root.js";
 
 /**
  * The layered app-of-apps (`appOfApps: layered`): the root syncs parent Applications, each parent
@@ -73,17 +73,7 @@ export function buildParent(cluster: Cluster, parent: Parent): Record<string, un
       annotations: { "argocd.argoproj.io/sync-wave": String(parent.wave) },
       finalizers: [RESOURCES_FINALIZER],
     },
-    spec: {
-      project: ROOT_PROJECT,
-      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-      source: {
-        repoURL: cluster.spec.repo.url,
-        targetRevision: cluster.spec.repo.revision ?? "main",
-        path: layout.generatedDir(cluster.name),
-        directory: { include: layout.parentFileName(parent.name) },
-      },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
-    },
+    spec: generatedFolderSpec(cluster, layout.parentFileName(parent.name)),
   };
 }
 

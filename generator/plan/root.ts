@@ -22,17 +22,25 @@ export function buildRoot(cluster: Cluster): Record<string, unknown> {
       labels: { "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster.name },
       annotations: Object.keys(rootSubscriptions(cluster)).length > 0 ? rootSubscriptions(cluster) : undefined,
     },
-    spec: {
-      project: ROOT_PROJECT,
-      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-      source: {
-        repoURL: cluster.spec.repo.url,
-        targetRevision: cluster.spec.repo.revision ?? "main",
-        path: layout.generatedDir(cluster.name),
-        // Layered: only the cluster-level files; each parent syncs its own file.
-        directory: cluster.spec.appOfApps === "layered" ? { include: layout.layeredRootInclude } : undefined,
-      },
-      syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
+    // Layered: only the cluster-level files; each parent syncs its own file.
+    spec: generatedFolderSpec(cluster, cluster.spec.appOfApps === "layered" ? layout.layeredRootInclude : undefined),
+  };
+}
+
+/**
+ * The spec of an Application that syncs the cluster's generated folder (the root), or the files
+ * of it that `include` names (a layered parent), in the root's project with automated sync.
+ */
+export function generatedFolderSpec(cluster: Cluster, include?: string): Record<string, unknown> {
+  return {
+    project: ROOT_PROJECT,
+    destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+    source: {
+      repoURL: cluster.spec.repo.url,
+      targetRevision: cluster.spec.repo.revision ?? "main",
+      path: layout.generatedDir(cluster.name),
+      directory: include !== undefined ? { include } : undefined,
     },
+    syncPolicy: { automated: { prune: true, selfHeal: true }, retry: RETRY },
   };
 }

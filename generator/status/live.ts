@@ -1,3 +1,5 @@
+import { applicationItems, conditionsOf, isPlain, oneLine, str, type Plain } from "../read/live-applications.js";
+
 /** One Application as its cluster's Argo CD reports it (`kubectl get applications.argoproj.io -o json`). */
 export interface LiveApp {
   name: string;
@@ -19,34 +21,14 @@ export interface LiveOperation {
   failed: { kind: string; name: string; namespace?: string; message: string }[];
 }
 
-type Plain = Record<string, unknown>;
-const isPlain = (v: unknown): v is Plain => v !== null && typeof v === "object" && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 const isSha = (v: unknown): v is string => typeof v === "string" && /^[0-9a-f]{40}$/.test(v);
-
-/** Argo CD's messages span lines and can be long: one line, bounded. */
-export function oneLine(s: string, max = 400): string {
-  const t = s.replace(/\s+/g, " ").trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-}
 
 /** Parses the Application list; undefined when the text is not such a list. */
 export function parseLiveApps(json: string): LiveApp[] | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (!isPlain(doc) || !Array.isArray(doc.items)) return undefined;
+  const items = applicationItems(json);
+  if (!items) return undefined;
   const out: LiveApp[] = [];
-  for (const item of doc.items) {
-    if (!isPlain(item) || !isPlain(item.metadata)) continue;
-    const name = str(item.metadata.name);
-    if (!name) continue;
-    const status = isPlain(item.status) ? item.status : {};
-    const sync = isPlain(status.sync) ? status.sync : {};
-    const health = isPlain(status.health) ? status.health : {};
+  for (const { name, status, sync, health } of items) {
     const revisions = Array.isArray(sync.revisions) ? sync.revisions : [];
     out.push({
       name,
@@ -55,7 +37,7 @@ export function parseLiveApps(json: string): LiveApp[] | undefined {
       healthMessage: str(health.message) && oneLine(str(health.message)!),
       revision: isSha(sync.revision) ? sync.revision : revisions.find(isSha),
       operation: operationOf(status.operationState),
-      conditions: (Array.isArray(status.conditions) ? status.conditions : []).filter(isPlain).map((c) => ({ type: str(c.type) ?? "Condition", message: oneLine(str(c.message) ?? "") })),
+      conditions: conditionsOf(status),
     });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

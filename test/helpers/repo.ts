@@ -48,13 +48,21 @@ export async function berth(root: string, ...args: string[]): Promise<CliRun> {
 
 /** The same, with the given environment. */
 export async function berthWithEnv(root: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
+  return berthWith(root, { env }, args);
+}
+
+/** The CLI in-process with an environment and, optionally, a clock and standard input. */
+export async function berthWith(root: string, opts: { env: NodeJS.ProcessEnv; now?: () => Date; stdin?: string }, args: readonly string[]): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
+  const stdin = opts.stdin;
   const code = await main(args, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     cwd: root,
-    env,
+    env: opts.env,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(stdin !== undefined ? { stdin: async () => Buffer.from(stdin) } : {}),
   });
   return { code, stdout, stderr };
 }

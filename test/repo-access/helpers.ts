@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { main } from "../../generator/cli.js";
 import { fixtureSealedSecrets } from "../helpers/fleet-fixture.js";
 import { fingerprintOf, fleetWithCerts } from "../secrets/helpers.js";
 import { makeCert, type TestCert } from "../sealer/fixtures.js";
 import { unseal } from "../sealer/unseal.js";
-import type { CliRun } from "../helpers/repo.js";
+import { berthWith, type CliRun } from "../helpers/repo.js";
 
 /** GitHub's published ed25519 host key (api.github.com/meta), as the loopback GitHub publishes it. */
 export const GITHUB_ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
@@ -37,18 +36,8 @@ export async function privateFleet(repo: { url: string; access: string }, extra 
 }
 
 /** Runs the CLI in-process with an environment and, optionally, standard input. */
-export async function cli(root: string, env: NodeJS.ProcessEnv, args: readonly string[], stdin?: string): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: root,
-    env,
-    now: () => new Date("2026-06-01T00:00:00Z"),
-    ...(stdin !== undefined ? { stdin: async () => Buffer.from(stdin) } : {}),
-  });
-  return { code, stdout, stderr };
+export function cli(root: string, env: NodeJS.ProcessEnv, args: readonly string[], stdin?: string): Promise<CliRun> {
+  return berthWith(root, { env, now: () => new Date("2026-06-01T00:00:00Z"), stdin }, args);
 }
 
 /** A committed credential SealedSecret, and its values opened with the test certificate's key (as the controller would). */
