@@ -12,6 +12,7 @@ import { checkRepoAccess } from "../repo-access/check.js";
 import { readKeysForClusters } from "../secrets/private-keys.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import { retiredIngressWarnings } from "../validate/retired-ingress.js";
+import { findRepositoryCredentials } from "../validate/repository-credentials.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleetCached, requireCluster } from "../read/checked-fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
@@ -38,7 +39,11 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const fleet = loadCheckedFleetCached(opts.root, io.env);
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
-  const problems: Diagnostic[] = [...findPrivateKeys(opts.root), ...findPlaintextCredentials(opts.root)];
+  // A credential in Argo CD's repository values is reported once, as such (the fix differs).
+  const repoCredentials = findRepositoryCredentials(opts.root);
+  const onRepoCredential = new Set(repoCredentials.map((d) => `${d.file}:${d.line}`));
+  const plaintext = findPlaintextCredentials(opts.root).filter((d) => !onRepoCredential.has(`${d.file}:${d.line}`));
+  const problems: Diagnostic[] = [...findPrivateKeys(opts.root), ...plaintext, ...repoCredentials];
   for (const plan of plans) {
     problems.push(...checkGeneratedObjects(plan.files), ...checkArgoCDLimits(opts.root, plan));
     problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
