@@ -28,7 +28,6 @@ const SEED_PREFIXES = ["coalesce-", "hash-", "gosty-", "everything-", "synapse-"
 const PLATFORM = [
   "argo-cd",
   "sealed-secrets",
-  "ingress-nginx",
   "cert-manager",
   "cluster-issuers",
   "trust-manager",
