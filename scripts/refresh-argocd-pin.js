@@ -5,8 +5,8 @@
 // - the vendored Application and AppProject schemas in generator/validate/crds/;
 // - the example fleet's apps/argo-cd/chart: Argo CD's own manifests/install.yaml, split into
 //   files/crds.yaml and files/install.yaml (less argocd-cm and argocd-cmd-params-cm, which the
-//   chart templates from configs.cm and configs.params, and less the two empty Secrets Argo CD
-//   does without), and Chart.yaml's versions.
+//   chart templates from configs.cm and configs.params, and less the empty notifications Secret
+//   berth seals when needed), and Chart.yaml's versions.
 // the copy of hack/tool-versions.sh is refreshed too; e2e/tools/argo-cd/go.mod is updated by hand (see
 // e2e/tools/build.sh); test/core/argocd-pins.test.ts fails until every one agrees.
 // berth validates generated Argo CD objects against these schemas only, so they must be the
@@ -58,11 +58,13 @@ for (const text of install.split(/^---$/m)) {
   if (!o?.kind) continue;
   if (o.kind === "CustomResourceDefinition") crds.push(body);
   else if (o.kind === "ConfigMap" && ["argocd-cm", "argocd-cmd-params-cm"].includes(o.metadata.name)) continue;
-  // install.yaml's two Secrets are empty placeholders, and an empty Secret in Git would be synced
-  // over the real one: argocd-server creates argocd-secret itself when it is missing (server.secretkey,
-  // util/settings/settings.go updateSecret), and the notifications controller reads a missing
-  // argocd-notifications-secret as empty (berth seals that one when `notify:` needs a token).
-  else if (o.kind === "Secret" && ["argocd-secret", "argocd-notifications-secret"].includes(o.metadata.name)) continue;
+  // install.yaml's empty argocd-notifications-secret: the notifications controller reads a missing
+  // one as empty (notifications-engine pkg/api/factory.go), and berth seals it when `notify:`
+  // needs a token; shipped here too, the argo-cd app and that SealedSecret would both own it.
+  // The empty argocd-secret stays: argocd-server v3.6.2 exits "secret argocd-secret not found"
+  // without it (InitializeSettings reads the admin account from it before it writes
+  // server.secretkey into it); its data is argocd-server's, which the empty manifest leaves alone.
+  else if (o.kind === "Secret" && o.metadata.name === "argocd-notifications-secret") continue;
   else rest.push(body);
 }
 mkdirSync(join(chart, "files"), { recursive: true });

@@ -22,12 +22,12 @@ export async function startRedis({ workDir, logDir }) {
 }
 
 /**
- * Once berth bootstrap has installed Argo CD's configuration: starts argocd-server, which must
- * create argocd-secret itself (the example chart ships none: scripts/refresh-argocd-pin.js drops
- * install.yaml's empty one), then the repo-server and the application controller.
+ * Once berth bootstrap has installed Argo CD's configuration (argocd-cm, and the empty
+ * argocd-secret of Argo CD's install.yaml): starts argocd-server, which must fill in
+ * server.secretkey itself, then the repo-server and the application controller.
  */
 export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, redisPort, watch }) {
-  await waitFor("berth bootstrap to install argocd-cm", async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-cm`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
+  await waitFor("berth bootstrap to install argocd-cm and argocd-secret", async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap/argocd-cm secret/argocd-secret`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
 
   // Argo CD reads its namespace from the kubeconfig context.
   const cfg = parse(readFileSync(kubeconfig, "utf8"));
@@ -62,7 +62,7 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
   const argocd = join(bin, "argocd");
   const server = start("argocd-server", argocd, ["--loglevel", "info", "--insecure", "--address", "127.0.0.1", "--port", String(serverPort), "--metrics-port", String(serverMetrics), "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-server" } });
   const secretKey = async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get secret argocd-secret -o ${"jsonpath={.data.server\\.secretkey}"}`.nothrow()).stdout.trim();
-  await waitFor("argocd-server to create argocd-secret (server.secretkey)", async () => (await secretKey()) !== "", { watch: [server, ...watch], timeoutMs: 120_000, intervalMs: 500 });
+  await waitFor("argocd-server to write server.secretkey into argocd-secret", async () => (await secretKey()) !== "", { watch: [server, ...watch], timeoutMs: 120_000, intervalMs: 500 });
   await waitFor("argocd-server to answer /healthz", async () => (await fetch(`http://127.0.0.1:${serverPort}/healthz`).catch(() => undefined))?.status === 200, { watch: [server], timeoutMs: 60_000, intervalMs: 500 });
   const repo = start("argocd-repo-server", argocd, ["--loglevel", "info", "--port", String(repoPort), "--metrics-port", String(repoMetrics), "--address", "127.0.0.1", "--metrics-address", "127.0.0.1", "--redis", `127.0.0.1:${redisPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-repo-server" } });
   const controller = start("argocd-application-controller", argocd, ["--loglevel", "info", "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--metrics-port", String(ctlMetrics), "--otlp-address=", "--status-processors", "10", "--operation-processors", "10", "--self-heal-timeout-seconds", "2"], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-application-controller" } });

@@ -48,14 +48,15 @@ function replaceInTree(dir, replacements) {
 
 /**
  * Argo CD's install.yaml, less argocd-cm and the notifications ConfigMap and Secret (templated
- * from values, as argo-helm does) and argocd-secret (argocd-server's).
+ * from values, as argo-helm does; the example chart drops the same Secret). The empty
+ * argocd-secret stays, as in the example chart: argocd-server fills it in.
  */
 async function assembleArgoCdChart(chartDir) {
   const src = join(await moduleDir(ARGOCD_MODULE), "manifests", "install.yaml");
   const docs = parseAllDocuments(readFileSync(src, "utf8"));
   const kept = docs.filter((d) => {
     const o = d.toJS();
-    return o && !(o.kind === "ConfigMap" && ["argocd-cm", "argocd-notifications-cm"].includes(o.metadata?.name)) && !(o.kind === "Secret" && ["argocd-secret", "argocd-notifications-secret"].includes(o.metadata?.name));
+    return o && !(o.kind === "ConfigMap" && ["argocd-cm", "argocd-notifications-cm"].includes(o.metadata?.name)) && !(o.kind === "Secret" && o.metadata?.name === "argocd-notifications-secret");
   });
   mkdirSync(join(chartDir, "files"), { recursive: true });
   writeFileSync(join(chartDir, "files", "install.yaml"), kept.map((d) => String(d).replace(/^---\n/, "")).join("---\n"));
@@ -70,7 +71,7 @@ export async function prepareFleet({ workDir, chartRepoUrl, bin, prepare }) {
   const repoUrl = `file://${bare}`;
   replaceInTree(dir, { "@REPO_URL@": repoUrl, "@CHART_REPO_URL@": chartRepoUrl });
   const dropped = await assembleArgoCdChart(join(dir, "apps", "argo-cd", "chart"));
-  if (dropped !== 4) throw new HarnessError("fleet", `expected argocd-cm, argocd-secret and the notifications ConfigMap and Secret in Argo CD's install.yaml, removed ${dropped}`);
+  if (dropped !== 3) throw new HarnessError("fleet", `expected argocd-cm and the notifications ConfigMap and Secret in Argo CD's install.yaml, removed ${dropped}`);
   cpSync(join(await moduleDir(SEALED_SECRETS_MODULE), "helm", "sealed-secrets"), join(dir, "apps", "sealed-secrets", "chart"), { recursive: true });
   // Module files are read-only in the module cache.
   await $({ quiet: true })`chmod -R u+w ${dir}`;
