@@ -284,7 +284,7 @@ export async function main(argv: readonly string[], io: CommandIO): Promise<Exit
     .option("--repo-url <url>", "the Git URL Argo CD on your clusters tracks")
     .option("--cluster <name>", "your first cluster (required with --empty)")
     .addOption(new Option("--profile <profile>", "its profile").choices(["kind", "k3s", "cloud"]))
-    .option("--empty", "remove the example clusters with their certificates, the example systems' apps and sealed secrets; keeps argo-cd, sealed-secrets, envoy-gateway, envoy-gateway-class", false)
+    .option("--empty", "remove the example clusters with their certificates, the example systems' apps and sealed secrets; keeps argo-cd, sealed-secrets, envoy-gateway, envoy-gateway-class, traefik", false)
     .addHelpText("after", examplesText(["berth init --empty --repo-url https://github.com/acme/fleet.git --cluster dev --profile kind", "berth init --repo-url git@github.com:acme/fleet.git   # keep the example, track your repository"]))
     .action(async (o: { repoUrl?: string; cluster?: string; profile?: string; empty: boolean }) => {
       const { runInit } = await import("./commands/init.js");

@@ -5,7 +5,8 @@
 // - the vendored Application and AppProject schemas in generator/validate/crds/;
 // - the example fleet's apps/argo-cd/chart: Argo CD's own manifests/install.yaml, split into
 //   files/crds.yaml and files/install.yaml (less argocd-cm and argocd-cmd-params-cm, which the
-//   chart templates from configs.cm and configs.params), and Chart.yaml's versions.
+//   chart templates from configs.cm and configs.params, and less the empty notifications Secret
+//   berth seals when needed), and Chart.yaml's versions.
 // the copy of hack/tool-versions.sh is refreshed too; e2e/tools/argo-cd/go.mod is updated by hand (see
 // e2e/tools/build.sh); test/pins/argocd-pins.test.ts fails until every one agrees.
 // berth validates generated Argo CD objects against these schemas only, so they must be the
@@ -56,7 +57,15 @@ for (const text of install.split(/^---$/m)) {
   const o = parseDocument(body).toJS();
   if (!o?.kind) continue;
   if (o.kind === "CustomResourceDefinition") crds.push(body);
-  else if (!(o.kind === "ConfigMap" && ["argocd-cm", "argocd-cmd-params-cm"].includes(o.metadata.name))) rest.push(body);
+  else if (o.kind === "ConfigMap" && ["argocd-cm", "argocd-cmd-params-cm"].includes(o.metadata.name)) continue;
+  // install.yaml's empty argocd-notifications-secret: the notifications controller reads a missing
+  // one as empty (notifications-engine pkg/api/factory.go), and berth seals it when `notify:`
+  // needs a token; shipped here too, the argo-cd app and that SealedSecret would both own it.
+  // The empty argocd-secret stays: argocd-server v3.6.2 exits "secret argocd-secret not found"
+  // without it (InitializeSettings reads the admin account from it before it writes
+  // server.secretkey into it); its data is argocd-server's, which the empty manifest leaves alone.
+  else if (o.kind === "Secret" && o.metadata.name === "argocd-notifications-secret") continue;
+  else rest.push(body);
 }
 mkdirSync(join(chart, "files"), { recursive: true });
 const header = `# Argo CD ${version}'s manifests/install.yaml (written by scripts/refresh-argocd-pin.js; do not edit)\n`;

@@ -5,7 +5,6 @@
 import { $ } from "zx";
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { parse, stringify } from "yaml";
 import { ARGOCD_MODULE, moduleDir } from "./fleet.mjs";
 import { freePorts } from "./ports.mjs";
@@ -22,11 +21,6 @@ export async function startRedis({ workDir, logDir }) {
   return { proc, port };
 }
 
-/**
- * Plays argocd-server's part on first start (it creates server.secretkey in argocd-secret; the
- * e2e runs no argocd-server), then starts the repo-server and the application controller once
- * berth bootstrap has installed Argo CD's configuration.
- */
 /**
  * The repo-server pod reads known hosts from argocd-ssh-known-hosts-cm mounted at
  * ARGOCD_SSH_DATA_PATH; the host process gets the same file the kubelet would write: the
@@ -50,10 +44,13 @@ async function followKnownHosts({ kubectl, file, until }) {
   })();
 }
 
+/**
+ * Once berth bootstrap has installed Argo CD's configuration (argocd-cm, and the empty
+ * argocd-secret of Argo CD's install.yaml): starts argocd-server, which must fill in
+ * server.secretkey itself, then the repo-server and the application controller.
+ */
 export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, redisPort, watch }) {
-  await waitFor("berth bootstrap to install argocd-cm", async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-cm`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
-  const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "argocd-secret", namespace: ARGOCD_NAMESPACE, labels: { "app.kubernetes.io/part-of": "argocd" } }, stringData: { "server.secretkey": randomBytes(32).toString("base64") } };
-  await kubectl({ input: JSON.stringify(secret) })`kubectl create -f -`;
+  await waitFor("berth bootstrap to install argocd-cm and argocd-secret", async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap/argocd-cm secret/argocd-secret`.nothrow()).exitCode === 0, { timeoutMs: 600_000, intervalMs: 1000, watch });
 
   // Argo CD reads its namespace from the kubeconfig context.
   const cfg = parse(readFileSync(kubeconfig, "utf8"));
@@ -65,7 +62,7 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
   copyFileSync(join(await moduleDir(ARGOCD_MODULE), "hack", "git-verify-wrapper.sh"), join(data, "bin", "git-verify-wrapper.sh"));
   chmodSync(join(data, "bin", "git-verify-wrapper.sh"), 0o755);
   for (const d of ["tls", "ssh", "gpg/keys", "gpg/source", "tmp"]) mkdirSync(join(data, d), { recursive: true });
-  const [repoPort, repoMetrics, ctlMetrics] = await freePorts(3);
+  const [repoPort, repoMetrics, ctlMetrics, serverPort, serverMetrics] = await freePorts(5);
   // The pods read argocd-cm's timeout.reconciliation into ARGOCD_RECONCILIATION_TIMEOUT (the
   // controller's refresh period and the repo-server's revision cache); so do these processes.
   const reconciliation = (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-cm -o ${"jsonpath={.data.timeout\\.reconciliation}"}`).stdout.trim();
@@ -86,11 +83,15 @@ export async function startArgoCd({ bin, workDir, logDir, kubeconfig, kubectl, r
     PATH: `${join(data, "bin")}:${bin}:${process.env.PATH}`,
   };
   const argocd = join(bin, "argocd");
+  const server = start("argocd-server", argocd, ["--loglevel", "info", "--insecure", "--address", "127.0.0.1", "--port", String(serverPort), "--metrics-port", String(serverMetrics), "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-server" } });
+  const secretKey = async () => (await kubectl`kubectl -n ${ARGOCD_NAMESPACE} get secret argocd-secret -o ${"jsonpath={.data.server\\.secretkey}"}`.nothrow()).stdout.trim();
+  await waitFor("argocd-server to write server.secretkey into argocd-secret", async () => (await secretKey()) !== "", { watch: [server, ...watch], timeoutMs: 120_000, intervalMs: 500 });
+  await waitFor("argocd-server to answer /healthz", async () => (await fetch(`http://127.0.0.1:${serverPort}/healthz`).catch(() => undefined))?.status === 200, { watch: [server], timeoutMs: 60_000, intervalMs: 500 });
   let repo;
   await followKnownHosts({ kubectl, file: join(data, "ssh", "ssh_known_hosts"), until: () => repo?.stopping });
   repo = start("argocd-repo-server", argocd, ["--loglevel", "info", "--port", String(repoPort), "--metrics-port", String(repoMetrics), "--address", "127.0.0.1", "--metrics-address", "127.0.0.1", "--redis", `127.0.0.1:${redisPort}`, "--otlp-address="], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-repo-server" } });
   const controller = start("argocd-application-controller", argocd, ["--loglevel", "info", "--redis", `127.0.0.1:${redisPort}`, "--repo-server", `127.0.0.1:${repoPort}`, "--metrics-port", String(ctlMetrics), "--otlp-address=", "--status-processors", "10", "--operation-processors", "10", "--self-heal-timeout-seconds", "2"], { logDir, env: { ...env, ARGOCD_BINARY_NAME: "argocd-application-controller" } });
   await waitFor("the repo-server to listen", async () => (await $({ quiet: true, nothrow: true })`bash -c ${`exec 3<>/dev/tcp/127.0.0.1/${repoPort}`}`).exitCode === 0, { watch: [repo], timeoutMs: 60_000 });
   // What another Argo CD component run the same way needs (the notifications controller).
-  return Object.assign([repo, controller], { argocd, env, repoPort });
+  return Object.assign([repo, controller, server], { argocd, env, repoPort });
 }

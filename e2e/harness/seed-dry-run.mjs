@@ -6,7 +6,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { berth, REPO_ROOT } from "./fleet.mjs";
+import { berth, moduleDir, REPO_ROOT } from "./fleet.mjs";
 import { AssertionFailure, waitFor } from "./processes.mjs";
 
 /**
@@ -38,7 +38,20 @@ function splitRender(text) {
   return parts.map((p) => ({ app: p.app, namespace: p.namespace, objects: parseAllDocuments(p.lines.join("\n")).map((d) => d.toJS()).filter((o) => o && o.kind) }));
 }
 
+/**
+ * The CRDs apps/envoy-gateway's chart installs (the Gateway API's and Envoy Gateway's own), from
+ * Envoy Gateway's Go module at the chart's version: a remote chart is not rendered offline, and
+ * without them the example's Gateways, HTTPRoutes, TLSRoutes and EnvoyProxies would go unchecked.
+ */
+async function envoyGatewayCrds() {
+  const version = parse(readFileSync(join(REPO_ROOT, "apps", "envoy-gateway", "app.yaml"), "utf8")).source.version;
+  const dir = join(await moduleDir(`github.com/envoyproxy/gateway@${version}`), "charts", "gateway-helm", "charts", "crds", "crds");
+  const files = [join(dir, "gatewayapi-crds.yaml"), ...readdirSync(join(dir, "generated")).sort().map((f) => join(dir, "generated", f))];
+  return files.flatMap((f) => parseAllDocuments(readFileSync(f, "utf8")).map((d) => d.toJS()).filter((o) => o?.kind === "CustomResourceDefinition"));
+}
+
 export async function dryRunSeeds({ kubectl, log }) {
+  const gatewayCrds = await envoyGatewayCrds();
   // Kinds the API server serves cluster-scoped (after the CRDs below are applied, theirs too).
   const clusterScopedKinds = async () => new Set((await kubectl`kubectl api-resources --namespaced=false --no-headers`).stdout.split("\n").filter(Boolean).map((l) => l.trim().split(/\s+/).pop()));
   const run = berth(REPO_ROOT);
@@ -53,7 +66,7 @@ export async function dryRunSeeds({ kubectl, log }) {
     const r = await run(["render", "--cluster", cluster, "--app", ...onCluster]);
     if (r.exitCode !== 0) throw new AssertionFailure(`berth render --cluster ${cluster} failed (exit ${r.exitCode}):\n${r.stderr.trim()}`);
     const parts = splitRender(r.stdout);
-    const crds = parts.flatMap((p) => p.objects.filter((o) => o.kind === "CustomResourceDefinition"));
+    const crds = [...(cluster === CLUSTERS[0] ? gatewayCrds : []), ...parts.flatMap((p) => p.objects.filter((o) => o.kind === "CustomResourceDefinition"))];
     if (crds.length > 0) {
       await kubectl({ input: asKubectlInput(crds) })`kubectl apply --server-side --force-conflicts --field-manager berth-e2e -f -`;
       // A CRD created a moment ago may have no status.conditions yet, which kubectl wait reports as
@@ -82,7 +95,7 @@ export async function dryRunSeeds({ kubectl, log }) {
       for (const line of res.stderr.split("\n").filter((l) => /^(error|Error)/.test(l) && !/resource mapping not found|no matches for kind/.test(l))) failures.push(`${cluster}/${p.app}: ${line}`);
     }
   }
-  log(`seed charts: ${checked} objects accepted by the API server (server-side dry-run); ${skipped.length} not checked: their CRD comes from a remote chart, which is not rendered offline`);
+  log(`seed charts: ${checked} objects accepted by the API server (server-side dry-run), with Envoy Gateway's ${gatewayCrds.length} CRDs applied; ${skipped.length} not checked: their CRD comes from a remote chart, which is not rendered offline`);
   if (failures.length > 0) throw new AssertionFailure(`the API server rejected ${failures.length} rendered object(s) of the example fleet:\n${failures.join("\n")}`);
   return { checked, skipped };
 }

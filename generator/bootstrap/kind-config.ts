@@ -12,7 +12,7 @@ export interface KindConfigResult {
   yaml: string;
   /** Node ports that the template did not map and were mapped to the same host port. */
   added: NodePortUse[];
-  /** Ingress container ports (80, 443) the template did not map and were mapped to the same host port. */
+  /** Host ports 80/443 the template left unbound, mapped to the same container port (hostPort mode). */
   addedIngress: number[];
   /** Every host port the config binds, sorted: two kind clusters on one host cannot share one. */
   hostPorts: number[];
@@ -46,8 +46,10 @@ export function nodePortsIn(values: unknown): number[] {
 
 /**
  * The kind config for a cluster: the template with `name` set, the control-plane node labelled
- * `ingress-ready=true` with host ports 80/443 (ingress-nginx's hostPort mode), and every node port
- * the fleet uses mapped (to the host port the template chose, else the same port). Pure.
+ * `ingress-ready=true`, host ports 80/443 bound (when the template binds neither, to container
+ * ports 80/443, for an ingress controller in hostPort mode; berth's templates bind them to the
+ * shared Gateway's node ports instead), and every node port the fleet uses mapped (to the host
+ * port the template chose, else the same port). Pure.
  * Throws an Error with a one-line reason when the template is not a kind Cluster config.
  */
 export function kindConfig(template: string, cluster: string, nodePorts: readonly NodePortUse[]): KindConfigResult {
@@ -67,13 +69,17 @@ export function kindConfig(template: string, cluster: string, nodePorts: readonl
   cp.labels = { ...(isPlain(cp.labels) ? cp.labels : {}), "ingress-ready": "true" };
   const mappings = Array.isArray(cp.extraPortMappings) ? (cp.extraPortMappings as unknown[]).filter(isPlain) : [];
   const mapped = new Set<number>();
+  const bound = new Set<number>();
   for (const n of nodes) {
     if (!isPlain(n) || !Array.isArray(n.extraPortMappings)) continue;
-    for (const m of n.extraPortMappings) if (isPlain(m) && typeof m.containerPort === "number") mapped.add(m.containerPort);
+    for (const m of n.extraPortMappings) {
+      if (isPlain(m) && typeof m.containerPort === "number") mapped.add(m.containerPort);
+      if (isPlain(m) && typeof m.hostPort === "number") bound.add(m.hostPort);
+    }
   }
   const addedIngress: number[] = [];
   for (const port of [80, 443]) {
-    if (!mapped.has(port)) {
+    if (!mapped.has(port) && !bound.has(port)) {
       mappings.push({ containerPort: port, hostPort: port, protocol: "TCP" });
       mapped.add(port);
       addedIngress.push(port);

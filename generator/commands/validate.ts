@@ -12,6 +12,7 @@ import { checkRepoAccess } from "../repo-access/check.js";
 import { readKeysForClusters } from "../secrets/private-keys.js";
 import { checkUnusedValueFiles } from "../validate/unused-values.js";
 import { retiredIngressWarnings } from "../validate/retired-ingress.js";
+import { findRepositoryCredentials } from "../validate/repository-credentials.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
@@ -48,7 +49,11 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   let problems: Diagnostic[];
   try {
     fleet = loadCheckedFleet(opts.root, parses);
-    problems = [...findPrivateKeys(opts.root, list), ...findPlaintextCredentials(opts.root, parses, list)];
+    // A credential in Argo CD's repository values is reported once, as such (the fix differs).
+    const repoCredentials = findRepositoryCredentials(opts.root);
+    const onRepoCredential = new Set(repoCredentials.map((d) => `${d.file}:${d.line}`));
+    const plaintext = findPlaintextCredentials(opts.root, parses, list).filter((d) => !onRepoCredential.has(`${d.file}:${d.line}`));
+    problems = [...findPrivateKeys(opts.root, list), ...plaintext, ...repoCredentials];
   } finally {
     parses.save();
   }

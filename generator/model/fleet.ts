@@ -50,8 +50,14 @@ export interface Fleet {
   existingSourcePaths: ReadonlySet<string>;
 }
 
-export const PROFILE_DEFAULTS: Record<Profile, { arch: "amd64" | "arm64"; ingressClass: string; storageClass: string }> = {
-  kind: { arch: "amd64", ingressClass: "nginx", storageClass: "standard" },
-  k3s: { arch: "arm64", ingressClass: "traefik", storageClass: "local-path" },
-  cloud: { arch: "amd64", ingressClass: "nginx", storageClass: "standard-rwo" },
+/**
+ * What a profile's clusters have unless cluster.yaml says otherwise. The way in is the Gateway API:
+ * Envoy Gateway's shared Gateway on kind and cloud (apps envoy-gateway, envoy-gateway-class), and
+ * on k3s the Traefik k3s ships, with its Gateway API provider on (app traefik). Only k3s has an
+ * IngressClass out of the box (Traefik's), for charts that still create Ingress objects.
+ */
+export const PROFILE_DEFAULTS: Record<Profile, { arch: "amd64" | "arm64"; ingressClass?: string; gateway: { name: string; namespace: string }; storageClass: string }> = {
+  kind: { arch: "amd64", gateway: { name: "web", namespace: "envoy-gateway-system" }, storageClass: "standard" },
+  k3s: { arch: "arm64", ingressClass: "traefik", gateway: { name: "web", namespace: "kube-system" }, storageClass: "local-path" },
+  cloud: { arch: "amd64", gateway: { name: "web", namespace: "envoy-gateway-system" }, storageClass: "standard-rwo" },
 };

@@ -156,7 +156,13 @@ export function clusterContext(inst: Instance, cluster: Cluster): Record<string,
     arch: cluster.arch,
     environment: inst.environment,
     namespace: inst.namespace,
-    ingress: spec.ingress ? { domain: spec.ingress.domain, className: spec.ingress.className ?? defaults.ingressClass } : undefined,
+    ingress: spec.ingress
+      ? {
+          domain: spec.ingress.domain,
+          gateway: spec.ingress.gateway ?? defaults.gateway,
+          ...((spec.ingress.className ?? defaults.ingressClass) ? { className: spec.ingress.className ?? defaults.ingressClass } : {}),
+        }
+      : undefined,
     storageClass: spec.storage?.className ?? defaults.storageClass,
     tls: spec.tls ? { issuer: spec.tls.issuer } : undefined,
     external: ownExternal(inst, spec.external),

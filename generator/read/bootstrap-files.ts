@@ -10,15 +10,19 @@ export const KIND_TEMPLATE = "bootstrap/kind-config.yaml";
 /** A cluster's own kind config, preferred over the shared template. */
 export const clusterKindTemplate = (cluster: string) => layout.kindConfig(cluster);
 
-/** Used when the repository has neither (a fleet repository that is not berth's own). */
+/**
+ * Used when the repository has neither (a fleet repository that is not berth's own): the
+ * laptop's ports 80 and 443 go to the node ports of the shared Gateway's proxy, as
+ * envoy-gateway-class's kind values set them (30080, 30443).
+ */
 const BUILTIN_KIND_TEMPLATE = `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
   - role: control-plane
     labels: { ingress-ready: "true" }
     extraPortMappings:
-      - { containerPort: 80, hostPort: 80, protocol: TCP }
-      - { containerPort: 443, hostPort: 443, protocol: TCP }
+      - { containerPort: 30080, hostPort: 80, protocol: TCP }
+      - { containerPort: 30443, hostPort: 443, protocol: TCP }
 `;
 
 /** The kind config template for a cluster and where it came from. */

@@ -2,14 +2,15 @@ import type { Profile } from "../model/types.js";
 
 /**
  * The platform apps a new cluster of each profile starts with: Argo CD (which manages itself),
- * the Sealed Secrets controller, and where the profile has no way in built in (k3s ships
- * Traefik) the Gateway API served by Envoy Gateway: its controller and CRDs (envoy-gateway), and
- * the GatewayClass with the cluster's shared Gateway that apps' HTTPRoutes attach to
- * (envoy-gateway-class). `berth init --empty` keeps exactly the union of these app folders.
+ * the Sealed Secrets controller, and the way in through the Gateway API: on kind and cloud served
+ * by Envoy Gateway, its controller and CRDs (envoy-gateway) and the GatewayClass with the
+ * cluster's shared Gateway that apps' HTTPRoutes attach to (envoy-gateway-class); on k3s by the
+ * Traefik k3s ships, which the app traefik switches to the Gateway API with the shared Gateway.
+ * `berth init --empty` keeps exactly the union of these app folders.
  */
 export const PLATFORM_APPS: Record<Profile, readonly string[]> = {
   kind: ["argo-cd", "sealed-secrets", "envoy-gateway", "envoy-gateway-class"],
-  k3s: ["argo-cd", "sealed-secrets"],
+  k3s: ["argo-cd", "sealed-secrets", "traefik"],
   cloud: ["argo-cd", "sealed-secrets", "envoy-gateway", "envoy-gateway-class"],
 };
 

@@ -2,14 +2,19 @@ import { Ajv, type ValidateFunction } from "ajv";
 import application from "./crds/application.json" with { type: "json" };
 import appproject from "./crds/appproject.json" with { type: "json" };
 import sealedsecret from "./crds/sealedsecret.json" with { type: "json" };
+import gatewayApi from "./crds/gateway-api.json" with { type: "json" };
 
 /**
  * Validates generated objects against the upstream CRD schemas (vendored in ./crds, descriptions
  * and status removed; Application and AppProject from the Argo CD release berth pins, see
- * generator/pins/argo-cd.json and scripts/refresh-argocd-pin.js) with unknown fields forbidden.
+ * generator/pins/argo-cd.json and scripts/refresh-argocd-pin.js; the Gateway API's standard channel
+ * from scripts/refresh-gateway-api-crds.js) with unknown fields forbidden.
  * Kubernetes itself prunes unknown fields silently, so a misspelled field would otherwise vanish at apply time without a word.
  */
-const CRDS = [application, appproject, sealedsecret] as unknown as Crd[];
+const CRDS = [application, appproject, sealedsecret, ...gatewayApi] as unknown as Crd[];
+
+/** "group/version/Kind" of every vendored CRD. */
+export const VENDORED_KINDS: ReadonlySet<string> = new Set(CRDS.map((c) => `${c.group}/${c.version}/${c.kind}`));
 
 const OBJECT_META = {
   type: "object",

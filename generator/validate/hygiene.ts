@@ -81,8 +81,11 @@ export function entropy(s: string): number {
   return h;
 }
 
+/** A host name with an optional port and path (an OCI registry as Argo CD names it, without a scheme). */
+const HOST_PATH = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(:[0-9]+)?(\/[a-z0-9._-]+)*\/?$/;
+
 function looksRandom(s: string): boolean {
-  if (s.length < 20 || /\s/.test(s) || SAFE_VALUE.test(s)) return false;
+  if (s.length < 20 || /\s/.test(s) || SAFE_VALUE.test(s) || HOST_PATH.test(s)) return false;
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(s)).length;
   return classes >= 3 && entropy(s) >= 4.0;
 }

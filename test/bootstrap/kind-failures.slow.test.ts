@@ -45,7 +45,7 @@ describe("berth bootstrap on kind (laptop): failures", () => {
     try {
       const r = await bootstrap(world, REPO, { cluster: "laptop", timeoutMs: 15_000 }, fakeDeps());
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain("berth: not every Application is Synced and Healthy after --timeout 15s: 2 of 50 Applications Synced and Healthy; waiting for root.");
+      expect(r.stderr).toContain("berth: not every Application is Synced and Healthy after --timeout 15s: 2 of 48 Applications Synced and Healthy; waiting for root.");
       expect(r.stderr).toContain(
         [
           "  root",
@@ -57,7 +57,7 @@ describe("berth bootstrap on kind (laptop): failures", () => {
           "      last sync operation: Failed: one or more objects failed to apply, reason: admission webhook denied the request",
           "      condition SyncError: Failed sync attempt to 2.17.3: one or more objects failed to apply",
           "      resource Deployment kube-system/sealed-secrets-controller: Degraded: Deployment exceeded its progress deadline",
-          "    not created yet (the root creates them once the earlier waves are Healthy): chaos-mesh, coalesce-coredns, envoy-gateway, ingress-nginx, prometheus-operator-crds, traefik",
+          "    not created yet (the root creates them once the earlier waves are Healthy): chaos-mesh, coalesce-coredns, envoy-gateway, prometheus-operator-crds",
           "  wave 1",
           "    cluster-issuers: sync OutOfSync, health Missing",
           "      condition ComparisonError: the server could not find the requested resource (ClusterIssuer)",

@@ -132,7 +132,7 @@ describe("berth bootstrap on kind (laptop), with its sealing key: a first run", 
     expect(r.stdout).toContain("  root: not created → Synced/Progressing\n");
     expect(r.stdout).toContain("  root: Progressing → Healthy\n");
     expect(r.stdout).toContain("  wave 0 argo-cd: not created → Synced/Healthy\n");
-    expect(r.stdout).toMatch(/all 50 Applications are Synced and Healthy \(10s\): Argo CD is reconciling cluster laptop\n$/);
+    expect(r.stdout).toMatch(/all 48 Applications are Synced and Healthy \(10s\): Argo CD is reconciling cluster laptop\n$/);
   });
 
   it("re-running converges: the existing kind cluster is kept, every step applies again, nothing is deleted", async () => {

@@ -105,7 +105,7 @@ describe("berth bootstrap on k3s (pi)", () => {
       ]);
       expect(r.stderr).toContain("warning: no --key: the sealed-secrets controller will generate a key of its own when Argo CD installs it, and the 8 SealedSecrets committed under secrets/pi/ (sealed for clusters/pi/sealing-cert.pem) will not open.");
       expect(r.stdout).toContain("to do by hand: on every node: copy clusters/pi/k3s/registries.yaml into /etc/rancher/k3s/");
-      expect(r.stdout).toContain("all 23 Applications are Synced and Healthy");
+      expect(r.stdout).toContain("all 24 Applications are Synced and Healthy");
       // The cluster runs another Kubernetes minor than cluster.yaml says: charts were rendered for the wrong one.
       expect(r.stdout).toContain("  pi: Kubernetes v1.29.3+k3s1");
       expect(r.stderr).toContain("warning: the cluster runs Kubernetes 1.29.3 but clusters/pi/cluster.yaml says 1.37.2");

@@ -16,22 +16,25 @@ describe("kind config", () => {
     expect(nodePortsIn({ service: { nodePort: 30333 }, ports: { websecure: { nodePort: 30443 }, web: { nodePort: 8080 } }, list: [{ nodePort: 31000 }], other: { port: 30500 } })).toEqual([30333, 30443, 31000]);
   });
 
-  it("the laptop's apps ask for node ports 30333 (coalesce-gateway) and 30443 (traefik), and the template maps both", () => {
+  it("the laptop's apps ask for node ports 30080/30443 (the shared Gateway) and 30333 (coalesce-gateway), and the template maps them to 80, 443 and 3333", () => {
     const fleet = loadCheckedFleet(REPO);
     const laptop = fleet.clusters.find((c) => c.name === "laptop")!;
     const uses = fleetNodePorts(REPO, fleet, laptop);
-    expect(uses).toEqual([
+    expect([...uses].sort((a, b) => a.port - b.port)).toEqual([
+      { port: 30080, app: "envoy-gateway-class" },
       { port: 30333, app: "coalesce-gateway" },
-      { port: 30443, app: "traefik" },
+      { port: 30443, app: "envoy-gateway-class" },
     ]);
     const template = readKindTemplate(REPO, "laptop");
     expect(template.file).toBe("bootstrap/kind-config.yaml");
     const config = kindConfig(template.text, "laptop", uses);
     expect(config.added).toEqual([]);
+    // Host ports 80/443 are the Gateway's: no hostPort-mode container ports 80/443 beside them.
+    expect(config.addedIngress).toEqual([]);
     const doc = parse(config.yaml) as { name: string; nodes: { role: string; labels: Record<string, string>; extraPortMappings: { containerPort: number; hostPort: number }[] }[] };
     expect(doc.name).toBe("laptop");
     expect(doc.nodes[0]!.labels).toEqual({ "ingress-ready": "true" });
-    expect(doc.nodes[0]!.extraPortMappings.map((m) => `${m.containerPort}->${m.hostPort}`)).toEqual(["80->80", "443->443", "30333->3333", "30443->8443"]);
+    expect(doc.nodes[0]!.extraPortMappings.map((m) => `${m.containerPort}->${m.hostPort}`)).toEqual(["30080->80", "30443->443", "30333->3333"]);
   });
 
   it("maps a node port the template does not know to the same host port, and adds 80/443 and the label when missing", () => {

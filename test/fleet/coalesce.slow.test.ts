@@ -91,7 +91,13 @@ describe("Coalesce (seed 000)", () => {
     expect(get(kind, "EnvoyProxy", "coalesce").spec.provider.kubernetes.envoyService.type).toBe("NodePort");
     const cloud = r["cloud/coalesce-gateway"]!;
     expect(get(cloud, "EnvoyProxy", "coalesce").spec.provider.kubernetes.envoyService.type).toBe("LoadBalancer");
-    expect(get(cloud, "Certificate", "coalesce-tls").spec.issuerRef.name).toBe(cluster("cloud").spec.tls!.issuer);
+    // HTTPS on cloud: cert-manager issues the listener's certificate for the annotated Gateway.
+    const gw = get(cloud, "Gateway", "coalesce");
+    expect(gw.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe(cluster("cloud").spec.tls!.issuer);
+    const https = gw.spec.listeners.find((l: K8s) => l.protocol === "HTTPS");
+    expect(https.tls.certificateRefs[0].name).toBe("coalesce-tls");
+    expect(https.hostname).toBe("coalesce.example.com");
+    expect(byKind(cloud, "Certificate")).toEqual([]);
   });
 
   it("syncs Envoy Gateway's CRDs before anything that uses them", () => {

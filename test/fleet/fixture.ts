@@ -211,7 +211,9 @@ export function renderedRequests(clusterName: string, inst: Instance, objs: K8s[
       const k = o.spec.provider.kubernetes;
       const n = k.envoyDeployment?.replicas ?? 1;
       add(n, requestsOf(k.envoyDeployment?.container?.resources));
-      add(n, requestsOf(k.shutdown?.resources));
+      // The shutdown-manager sidecar: Envoy Gateway's fixed requests (api/v1alpha1/shared_types.go
+      // DefaultShutdownManager*ResourceRequests); EnvoyProxy has no field for them.
+      add(n, { cpu: 10, memory: 32 * 1024 * 1024 });
     }
   }
   return { cpu, memory };

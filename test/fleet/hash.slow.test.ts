@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { allContainers, app, cluster, findInstance, get, podSpec, readYaml, render, workloads, type K8s } from "./fixture.js";
+import { allContainers, app, byKind, cluster, findInstance, get, podSpec, readYaml, render, workloads, type K8s } from "./fixture.js";
 
 /** Seed 001, HASH: in-cluster or external Postgres/Redis, host routing, graph with migrations, ConfigMap env, secrets. */
 
@@ -76,16 +76,26 @@ describe("HASH (seed 001)", () => {
     expect(app("hash-stack").spec.secrets!.map((s) => s.name)).toContain(ext["hash-postgres"]!.secret);
   });
 
-  it("routes by host on the NGINX ingress: hash., api.hash. and kratos.hash.", () => {
-    const ing = get(laptop, "Ingress", "hash");
-    expect(ing.spec.ingressClassName).toBe("nginx");
-    const rules = Object.fromEntries(ing.spec.rules.map((x: K8s) => [x.host, x.http.paths[0].backend.service.name]));
-    expect(rules).toEqual({ "hash.localhost": "hash-frontend", "api.hash.localhost": "hash-api", "kratos.hash.localhost": "hash-kratos" });
-    for (const [, svc] of Object.entries(rules)) get(laptop, "Service", svc as string);
-    const cloudIng = get(cloud, "Ingress", "hash");
-    expect(cloudIng.spec.tls[0].hosts).toContain("api.hash.example.com");
-    expect(cloudIng.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
+  it("routes by host on the cluster's Gateway: hash., api.hash. and kratos.hash. (the seed's NGINX host rules)", async () => {
+    expect(byKind(laptop, "Ingress")).toEqual([]);
+    const routes = Object.fromEntries(
+      byKind(laptop, "HTTPRoute").map((x) => {
+        expect(x.spec.parentRefs).toEqual([{ name: "web", namespace: "envoy-gateway-system" }]);
+        return [x.spec.hostnames[0], x.spec.rules[0].backendRefs[0].name];
+      }),
+    );
+    expect(routes).toEqual({ "hash.localhost": "hash-frontend", "api.hash.localhost": "hash-api", "kratos.hash.localhost": "hash-kratos" });
+    for (const [, svc] of Object.entries(routes)) get(laptop, "Service", svc as string);
+    // HTTPS on cloud: the shared Gateway has a listener per host, its certificate from cert-manager.
+    const gw = get(await render("cloud", "envoy-gateway-class"), "Gateway", "web");
+    expect(gw.metadata.annotations["cert-manager.io/cluster-issuer"]).toBe("letsencrypt-prod");
+    for (const host of ["hash.example.com", "api.hash.example.com", "kratos.hash.example.com"]) {
+      const l = gw.spec.listeners.find((x: K8s) => x.hostname === host);
+      expect(l, host).toMatchObject({ protocol: "HTTPS", port: 443, tls: { mode: "Terminate" } });
+      expect(byKind(cloud, "HTTPRoute").some((x) => x.spec.hostnames.includes(host)), host).toBe(true);
+    }
     expect(get(laptop, "ConfigMap", "hash-env").data.API_ORIGIN).toBe("http://api.hash.localhost");
+    expect(get(cloud, "ConfigMap", "hash-env").data.API_ORIGIN).toBe("https://api.hash.example.com");
   });
 
   it("runs Kratos with its migrations and the frontend in the cluster", () => {
@@ -99,6 +109,14 @@ describe("HASH (seed 001)", () => {
     expect(app("hash-dashboard").spec.profiles).toEqual(["kind"]);
     expect(findInstance("laptop", "hash-dashboard")).toBeDefined();
     expect(findInstance("cloud", "hash-dashboard")).toBeUndefined();
-    expect(readYaml("clusters/laptop/values/hash-dashboard.yaml").app.ingress.hosts).toEqual(["k8s.hash.localhost"]);
+    expect(readYaml("clusters/laptop/values/hash-dashboard.yaml").route.host).toBe("k8s.hash.localhost");
+    // The chart renders the HTTPRoute from extras.manifests (its own app.httproute came after 7.13.0).
+    const values = readYaml("apps/hash-dashboard/values.yaml");
+    expect(values.app.ingress.enabled).toBe(false);
+    expect(values.kong.proxy.http.enabled).toBe(true);
+    const route = values.extras.manifests[0];
+    expect(route.kind).toBe("HTTPRoute");
+    expect(route.spec.parentRefs).toEqual([{ name: "web", namespace: "envoy-gateway-system" }]);
+    expect(route.spec.rules[0].backendRefs[0]).toEqual({ name: "{{ .Release.Name }}-kong-proxy", port: 80 });
   });
 });

@@ -26,12 +26,8 @@ describe("the example fleet's domain checks catch over-commitment", () => {
     const root = copyFleet();
     dirs.push(root);
     const run = await berth(root, "validate");
-    // The example's kind and cloud clusters still run the retired NGINX ingress controller
-    // (moving their hosts to HTTPRoutes is open work, docs/gateway-api.md): validate says so.
-    expect(run.stderr).toBe(
-      "warning: apps/ingress-nginx/app.yaml: ingress-nginx (on clusters cloud, laptop) reached its end of maintenance on 2026-03-24 and gets no more releases or security fixes; " +
-        "route through the Gateway API instead (Envoy Gateway: apps envoy-gateway and envoy-gateway-class, HTTPRoutes on the cluster's Gateway), as docs/gateway-api.md shows\n",
-    );
+    // The example routes through the Gateway API: no ingress-nginx warning, nothing else.
+    expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/pi: requests \d+Mi of 3624Mi memory/);
   });

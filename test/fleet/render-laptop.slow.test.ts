@@ -6,7 +6,7 @@ import { parseAllDocuments } from "yaml";
 type K8s = { kind?: string; metadata?: { name?: string; annotations?: Record<string, string> }; spec?: Record<string, any> };
 
 describe("berth render --cluster laptop", () => {
-  it("shows the headless collab Service, the migration hook Jobs, the passthrough IngressRouteTCP and the Certificate", async () => {
+  it("shows the headless collab Service, the migration hook Jobs, the passthrough TLSRoute and the Certificate", async () => {
     const run = await berth(ROOT, "render", "--cluster", "laptop", "--app", "coalesce-collab-server", "everything-order", "everything-customer", "synapse-stack");
     // Only the tools used and the bundled helm's minor drift from the pinned Argo CD's (tool-pins.test.ts).
     expect(run.stderr.split("\n").filter((l) => l && !/^rendered with helm |^warning: helm \S+ differs from the /.test(l))).toEqual([]);
@@ -16,9 +16,9 @@ describe("berth render --cluster laptop", () => {
     expect(headless?.metadata?.name).toContain("collab");
     const hooks = objs.filter((o) => o.kind === "Job" && o.metadata?.annotations?.["helm.sh/hook"] === "pre-install,pre-upgrade");
     expect(hooks.map((j) => j.metadata?.name).sort()).toEqual(["customer-migration", "order-migration"]);
-    const route = objs.find((o) => o.kind === "IngressRouteTCP")!;
-    expect(route.spec?.tls).toEqual({ passthrough: true });
-    expect(route.spec?.routes[0].match).toBe("HostSNI(`optic.localhost`)");
+    const route = objs.find((o) => o.kind === "TLSRoute")!;
+    expect(route.spec?.hostnames).toEqual(["optic.localhost"]);
+    expect(route.spec?.rules[0].backendRefs).toEqual([{ name: "synapse-optic", port: 4443 }]);
     expect(objs.some((o) => o.kind === "Certificate" && o.metadata?.name === "synapse-optic")).toBe(true);
   });
 });

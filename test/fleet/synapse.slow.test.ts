@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { app, byKind, cluster, env, findInstance, get, podSpec, render, type K8s } from "./fixture.js";
 
-/** Seed 004, Synapse: five cells with PVCs and probes, Optic's TLS init container, Traefik passthrough, Certificate, regcred. */
+/** Seed 004, Synapse: five cells with PVCs and probes, Optic's TLS init container, TLS passthrough on the Gateway, Certificate, regcred. */
 
 const CELLS = ["aha", "axon", "cortex", "maxmind", "optic"];
 const r: Record<string, K8s[]> = {};
@@ -93,20 +93,25 @@ describe("Synapse (seed 004)", () => {
     }
   });
 
-  it("passes TLS through Traefik with an IngressRouteTCP on the SNI name", () => {
+  it("passes TLS through the cluster's Gateway with a TLSRoute on the SNI name (the seed's IngressRouteTCP)", async () => {
     for (const c of ["laptop", "cloud"]) {
-      const route = get(r[c]!, "IngressRouteTCP", "synapse-optic");
-      expect(route.apiVersion).toBe("traefik.io/v1alpha1");
-      expect(route.spec.entryPoints).toEqual(["websecure"]);
-      expect(route.spec.tls).toEqual({ passthrough: true });
-      expect(route.spec.routes[0].match).toBe(`HostSNI(\`${opticHost(c)}\`)`);
-      const target = route.spec.routes[0].services[0];
+      expect(byKind(r[c]!, "IngressRouteTCP")).toEqual([]);
+      const route = get(r[c]!, "TLSRoute", "synapse-optic");
+      expect(route.apiVersion).toBe("gateway.networking.k8s.io/v1");
+      expect(route.spec.parentRefs).toEqual([{ name: "web", namespace: "envoy-gateway-system" }]);
+      expect(route.spec.hostnames).toEqual([opticHost(c)]);
+      const target = route.spec.rules[0].backendRefs[0];
       const svc = get(r[c]!, "Service", target.name);
       expect(svc.spec.ports[0].port).toBe(target.port);
       expect(podSpec(get(r[c]!, "Deployment", "synapse-optic")).containers[0].ports[0].containerPort).toBe(4443);
-      // Traefik: installed as a platform app on kind and cloud (k3s has it built in).
-      expect(findInstance(c, "traefik")).toBeDefined();
+      // The shared Gateway has a Passthrough listener for that host, which takes TLSRoutes.
+      const gw = get(await render(c, "envoy-gateway-class"), "Gateway", "web");
+      const listener = gw.spec.listeners.find((l: K8s) => l.hostname === opticHost(c));
+      expect(listener).toMatchObject({ protocol: "TLS", port: 443, tls: { mode: "Passthrough" } });
+      expect(listener.allowedRoutes.kinds).toEqual([{ kind: "TLSRoute" }]);
+      // No Traefik on kind and cloud any more: it only served this route.
+      expect(findInstance(c, "traefik")).toBeUndefined();
     }
-    expect(app("traefik").spec.profiles).toEqual(["kind", "cloud"]);
+    expect(app("traefik").spec.profiles).toEqual(["k3s"]);
   });
 });

@@ -230,6 +230,38 @@ spec:
     expect(r.code, r.out).toBe(0);
     expect(r.stderr).toContain("warning: dev/web: apps/web/app.yaml declares resources of 64Mi memory, 100m CPU, but its render requests 128Mi, 200m CPU");
   });
+  // The Gateway API CRDs come from a remote chart (envoy-gateway) that is not rendered offline:
+  // validate knows them from its vendored copy (generator/validate/crds/gateway-api.json).
+  const ROUTE = (hostField: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: web }
+spec:
+  parentRefs: [{ name: web, namespace: envoy-gateway-system }]
+  ${hostField}: [web.dev.localhost]
+  rules:
+    - matches: [{ path: { type: PathPrefix, value: / } }]
+      backendRefs: [{ name: web, port: 80 }]
+`;
+  const TLS_ROUTE = `apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: { name: optic }
+spec:
+  parentRefs: [{ name: web, namespace: envoy-gateway-system }]
+  hostnames: [optic.dev.localhost]
+  rules:
+    - backendRefs: [{ name: optic, port: 4443 }]
+`;
+
+  it("checks HTTPRoutes and TLSRoutes against the Gateway API's CRDs: a valid route passes, a misspelt field is named", async () => {
+    const ok = await validateRender(fleet({ "apps/web/manifests/route.yaml": ROUTE("hostnames"), "apps/web/manifests/tls.yaml": TLS_ROUTE }));
+    expect(ok.code, ok.out).toBe(0);
+    const typo = await validateRender(fleet({ "apps/web/manifests/route.yaml": ROUTE("hostname") }));
+    expect(typo.code).toBe(1);
+    expect(typo.out).toMatch(/apps\/web\/manifests\/route\.yaml:\d+:\d+: dev\/web: HTTPRoute web: spec: unknown field "hostname"/);
+    const port = await validateRender(fleet({ "apps/web/manifests/tls.yaml": TLS_ROUTE.replace("port: 4443", "port: 70000") }));
+    expect(port.code).toBe(1);
+    expect(port.out).toMatch(/TLSRoute optic: spec\.rules\.0\.backendRefs\.0\.port: must be <= 65535/);
+  });
 });
 
 describe("berth validate --render on the example fleet", () => {
@@ -249,4 +281,5 @@ describe("berth validate --render on the example fleet", () => {
     expect(r.stderr).toMatch(/^warning: \d+ remote charts not rendered \(helm could not fetch them\), so not validated:$/m);
     expect(r.stderr).not.toMatch(/^error/m);
   });
+
 });

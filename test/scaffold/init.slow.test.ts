@@ -32,7 +32,8 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     expect(run.stdout).toMatch(/^removed apps\/coalesce-api-server\/ \(\d+ files\)$/m);
     for (const c of ["laptop", "pi", "cloud"]) expect(run.stdout).toMatch(new RegExp(`^removed secrets/${c}/ \\(\\d+ files\\)$`, "m"));
     expect(readdirSync(join(root, "clusters"))).toEqual(["dev"]);
-    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "envoy-gateway", "envoy-gateway-class", "sealed-secrets"]);
+    // The platform apps of every profile stay: traefik is k3s's way in (docs/gateway-api.md).
+    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "envoy-gateway", "envoy-gateway-class", "sealed-secrets", "traefik"]);
     expect(existsSync(join(root, "secrets"))).toBe(false);
     const cluster = readFileSync(join(root, "clusters/dev/cluster.yaml"), "utf8");
     expect(cluster).toMatch(/^# yaml-language-server: \$schema=\.\.\/\.\.\/generator\/schemas\/cluster\.schema\.json\n/);
@@ -55,7 +56,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     const validate = await berth(root, "validate");
     expect(validate.stderr).toBe("");
     expect(validate.code).toBe(0);
-    expect(validate.stdout).toContain("valid: 1 cluster, 5 apps");
+    expect(validate.stdout).toContain("valid: 1 cluster, 6 apps");
     expect((await berth(root, "generate", "--check")).code).toBe(0);
   });
 
@@ -81,7 +82,7 @@ describe("berth init --empty, then berth new app, then generate and validate, fr
     expect(run.stdout).not.toMatch(/^removed /m);
     expect(run.stdout).toContain("nothing of the example fleet is left to remove");
     expect(readdirSync(join(root, "clusters")).sort()).toEqual(["dev", "edge"]);
-    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "envoy-gateway", "envoy-gateway-class", "podinfo", "sealed-secrets"]);
+    expect(readdirSync(join(root, "apps")).sort()).toEqual(["argo-cd", "envoy-gateway", "envoy-gateway-class", "podinfo", "sealed-secrets", "traefik"]);
     expect(readFileSync(join(root, ".berth/example-fleet.ref"), "utf8")).toBe(`${exampleCommit}\n`);
   });
 });

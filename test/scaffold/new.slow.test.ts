@@ -17,14 +17,18 @@ const read = (root: string, p: string) => readFileSync(join(root, p), "utf8");
 
 describe("berth new cluster", () => {
   it("writes a schema-valid cluster.yaml with the profile's platform apps and the repository the fleet tracks", async () => {
-    const root = repo();
+    // k3s: the Gateway API on the Traefik k3s ships (the app traefik configures it).
+    const root = repo({
+      "apps/traefik/app.yaml": "layer: platform\nnamespace: kube-system\nprofiles: [k3s]\nsource: { type: manifests, path: manifests }\n",
+      "apps/traefik/manifests/gateway.yaml": "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: { name: web }\nspec:\n  gatewayClassName: traefik\n  listeners: [{ name: http, protocol: HTTP, port: 8000 }]\n",
+    });
     const run = await berth(root, "new", "cluster", "edge", "--profile", "k3s");
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain("created clusters/edge/cluster.yaml (profile k3s, apps: argo-cd, sealed-secrets)\n");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("created clusters/edge/cluster.yaml (profile k3s, apps: argo-cd, sealed-secrets, traefik)\n");
     expect(run.stdout).toContain("berth keys generate --cluster edge");
     const text = read(root, "clusters/edge/cluster.yaml");
     expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../../generator/schemas/cluster.schema.json");
-    expect(parse(text)).toMatchObject({ profile: "k3s", repo: { url: "https://git.example.com/fleet.git", revision: "main" }, apps: ["argo-cd", "sealed-secrets"] });
+    expect(parse(text)).toMatchObject({ profile: "k3s", repo: { url: "https://git.example.com/fleet.git", revision: "main" }, apps: ["argo-cd", "sealed-secrets", "traefik"] });
     expect((await berth(root, "generate")).code).toBe(0);
     expect((await berth(root, "validate")).code).toBe(0);
   });

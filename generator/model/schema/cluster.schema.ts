@@ -193,7 +193,18 @@ export const clusterSchema = {
       required: ["domain"],
       properties: {
         domain: { type: "string", pattern: "^[a-z0-9.-]+$", description: "Base DNS domain for app hosts." },
-        className: { type: "string", description: "IngressClass; defaults from the profile (nginx on kind, traefik on k3s)." },
+        gateway: {
+          type: "object",
+          additionalProperties: false,
+          required: ["name", "namespace"],
+          description:
+            "The cluster's shared Gateway API Gateway that apps attach their HTTPRoutes and TLSRoutes to (parentRefs); defaults from the profile: web in envoy-gateway-system on kind and cloud (apps envoy-gateway-class), web in kube-system on k3s (k3s's Traefik).",
+          properties: {
+            name: { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 253 },
+            namespace: { type: "string", pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", maxLength: 63 },
+          },
+        },
+        className: { type: "string", description: "IngressClass, for charts that still create Ingress objects (docs/gateway-api.md); defaults from the profile (traefik on k3s; none on kind and cloud, which route through the Gateway)." },
       },
     },
     storage: {

@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 export const cluster = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"},"access":{"type":"string","enum":["public","deployKey","githubApp","token"],"default":"public","description":"How Argo CD on this cluster reads the repository: public (no credential), deployKey (an ssh:// or git@ URL; a read-only key berth registers), githubApp or token (an https:// URL). The credential is sealed for this cluster by `berth repo connect` into secrets/<cluster>/argocd/."},"knownHosts":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"},"description":"SSH host keys Argo CD pins for this repository (argocd-ssh-known-hosts-cm), `host type key` lines; `berth repo connect` writes GitHub's from its API."}}},"registries":{"type":"array","description":"Private chart registries Argo CD on this cluster logs in to (Helm https:// or oci://); each needs a credential sealed by `berth repo connect <cluster> --registry <url>`.","items":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^(https?://|oci://)[^\\s@]+$","description":"The registry as apps name it in source.repo (https://… or oci://…; http:// only on this machine)."},"prefix":{"type":"boolean","default":false,"description":"Seal one credential for every repository under this URL prefix (an Argo CD repo-creds Secret) rather than for this URL alone."}}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.37.2 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"appOfApps":{"type":"string","enum":["flat","layered"],"default":"flat","description":"How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster)."},"keepApplications":{"type":"boolean","default":false,"description":"Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md."},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change. With kubeSystemUID, --context may have any name: the UID is the only proof, read from the cluster that answers.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`): checked against where the context points, which another cluster behind the same address shares, so it is an extra check, not proof; record kubeSystemUID."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"notify":{"type":"object","additionalProperties":false,"required":["github"],"description":"Where this cluster's Argo CD reports after a push (docs/after-a-push.md): a commit status per cluster on GitHub, and failures to Slack or a webhook. The credentials are sealed for the cluster as argocd/argocd-notifications-secret.","properties":{"github":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/name of the GitHub repository whose commits get the statuses."},"api":{"type":"string","pattern":"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$","default":"https://api.github.com","description":"GitHub's REST API (GitHub Enterprise Server: https://<host>/api/v3; http only on loopback)."},"app":{"type":"object","additionalProperties":false,"required":["id","installationId"],"description":"Post as a GitHub App (Argo CD's github service); its private key is sealed as github-privateKey. Without it, a token sealed as github-token posts through Argo CD's webhook service.","properties":{"id":{"type":"integer","minimum":1},"installationId":{"type":"integer","minimum":1}}}}},"argocdUrl":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Argo CD's web UI; each status links to its Application there."},"slack":{"type":"object","additionalProperties":false,"required":["channel"],"description":"Failures also go to this Slack channel; the bot token is sealed as slack-token.","properties":{"channel":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","description":"The channel name, without #."}}},"webhook":{"type":"boolean","description":"Failures are also POSTed as JSON to the URL sealed as webhook-url (it usually holds a token, so it is sealed, not written here)."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"className":{"type":"string","description":"IngressClass; defaults from the profile (nginx on kind, traefik on k3s)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/cluster.schema.json","title":"berth cluster","description":"One Kubernetes cluster of the fleet: what it is and which apps run on it.","type":"object","additionalProperties":false,"required":["profile","repo","kubernetes","capacity","environments","apps"],"properties":{"description":{"type":"string"},"profile":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"repo":{"type":"object","additionalProperties":false,"required":["url"],"description":"The Git repository and revision Argo CD on this cluster tracks.","properties":{"url":{"type":"string","pattern":"^(https://|ssh://|git@|file:///)[^\\s]+$","description":"Git URL Argo CD reads: https://, ssh://, git@host:path, or file:///path (a repository on the Argo CD host, as in Argo CD's own e2e tests)."},"revision":{"type":"string","minLength":1,"default":"main"},"access":{"type":"string","enum":["public","deployKey","githubApp","token"],"default":"public","description":"How Argo CD on this cluster reads the repository: public (no credential), deployKey (an ssh:// or git@ URL; a read-only key berth registers), githubApp or token (an https:// URL). The credential is sealed for this cluster by `berth repo connect` into secrets/<cluster>/argocd/."},"knownHosts":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[^\\s#]+ (ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/=]+$"},"description":"SSH host keys Argo CD pins for this repository (argocd-ssh-known-hosts-cm), `host type key` lines; `berth repo connect` writes GitHub's from its API."}}},"registries":{"type":"array","description":"Private chart registries Argo CD on this cluster logs in to (Helm https:// or oci://); each needs a credential sealed by `berth repo connect <cluster> --registry <url>`.","items":{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","pattern":"^(https?://|oci://)[^\\s@]+$","description":"The registry as apps name it in source.repo (https://… or oci://…; http:// only on this machine)."},"prefix":{"type":"boolean","default":false,"description":"Seal one credential for every repository under this URL prefix (an Argo CD repo-creds Secret) rather than for this URL alone."}}}},"kubernetes":{"type":"object","additionalProperties":false,"required":["version"],"properties":{"version":{"type":"string","pattern":"^1\\.[0-9]+\\.[0-9]+$","description":"The cluster's Kubernetes version, e.g. 1.37.2 (passed to helm --kube-version)."},"apiVersions":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9.-]+(/[a-zA-Z0-9]+)?(/[A-Za-z]+)?$"},"uniqueItems":true,"description":"Extra API versions the cluster serves (CRDs installed outside berth), e.g. monitoring.coreos.com/v1."}}},"arch":{"type":"string","enum":["amd64","arm64"],"description":"Node architecture; defaults from the profile."},"capacity":{"type":"object","additionalProperties":false,"required":["nodes","cpu","memory"],"description":"Allocatable capacity of each node; the resource budget check sums requests against nodes × this.","properties":{"nodes":{"type":"integer","minimum":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."}}},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"Environments this cluster hosts, e.g. [staging, prod]. Per-environment apps get one Application each."},"apps":{"type":"array","description":"The apps that run on this cluster: names of folders under apps/, optionally with per-cluster settings.","items":{"anyOf":[{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"environments":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"minItems":1,"uniqueItems":true,"description":"For a per-environment app: the subset of the cluster's environments it runs in."},"values":{"type":"object","description":"Per-cluster Helm values; they win over every values file."}}}]}},"appOfApps":{"type":"string","enum":["flat","layered"],"default":"flat","description":"How the root Application holds the cluster's Applications. flat: the root syncs all of them (one file per layer). layered: the root syncs one parent Application per layer, sync wave and name bucket, each syncing its own file, so no Application or directory source grows past Argo CD's and etcd's limits; for clusters of more than about 1,000 apps (see docs/scale.md before switching an existing cluster)."},"keepApplications":{"type":"boolean","default":false,"description":"Argo CD keeps every child Application, and its resources, when the Application that lists it stops doing so (Prune=false,Delete=false). Set it in the commit before a change that moves Applications to other parents (switching appOfApps; in a layered cluster, a dependsOn or layer change) and remove it once Argo CD has synced the move: while it is set, an app removed from the cluster is not deleted. See docs/scale.md."},"identity":{"type":"object","additionalProperties":false,"minProperties":1,"description":"How `berth bootstrap` recognises this cluster, checked before its first change. With kubeSystemUID, --context may have any name: the UID is the only proof, read from the cluster that answers.","properties":{"apiServer":{"type":"string","pattern":"^https://[^\\s]+$","description":"The API server URL, as in the kubeconfig (`kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'`): checked against where the context points, which another cluster behind the same address shares, so it is an extra check, not proof; record kubeSystemUID."},"kubeSystemUID":{"type":"string","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$","description":"The UID of the kube-system namespace (`kubectl get namespace kube-system -o jsonpath='{.metadata.uid}'`): unique per cluster, survives renamed contexts."}}},"notify":{"type":"object","additionalProperties":false,"required":["github"],"description":"Where this cluster's Argo CD reports after a push (docs/after-a-push.md): a commit status per cluster on GitHub, and failures to Slack or a webhook. The credentials are sealed for the cluster as argocd/argocd-notifications-secret.","properties":{"github":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$","description":"owner/name of the GitHub repository whose commits get the statuses."},"api":{"type":"string","pattern":"^(https://[^\\s]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?(/[^\\s]*)?)$","default":"https://api.github.com","description":"GitHub's REST API (GitHub Enterprise Server: https://<host>/api/v3; http only on loopback)."},"app":{"type":"object","additionalProperties":false,"required":["id","installationId"],"description":"Post as a GitHub App (Argo CD's github service); its private key is sealed as github-privateKey. Without it, a token sealed as github-token posts through Argo CD's webhook service.","properties":{"id":{"type":"integer","minimum":1},"installationId":{"type":"integer","minimum":1}}}}},"argocdUrl":{"type":"string","pattern":"^https?://[^\\s]+$","description":"Argo CD's web UI; each status links to its Application there."},"slack":{"type":"object","additionalProperties":false,"required":["channel"],"description":"Failures also go to this Slack channel; the bot token is sealed as slack-token.","properties":{"channel":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","description":"The channel name, without #."}}},"webhook":{"type":"boolean","description":"Failures are also POSTed as JSON to the URL sealed as webhook-url (it usually holds a token, so it is sealed, not written here)."}}},"ingress":{"type":"object","additionalProperties":false,"required":["domain"],"properties":{"domain":{"type":"string","pattern":"^[a-z0-9.-]+$","description":"Base DNS domain for app hosts."},"gateway":{"type":"object","additionalProperties":false,"required":["name","namespace"],"description":"The cluster's shared Gateway API Gateway that apps attach their HTTPRoutes and TLSRoutes to (parentRefs); defaults from the profile: web in envoy-gateway-system on kind and cloud (apps envoy-gateway-class), web in kube-system on k3s (k3s's Traefik).","properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":253},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63}}},"className":{"type":"string","description":"IngressClass, for charts that still create Ingress objects (docs/gateway-api.md); defaults from the profile (traefik on k3s; none on kind and cloud, which route through the Gateway)."}}},"storage":{"type":"object","additionalProperties":false,"required":["className"],"properties":{"className":{"type":"string","description":"StorageClass for PVCs; defaults from the profile."}}},"tls":{"type":"object","additionalProperties":false,"required":["issuer"],"properties":{"issuer":{"type":"string","description":"cert-manager ClusterIssuer that signs app certificates."},"email":{"type":"string","format":"email","description":"ACME account e-mail (Let's Encrypt)."}}},"external":{"type":"object","description":"Managed services that replace in-cluster apps on this cluster, by app name.","propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["host","port"],"properties":{"host":{"type":"string","minLength":1},"port":{"type":"integer","minimum":1,"maximum":65535},"secret":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Secret (sealed for this cluster) holding the credentials."}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^(https://|ssh://|git@|file:///)[^\\s]+$", "u");
@@ -1483,7 +1483,7 @@ vErrors.push(err112);
 errors++;
 }
 for(const key11 in data45){
-if(!((key11 === "domain") || (key11 === "className"))){
+if(!(((key11 === "domain") || (key11 === "gateway")) || (key11 === "className"))){
 const err113 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress,data:data45};
 if(vErrors === null){
 vErrors = [err113];
@@ -1519,10 +1519,11 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data45.className !== undefined){
-let data47 = data45.className;
-if(typeof data47 !== "string"){
-const err116 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data47};
+if(data45.gateway !== undefined){
+let data47 = data45.gateway;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.name === undefined){
+const err116 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema11.properties.ingress.properties.gateway.required,parentSchema:schema11.properties.ingress.properties.gateway,data:data47};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1531,10 +1532,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-}
-else {
-const err117 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data45};
+if(data47.namespace === undefined){
+const err117 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema11.properties.ingress.properties.gateway.required,parentSchema:schema11.properties.ingress.properties.gateway,data:data47};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1543,12 +1542,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-if(data.storage !== undefined){
-let data48 = data.storage;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.className === undefined){
-const err118 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data48};
+for(const key12 in data47){
+if(!((key12 === "name") || (key12 === "namespace"))){
+const err118 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.ingress.properties.gateway,data:data47};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1557,9 +1553,12 @@ vErrors.push(err118);
 }
 errors++;
 }
-for(const key12 in data48){
-if(!(key12 === "className")){
-const err119 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data48};
+}
+if(data47.name !== undefined){
+let data48 = data47.name;
+if(typeof data48 === "string"){
+if(func3(data48) > 253){
+const err119 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema11.properties.ingress.properties.gateway.properties.name,data:data48};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1568,11 +1567,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-}
-if(data48.className !== undefined){
-let data49 = data48.className;
-if(typeof data49 !== "string"){
-const err120 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data49};
+if(!pattern7.test(data48)){
+const err120 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.ingress.properties.gateway.properties.name,data:data48};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1582,9 +1578,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
 else {
-const err121 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data48};
+const err121 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.gateway.properties.name.type,parentSchema:schema11.properties.ingress.properties.gateway.properties.name,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1594,11 +1589,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data.tls !== undefined){
-let data50 = data.tls;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.issuer === undefined){
-const err122 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data50};
+if(data47.namespace !== undefined){
+let data49 = data47.namespace;
+if(typeof data49 === "string"){
+if(func3(data49) > 63){
+const err122 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.ingress.properties.gateway.properties.namespace,data:data49};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1607,9 +1602,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-for(const key13 in data50){
-if(!((key13 === "issuer") || (key13 === "email"))){
-const err123 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data50};
+if(!pattern7.test(data49)){
+const err123 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.ingress.properties.gateway.properties.namespace,data:data49};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1619,10 +1613,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data50.issuer !== undefined){
-let data51 = data50.issuer;
-if(typeof data51 !== "string"){
-const err124 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data51};
+else {
+const err124 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.gateway.properties.namespace.type,parentSchema:schema11.properties.ingress.properties.gateway.properties.namespace,data:data49};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1632,11 +1624,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data50.email !== undefined){
-let data52 = data50.email;
-if(typeof data52 === "string"){
-if(!(formats0.test(data52))){
-const err125 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data52};
+}
+else {
+const err125 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.properties.gateway.type,parentSchema:schema11.properties.ingress.properties.gateway,data:data47};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1646,8 +1636,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data52};
+if(data45.className !== undefined){
+let data50 = data45.className;
+if(typeof data50 !== "string"){
+const err126 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.ingress.properties.className.type,parentSchema:schema11.properties.ingress.properties.className,data:data50};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1659,7 +1651,7 @@ errors++;
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data50};
+const err127 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.ingress.type,parentSchema:schema11.properties.ingress,data:data45};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1669,14 +1661,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data.external !== undefined){
-let data53 = data.external;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key14 in data53){
-const _errs127 = errors;
-if(typeof key14 === "string"){
-if(func3(key14) > 63){
-const err128 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key14,propertyName:key14};
+if(data.storage !== undefined){
+let data51 = data.storage;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.className === undefined){
+const err128 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'",schema:schema11.properties.storage.required,parentSchema:schema11.properties.storage,data:data51};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1685,8 +1674,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(!pattern7.test(key14)){
-const err129 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key14,propertyName:key14};
+for(const key13 in data51){
+if(!(key13 === "className")){
+const err129 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.storage,data:data51};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1696,8 +1686,10 @@ vErrors.push(err129);
 errors++;
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key14,propertyName:key14};
+if(data51.className !== undefined){
+let data52 = data51.className;
+if(typeof data52 !== "string"){
+const err130 = {instancePath:instancePath+"/storage/className",schemaPath:"#/properties/storage/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.storage.properties.className.type,parentSchema:schema11.properties.storage.properties.className,data:data52};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1706,9 +1698,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-var valid31 = _errs127 === errors;
-if(!valid31){
-const err131 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data53};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/storage",schemaPath:"#/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.storage.type,parentSchema:schema11.properties.storage,data:data51};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1718,11 +1711,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-for(const key15 in data53){
-let data54 = data53[key15];
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.host === undefined){
-const err132 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data54};
+if(data.tls !== undefined){
+let data53 = data.tls;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.issuer === undefined){
+const err132 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'",schema:schema11.properties.tls.required,parentSchema:schema11.properties.tls,data:data53};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1731,8 +1724,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data54.port === undefined){
-const err133 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data54};
+for(const key14 in data53){
+if(!((key14 === "issuer") || (key14 === "email"))){
+const err133 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.tls,data:data53};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1741,9 +1735,11 @@ vErrors.push(err133);
 }
 errors++;
 }
-for(const key16 in data54){
-if(!(((key16 === "host") || (key16 === "port")) || (key16 === "secret"))){
-const err134 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data54};
+}
+if(data53.issuer !== undefined){
+let data54 = data53.issuer;
+if(typeof data54 !== "string"){
+const err134 = {instancePath:instancePath+"/tls/issuer",schemaPath:"#/properties/tls/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.issuer.type,parentSchema:schema11.properties.tls.properties.issuer,data:data54};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1753,11 +1749,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data54.host !== undefined){
-let data55 = data54.host;
+if(data53.email !== undefined){
+let data55 = data53.email;
 if(typeof data55 === "string"){
-if(func3(data55) < 1){
-const err135 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data55};
+if(!(formats0.test(data55))){
+const err135 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\"",schema:"email",parentSchema:schema11.properties.tls.properties.email,data:data55};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1768,7 +1764,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data55};
+const err136 = {instancePath:instancePath+"/tls/email",schemaPath:"#/properties/tls/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tls.properties.email.type,parentSchema:schema11.properties.tls.properties.email,data:data55};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1778,10 +1774,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data54.port !== undefined){
-let data56 = data54.port;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err137 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data56};
+}
+else {
+const err137 = {instancePath:instancePath+"/tls",schemaPath:"#/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tls.type,parentSchema:schema11.properties.tls,data:data53};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1790,9 +1785,15 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 > 65535 || isNaN(data56)){
-const err138 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data56};
+}
+if(data.external !== undefined){
+let data56 = data.external;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key15 in data56){
+const _errs134 = errors;
+if(typeof key15 === "string"){
+if(func3(key15) > 63){
+const err138 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.propertyNames,data:key15,propertyName:key15};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1801,8 +1802,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data56 < 1 || isNaN(data56)){
-const err139 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data56};
+if(!pattern7.test(key15)){
+const err139 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.propertyNames,data:key15,propertyName:key15};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1812,12 +1813,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-}
-if(data54.secret !== undefined){
-let data57 = data54.secret;
-if(typeof data57 === "string"){
-if(func3(data57) > 63){
-const err140 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data57};
+else {
+const err140 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.propertyNames.type,parentSchema:schema11.properties.external.propertyNames,data:key15,propertyName:key15};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1826,8 +1823,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(!pattern7.test(data57)){
-const err141 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data57};
+var valid32 = _errs134 === errors;
+if(!valid32){
+const err141 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/propertyNames",keyword:"propertyNames",params:{propertyName: key15},message:"property name must be valid",schema:schema11.properties.external.propertyNames,parentSchema:schema11.properties.external,data:data56};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1837,8 +1835,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-else {
-const err142 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data57};
+for(const key16 in data56){
+let data57 = data56[key16];
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.host === undefined){
+const err142 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1847,10 +1848,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-}
-else {
-const err143 = {instancePath:instancePath+"/external/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data54};
+if(data57.port === undefined){
+const err143 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'",schema:schema11.properties.external.additionalProperties.required,parentSchema:schema11.properties.external.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1859,10 +1858,9 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-}
-else {
-const err144 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data53};
+for(const key17 in data57){
+if(!(((key17 === "host") || (key17 === "port")) || (key17 === "secret"))){
+const err144 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.external.additionalProperties,data:data57};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1872,14 +1870,133 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data57.host !== undefined){
+let data58 = data57.host;
+if(typeof data58 === "string"){
+if(func3(data58) < 1){
+const err145 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data58};
 if(vErrors === null){
 vErrors = [err145];
 }
 else {
 vErrors.push(err145);
+}
+errors++;
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/host",schemaPath:"#/properties/external/additionalProperties/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.host.type,parentSchema:schema11.properties.external.additionalProperties.properties.host,data:data58};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data57.port !== undefined){
+let data59 = data57.port;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err147 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.external.additionalProperties.properties.port.type,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data59};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+if(typeof data59 == "number"){
+if(data59 > 65535 || isNaN(data59)){
+const err148 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535",schema:65535,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data59};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+if(data59 < 1 || isNaN(data59)){
+const err149 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/port",schemaPath:"#/properties/external/additionalProperties/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.external.additionalProperties.properties.port,data:data59};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+}
+if(data57.secret !== undefined){
+let data60 = data57.secret;
+if(typeof data60 === "string"){
+if(func3(data60) > 63){
+const err150 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data60};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+if(!pattern7.test(data60)){
+const err151 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data60};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/secret",schemaPath:"#/properties/external/additionalProperties/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.external.additionalProperties.properties.secret.type,parentSchema:schema11.properties.external.additionalProperties.properties.secret,data:data60};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/external/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/external/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.additionalProperties.type,parentSchema:schema11.properties.external.additionalProperties,data:data57};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/external",schemaPath:"#/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.external.type,parentSchema:schema11.properties.external,data:data56};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+}
+else {
+const err155 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
 }
 errors++;
 }
@@ -1889,12 +2006,12 @@ return errors === 0;
 
 export const app = validate11;
 const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://berth.dev/schemas/app.schema.json","title":"berth app","description":"One deployable app: where its manifests come from, where it runs and what it needs.","type":"object","additionalProperties":false,"required":["layer","namespace","source"],"properties":{"description":{"type":"string"},"layer":{"type":"string","enum":["platform","infra","monitoring","apps"],"description":"Sync order: platform, then infra, then monitoring, then apps."},"namespace":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$","maxLength":63,"description":"Destination namespace. With perEnvironment, `{environment}` is replaced, e.g. `shop-{environment}`."},"perEnvironment":{"type":"boolean","default":false,"description":"Deploy once per environment of the cluster (an Application named <app>-<environment>)."},"berthValues":{"type":"boolean","default":false,"description":"Local charts only: pass berth's context as `.Values.berth` (cluster, profile, arch, environment, namespace, ingress, storageClass, tls, and `external`: the managed services on this cluster that replace apps this app dependsOn or pools connections to). Off by default, so a chart whose values.schema.json forbids unknown properties renders."},"profiles":{"type":"array","items":{"type":"string","enum":["kind","k3s","cloud"],"description":"kind: a laptop cluster; k3s: Raspberry Pis; cloud: a managed cloud cluster."},"minItems":1,"uniqueItems":true,"description":"Cluster profiles this app supports; all when omitted."},"releaseName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":53,"description":"Helm release name of a `helm` or `chart` source; defaults to the app's name. Keep an existing release's name when migrating it (or importing a helmfile release), so its resources are not renamed."},"system":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"The system this app belongs to in `berth fleet`'s table; by default the app name before its first '-' (platform apps: \"platform\" unless other apps share that prefix)."},"role":{"type":"string","enum":["argocd","sealed-secrets"],"description":"Marks the app berth configures specially: Argo CD itself, or the Sealed Secrets controller."},"source":{"type":"object","required":["type"],"description":"Where the manifests come from: a Helm chart from a repository, a local chart, a kustomize folder or a folder of plain manifests.","discriminator":{"propertyName":"type"},"oneOf":[{"additionalProperties":false,"required":["type","repo","chart","version"],"properties":{"type":{"const":"helm"},"repo":{"type":"string","pattern":"^(https?|oci)://[^\\s]+$","description":"Chart repository: https://… or oci://…"},"chart":{"type":"string","minLength":1},"version":{"type":"string","pattern":"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$","description":"An exact chart version (ranges are not reproducible)."}}},{"additionalProperties":false,"required":["type"],"properties":{"type":{"const":"chart"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted.","default":"chart"}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"kustomize"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}},{"additionalProperties":false,"required":["type","path"],"properties":{"type":{"const":"manifests"},"path":{"type":"string","minLength":1,"pattern":"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$","description":"A path relative to the app's folder, inside it; `{profile}` and `{environment}` are substituted."}}}]},"valueFiles":{"type":"array","items":{"type":"string","pattern":"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},"uniqueItems":true,"description":"Extra values files in the app's folder (e.g. an upstream chart's values-production.yaml), after values.yaml and before the profile, environment and cluster files."},"ignoreDifferences":{"type":"array","description":"Passed through to the Application's spec.ignoreDifferences (the pinned Argo CD's shape, generator/pins/argo-cd.json).","items":{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","minLength":1},"name":{"type":"string"},"namespace":{"type":"string"},"jsonPointers":{"type":"array","items":{"type":"string"}},"jqPathExpressions":{"type":"array","items":{"type":"string"}},"managedFieldsManagers":{"type":"array","items":{"type":"string"}}}}},"dependsOn":{"type":"array","items":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"uniqueItems":true,"description":"Apps that must be Healthy before this one syncs (same or earlier layer)."},"secrets":{"type":"array","description":"Secrets this app consumes; each must be sealed for every cluster running the app.","items":{"type":"object","additionalProperties":false,"required":["name","keys"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"namespace":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"Defaults to the app's namespace."},"keys":{"type":"array","items":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$"},"minItems":1,"uniqueItems":true},"type":{"type":"string","description":"Secret type, e.g. kubernetes.io/dockerconfigjson."}}}},"resources":{"type":"array","description":"Requests of each workload, for the cluster resource budget.","items":{"type":"object","additionalProperties":false,"required":["workload","cpu","memory"],"properties":{"workload":{"type":"string","minLength":1},"cpu":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?|[0-9]+m)$","description":"CPU quantity: cores (`2`, `0.5`) or millicores (`500m`)."},"memory":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$","description":"Memory quantity, e.g. `906Mi`, `4Gi`."},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"postgres":{"type":"object","additionalProperties":false,"required":["maxConnections"],"description":"This app is a Postgres server; consumers' pools must fit its max_connections.","properties":{"maxConnections":{"type":"integer","minimum":1},"reserve":{"type":"integer","minimum":0,"default":0,"description":"Connections kept free for admin and migrations."}}},"connectionPools":{"type":"array","description":"Database connection pools this app opens (per replica).","items":{"type":"object","additionalProperties":false,"required":["to","size"],"properties":{"to":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"size":{"type":"integer","minimum":1},"replicas":{"description":"Replica count: a number, or per environment/profile with a default.","anyOf":[{"type":"integer","minimum":0},{"type":"object","required":["default"],"propertyNames":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$","maxLength":63,"description":"A DNS label (RFC 1123): lowercase letters, digits and '-', at most 63 characters."},"additionalProperties":{"type":"integer","minimum":0}}]}}}},"namespaceMetadata":{"type":"object","additionalProperties":false,"description":"Labels and annotations of the Namespace berth creates for the app (e.g. linkerd.io/inject: enabled); apps sharing a namespace must agree.","properties":{"labels":{"type":"object","additionalProperties":{"type":"string"}},"annotations":{"type":"object","additionalProperties":{"type":"string"}}}},"sync":{"type":"object","additionalProperties":false,"description":"Argo CD sync options the app needs.","properties":{"serverSideApply":{"type":"boolean","description":"For apps with CRDs too big for client-side apply."},"skipDryRunOnMissingResource":{"type":"boolean","description":"For resources whose CRD another app installs."},"replace":{"type":"boolean"}}},"clusterResources":{"type":"array","description":"Cluster-scoped kinds the app creates; its layer's AppProject allows exactly these.","items":{"type":"object","additionalProperties":false,"required":["group","kind"],"properties":{"group":{"type":"string"},"kind":{"type":"string","pattern":"^[A-Z][A-Za-z0-9]*$"}}}}}};
-const pattern20 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
-const pattern23 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
-const pattern24 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
-const pattern25 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
-const pattern28 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
-const pattern38 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+const pattern22 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$", "u");
+const pattern25 = new RegExp("^(https?|oci)://[^\\s]+$", "u");
+const pattern26 = new RegExp("^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$", "u");
+const pattern27 = new RegExp("^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$", "u");
+const pattern30 = new RegExp("^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$", "u");
+const pattern40 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://berth.dev/schemas/app.schema.json" */;
@@ -1998,7 +2115,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern20.test(data2)){
+if(!pattern22.test(data2)){
 const err8 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$"+"\"",schema:"^([a-z0-9]([-a-z0-9]*[a-z0-9])?|[a-z0-9-]*\\{environment\\}[a-z0-9-]*)$",parentSchema:schema12.properties.namespace,data:data2};
 if(vErrors === null){
 vErrors = [err8];
@@ -2293,7 +2410,7 @@ errors++;
 if(data10.repo !== undefined){
 let data12 = data10.repo;
 if(typeof data12 === "string"){
-if(!pattern23.test(data12)){
+if(!pattern25.test(data12)){
 const err32 = {instancePath:instancePath+"/source/repo",schemaPath:"#/properties/source/oneOf/0/properties/repo/pattern",keyword:"pattern",params:{pattern: "^(https?|oci)://[^\\s]+$"},message:"must match pattern \""+"^(https?|oci)://[^\\s]+$"+"\"",schema:"^(https?|oci)://[^\\s]+$",parentSchema:schema12.properties.source.oneOf[0].properties.repo,data:data12};
 if(vErrors === null){
 vErrors = [err32];
@@ -2343,7 +2460,7 @@ errors++;
 if(data10.version !== undefined){
 let data14 = data10.version;
 if(typeof data14 === "string"){
-if(!pattern24.test(data14)){
+if(!pattern26.test(data14)){
 const err36 = {instancePath:instancePath+"/source/version",schemaPath:"#/properties/source/oneOf/0/properties/version/pattern",keyword:"pattern",params:{pattern: "^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"},message:"must match pattern \""+"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$"+"\"",schema:"^v?[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.-]+)?$",parentSchema:schema12.properties.source.oneOf[0].properties.version,data:data14};
 if(vErrors === null){
 vErrors = [err36];
@@ -2419,7 +2536,7 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(!pattern25.test(data16)){
+if(!pattern27.test(data16)){
 const err42 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/1/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[1].properties.path,data:data16};
 if(vErrors === null){
 vErrors = [err42];
@@ -2502,7 +2619,7 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(!pattern25.test(data18)){
+if(!pattern27.test(data18)){
 const err49 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/2/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[2].properties.path,data:data18};
 if(vErrors === null){
 vErrors = [err49];
@@ -2586,7 +2703,7 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(!pattern25.test(data20)){
+if(!pattern27.test(data20)){
 const err56 = {instancePath:instancePath+"/source/path",schemaPath:"#/properties/source/oneOf/3/properties/path/pattern",keyword:"pattern",params:{pattern: "^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"},message:"must match pattern \""+"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$"+"\"",schema:"^(?!/)(?!.*(^|/)\\.\\.(/|$)).+$",parentSchema:schema12.properties.source.oneOf[3].properties.path,data:data20};
 if(vErrors === null){
 vErrors = [err56];
@@ -2650,7 +2767,7 @@ const len1 = data21.length;
 for(let i2=0; i2<len1; i2++){
 let data22 = data21[i2];
 if(typeof data22 === "string"){
-if(!pattern28.test(data22)){
+if(!pattern30.test(data22)){
 const err61 = {instancePath:instancePath+"/valueFiles/" + i2,schemaPath:"#/properties/valueFiles/items/pattern",keyword:"pattern",params:{pattern: "^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"},message:"must match pattern \""+"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$"+"\"",schema:"^(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_.][-A-Za-z0-9_./]*\\.ya?ml$",parentSchema:schema12.properties.valueFiles.items,data:data22};
 if(vErrors === null){
 vErrors = [err61];
@@ -4069,7 +4186,7 @@ errors++;
 if(data70.kind !== undefined){
 let data72 = data70.kind;
 if(typeof data72 === "string"){
-if(!pattern38.test(data72)){
+if(!pattern40.test(data72)){
 const err168 = {instancePath:instancePath+"/clusterResources/" + i15+"/kind",schemaPath:"#/properties/clusterResources/items/properties/kind/pattern",keyword:"pattern",params:{pattern: "^[A-Z][A-Za-z0-9]*$"},message:"must match pattern \""+"^[A-Z][A-Za-z0-9]*$"+"\"",schema:"^[A-Z][A-Za-z0-9]*$",parentSchema:schema12.properties.clusterResources.items.properties.kind,data:data72};
 if(vErrors === null){
 vErrors = [err168];

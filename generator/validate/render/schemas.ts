@@ -1,4 +1,4 @@
-import { strictCrdProblems } from "../crd-strict.js";
+import { strictCrdProblems, VENDORED_KINDS } from "../crd-strict.js";
 import type { RenderedObject } from "./rendered-objects.js";
 
 type Validator = (obj: Record<string, unknown>) => string[];
@@ -43,17 +43,16 @@ function builtIn(apiVersion: string, kind: string): Promise<Validator | undefine
   return v;
 }
 
-/** Custom kinds berth has a vendored CRD for (Argo CD, Sealed Secrets): validated strictly. */
-const VENDORED = new Set(["argoproj.io/v1alpha1/Application", "argoproj.io/v1alpha1/AppProject", "bitnami.com/v1alpha1/SealedSecret"]);
 
 /**
- * Schema problems of a rendered object: built-in kinds against the Kubernetes schemas, Argo CD
- * and Sealed Secrets objects against their pinned CRDs. Other custom resources are checked for
- * shape only (parseRendered) — their CRDs are the charts' own.
+ * Schema problems of a rendered object: built-in kinds against the Kubernetes schemas; Argo CD,
+ * Sealed Secrets and Gateway API objects against their vendored CRDs (generator/validate/crds),
+ * strictly. Other custom resources are checked against the CRDs the fleet's renders install
+ * (CrdSchemas), or for shape only.
  */
 export async function schemaProblems(o: RenderedObject): Promise<string[]> {
   const key = `${o.apiVersion}/${o.kind}`;
-  if (VENDORED.has(key)) return strictCrdProblems(o.body);
+  if (VENDORED_KINDS.has(key)) return strictCrdProblems(o.body);
   const v = await builtIn(o.apiVersion, o.kind);
   return v ? [...new Set(v(o.body))] : [];
 }

@@ -46,7 +46,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end }}
 
 {{- define "hash.scheme" -}}
-{{- if .Values.ingress.tls }}https{{ else }}http{{ end -}}
+{{- if .Values.route.https }}https{{ else }}http{{ end -}}
 {{- end }}
 
 {{/* Credentials every backend container gets by reference (never values in the ConfigMap). */}}
