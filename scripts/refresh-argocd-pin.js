@@ -11,38 +11,22 @@
 // e2e/tools/build.sh); test/pins/argocd-pins.test.ts fails until every one agrees.
 // berth validates generated Argo CD objects against these schemas only, so they must be the
 // pinned Argo CD's: a newer CRD accepts fields the pinned controller silently drops.
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, parseDocument } from "yaml";
+import { desiredStateSchema, goModuleDir } from "./go-module-crds.js";
 
 const pins = JSON.parse(readFileSync(new URL("../generator/pins/argo-cd.json", import.meta.url), "utf8"));
 const version = pins.argoCd;
 const out = fileURLToPath(new URL("../generator/validate/crds/", import.meta.url));
 const env = { ...process.env, GOTOOLCHAIN: pins.goToolchain, GOFLAGS: "-mod=mod" };
-const module = JSON.parse(execFileSync("go", ["mod", "download", "-json", `github.com/argoproj/argo-cd/v3@${version}`], { encoding: "utf8", env }));
-if (!module.Dir) throw new Error(`go mod download gave no Dir: ${module.Error ?? "unknown error"}`);
-
-/** Descriptions are documentation, not constraints; dropping them keeps the files small. */
-function strip(node) {
-  if (Array.isArray(node)) return node.map(strip);
-  if (node === null || typeof node !== "object") return node;
-  const o = {};
-  for (const k of Object.keys(node).sort()) {
-    if (k === "description" && typeof node[k] === "string") continue;
-    o[k] = strip(node[k]);
-  }
-  return o;
-}
+const module = { Dir: goModuleDir(`github.com/argoproj/argo-cd/v3@${version}`, env) };
 
 for (const [file, name] of [["application-crd.yaml", "application.json"], ["appproject-crd.yaml", "appproject.json"]]) {
   const crd = parse(readFileSync(join(module.Dir, "manifests", "crds", file), "utf8"));
   const served = crd.spec.versions.find((v) => v.storage);
-  const schema = structuredClone(served.schema.openAPIV3Schema);
-  // berth generates desired state only; the controller owns status.
-  delete schema.properties.status;
-  const entry = { release: version, group: crd.spec.group, version: served.name, kind: crd.spec.names.kind, schema: strip(schema) };
+  const entry = { release: version, group: crd.spec.group, version: served.name, kind: crd.spec.names.kind, schema: desiredStateSchema(served.schema.openAPIV3Schema) };
   writeFileSync(join(out, name), JSON.stringify(entry));
 }
 process.stdout.write(`generator/validate/crds: Application and AppProject from Argo CD ${version}\n`);

@@ -7,29 +7,16 @@
 // are read from that Go module (`go mod download`), whose config/crd/standard/ holds them.
 // The CRDs come from a chart berth usually cannot render offline (a remote OCI chart), so without
 // this copy validate would know the kinds only by shape.
-import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { desiredStateSchema, goModuleDir } from "./go-module-crds.js";
 
 const RELEASE = "v1.6.1";
 const KINDS = ["Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TLSRoute", "ReferenceGrant", "ListenerSet", "BackendTLSPolicy"];
-const module = JSON.parse(execFileSync("go", ["mod", "download", "-json", `sigs.k8s.io/gateway-api@${RELEASE}`], { encoding: "utf8" }));
-if (!module.Dir) throw new Error(`go mod download gave no Dir: ${module.Error ?? "unknown error"}`);
+const moduleDir = goModuleDir(`sigs.k8s.io/gateway-api@${RELEASE}`);
 
-/** Descriptions are documentation, not constraints; dropping them keeps the file small. */
-function strip(node) {
-  if (Array.isArray(node)) return node.map(strip);
-  if (node === null || typeof node !== "object") return node;
-  const o = {};
-  for (const k of Object.keys(node).sort()) {
-    if (k === "description" && typeof node[k] === "string") continue;
-    o[k] = strip(node[k]);
-  }
-  return o;
-}
-
-const dir = join(module.Dir, "config", "crd", "standard");
+const dir = join(moduleDir, "config", "crd", "standard");
 const crds = [];
 for (const file of readdirSync(dir).sort()) {
   for (const doc of parseAllDocuments(readFileSync(join(dir, file), "utf8"))) {
@@ -37,11 +24,7 @@ for (const file of readdirSync(dir).sort()) {
     if (crd?.kind !== "CustomResourceDefinition" || !KINDS.includes(crd.spec.names.kind)) continue;
     for (const v of crd.spec.versions) {
       if (!v.served) continue;
-      const schema = structuredClone(v.schema.openAPIV3Schema);
-      // berth generates desired state only; the controllers own status.
-      delete schema.properties.status;
-      if (Array.isArray(schema.required)) schema.required = schema.required.filter((r) => r !== "status");
-      crds.push({ release: RELEASE, group: crd.spec.group, version: v.name, kind: crd.spec.names.kind, schema: strip(schema) });
+      crds.push({ release: RELEASE, group: crd.spec.group, version: v.name, kind: crd.spec.names.kind, schema: desiredStateSchema(v.schema.openAPIV3Schema) });
     }
   }
 }
