@@ -50,7 +50,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   try {
     fleet = loadCheckedFleet(opts.root, parses);
     // A credential in Argo CD's repository values is reported once, as such (the fix differs).
-    const repoCredentials = findRepositoryCredentials(opts.root);
+    const repoCredentials = findRepositoryCredentials(opts.root, list);
     const onRepoCredential = new Set(repoCredentials.map((d) => `${d.file}:${d.line}`));
     const plaintext = findPlaintextCredentials(opts.root, parses, list).filter((d) => !onRepoCredential.has(`${d.file}:${d.line}`));
     problems = [...findPrivateKeys(opts.root, list), ...plaintext, ...repoCredentials];

@@ -36,19 +36,28 @@ interface Crd {
   schema: Record<string, unknown>;
 }
 
-let validators: Map<string, ValidateFunction> | undefined;
+const BY_KIND = new Map(CRDS.map((c) => [`${c.group}/${c.version}/${c.kind}`, c]));
+let ajv: Ajv | undefined;
+const validators = new Map<string, ValidateFunction>();
 
-function load(): Map<string, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, strict: false, logger: false });
-  for (const f of ["int32", "int64", "byte", "date-time"]) ajv.addFormat(f, true);
-  validators = new Map();
-  for (const crd of CRDS) {
-    const schema = closeObjects(crd.schema) as Record<string, unknown>;
-    (schema.properties as Record<string, unknown>).metadata = OBJECT_META;
-    validators.set(`${crd.group}/${crd.version}/${crd.kind}`, ajv.compile(schema));
+/**
+ * The validator of one kind, compiled the first time an object of that kind is checked: a fleet
+ * pays only for the kinds it has (the Gateway API's schemas alone are a dozen large ones).
+ */
+function validatorOf(key: string): ValidateFunction | undefined {
+  const known = validators.get(key);
+  if (known) return known;
+  const crd = BY_KIND.get(key);
+  if (!crd) return undefined;
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, logger: false });
+    for (const f of ["int32", "int64", "byte", "date-time"]) ajv.addFormat(f, true);
   }
-  return validators;
+  const schema = closeObjects(crd.schema) as Record<string, unknown>;
+  (schema.properties as Record<string, unknown>).metadata = OBJECT_META;
+  const validate = ajv.compile(schema);
+  validators.set(key, validate);
+  return validate;
 }
 
 /** Adds `additionalProperties: false` to every object schema that lists its properties. */
@@ -63,7 +72,7 @@ function closeObjects(s: unknown): unknown {
 
 /** Problems of one object against its CRD, as `path: message` strings; empty when valid. */
 export function strictCrdProblems(obj: { apiVersion?: unknown; kind?: unknown }): string[] {
-  const validate = load().get(`${String(obj.apiVersion)}/${String(obj.kind)}`);
+  const validate = validatorOf(`${String(obj.apiVersion)}/${String(obj.kind)}`);
   if (!validate) return [`no vendored CRD schema for ${String(obj.apiVersion)} ${String(obj.kind)}`];
   if (validate(obj)) return [];
   return (validate.errors ?? []).map((e) => {

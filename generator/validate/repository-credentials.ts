@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isPair, isScalar, isSeq, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
-import { listRepoFiles } from "../read/repo-files.js";
+import { listRepoFiles, type RepoLister } from "../read/repo-files.js";
 import { parseYamlSource } from "../yaml/source.js";
 
 /**
@@ -38,8 +38,8 @@ const VALUES_FILE = /^apps\/.+\/values[^/]*\.ya?ml$|^clusters\/[^/]+\/(values\/[
  * the cluster) unencrypted. Configuration such as `enableOCI` is fine. Refused whatever the value
  * (a placeholder would be synced as the credential too); the fix is berth's sealed credentials.
  */
-export function findRepositoryCredentials(root: string): Diagnostic[] {
-  const files = listRepoFiles(root, ["apps", "clusters"]).filter((f) => VALUES_FILE.test(f));
+export function findRepositoryCredentials(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
+  const files = list(["apps", "clusters"]).filter((f) => VALUES_FILE.test(f));
   return files.flatMap((file) => repositoryCredentialFindings(file, readFileSync(join(root, file), "utf8")));
 }
 
