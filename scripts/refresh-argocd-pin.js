@@ -42,13 +42,14 @@ for (const text of install.split(/^---$/m)) {
   if (!o?.kind) continue;
   if (o.kind === "CustomResourceDefinition") crds.push(body);
   else if (o.kind === "ConfigMap" && ["argocd-cm", "argocd-cmd-params-cm"].includes(o.metadata.name)) continue;
-  // install.yaml's empty argocd-notifications-secret: the notifications controller reads a missing
-  // one as empty (notifications-engine pkg/api/factory.go), and berth seals it when `notify:`
-  // needs a token; shipped here too, the argo-cd app and that SealedSecret would both own it.
-  // The empty argocd-secret stays: argocd-server v3.6.2 exits "secret argocd-secret not found"
-  // without it (InitializeSettings reads the admin account from it before it writes
-  // server.secretkey into it); its data is argocd-server's, which the empty manifest leaves alone.
-  else if (o.kind === "Secret" && o.metadata.name === "argocd-notifications-secret") continue;
+  // No Secret is committed, not even an empty one (a plaintext Secret in Git is what berth
+  // refuses). install.yaml's empty argocd-notifications-secret: the notifications controller
+  // reads a missing one as empty (notifications-engine pkg/api/factory.go), and berth seals it
+  // when `notify:` needs a token. Its empty argocd-secret: argocd-server v3.6.2 exits "secret
+  // argocd-secret not found" without it (InitializeSettings reads the admin account before it
+  // writes server.secretkey), so `berth bootstrap` applies it empty before installing Argo CD, as
+  // argo-helm's configs.secret.createSecret: false expects; its data stays argocd-server's.
+  else if (o.kind === "Secret" && ["argocd-secret", "argocd-notifications-secret"].includes(o.metadata.name)) continue;
   else rest.push(body);
 }
 mkdirSync(join(chart, "files"), { recursive: true });

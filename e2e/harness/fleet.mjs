@@ -50,12 +50,13 @@ function replaceInTree(dir, replacements) {
  * Argo CD's install.yaml, less argocd-cm and the notifications ConfigMap and Secret (templated
  * from values, as argo-helm does; the example chart drops the same Secret) and
  * argocd-ssh-known-hosts-cm (templated from configs.ssh.knownHosts, as argo-helm does; install.yaml's
- * list becomes the default). The empty argocd-secret stays, as in the example chart: argocd-server fills it in.
+ * list becomes the default) and the empty argocd-secret, as in the example chart: berth bootstrap
+ * applies it and argocd-server fills it in.
  */
 async function assembleArgoCdChart(chartDir) {
   const src = join(await moduleDir(ARGOCD_MODULE), "manifests", "install.yaml");
   const docs = parseAllDocuments(readFileSync(src, "utf8"));
-  const templated = { ConfigMap: ["argocd-cm", "argocd-notifications-cm", "argocd-ssh-known-hosts-cm"], Secret: ["argocd-notifications-secret"] };
+  const templated = { ConfigMap: ["argocd-cm", "argocd-notifications-cm", "argocd-ssh-known-hosts-cm"], Secret: ["argocd-secret", "argocd-notifications-secret"] };
   const kept = docs.filter((d) => {
     const o = d.toJS();
     return o && !(templated[o.kind] ?? []).includes(o.metadata?.name);
@@ -85,7 +86,7 @@ export async function prepareFleet({ workDir, chartRepoUrl, ociRepoUrl, repoUrl 
   cpSync(TEMPLATE, dir, { recursive: true, filter: (s) => !s.startsWith(join(TEMPLATE, "charts")) });
   replaceInTree(dir, { "@REPO_URL@": repoUrl, "@CHART_REPO_URL@": chartRepoUrl, "@OCI_REPO_URL@": ociRepoUrl });
   const dropped = await assembleArgoCdChart(join(dir, "apps", "argo-cd", "chart"));
-  if (dropped !== 4) throw new HarnessError("fleet", `expected argocd-cm, argocd-ssh-known-hosts-cm and the notifications ConfigMap and Secret in Argo CD's install.yaml, removed ${dropped}`);
+  if (dropped !== 5) throw new HarnessError("fleet", `expected argocd-cm, argocd-ssh-known-hosts-cm, argocd-secret and the notifications ConfigMap and Secret in Argo CD's install.yaml, removed ${dropped}`);
   cpSync(join(await moduleDir(SEALED_SECRETS_MODULE), "helm", "sealed-secrets"), join(dir, "apps", "sealed-secrets", "chart"), { recursive: true });
   // Module files are read-only in the module cache.
   await $({ quiet: true })`chmod -R u+w ${dir}`;

@@ -12,7 +12,7 @@ import { nodePortsIn, type NodePortUse } from "./kind-config.js";
  * then the Application's inline values), the way Argo CD passes them to helm.
  */
 export function fleetNodePorts(root: string, fleet: Fleet, cluster: Cluster): NodePortUse[] {
-  const { instances, helmRepos } = planCluster(fleet, cluster);
+  const { instances } = planCluster(fleet, cluster);
   const out: NodePortUse[] = [];
   for (const inst of instances) {
     const src = inst.app?.spec.source.type;
@@ -22,7 +22,7 @@ export function fleetNodePorts(root: string, fleet: Fleet, cluster: Cluster): No
       const v = readValuesMap(root, f);
       if (v) values = mergeValues(values, v);
     }
-    values = mergeValues(values, valuesObject(inst, { cluster, wave: 0, helmRepos }));
+    values = mergeValues(values, valuesObject(inst, { cluster, wave: 0 }));
     for (const port of nodePortsIn(values)) out.push({ port, app: inst.id });
   }
   return out;

@@ -202,13 +202,15 @@ export function planBootstrap(fleet: Fleet, cluster: Cluster, inputs: BootstrapI
 
   steps.push({
     id: "namespace",
-    title: `create namespace ${ns}`,
-    why: `Argo CD and its Applications live in ${ns}; applied, not created, so a re-run changes nothing.`,
+    title: `create namespace ${ns} and Argo CD's empty argocd-secret`,
+    why:
+      `Argo CD and its Applications live in ${ns}. argocd-server exits when argocd-secret is missing and then fills it in itself; berth commits no plaintext Secret, ` +
+      "so the empty one of Argo CD's install.yaml is applied here (as argo-helm's configs.secret.createSecret: false expects). Applied, not created, and server-side apply owns no data: a re-run changes nothing and leaves argocd-server's keys alone.",
     action: {
       type: "run",
-      commands: [{ ...kubectl("apply", "--server-side", "--field-manager", BERTH_FIELD_MANAGER, "-f", "-"), stdin: { source: "text", label: `Namespace ${ns}`, text: toYaml({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } }) } }],
+      commands: [{ ...kubectl("apply", "--server-side", "--field-manager", BERTH_FIELD_MANAGER, "-f", "-"), stdin: { source: "text", label: `Namespace ${ns}, Secret ${ns}/argocd-secret (no data)`, text: namespaceAndArgocdSecret(ns) } }],
     },
-    hint: `check that the context's user may create namespaces (\`kubectl --context ${context} auth can-i create namespaces\`)`,
+    hint: `check that the context's user may create namespaces and Secrets (\`kubectl --context ${context} auth can-i create namespaces\`)`,
   });
 
   if (sealer) {
@@ -339,4 +341,10 @@ export function identityChecks(cluster: Cluster, context: string): IdentityCheck
     out.push({ field: "kubeSystemUID", expected: id.kubeSystemUID, command: { tool: "kubectl", args: ["--context", context, "get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}", "--request-timeout", "20s"] } });
   }
   return out;
+}
+
+/** The namespace and Argo CD's empty argocd-secret, as one stream for one apply. */
+function namespaceAndArgocdSecret(ns: string): string {
+  const secret = { apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: { name: "argocd-secret", namespace: ns, labels: { "app.kubernetes.io/name": "argocd-secret", "app.kubernetes.io/part-of": "argocd" } } };
+  return `${toYaml({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } })}---\n${toYaml(secret)}`;
 }

@@ -26,8 +26,6 @@ export const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDurat
 export interface ApplicationContext {
   cluster: Cluster;
   wave: number;
-  /** All Helm repositories used on the cluster (for Argo CD's own repository registrations). */
-  helmRepos: readonly string[];
   /** With `appOfApps: layered`: the parent Application that syncs this one (parents.ts). */
   parent?: string;
 }
@@ -137,7 +135,7 @@ export function valuesObject(inst: Instance, ctx: ApplicationContext): Record<st
   const app = inst.app!;
   let values: Record<string, unknown> = {};
   if (app.spec.source.type === "chart" && app.spec.berthValues) values = { berth: clusterContext(inst, ctx.cluster) };
-  if (app.spec.role === "argocd") values = mergeValues(mergeValues(values, argocdSelfValues(ctx.helmRepos, { registries: ctx.cluster.spec.registries, knownHosts: ctx.cluster.spec.repo.knownHosts })), notificationValues(ctx.cluster) ?? {});
+  if (app.spec.role === "argocd") values = mergeValues(mergeValues(values, argocdSelfValues({ knownHosts: ctx.cluster.spec.repo.knownHosts })), notificationValues(ctx.cluster) ?? {});
   if (inst.entry?.values) values = mergeValues(values, inst.entry.values);
   return values;
 }

@@ -1,5 +1,3 @@
-import { argoRepoURL, isOci, repoName } from "./repos.js";
-
 /**
  * Health of child Applications, so that sync waves between them wait. Argo CD removed the
  * built-in health assessment of argoproj.io/Application in v1.8; without this check an
@@ -20,23 +18,17 @@ return hs
 `;
 
 /**
- * The values berth adds to Argo CD's own chart: the Application health check; the OCI Helm
- * registries the cluster's apps use, registered declaratively without credentials, except those
- * whose sealed repository Secret (berth repo connect) registers them with credentials; and the SSH
- * host keys pinned for the fleet repository (argocd-ssh-known-hosts-cm), replacing the chart's list.
+ * The values berth adds to Argo CD's own chart: the Application health check, and the SSH host
+ * keys pinned for the fleet repository (argocd-ssh-known-hosts-cm), replacing the chart's list.
+ * No repository is registered without credentials: Argo CD (from 3.x) reads a scheme-less chart
+ * registry as OCI by itself (util/helm IsHelmOciRepo), so only registries with a sealed credential
+ * (berth repo connect) have a repository Secret, and the chart renders no plaintext Secret.
  */
-export function argocdSelfValues(helmRepos: readonly string[], access: { registries?: readonly { url: string; prefix?: boolean }[]; knownHosts?: readonly string[] } = {}): Record<string, unknown> {
-  const sealed = access.registries ?? [];
-  const covered = (repo: string) => sealed.some((r) => (r.prefix ? argoRepoURL(repo).startsWith(argoRepoURL(r.url)) : argoRepoURL(r.url) === argoRepoURL(repo)));
-  const repositories: Record<string, unknown> = {};
-  for (const repo of [...new Set(helmRepos)].filter(isOci).filter((r) => !covered(r)).sort()) {
-    repositories[repoName(repo)] = { name: repoName(repo), type: "helm", url: argoRepoURL(repo), enableOCI: "true" };
-  }
+export function argocdSelfValues(access: { knownHosts?: readonly string[] } = {}): Record<string, unknown> {
   const knownHosts = access.knownHosts ?? [];
   return {
     configs: {
       cm: { "resource.customizations.health.argoproj.io_Application": APPLICATION_HEALTH_LUA },
-      ...(Object.keys(repositories).length > 0 ? { repositories } : {}),
       ...(knownHosts.length > 0 ? { ssh: { knownHosts: `${[...knownHosts].sort().join("\n")}\n` } } : {}),
     },
   };

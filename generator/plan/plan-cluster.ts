@@ -15,18 +15,14 @@ export interface ClusterPlan {
   cluster: Cluster;
   instances: Instance[];
   waves: Map<string, number>;
-  /** Every Helm repository the cluster's apps use (Argo CD registers the OCI ones). */
-  helmRepos: string[];
   files: OutputFile[];
 }
 
 /** A cluster's instances and what their Applications share: a plan without its files (preview needs no more for a cluster whose inputs did not change). */
-export type ClusterInstances = Pick<ClusterPlan, "cluster" | "instances" | "helmRepos">;
+export type ClusterInstances = Pick<ClusterPlan, "cluster" | "instances">;
 
 export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances {
-  const instances = clusterInstances(fleet, cluster);
-  const helmRepos = instances.flatMap((i) => (i.app?.spec.source.type === "helm" ? [i.app.spec.source.repo] : []));
-  return { cluster, instances, helmRepos };
+  return { cluster, instances: clusterInstances(fleet, cluster) };
 }
 
 /**
@@ -41,7 +37,7 @@ export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances 
 export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = {}): ClusterPlan {
   const keep = opts.documents !== false;
   const output = (path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>) => outputFile(path, docs, keep);
-  const { instances, helmRepos } = planInstances(fleet, cluster);
+  const { instances } = planInstances(fleet, cluster);
   const waves = computeWaves(instances);
   const clusterFile = layout.clusterFile(cluster.name);
   const files: OutputFile[] = [
@@ -57,7 +53,7 @@ export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = 
   const layered = cluster.spec.appOfApps === "layered";
   if (namespaces.length > 0 && !layered) files.push(output(layout.namespacesFile(cluster.name), namespaces.map(namespaceDoc)));
   const child = (inst: Instance, parent?: string) => ({
-    object: buildApplication(inst, { cluster, wave: waves.get(inst.id)!, helmRepos, parent }),
+    object: buildApplication(inst, { cluster, wave: waves.get(inst.id)!, parent }),
     sources: [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])],
   });
   if (layered) {
@@ -74,7 +70,7 @@ export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = 
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { cluster, instances, waves, helmRepos, files };
+  return { cluster, instances, waves, files };
 }
 
 export interface PlanOptions {

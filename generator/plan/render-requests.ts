@@ -11,8 +11,8 @@ import type { ClusterPlan } from "./plan-cluster.js";
  * the same chart, value files (in the same order) and inline values as the generated
  * Application, the cluster's Kubernetes version and its declared extra API versions.
  */
-export function renderRequest(plan: Pick<ClusterPlan, "cluster" | "helmRepos">, inst: Instance, root: string): RenderRequest {
-  const { cluster, helmRepos } = plan;
+export function renderRequest(plan: Pick<ClusterPlan, "cluster">, inst: Instance, root: string): RenderRequest {
+  const { cluster } = plan;
   const base = {
     app: inst.id,
     namespace: inst.namespace,
@@ -28,7 +28,7 @@ export function renderRequest(plan: Pick<ClusterPlan, "cluster" | "helmRepos">, 
   if (src.type === "kustomize") return { ...base, source: { type: "kustomize", dir: join(root, dir!) } };
   if (src.type === "manifests") return { ...base, source: { type: "manifests", dir: join(root, dir!) } };
   const files = valueFiles(inst, cluster).map((f) => join(root, f));
-  const values = valuesObject(inst, { cluster, wave: 0, helmRepos });
+  const values = valuesObject(inst, { cluster, wave: 0 });
   if (src.type === "chart") {
     return { ...base, source: { type: "helm-local", chartDir: join(root, dir!), releaseName: app.spec.releaseName ?? app.name, valueFiles: files, values } };
   }

@@ -136,7 +136,7 @@ export function directoryLimit(root: string, plan: ClusterPlan): { bytes: number
       const v = param(parsed);
       if (v !== undefined) found = { value: v, from: file };
     }
-    const inline = param(valuesObject(argocd, { cluster: plan.cluster, wave: 0, helmRepos: plan.helmRepos }));
+    const inline = param(valuesObject(argocd, { cluster: plan.cluster, wave: 0 }));
     if (inline !== undefined) found = { value: inline, from: layout.clusterFile(plan.cluster.name) };
   }
   const value = found?.value ?? DEFAULT_DIRECTORY_LIMIT;

@@ -59,7 +59,7 @@ describe("berth bootstrap of a cluster whose fleet repository is private", () =>
   it("applies the repository Secret, opened in memory with --key and marked for the controller to adopt, before Argo CD's first fetch", () => {
     expect(r.code, r.stderr).toBe(0);
     const applies = r.log.filter((e) => e.args.includes("apply") && e.args.includes("-"));
-    expect(applies.map((e) => e.stdinKinds).slice(0, 3)).toEqual([["Namespace"], ["Secret"], ["Secret"]]);
+    expect(applies.map((e) => e.stdinKinds).slice(0, 3)).toEqual([["Namespace", "Secret"], ["Secret"], ["Secret"]]);
     expect(applies[2]!.stdinMarks).toEqual(['sealedsecrets.bitnami.com/managed: "true"', "argocd.argoproj.io/secret-type: repository"]);
     const credAt = r.log.indexOf(applies[2]!);
     const rootAt = r.log.findIndex((e) => e.args.some((a) => a.endsWith("root.yaml")));

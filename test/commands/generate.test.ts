@@ -92,15 +92,13 @@ describe("berth generate", () => {
     expect(shopStaging.spec.source.helm.valuesObject.berth).toMatchObject({ cluster: "dev", environment: "staging", namespace: "shop-staging", profile: "kind" });
   });
 
-  it("configures Argo CD with the Application health check and registers OCI Helm registries", async () => {
+  it("configures Argo CD with the Application health check and registers no repository without a credential", async () => {
     const { files } = await generated();
     const argo = parse(generatedDocument(files["clusters/dev/argocd/platform.yaml"]!, "Application", "argo-cd")) as Obj;
     const values = argo.spec.sources[0].helm.valuesObject;
     expect(values.configs.cm["resource.customizations.health.argoproj.io_Application"]).toContain("obj.status.health.status");
-    expect(Object.values(values.configs.repositories)).toEqual([
-      { enableOCI: "true", name: "registry-1-docker-io-bitnamicharts", type: "helm", url: "registry-1.docker.io/bitnamicharts" },
-      { enableOCI: "true", name: "registry-example-com-charts", type: "helm", url: "registry.example.com/charts" },
-    ]);
+    // Argo CD reads a scheme-less registry as OCI by itself: a registration would only be a plaintext Secret.
+    expect(values.configs.repositories).toBeUndefined();
   });
 
   it("gives each layer's AppProject only its namespaces, repositories and declared cluster kinds", async () => {

@@ -228,5 +228,5 @@ export function mergedValues(clusterName: string, id: string): K8s {
   const inst = instance(clusterName, id);
   let v: Record<string, unknown> = {};
   for (const f of valueFiles(inst, c)) v = mergeValues(v, (readYaml(f) ?? {}) as Record<string, unknown>);
-  return mergeValues(v, valuesObject(inst, { cluster: c, wave: 0, helmRepos: [] })) as K8s;
+  return mergeValues(v, valuesObject(inst, { cluster: c, wave: 0 })) as K8s;
 }
