@@ -1,5 +1,6 @@
 import { createHash, X509Certificate } from "node:crypto";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { main } from "../../generator/cli.js";
@@ -77,4 +78,25 @@ export function listFiles(dir: string, since = 0, depth = 0): string[] {
     }
   }
   return out;
+}
+
+/**
+ * No value, nor its base64 or hex form, in any output, nor in any file of the repository or of the
+ * temp folder written since `started` (other test files remove their own temp files meanwhile).
+ */
+export function expectNoPlaintext(values: readonly string[], outputs: readonly string[], root: string, started: number, what: string): void {
+  const needles = values.flatMap((v) => [v, Buffer.from(v).toString("base64"), Buffer.from(v).toString("hex")]);
+  for (const text of outputs) for (const n of needles) expect(text).not.toContain(n);
+  const files = [...listFiles(root), ...listFiles(tmpdir(), started)];
+  expect(files.length).toBeGreaterThan(5);
+  for (const file of files) {
+    let content: Buffer;
+    try {
+      content = readFileSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw e;
+    }
+    for (const n of needles) expect(content.includes(n), `${file} contains ${what}`).toBe(false);
+  }
 }
