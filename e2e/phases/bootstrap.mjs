@@ -1,7 +1,7 @@
 // `berth bootstrap` for real, while Argo CD (repo-server, application controller, notifications
 // controller) and the Sealed Secrets controller start as host processes when what they need
 // exists, as their pods would. Records when each Application first appears and first reports
-// Healthy (what the root's sync waits for, through the Application health check berth
+// Synced and Healthy (what the root's sync waits for, through the Application health check berth
 // configures), for the waves phase.
 import { $ } from "zx";
 import { createWriteStream } from "node:fs";
@@ -40,7 +40,7 @@ export async function runBootstrap(ctx, { name = "berth-bootstrap" } = {}) {
     const now = Date.now();
     for (const [appName, a] of await applications(kubectl)) {
       if (!ctx.firstSeen.has(appName)) ctx.firstSeen.set(appName, now);
-      if (!ctx.firstHealthy.has(appName) && a.status?.health?.status === "Healthy") ctx.firstHealthy.set(appName, now);
+      if (!ctx.firstHealthy.has(appName) && synced(a)) ctx.firstHealthy.set(appName, now);
     }
     if (!ctx.sealer && (await kubectl`kubectl get crd sealedsecrets.bitnami.com`.nothrow()).exitCode === 0) {
       ctx.sealer = await startSealedSecrets({ bin: ctx.bin, workDir: ctx.workDir, logDir: ctx.logDir, kubectl, server: ctx.cp.server, ca: ctx.cp.pki.ca, namespace: "kube-system", serviceAccount: "sealed-secrets-controller", watch: procs });
