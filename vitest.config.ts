@@ -11,6 +11,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    poolOptions: { threads: { maxThreads: 2, minThreads: 2 } },
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.slow.test.ts"], pool: "threads", isolate: false } },
       { extends: true, test: { name: "slow", include: ["test/**/*.slow.test.ts"], globalSetup: ["test/build-once.ts"] } },

@@ -19,6 +19,8 @@ export interface WriterThread {
   done(): Promise<Record<string, string>>;
 }
 
+const POOL = Symbol.for("berth.writer-threads");
+
 type Op = ["fresh", string] | ["file", string, string | Uint8Array, number | "symlink", string | undefined];
 
 /** Plain script text, so it needs no build step of its own. */
@@ -31,7 +33,14 @@ const made = new Set();
 const hashes = {};
 let failed;
 parentPort.on("message", (ops) => {
-  if (ops === null) return parentPort.postMessage(failed === undefined ? { hashes } : { failed });
+  if (ops === null) {
+    // One job ends: report it and forget it, ready for the next job on this thread.
+    parentPort.postMessage(failed === undefined ? { hashes } : { failed });
+    made.clear();
+    for (const name of Object.keys(hashes)) delete hashes[name];
+    failed = undefined;
+    return;
+  }
   if (failed) return;
   try {
     for (const op of ops) {
@@ -64,14 +73,34 @@ export function ownBytes(content: string | Uint8Array): string | Uint8Array {
   return typeof content !== "string" && content.byteLength !== content.buffer.byteLength ? new Uint8Array(content) : content;
 }
 
-/** Starts the thread; its start-up overlaps whatever the caller does before queueing files. */
-export function startWriterThread(onError: (why: string) => Error): WriterThread {
+/**
+ * Threads whose last job ended well, kept for the next job in this process (unref'd, so they keep
+ * nothing alive): starting a thread costs more than writing a small cluster's files, and one
+ * process may write many times (a preview writes two revisions; tests run berth in-process).
+ * Kept on the process, not the module, so that a module loaded twice (a test runner re-evaluates
+ * modules per file) still finds them.
+ */
+const idle: Worker[] = ((globalThis as { [POOL]?: Worker[] })[POOL] ??= []);
+
+function newWorker(): Worker {
   const worker = new Worker(WORKER, { eval: true });
+  // A thread that fails while idle leaves the pool; a job's own listeners report failures during it.
+  worker.on("error", () => {
+    const at = idle.indexOf(worker);
+    if (at >= 0) idle.splice(at, 1);
+  });
+  return worker;
+}
+
+/** Starts (or reuses) a thread; its start-up overlaps whatever the caller does before queueing files. */
+export function startWriterThread(onError: (why: string) => Error): WriterThread {
+  const worker = idle.pop() ?? newWorker();
   // An abandoned writer must not keep the process alive; done() holds it while it waits.
   worker.unref();
   let batch: Op[] = [];
   let broken: Error | undefined;
-  worker.once("error", (e) => (broken = onError(e.message)));
+  const onBroken = (e: Error) => (broken = onError(e.message));
+  worker.once("error", onBroken);
   const flush = () => {
     if (batch.length === 0) return;
     worker.postMessage(batch);
@@ -91,12 +120,22 @@ export function startWriterThread(onError: (why: string) => Error): WriterThread
       return new Promise<Record<string, string>>((resolve, reject) => {
         if (broken) return reject(broken);
         worker.ref();
-        worker.once("message", (result: { hashes: Record<string, string> } | { failed: string }) => {
-          void worker.terminate();
-          if ("hashes" in result) resolve(result.hashes);
-          else reject(onError(result.failed));
-        });
-        worker.once("error", (e) => reject(onError(e.message)));
+        const onCrash = (e: Error) => {
+          worker.off("message", onResult);
+          reject(onError(e.message));
+        };
+        const onResult = (result: { hashes: Record<string, string> } | { failed: string }) => {
+          worker.off("error", onCrash).off("error", onBroken).unref();
+          if ("hashes" in result) {
+            idle.push(worker);
+            resolve(result.hashes);
+          } else {
+            void worker.terminate();
+            reject(onError(result.failed));
+          }
+        };
+        worker.once("message", onResult);
+        worker.once("error", onCrash);
         worker.postMessage(null);
       });
     },
