@@ -11,9 +11,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    poolOptions: { threads: { maxThreads: 2, minThreads: 2 } },
+    // The unit project's thread pool, set here: vitest reads pool options from the root config
+    // only (a project's own were ignored). Both cores (the default on two is one thread), and
+    // files share their threads' module cache, so a file does not pay berth's start-up again.
+    poolOptions: { threads: { maxThreads: 2, minThreads: 2, isolate: false } },
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.slow.test.ts"], pool: "threads", isolate: false } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.slow.test.ts"], pool: "threads" } },
       { extends: true, test: { name: "slow", include: ["test/**/*.slow.test.ts"], globalSetup: ["test/build-once.ts"] } },
     ],
   },
