@@ -11,7 +11,8 @@
  * it is running, it is Synced, and its resources are Healthy. A child Argo CD calls Degraded or
  * Suspended stays so; anything else is Progressing, so the wave waits: a sync gate reads Missing
  * as done (gitops-engine sync_context getOperationPhase), and a transient repo-server error must
- * not fail the parent's sync.
+ * not fail the parent's sync. An Application that manages itself (the root syncs its own file, so
+ * it is tracked under its own name) keeps Argo CD's verdict, or its sync would wait for itself.
  */
 export const APPLICATION_HEALTH_LUA = `local function same(a, b)
   if type(a) ~= "table" or type(b) ~= "table" then
@@ -36,6 +37,14 @@ local st = obj.status
 if st == nil or st.health == nil or st.health.status == nil then
   return hs
 end
+local meta = obj.metadata or {}
+local tracking = (meta.annotations or {})["argocd.argoproj.io/tracking-id"]
+local own = (meta.name or "") .. ":argoproj.io/Application:" .. (meta.namespace or "") .. "/" .. (meta.name or "")
+if tracking == own or (meta.labels or {})["app.kubernetes.io/instance"] == meta.name then
+  hs.status = st.health.status
+  hs.message = st.health.message or ""
+  return hs
+end
 if st.conditions ~= nil then
   for _, c in ipairs(st.conditions) do
     if c.type == "ComparisonError" or c.type == "InvalidSpecError" then
@@ -45,12 +54,13 @@ if st.conditions ~= nil then
   end
 end
 local health = st.health.status
-hs.message = health .. ": " .. (st.health.message or "")
 if health == "Degraded" or health == "Suspended" then
   hs.status = health
+  hs.message = st.health.message or ""
   return hs
 end
 if health ~= "Healthy" then
+  hs.message = health .. ": " .. (st.health.message or "")
   return hs
 end
 local op = st.operationState
