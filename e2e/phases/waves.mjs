@@ -29,13 +29,15 @@ export async function waves(ctx) {
     // One poll (1 s) of slack: both times are when the harness saw the change.
     if (firstOfNext < lastOfPrev - 1500) throw new AssertionFailure(`wave ${order[i]} started ${Math.round((lastOfPrev - firstOfNext) / 1000)} s before wave ${order[i - 1]} was Synced and Healthy`);
   }
-  const cases = await healthCheckCases(ctx, store, apps.get("root"));
+  const cases = await healthCheckCases(ctx, apps);
   ctx.log(`waves completed in order: ${order.join(" → ")} (store held ${HOLD_MS / 1000} s by kwok; nothing later started before it was Synced and Healthy); Argo CD's own run of berth's Application health check: ${cases}`);
   return order;
 }
 
 /** What a wave gate sees for each state of a child Application, as Argo CD evaluates argocd-cm's check. */
-async function healthCheckCases(ctx, store, root) {
+async function healthCheckCases(ctx, apps) {
+  const store = apps.get("store");
+  const root = apps.get("root");
   const dir = join(ctx.workDir, "application-health");
   await $`mkdir -p ${dir}`;
   const cm = join(dir, "argocd-cm.yaml");
@@ -46,9 +48,17 @@ async function healthCheckCases(ctx, store, root) {
     edit(a);
     return a;
   };
-  const source = live.spec.source ? "source" : "sources";
+  // The same child, its verdict made against another revision of its (first) source.
+  const older = (app) => {
+    const a = structuredClone(app);
+    const compared = a.spec.sources ? a.status.sync.comparedTo.sources[0] : a.status.sync.comparedTo.source;
+    compared.targetRevision = `${compared.targetRevision ?? "HEAD"}-older`;
+    return a;
+  };
+  // Every live child, Synced and Healthy after bootstrap (one source or several), is Healthy to the check.
+  const settled = [...apps.values()].filter((a) => a.metadata.name !== "root");
   const cases = [
-    ["the live store, Synced and Healthy", live, "Healthy"],
+    ...settled.map((a) => [`the live ${a.metadata.name} (${a.spec.sources ? `${a.spec.sources.length} sources` : "one source"})`, a, "Healthy"]),
     ["no status yet (just created)", variant((a) => delete a.status), "Progressing"],
     ["resources not created yet: Healthy by Argo CD's count, OutOfSync", variant((a) => (a.status.sync.status = "OutOfSync")), "Progressing"],
     ["every resource Missing", variant((a) => (a.status.health = { status: "Missing" })), "Progressing"],
@@ -57,12 +67,7 @@ async function healthCheckCases(ctx, store, root) {
       a.status.conditions = [{ type: "ComparisonError", message: "failed to list refs" }];
     }), "Progressing"],
     ["its sync still running", variant((a) => (a.status.operationState = { ...a.status.operationState, phase: "Running", message: "waiting for healthy state of apps/Deployment/store" })), "Progressing"],
-    ["a verdict on an older source", variant((a) => {
-      const older = structuredClone(a.status.sync.comparedTo[source]);
-      if (source === "source") older.targetRevision = `${older.targetRevision ?? "HEAD"}-older`;
-      else older[0].targetRevision = `${older[0].targetRevision ?? "HEAD"}-older`;
-      a.status.sync.comparedTo[source] = older;
-    }), "Progressing"],
+    ...settled.filter((a) => a === store || a === settled.find((b) => b.spec.sources)).map((a) => [`a verdict on an older source of ${a.metadata.name}`, older(a), "Progressing"]),
     ["Degraded", variant((a) => (a.status.health = { status: "Degraded", message: "CrashLoopBackOff" })), "Degraded"],
     // The root syncs its own file: while that sync runs it is OutOfSync, and must not wait for itself.
     ["the root, which manages itself, during its own sync", (() => {

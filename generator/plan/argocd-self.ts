@@ -75,7 +75,13 @@ if sync == nil or sync.status ~= "Synced" then
 end
 local spec = obj.spec or {}
 local compared = sync.comparedTo or {}
-if not same(spec.source, compared.source) or not same(spec.sources, compared.sources) then
+local fresh
+if spec.sources ~= nil then
+  fresh = same(spec.sources, compared.sources)
+else
+  fresh = same(spec.source, compared.source)
+end
+if not fresh then
   hs.message = "waiting for a comparison with the current source"
   return hs
 end
