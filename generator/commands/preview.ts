@@ -10,7 +10,7 @@ import { renderHeadFailure } from "../preview/head-failure.js";
 import { emitParts } from "../preview/part-files.js";
 import { readSides } from "../preview/read-sides.js";
 import { renderChanged, type RenderSide } from "../preview/render-pool.js";
-import { instanceInputs, sealedSnapshots, type RequestMemo } from "../preview/inputs.js";
+import { instanceInputs, sealedSnapshots, type InputShare, type RequestMemo } from "../preview/inputs.js";
 import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
 import { planSides } from "../preview/side-plans.js";
 import { parentMoveNotes } from "../preview/parent-moves.js";
@@ -56,10 +56,19 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     const base: RenderSide = { root: sides.baseRoot, plans: plans.base, inputs: new Map(), onDisk: sides.baseOnDisk };
     const requests: RequestMemo = new WeakMap();
     const headProblems: Diagnostic[] = [];
-    head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
+    // With both sides in memory and the paths that differ known, the base's file sets that no
+    // change touches are the head's too (inputs.ts InputShare): the base is read first.
+    const share: InputShare | undefined = sides.headChanged && baseFleet ? { sets: new Map() } : undefined;
+    if (share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, share);
+    head.inputs = instanceInputs(sides.headReadRoot, head.plans, requests, headProblems, share && { sets: share.sets, changed: sides.headChanged });
+    // Problems are reported as the disk walk finds them: read from the disk when they came from memory.
+    if (headProblems.length > 0 && sides.headReadRoot !== head.root) {
+      headProblems.length = 0;
+      head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
+    }
     if (headProblems.length > 0) return headFails(new UserError(sortDiagnostics([...new Map(headProblems.map((d) => [`${d.file}\0${d.line}\0${d.col}\0${d.message}`, d])).values()])), repo.prefix, opts, io);
-    base.inputs = instanceInputs(base.root, base.plans, requests);
-    const headSecrets = sealedSnapshots(head.root, opts.cluster);
+    if (!share) base.inputs = instanceInputs(base.root, base.plans, requests);
+    const headSecrets = sealedSnapshots(sides.headReadRoot, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);

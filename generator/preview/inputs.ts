@@ -54,7 +54,7 @@ interface InstanceRequest {
  * (per set of values files) listed once per side, and a shared plan's requests digested once for
  * both sides (`requests`), so a fleet of 10,000 Applications costs about one pass over its files.
  */
-export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[]): Map<string, InstanceInputs> {
+export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[], share?: InputShare): Map<string, InstanceInputs> {
   const hashOf = memo((rel: string) => {
     try {
       return sha256(readFileSync(join(root, rel), "latin1"));
@@ -69,12 +69,15 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
     const source = type === "helm-local" ? { type, chartDir: paths[0]!, valueFiles: paths.slice(1) } : type === "helm-remote" ? { type, valueFiles: paths } : { type, dir: paths[0]! };
     const found = renderInputs(root, source as RenderSource);
     problems?.push(...found.problems);
-    return found.files;
+    return { files: found.files, lendable: type === "helm-remote" && found.problems.length === 0 };
   });
+  const touched = share?.changed && touchedPaths(share.changed);
   // The files an instance reads, with their hashes and a digest of both: one per app folder and source.
-  const fileSets = memo((key: string) => {
+  const fileSets = memo((key: string): FileSet => {
     const [appDir, ...source] = key.split("\0") as [string, ...string[]];
-    const read = readBy(source.join("\0"));
+    const lent = touched && share!.sets.get(key);
+    if (lent && !touched.has(appDir) && !Object.keys(lent.files).some((f) => touched.has(f))) return lent;
+    const { files: read, lendable } = readBy(source.join("\0"));
     const used = new Set(read);
     // The app folder, without the values files of other profiles and environments.
     const otherValues = (f: string) => /^values(-[^/]+)?\.ya?ml$/.test(f.slice(appDir.length + 1)) && !used.has(f);
@@ -82,7 +85,9 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
     for (const f of read) paths.add(f);
     const files: Record<string, string> = {};
     for (const p of [...paths].sort()) files[p] = hashOf(p);
-    return { files, digest: sha256(JSON.stringify(files)) };
+    const set = { files, digest: sha256(JSON.stringify(files)) };
+    if (share && !touched && lendable) share.sets.set(key, set);
+    return set;
   });
   const out = new Map<string, InstanceInputs>();
   for (const plan of plans) {
@@ -102,6 +107,35 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
       if (digest === undefined) req.digests.set(set.digest, (digest = sha256(`${req.json}\0${set.digest}`)));
       out.set(appKey(plan.cluster.name, inst.id), { digest, files: set.files });
     }
+  }
+  return out;
+}
+
+interface FileSet {
+  files: Record<string, string>;
+  digest: string;
+}
+
+/**
+ * One side's file sets lent to the other. The side run without `changed` lends each file set of a
+ * remote chart whose values files passed the render-input checks; the side run with `changed`
+ * (the paths, repository-relative, whose content differs between the two trees, added and removed
+ * ones included; both trees served from memory, so without links) takes a lent set whose app folder
+ * holds no changed path and none of whose files changed: the same files, so the same listing,
+ * hashes, digest and checks. Only remote charts are lent: a local chart or kustomization reads
+ * files it names, wherever they are, and finds some by their absence.
+ */
+export interface InputShare {
+  sets: Map<string, FileSet>;
+  changed?: ReadonlySet<string>;
+}
+
+/** The changed paths and every folder above them. */
+function touchedPaths(changed: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of changed) {
+    out.add(p);
+    for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) out.add(p.slice(0, i));
   }
   return out;
 }

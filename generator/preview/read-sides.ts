@@ -7,6 +7,7 @@ import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
+import { workingTreeOverBase } from "./working-tree.js";
 
 export interface SidesOptions {
   root: string;
@@ -27,6 +28,14 @@ export interface PreviewSides {
   baseSha: string;
   headSha: string | undefined;
   headRoot: string;
+  /**
+   * Where the head's inputs are read (loaded, hashed): `headRoot`, or for the working tree the
+   * base's files plus git's changes served from memory (working-tree.ts). Renders and the
+   * generated folders' staleness still read `headRoot`.
+   */
+  headReadRoot: string;
+  /** With the head read from the base's files: the paths whose content differs between the sides. */
+  headChanged?: ReadonlySet<string>;
   baseRoot: string;
   headFiles?: RevisionFiles;
   baseFiles?: RevisionFiles;
@@ -73,14 +82,28 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     const baseRoot = join(temp, "base");
     const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
     const baseOpened = baseFiles && open(baseRoot, baseFiles);
-    const sides = { repo, baseSha, headSha, headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
+    // The working tree as the base plus what git says differs, when that is what the disk holds.
+    const composed = opts.head === undefined && baseFiles ? await workingTreeOverBase(repo, baseSha, baseFiles) : undefined;
+    const composedRoot = join(temp, "head-over-base");
+    const composedOpened = composed && open(composedRoot, composed.files);
+    if (composedOpened) await composedOpened.ready;
+    const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
     const parses = openParseCache(opts.root, env);
     // Head first: if it does not load, its problems are the answer.
-    let headFleet: Fleet;
+    let headFleet: Fleet | undefined;
+    if (composedOpened) {
+      try {
+        headFleet = loadCheckedFleet(composedRoot, parses);
+        sides.headReadRoot = composedRoot;
+        sides.headChanged = composed!.changed;
+      } catch {
+        // A head that does not load is read from the disk below, so that its problems are the disk walk's own.
+      }
+    }
     try {
-      headFleet = loadCheckedFleet(headRoot, parses);
+      headFleet ??= loadCheckedFleet(headRoot, parses);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       return { ...sides, head: { problem: e } };
