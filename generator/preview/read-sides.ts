@@ -8,6 +8,7 @@ import { openParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 import { workingTreeOverBase } from "./working-tree.js";
+import { headFleetOverBase } from "./head-fleet.js";
 
 export interface SidesOptions {
   root: string;
@@ -91,38 +92,47 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
     const parses = openParseCache(opts.root, env);
-    // Head first: if it does not load, its problems are the answer.
+    // The base's fleet, or why not (in `notes`); loaded once.
+    let baseLoaded: { fleet?: Fleet } | undefined;
+    const loadBase = async (): Promise<Fleet | undefined> => {
+      if (baseLoaded) return baseLoaded.fleet;
+      baseLoaded = {};
+      if (!baseFiles) {
+        notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
+        return undefined;
+      }
+      const failed = await baseOpened!.ready;
+      if (failed) throw failed;
+      try {
+        baseLoaded.fleet = loadCheckedFleet(baseRoot, parses);
+      } catch (e) {
+        if (e instanceof EnvironmentError) throw e;
+        const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
+        notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
+      }
+      return baseLoaded.fleet;
+    };
     let headFleet: Fleet | undefined;
     if (composedOpened) {
+      // The base first: the head is then its models plus the folders a change touches (head-fleet.ts).
+      // A base that cannot be read at all is the error it is where a whole load of the head would meet it.
+      const baseFleet = await loadBase().catch(() => void (baseLoaded = undefined));
       try {
-        headFleet = loadCheckedFleet(composedRoot, parses);
+        headFleet = (baseFleet && headFleetOverBase(baseFleet, composedRoot, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
         sides.headReadRoot = composedRoot;
         sides.headChanged = composed!.changed;
       } catch {
         // A head that does not load is read from the disk below, so that its problems are the disk walk's own.
       }
     }
+    // Otherwise the head first: if it does not load, its problems are the answer.
     try {
       headFleet ??= loadCheckedFleet(headRoot, parses);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       return { ...sides, head: { problem: e } };
     }
-
-    let baseFleet: Fleet | undefined;
-    if (!baseFiles) {
-      notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
-    } else {
-      const failed = await baseOpened!.ready;
-      if (failed) throw failed;
-      try {
-        baseFleet = loadCheckedFleet(baseRoot, parses);
-      } catch (e) {
-        if (e instanceof EnvironmentError) throw e;
-        const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
-        notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
-      }
-    }
+    const baseFleet = await loadBase();
     parses.save();
     return { ...sides, head: { fleet: headFleet }, baseFleet };
   } catch (e) {

@@ -36,7 +36,7 @@ export function loadFleet(root: string, memo?: ParseMemo): Result<Fleet> {
 /** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization. */
 export const SOURCE_MARKERS = ["Chart.yaml", ...KUSTOMIZATION_FILES] as const;
 
-function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
+export function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
   const out = new Set<string>();
   const environments = new Set<string | undefined>([undefined, ...clusters.flatMap((c) => c.spec.environments)]);
   for (const app of apps.values()) {
@@ -100,7 +100,8 @@ function readDefiningFile(root: string, kind: "app" | "cluster", name: string, f
   return readSource(root, file, diagnostics, memo);
 }
 
-function loadApp(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): App | undefined {
+/** One app folder (preview/head-fleet.ts reloads only the folders a change touches). */
+export function loadApp(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): App | undefined {
   const source = readDefiningFile(root, "app", name, layout.appFile(name), diagnostics, memo);
   if (!source) return undefined;
   const checked = checkApp(source, toPlain(source));
@@ -130,7 +131,8 @@ function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[], 
   return false;
 }
 
-function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): Cluster | undefined {
+/** One cluster folder (see {@link loadApp}). */
+export function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): Cluster | undefined {
   const source = readDefiningFile(root, "cluster", name, layout.clusterFile(name), diagnostics, memo);
   if (!source) return undefined;
   const checked = checkCluster(source, toPlain(source));
@@ -159,7 +161,8 @@ function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo
   };
 }
 
-function listSealedSecrets(root: string): SealedSecretRef[] {
+/** The SealedSecret files under secrets/. */
+export function listSealedSecrets(root: string): SealedSecretRef[] {
   const out: SealedSecretRef[] = [];
   for (const cluster of subdirs(root, layout.secretsDir)) {
     for (const namespace of subdirs(root, `${layout.secretsDir}/${cluster}`)) {
