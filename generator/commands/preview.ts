@@ -56,11 +56,11 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     const base: RenderSide = { root: sides.baseRoot, plans: plans.base, inputs: new Map(), onDisk: sides.baseOnDisk };
     const requests: RequestMemo = new WeakMap();
     const headProblems: Diagnostic[] = [];
-    // With both sides in memory and the paths that differ known, the base's file sets that no
-    // change touches are the head's too (inputs.ts InputShare): the base is read first.
-    const share: InputShare | undefined = sides.headChanged && baseFleet ? { sets: new Map() } : undefined;
+    // With both sides in memory and the paths that differ known, the inputs of an app no change
+    // touches are the base's, computed only if looked at (inputs.ts InputShare): the base goes first.
+    const share: InputShare | undefined = sides.headChanged && baseFleet ? { lent: new Map() } : undefined;
     if (share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, share);
-    head.inputs = instanceInputs(sides.headReadRoot, head.plans, requests, headProblems, share && { sets: share.sets, changed: sides.headChanged });
+    head.inputs = instanceInputs(sides.headReadRoot, head.plans, requests, headProblems, share && { lent: share.lent, changed: sides.headChanged });
     // Problems are reported as the disk walk finds them: read from the disk when they came from memory.
     if (headProblems.length > 0 && sides.headReadRoot !== head.root) {
       headProblems.length = 0;

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mountTree } from "../../generator/read/tree-fs.js";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { headFleetOverBase } from "../../generator/preview/head-fleet.js";
+import { instanceInputs, type InputShare } from "../../generator/preview/inputs.js";
+import { planSides } from "../../generator/preview/side-plans.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import type { Fleet } from "../../generator/model/fleet.js";
 import type { YamlSource } from "../../generator/yaml/source.js";
@@ -39,6 +41,9 @@ function project(fleet: Fleet) {
   };
 }
 
+/** The fixture fleet, with a cluster values file for an app rendered from a remote chart. */
+const baseFleetFiles = () => ({ ...fixtureFleet(), "clusters/dev/values/postgres.yaml": "x: 1\n" });
+
 type Edit = (files: Record<string, string>) => void;
 
 const edits: Array<[string, Edit]> = [
@@ -50,6 +55,11 @@ const edits: Array<[string, Edit]> = [
   ["a new cluster values file", (f) => void (f["clusters/dev/values/shop.yaml"] = "b: 2\n")],
   ["a removed cluster values file", (f) => void delete f["clusters/prod/values/shop.yaml"]],
   ["a new SealedSecret file", (f) => void (f["secrets/dev/data/other.yaml"] = f["secrets/dev/data/postgres-credentials.yaml"]!)],
+  ["a cluster values file", (f) => void (f["clusters/prod/values/shop.yaml"] += "extra: 1\n")],
+  ["a new cluster values file of a remote chart", (f) => void (f["clusters/prod/values/postgres.yaml"] = "x: 1\n")],
+  ["a cluster values file of a remote chart", (f) => void (f["clusters/dev/values/postgres.yaml"] += "y: 2\n")],
+  ["a values variant", (f) => void (f["apps/postgres/values-cloud.yaml"] = "c: 3\n")],
+  ["a file in an app folder no values file", (f) => void (f["apps/postgres/notes.txt"] = "n\n")],
   ["a generated file only", (f) => void (f["clusters/dev/argocd/root.yaml"] = "x: 1\n")],
   ["an app removed from a cluster and its folder deleted", (f) => {
     for (const c of ["clusters/dev/cluster.yaml", "clusters/prod/cluster.yaml"]) f[c] = f[c]!.replace(/,\s*metrics\b/, "").replace(/\n\s*- metrics\n/, "\n");
@@ -59,7 +69,7 @@ const edits: Array<[string, Edit]> = [
 
 describe("the head's fleet from the base's", () => {
   it.each(edits)("after a change to %s is the fleet a whole load of the head reads", (_what, edit) => {
-    const baseFiles = fixtureFleet();
+    const baseFiles = baseFleetFiles();
     const headFiles = { ...baseFiles };
     edit(headFiles);
     const changed = changedPaths(baseFiles, headFiles);
@@ -72,7 +82,7 @@ describe("the head's fleet from the base's", () => {
   });
 
   it("leaves a head with a problem to the whole load: a broken app.yaml, an app a cluster lists but no folder holds, a folder without app.yaml", () => {
-    const baseFiles = fixtureFleet();
+    const baseFiles = baseFleetFiles();
     const broken: Edit[] = [
       (f) => void (f["apps/shop/app.yaml"] = "layer: [\n"),
       (f) => {
@@ -89,5 +99,24 @@ describe("the head's fleet from the base's", () => {
       expect(() => loadCheckedFleet(head)).toThrow();
       expect(headFleetOverBase(loadCheckedFleet(mount(baseFiles)), head, changedPaths(baseFiles, headFiles))).toBeUndefined();
     }
+  });
+});
+
+describe("the head's inputs lent by the base", () => {
+  it.each(edits)("after a change to %s are the inputs the head computes alone", (_what, edit) => {
+    const baseFiles = baseFleetFiles();
+    const headFiles = { ...baseFiles };
+    edit(headFiles);
+    const [base, head] = [mount(baseFiles), mount(headFiles)];
+    const plans = planSides(loadCheckedFleet(head), loadCheckedFleet(base), undefined, "code");
+    const alone = instanceInputs(head, plans.head);
+    const share: InputShare = { lent: new Map() };
+    const requests = new WeakMap();
+    const baseInputs = instanceInputs(base, plans.base, requests, undefined, share);
+    const lentTo = instanceInputs(head, plans.head, requests, [], { lent: share.lent, changed: changedPaths(baseFiles, headFiles) });
+    const flat = (m: Map<string, { digest: string; files: Record<string, string> }>) => [...m].map(([k, v]) => [k, v.digest, v.files]);
+    expect(share.lent.size).toBeGreaterThan(0);
+    expect(flat(lentTo)).toEqual(flat(alone));
+    expect(flat(baseInputs)).toEqual(flat(instanceInputs(base, plans.base)));
   });
 });
