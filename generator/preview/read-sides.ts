@@ -118,7 +118,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       // A base that cannot be read at all is the error it is where a whole load of the head would meet it.
       const baseFleet = await loadBase().catch(() => void (baseLoaded = undefined));
       try {
-        headFleet = (baseFleet && headFleetOverBase(baseFleet, composedRoot, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
+        headFleet = (baseFleet && headFleetOverBase(baseFleet, composed!.files, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
         sides.headReadRoot = composedRoot;
         sides.headChanged = composed!.changed;
       } catch {

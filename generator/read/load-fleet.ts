@@ -36,7 +36,7 @@ export function loadFleet(root: string, memo?: ParseMemo): Result<Fleet> {
 /** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization. */
 export const SOURCE_MARKERS = ["Chart.yaml", ...KUSTOMIZATION_FILES] as const;
 
-export function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
+function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
   const out = new Set<string>();
   const environments = new Set<string | undefined>([undefined, ...clusters.flatMap((c) => c.spec.environments)]);
   for (const app of apps.values()) {
@@ -100,8 +100,7 @@ function readDefiningFile(root: string, kind: "app" | "cluster", name: string, f
   return readSource(root, file, diagnostics, memo);
 }
 
-/** One app folder (preview/head-fleet.ts reloads only the folders a change touches). */
-export function loadApp(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): App | undefined {
+function loadApp(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): App | undefined {
   const source = readDefiningFile(root, "app", name, layout.appFile(name), diagnostics, memo);
   if (!source) return undefined;
   const checked = checkApp(source, toPlain(source));
@@ -131,8 +130,7 @@ function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[], 
   return false;
 }
 
-/** One cluster folder (see {@link loadApp}). */
-export function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): Cluster | undefined {
+function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): Cluster | undefined {
   const source = readDefiningFile(root, "cluster", name, layout.clusterFile(name), diagnostics, memo);
   if (!source) return undefined;
   const checked = checkCluster(source, toPlain(source));
@@ -161,8 +159,7 @@ export function loadCluster(root: string, name: string, diagnostics: Diagnostic[
   };
 }
 
-/** The SealedSecret files under secrets/. */
-export function listSealedSecrets(root: string): SealedSecretRef[] {
+function listSealedSecrets(root: string): SealedSecretRef[] {
   const out: SealedSecretRef[] = [];
   for (const cluster of subdirs(root, layout.secretsDir)) {
     for (const namespace of subdirs(root, `${layout.secretsDir}/${cluster}`)) {
