@@ -7,7 +7,7 @@ import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
-import { workingTreeOverBase } from "./working-tree.js";
+import { askWorkingTree, workingTreeOverBase } from "./working-tree.js";
 import { headFleetOverBase } from "./head-fleet.js";
 
 export interface SidesOptions {
@@ -54,8 +54,13 @@ export interface PreviewSides {
 
 export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<PreviewSides> {
   const repo = await openRepo(opts.root, env);
-  const baseSha = await resolveRevision(repo, opts.base, "--base");
-  const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
+  // Both at once; a bad base is reported before a bad head.
+  const [base, head] = await Promise.allSettled([resolveRevision(repo, opts.base, "--base"), opts.head !== undefined ? resolveRevision(repo, opts.head, "--head") : currentCommit(repo)]);
+  if (base.status === "rejected") throw base.reason;
+  if (head.status === "rejected") throw head.reason;
+  const [baseSha, headSha] = [base.value, head.value];
+  // git's view of the working tree is asked for while the revisions are read.
+  const asked = opts.head === undefined && !opts.render ? askWorkingTree(repo, baseSha) : undefined;
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
   // Each revision opened is closed and its write awaited before the temp folder goes.
   const opened: OpenedRevision[] = [];
@@ -84,7 +89,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
     const baseOpened = baseFiles && open(baseRoot, baseFiles);
     // The working tree as the base plus what git says differs, when that is what the disk holds.
-    const composed = opts.head === undefined && baseFiles ? await workingTreeOverBase(repo, baseSha, baseFiles) : undefined;
+    const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
     const composedRoot = join(temp, "head-over-base");
     const composedOpened = composed && open(composedRoot, composed.files);
     if (composedOpened) await composedOpened.ready;

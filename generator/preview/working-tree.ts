@@ -33,33 +33,14 @@ export interface OverBase {
   changed: ReadonlySet<string>;
 }
 
-export async function workingTreeOverBase(repo: GitRepo, baseSha: string, base: RevisionFiles): Promise<OverBase | undefined> {
+export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, asked: Promise<GitView>): Promise<OverBase | undefined> {
   if (!base.entries.every((e) => FLEET_DIRS.has(e.path.slice(0, Math.max(e.path.indexOf("/"), 0))) && e.mode !== "120000" && !hasGitSegment(e.path))) return undefined;
   if ([...base.generated.values()].some((v) => !v.startsWith("100"))) return undefined;
   if (existsSync(join(repo.root, ".gitmodules"))) return undefined;
-  const quiet = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"];
-  const [diff, others, flags, attrs, config, infoAttrs, sizes] = await Promise.all([
-    git(repo, [...quiet, "diff-index", "--no-renames", "--name-only", "-z", "--relative", baseSha, "--"]),
-    git(repo, [...quiet, "ls-files", "--others", "--directory", "-z", "--", "."]),
-    git(repo, [...quiet, "ls-files", "-v", "-z", "--", "."]),
-    git(repo, [...quiet, "ls-files", "--cached", "--others", "-z", "--", ":(top,glob)**/.gitattributes"]),
-    git(repo, ["config", "-z", "--get-regexp", "^(core\\.(autocrlf|eol|attributesfile|symlinks|ignorecase)|filter\\.)"]),
-    git(repo, ["rev-parse", "--git-path", "info/attributes"]),
-    generatedSizes(repo, base),
-  ]);
-  if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || attrs.code !== 0 || infoAttrs.code !== 0) return undefined;
-  // `git config --get-regexp` exits 1 when nothing matches: the only answer that lets this through.
-  if (config.code !== 1 || attrs.stdout !== "" || sizes === undefined || sizes > MAX_INPUT_FILE_BYTES) return undefined;
-  const infoPath = infoAttrs.stdout.trim();
-  if (infoPath === "" || existsSync(isAbsolute(infoPath) ? infoPath : join(repo.root, infoPath))) return undefined;
-  // Without core.attributesFile, git reads the user's attributes file here.
-  const configHome = repo.env.XDG_CONFIG_HOME || (repo.env.HOME ? join(repo.env.HOME, ".config") : undefined);
-  if (configHome === undefined || existsSync(join(configHome, "git", "attributes"))) return undefined;
-  // Every index entry must be one git compares with the disk ("H": cached, no flags).
-  if (!records(flags.stdout).every((r) => r.startsWith("H "))) return undefined;
-
+  const [view, sizes] = await Promise.all([asked, generatedSizes(repo, base)]);
+  if (!view || sizes === undefined || sizes > MAX_INPUT_FILE_BYTES) return undefined;
   const changed = new Set<string>();
-  for (const p of [...records(diff.stdout), ...records(others.stdout)]) {
+  for (const p of view.changed) {
     if (p.endsWith("/") || hasGitSegment(p) || p.startsWith("../")) return undefined;
     changed.add(p);
   }
@@ -110,6 +91,37 @@ const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
 const hasGitSegment = (p: string) => p.split("/").some((s) => s.toLowerCase() === ".git" || s === ".gitmodules");
 
 const records = (out: string) => out.split("\0").filter((r) => r !== "");
+
+/** What git says of the working tree against a commit: the paths that differ, or undefined when its view may not be the disk's. */
+export type GitView = { changed: string[] } | undefined;
+
+/**
+ * Asks git (in parallel, and while the caller reads the base) which paths of the fleet folder
+ * differ from commit `sha`, and whether anything makes its view differ from the disk's (see
+ * {@link workingTreeOverBase}).
+ */
+export async function askWorkingTree(repo: GitRepo, sha: string): Promise<GitView> {
+  const quiet = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"];
+  const [diff, others, flags, attrs, config, infoAttrs] = await Promise.all([
+    git(repo, [...quiet, "diff-index", "--no-renames", "--name-only", "-z", "--relative", sha, "--"]),
+    git(repo, [...quiet, "ls-files", "--others", "--directory", "-z", "--", "."]),
+    git(repo, [...quiet, "ls-files", "-v", "-z", "--", "."]),
+    git(repo, [...quiet, "ls-files", "--cached", "--others", "-z", "--", ":(top,glob)**/.gitattributes"]),
+    git(repo, ["config", "-z", "--get-regexp", "^(core\\.(autocrlf|eol|attributesfile|symlinks|ignorecase)|filter\\.)"]),
+    git(repo, ["rev-parse", "--git-path", "info/attributes"]),
+  ]);
+  if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || attrs.code !== 0 || infoAttrs.code !== 0) return undefined;
+  // `git config --get-regexp` exits 1 when nothing matches: the only answer that lets this through.
+  if (config.code !== 1 || attrs.stdout !== "") return undefined;
+  const infoPath = infoAttrs.stdout.trim();
+  if (infoPath === "" || existsSync(isAbsolute(infoPath) ? infoPath : join(repo.root, infoPath))) return undefined;
+  // Without core.attributesFile, git reads the user's attributes file here.
+  const configHome = repo.env.XDG_CONFIG_HOME || (repo.env.HOME ? join(repo.env.HOME, ".config") : undefined);
+  if (configHome === undefined || existsSync(join(configHome, "git", "attributes"))) return undefined;
+  // Every index entry must be one git compares with the disk ("H": cached, no flags).
+  if (!records(flags.stdout).every((r) => r.startsWith("H "))) return undefined;
+  return { changed: [...records(diff.stdout), ...records(others.stdout)] };
+}
 
 /** The largest blob among the base's generated files (the loader's tree check walks them too), or undefined when git cannot tell. */
 async function generatedSizes(repo: GitRepo, base: RevisionFiles): Promise<number | undefined> {

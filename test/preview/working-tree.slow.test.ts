@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openRepo, readRevision, resolveRevision } from "../../generator/preview/git.js";
-import { workingTreeOverBase } from "../../generator/preview/working-tree.js";
+import { askWorkingTree, workingTreeOverBase } from "../../generator/preview/working-tree.js";
 import { listTree } from "../../generator/read/walk.js";
 import { layout } from "../../generator/layout.js";
 import { removeRepo } from "../helpers/repo.js";
@@ -24,7 +24,7 @@ async function overBase(root: string) {
   const repo = await openRepo(root, ENV);
   const sha = await resolveRevision(repo, "HEAD", "--base");
   const base = await readRevision(repo, sha, { readGenerated: false, wholeTree: false });
-  return workingTreeOverBase(repo, sha, base!);
+  return workingTreeOverBase(repo, base!, askWorkingTree(repo, sha));
 }
 
 /** The fleet folders' files on disk (generated folders left out, as a revision read leaves them out), with their contents. */
