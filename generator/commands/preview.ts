@@ -79,7 +79,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
 
     const now = () => (io.now?.() ?? new Date()).getTime();
-    const sameAsBase = baseFleet && sides.baseFiles ? await generatedAsBase(repo, sides.baseSha, sides.baseFiles, sides.headFiles) : undefined;
+    const sameAsBase = baseFleet && sides.baseFiles ? await generatedAsBase(repo, sides.baseSha, sides.baseFiles, sides.headFiles, sides.headChanged) : undefined;
     const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: sides.headFiles?.generatedContent });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
@@ -116,9 +116,11 @@ function previewCommand(opts: PreviewOptions): string {
   return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
 }
 
-/** Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree. */
-async function generatedAsBase(repo: GitRepo, baseSha: string, base: RevisionFiles, head: RevisionFiles | undefined): Promise<((cluster: string) => boolean) | undefined> {
+/** Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree (asked once: `headChanged`). */
+async function generatedAsBase(repo: GitRepo, baseSha: string, base: RevisionFiles, head: RevisionFiles | undefined, headChanged: ReadonlySet<string> | undefined): Promise<((cluster: string) => boolean) | undefined> {
   if (head) return sameGeneratedFiles(base.generated, head.generated);
+  // Read over the base, the working tree's changes are known already (git's same view, every path).
+  if (headChanged) return untouchedGenerated(headChanged);
   const changed = await workingTreeChanges(repo, baseSha);
   return changed && untouchedGenerated(changed);
 }
