@@ -86,7 +86,12 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     }
     // The base is written on another thread while the head loads, if it must be written at all.
     const baseRoot = join(temp, "base");
-    const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
+    const baseRead = readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
+    // Base and head share most files: each shared file is parsed once, and files unchanged since
+    // the last run on this repository not at all (the cache is by content, whatever the revision).
+    // Read while git reads the base.
+    const parses = openParseCache(opts.root, env);
+    const baseFiles = await baseRead;
     const baseOpened = baseFiles && open(baseRoot, baseFiles);
     // The working tree as the base plus what git says differs, when that is what the disk holds.
     const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
@@ -94,9 +99,6 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     const composedOpened = composed && open(composedRoot, composed.files);
     if (composedOpened) await composedOpened.ready;
     const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
-    // Base and head share most files: each shared file is parsed once, and files unchanged since
-    // the last run on this repository not at all (the cache is by content, whatever the revision).
-    const parses = openParseCache(opts.root, env);
     // The base's fleet, or why not (in `notes`); loaded once.
     let baseLoaded: { fleet?: Fleet } | undefined;
     const loadBase = async (): Promise<Fleet | undefined> => {
