@@ -10,7 +10,7 @@ import { renderHeadFailure } from "../preview/head-failure.js";
 import { emitParts } from "../preview/part-files.js";
 import { readSides } from "../preview/read-sides.js";
 import { renderChanged, type RenderSide } from "../preview/render-pool.js";
-import { instanceInputs, sealedSnapshots, type RequestMemo } from "../preview/inputs.js";
+import { instanceInputs, sealedSnapshots, type InputShare, type RequestMemo } from "../preview/inputs.js";
 import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
 import { planSides } from "../preview/side-plans.js";
 import { parentMoveNotes } from "../preview/parent-moves.js";
@@ -56,10 +56,19 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     const base: RenderSide = { root: sides.baseRoot, plans: plans.base, inputs: new Map(), onDisk: sides.baseOnDisk };
     const requests: RequestMemo = new WeakMap();
     const headProblems: Diagnostic[] = [];
-    head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
+    // With both sides in memory and the paths that differ known, the inputs of an app no change
+    // touches are the base's, computed only if looked at (inputs.ts InputShare): the base goes first.
+    const share: InputShare | undefined = sides.headChanged && baseFleet ? { lent: new Map() } : undefined;
+    if (share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, share);
+    head.inputs = instanceInputs(sides.headReadRoot, head.plans, requests, headProblems, share && { lent: share.lent, changed: sides.headChanged });
+    // Problems are reported as the disk walk finds them: read from the disk when they came from memory.
+    if (headProblems.length > 0 && sides.headReadRoot !== head.root) {
+      headProblems.length = 0;
+      head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
+    }
     if (headProblems.length > 0) return headFails(new UserError(sortDiagnostics([...new Map(headProblems.map((d) => [`${d.file}\0${d.line}\0${d.col}\0${d.message}`, d])).values()])), repo.prefix, opts, io);
-    base.inputs = instanceInputs(base.root, base.plans, requests);
-    const headSecrets = sealedSnapshots(head.root, opts.cluster);
+    if (!share) base.inputs = instanceInputs(base.root, base.plans, requests);
+    const headSecrets = sealedSnapshots(sides.headReadRoot, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
@@ -70,7 +79,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     }
 
     const now = () => (io.now?.() ?? new Date()).getTime();
-    const sameAsBase = baseFleet && sides.baseFiles ? await generatedAsBase(repo, sides.baseSha, sides.baseFiles, sides.headFiles) : undefined;
+    const sameAsBase = baseFleet && sides.baseFiles ? await generatedAsBase(repo, sides.baseSha, sides.baseFiles, sides.headFiles, sides.headChanged) : undefined;
     const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: sides.headFiles?.generatedContent });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
@@ -107,9 +116,11 @@ function previewCommand(opts: PreviewOptions): string {
   return ["berth preview", `--base ${opts.base}`, opts.head !== undefined ? `--head ${opts.head}` : "", opts.render ? "--render" : ""].filter(Boolean).join(" ");
 }
 
-/** Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree. */
-async function generatedAsBase(repo: GitRepo, baseSha: string, base: RevisionFiles, head: RevisionFiles | undefined): Promise<((cluster: string) => boolean) | undefined> {
+/** Which head clusters' generated files are the base's: from both commits' blob ids, or git's view of the working tree (asked once: `headChanged`). */
+async function generatedAsBase(repo: GitRepo, baseSha: string, base: RevisionFiles, head: RevisionFiles | undefined, headChanged: ReadonlySet<string> | undefined): Promise<((cluster: string) => boolean) | undefined> {
   if (head) return sameGeneratedFiles(base.generated, head.generated);
+  // Read over the base, the working tree's changes are known already (git's same view, every path).
+  if (headChanged) return untouchedGenerated(headChanged);
   const changed = await workingTreeChanges(repo, baseSha);
   return changed && untouchedGenerated(changed);
 }

@@ -18,6 +18,7 @@ import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
 import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
 import { listRepoFilesOnce } from "../read/repo-files.js";
+import { repoReader } from "../validate/repo-reads.js";
 import type { Fleet } from "../model/fleet.js";
 import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
 import { resolveTools } from "../exec/tools.js";
@@ -49,11 +50,13 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   let problems: Diagnostic[];
   try {
     fleet = loadCheckedFleet(opts.root, parses);
+    // The hygiene scans share one read of each small file, dropped before planning (the peak of memory).
+    const read = repoReader(opts.root);
     // A credential in Argo CD's repository values is reported once, as such (the fix differs).
-    const repoCredentials = findRepositoryCredentials(opts.root, list);
+    const repoCredentials = findRepositoryCredentials(opts.root, list, read);
     const onRepoCredential = new Set(repoCredentials.map((d) => `${d.file}:${d.line}`));
-    const plaintext = findPlaintextCredentials(opts.root, parses, list).filter((d) => !onRepoCredential.has(`${d.file}:${d.line}`));
-    problems = [...findPrivateKeys(opts.root, list), ...plaintext, ...repoCredentials];
+    const plaintext = findPlaintextCredentials(opts.root, parses, list, read).filter((d) => !onRepoCredential.has(`${d.file}:${d.line}`));
+    problems = [...findPrivateKeys(opts.root, list, read), ...plaintext, ...repoCredentials];
   } finally {
     parses.save();
   }

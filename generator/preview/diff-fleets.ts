@@ -95,7 +95,8 @@ function diffCluster(
     const bIn = opts.baseInputs?.get(key);
     const hIn = opts.headInputs?.get(key);
     // Most of a shared cluster: no objects to compare, no SealedSecrets, no render, same inputs.
-    if (shared && !secretGroups.has(group) && !opts.renders?.has(key) && bIn?.digest === hIn?.digest) {
+    // (Both sides may hold the same inputs object, computed only when looked at: preview/inputs.ts InputShare.)
+    if (shared && !secretGroups.has(group) && !opts.renders?.has(key) && (bIn === hIn || bIn?.digest === hIn?.digest)) {
       unchangedApps++;
       continue;
     }

@@ -54,7 +54,7 @@ interface InstanceRequest {
  * (per set of values files) listed once per side, and a shared plan's requests digested once for
  * both sides (`requests`), so a fleet of 10,000 Applications costs about one pass over its files.
  */
-export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[]): Map<string, InstanceInputs> {
+export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[], share?: InputShare): Map<string, InstanceInputs> {
   const hashOf = memo((rel: string) => {
     try {
       return sha256(readFileSync(join(root, rel), "latin1"));
@@ -69,12 +69,12 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
     const source = type === "helm-local" ? { type, chartDir: paths[0]!, valueFiles: paths.slice(1) } : type === "helm-remote" ? { type, valueFiles: paths } : { type, dir: paths[0]! };
     const found = renderInputs(root, source as RenderSource);
     problems?.push(...found.problems);
-    return found.files;
+    return { files: found.files, lendable: type === "helm-remote" && found.problems.length === 0 };
   });
   // The files an instance reads, with their hashes and a digest of both: one per app folder and source.
   const fileSets = memo((key: string) => {
     const [appDir, ...source] = key.split("\0") as [string, ...string[]];
-    const read = readBy(source.join("\0"));
+    const read = readBy(source.join("\0")).files;
     const used = new Set(read);
     // The app folder, without the values files of other profiles and environments.
     const otherValues = (f: string) => /^values(-[^/]+)?\.ya?ml$/.test(f.slice(appDir.length + 1)) && !used.has(f);
@@ -84,6 +84,7 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
     for (const p of [...paths].sort()) files[p] = hashOf(p);
     return { files, digest: sha256(JSON.stringify(files)) };
   });
+  const touched = share?.changed && touchedPaths(share.changed);
   const out = new Map<string, InstanceInputs>();
   for (const plan of plans) {
     let planRequests = requests.get(plan);
@@ -97,11 +98,79 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
         req = { json: requestJson(rel), files: [layout.appDir(inst.app.name), rel.source.type, ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
         planRequests.set(inst.id, req);
       }
-      const set = fileSets(req.files);
-      let digest = req.digests.get(set.digest);
-      if (digest === undefined) req.digests.set(set.digest, (digest = sha256(`${req.json}\0${set.digest}`)));
-      out.set(appKey(plan.cluster.name, inst.id), { digest, files: set.files });
+      const key = appKey(plan.cluster.name, inst.id);
+      const lent = touched && share!.lent.get(key);
+      if (lent && lent.req === req && !touched.has(lent.appDir) && !lent.read.some((f) => touched.has(f))) {
+        out.set(key, lent.inputs);
+        continue;
+      }
+      const r = req;
+      const inputsOf = (): InstanceInputs => {
+        const set = fileSets(r.files);
+        let digest = r.digests.get(set.digest);
+        if (digest === undefined) r.digests.set(set.digest, (digest = sha256(`${r.json}\0${set.digest}`)));
+        return { digest, files: set.files };
+      };
+      if (share && !touched) {
+        const [appDir, ...source] = req.files.split("\0") as [string, ...string[]];
+        const { files: read, lendable } = readBy(source.join("\0"));
+        if (lendable) {
+          const inputs = lazily(inputsOf);
+          share.lent.set(key, { inputs, req, appDir, read });
+          out.set(key, inputs);
+          continue;
+        }
+      }
+      out.set(key, inputsOf());
     }
+  }
+  return out;
+}
+
+/**
+ * One side's inputs lent to the other. The side run without `changed` (the lender) lends the inputs
+ * of each app rendered from a remote chart whose values files passed the render-input checks, and
+ * computes them only when asked (most are never looked at: equal on both sides). The side run with
+ * `changed` (the paths, repository-relative, whose content differs between the two trees, added and
+ * removed ones included; both trees served from memory, so without links) takes the lent inputs of
+ * an app with the same request whose folder holds no changed path and whose values files did not
+ * change: the same files, so the same listing, hashes, digest and checks. Only remote charts are
+ * lent: a local chart or kustomization reads files it names, wherever they are, and finds some by
+ * their absence.
+ */
+export interface InputShare {
+  lent: Map<string, Lent>;
+  changed?: ReadonlySet<string>;
+}
+
+interface Lent {
+  inputs: InstanceInputs;
+  /** The request they were made for (one object per request both sides share). */
+  req: InstanceRequest;
+  appDir: string;
+  /** The files its render reads (values files), present or not. */
+  read: readonly string[];
+}
+
+/** Inputs computed on first use, once. */
+function lazily(compute: () => InstanceInputs): InstanceInputs {
+  let v: InstanceInputs | undefined;
+  return {
+    get digest() {
+      return (v ??= compute()).digest;
+    },
+    get files() {
+      return (v ??= compute()).files;
+    },
+  };
+}
+
+/** The changed paths and every folder above them. */
+function touchedPaths(changed: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  for (const p of changed) {
+    out.add(p);
+    for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) out.add(p.slice(0, i));
   }
   return out;
 }

@@ -7,6 +7,8 @@ import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
+import { askWorkingTree, workingTreeOverBase } from "./working-tree.js";
+import { headFleetOverBase } from "./head-fleet.js";
 
 export interface SidesOptions {
   root: string;
@@ -27,6 +29,14 @@ export interface PreviewSides {
   baseSha: string;
   headSha: string | undefined;
   headRoot: string;
+  /**
+   * Where the head's inputs are read (loaded, hashed): `headRoot`, or for the working tree the
+   * base's files plus git's changes served from memory (working-tree.ts). Renders and the
+   * generated folders' staleness still read `headRoot`.
+   */
+  headReadRoot: string;
+  /** With the head read from the base's files: the paths whose content differs between the sides. */
+  headChanged?: ReadonlySet<string>;
   baseRoot: string;
   headFiles?: RevisionFiles;
   baseFiles?: RevisionFiles;
@@ -44,8 +54,13 @@ export interface PreviewSides {
 
 export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<PreviewSides> {
   const repo = await openRepo(opts.root, env);
-  const baseSha = await resolveRevision(repo, opts.base, "--base");
-  const headSha = opts.head !== undefined ? await resolveRevision(repo, opts.head, "--head") : await currentCommit(repo);
+  // Both at once; a bad base is reported before a bad head.
+  const [base, head] = await Promise.allSettled([resolveRevision(repo, opts.base, "--base"), opts.head !== undefined ? resolveRevision(repo, opts.head, "--head") : currentCommit(repo)]);
+  if (base.status === "rejected") throw base.reason;
+  if (head.status === "rejected") throw head.reason;
+  const [baseSha, headSha] = [base.value, head.value];
+  // git's view of the working tree is asked for while the revisions are read.
+  const asked = opts.head === undefined && !opts.render ? askWorkingTree(repo, baseSha) : undefined;
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
   // Each revision opened is closed and its write awaited before the temp folder goes.
   const opened: OpenedRevision[] = [];
@@ -71,35 +86,60 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     }
     // The base is written on another thread while the head loads, if it must be written at all.
     const baseRoot = join(temp, "base");
-    const baseFiles = await readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
-    const baseOpened = baseFiles && open(baseRoot, baseFiles);
-    const sides = { repo, baseSha, headSha, headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
+    const baseRead = readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
+    // Read while git reads the base.
     const parses = openParseCache(opts.root, env);
-    // Head first: if it does not load, its problems are the answer.
-    let headFleet: Fleet;
-    try {
-      headFleet = loadCheckedFleet(headRoot, parses);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      return { ...sides, head: { problem: e } };
-    }
-
-    let baseFleet: Fleet | undefined;
-    if (!baseFiles) {
-      notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
-    } else {
+    const baseFiles = await baseRead;
+    const baseOpened = baseFiles && open(baseRoot, baseFiles);
+    // The working tree as the base plus what git says differs, when that is what the disk holds.
+    const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
+    const composedRoot = join(temp, "head-over-base");
+    const composedOpened = composed && open(composedRoot, composed.files);
+    if (composedOpened) await composedOpened.ready;
+    const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
+    // The base's fleet, or why not (in `notes`); loaded once.
+    let baseLoaded: { fleet?: Fleet } | undefined;
+    const loadBase = async (): Promise<Fleet | undefined> => {
+      if (baseLoaded) return baseLoaded.fleet;
+      baseLoaded = {};
+      if (!baseFiles) {
+        notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
+        return undefined;
+      }
       const failed = await baseOpened!.ready;
       if (failed) throw failed;
       try {
-        baseFleet = loadCheckedFleet(baseRoot, parses);
+        baseLoaded.fleet = loadCheckedFleet(baseRoot, parses);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
         const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
         notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
       }
+      return baseLoaded.fleet;
+    };
+    let headFleet: Fleet | undefined;
+    if (composedOpened) {
+      // The base first: the head is then its models plus the folders a change touches (head-fleet.ts).
+      // A base that cannot be read at all is the error it is where a whole load of the head would meet it.
+      const baseFleet = await loadBase().catch(() => void (baseLoaded = undefined));
+      try {
+        headFleet = (baseFleet && headFleetOverBase(baseFleet, composed!.files, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
+        sides.headReadRoot = composedRoot;
+        sides.headChanged = composed!.changed;
+      } catch {
+        // A head that does not load is read from the disk below, so that its problems are the disk walk's own.
+      }
     }
+    // Otherwise the head first: if it does not load, its problems are the answer.
+    try {
+      headFleet ??= loadCheckedFleet(headRoot, parses);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return { ...sides, head: { problem: e } };
+    }
+    const baseFleet = await loadBase();
     parses.save();
     return { ...sides, head: { fleet: headFleet }, baseFleet };
   } catch (e) {

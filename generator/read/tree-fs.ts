@@ -52,10 +52,15 @@ export function mountTree(root: string, files: readonly TreeFile[]): () => void 
   return () => void mounts.delete(at);
 }
 
+/** What posix.normalize (and dropping a trailing slash) would change: `//`, a `.` or `..` segment, a trailing `/`. */
+const NOT_NORMAL = /^$|\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
+
 /** The mounted tree holding `p` and the path inside it, or undefined for a path on disk. */
 function lookup(p: nodeFs.PathLike): [Tree, string] | undefined {
   if (mounts.size === 0) return undefined;
-  const abs = posix.normalize(String(p)).replace(/(.)\/+$/, "$1");
+  const s = String(p);
+  // Most paths come from path.join, already normal: normalising them was most of a mounted read's cost.
+  const abs = NOT_NORMAL.test(s) ? posix.normalize(s).replace(/(.)\/+$/, "$1") : s;
   for (const [root, tree] of mounts) {
     if (abs === root) return [tree, ""];
     if (abs.startsWith(`${root}/`)) return [tree, abs.slice(root.length + 1)];

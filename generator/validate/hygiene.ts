@@ -5,6 +5,7 @@ import type { Diagnostic } from "../errors.js";
 import { parseYamlSourceMemo, type ParseMemo } from "../yaml/parse-memo.js";
 import { listRepoFiles, type RepoLister } from "../read/repo-files.js";
 import { layout } from "../layout.js";
+import type { RepoReader } from "./repo-reads.js";
 
 // A whole key: header, key material, footer. A bare mention of the header (docs, tests) or a
 // truncated example (`MIIEow…`, no footer) is not a key anyone can use.
@@ -21,12 +22,14 @@ const SECRET_KEY_NAME = /(password|passwd|secret|token|api[_-]?key|private[_-]?k
 const SAFE_VALUE = /^(([^\s@]+@)?sha(256|512):[a-f0-9]+|[a-z][a-z0-9+.-]*:\/\/\S+|\/\S*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{.*\}\}|changeme|<.*>)$/;
 
 /** Private keys anywhere in the repository: a sealing key belongs outside it (berth keys generate --out). */
-export function findPrivateKeys(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
+export function findPrivateKeys(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: RepoReader): Diagnostic[] {
   const out: Diagnostic[] = [];
   const allowed = allowedFiles(root);
+  const HEAD = 1 << 20;
   for (const file of list()) {
     if (DOCUMENTATION.test(file) || allowed(file)) continue;
-    out.push(...privateKeyFindings(file, readHead(join(root, file), 1 << 20)));
+    const kept = read?.(file);
+    out.push(...privateKeyFindings(file, kept ? kept.toString("latin1", 0, Math.min(kept.length, HEAD)) : readHead(join(root, file), HEAD)));
   }
   return out;
 }
@@ -94,10 +97,10 @@ function looksRandom(s: string): boolean {
  * Plaintext credentials in Helm values files (and cluster.yaml's inline values). Lines marked
  * `# berth:allow-secret` are exempt.
  */
-export function findPlaintextCredentials(root: string, memo?: ParseMemo, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
+export function findPlaintextCredentials(root: string, memo?: ParseMemo, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: RepoReader): Diagnostic[] {
   const allowed = allowedFiles(root);
   const valuesFiles = list(["apps", "clusters"]).filter((f) => !allowed(f) && /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
-  return valuesFiles.flatMap((file) => scanForCredentials(file, readFileSync(join(root, file), "utf8"), memo));
+  return valuesFiles.flatMap((file) => scanForCredentials(file, read?.(file)?.toString("utf8") ?? readFileSync(join(root, file), "utf8"), memo));
 }
 
 /** `password`, `DB_PASSWORD`, `DB_PASS`, `auth.pass`, `dbPass`, `apiKey`, `token`…; not `bypass` or `compass`. */

@@ -4,6 +4,7 @@ import { isMap, isPair, isScalar, isSeq, type Node } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { listRepoFiles, type RepoLister } from "../read/repo-files.js";
 import { parseYamlSource } from "../yaml/source.js";
+import type { RepoReader } from "./repo-reads.js";
 
 /**
  * The fields of an Argo CD repository or repo-creds Secret that are credentials (Argo CD's
@@ -38,9 +39,9 @@ const VALUES_FILE = /^apps\/.+\/values[^/]*\.ya?ml$|^clusters\/[^/]+\/(values\/[
  * the cluster) unencrypted. Configuration such as `enableOCI` is fine. Refused whatever the value
  * (a placeholder would be synced as the credential too); the fix is berth's sealed credentials.
  */
-export function findRepositoryCredentials(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
+export function findRepositoryCredentials(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: RepoReader): Diagnostic[] {
   const files = list(["apps", "clusters"]).filter((f) => VALUES_FILE.test(f));
-  return files.flatMap((file) => repositoryCredentialFindings(file, readFileSync(join(root, file), "utf8")));
+  return files.flatMap((file) => repositoryCredentialFindings(file, read?.(file)?.toString("utf8") ?? readFileSync(join(root, file), "utf8")));
 }
 
 /** The findings in one values file's text, positioned at the credential's key. */
