@@ -11,6 +11,7 @@ import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
 import { requireCluster } from "../read/checked-fleet.js";
 import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
+import { readInputTree, type InputTree } from "../read/input-tree.js";
 
 export interface GenerateOptions {
   root: string;
@@ -32,7 +33,10 @@ export async function runGenerate(opts: GenerateOptions, io: CommandIO, report: 
 
 async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings): Promise<ExitCode> {
   const now = () => (io.now?.() ?? new Date()).getTime();
-  const memory = openGenerateMemory(opts.root, io.env, opts.cluster, now);
+  // One walk of the input folders for the run: the cache's signatures and the loader read it.
+  let tree: InputTree | undefined;
+  const inputs = () => (tree ??= readInputTree(opts.root, { signatures: true }));
+  const memory = openGenerateMemory(opts.root, io.env, opts.cluster, now, inputs);
   const unchanged = memory.unchangedFleet();
   if (unchanged) {
     memory.save();
@@ -44,7 +48,8 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
 
   // Read. The writer is started before the fleet loads, so that its threads are up by the time the first cluster is planned.
   const writer = opts.check ? undefined : startGeneratedWrite(opts.root);
-  const fleet = loadCheckedFleetCached(opts.root, io.env);
+  const fleet = loadCheckedFleetCached(opts.root, io.env, inputs());
+  tree = undefined; // read: its 30,000 entries need not outlive the load
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
   if (!opts.check) for (const note of recoverGenerated(opts.root, clusters.map((c) => c.name))) io.stderr.write(`${note}\n`);
