@@ -2,7 +2,7 @@ import { layout } from "../layout.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
-import { GENERATED_LINE, sourceComment, toYaml } from "../yaml/canonical.js";
+import { GENERATED_LINE, sourceComment, toYaml, toYamlInto } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces, type NamespaceSpec } from "./namespaces.js";
@@ -84,9 +84,18 @@ export interface PlanOptions {
 
 /** A generated file of several objects, each behind `---` with the inputs it comes from; the objects and their YAML are kept when `keep`. */
 function outputFile(path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>, keep: boolean): OutputFile {
-  const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
-  const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
-  return keep ? { path, content: `${GENERATED_LINE}${body}`, documents } : { path, content: `${GENERATED_LINE}${body}` };
+  if (keep) {
+    const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
+    const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
+    return { path, content: `${GENERATED_LINE}${body}`, documents };
+  }
+  // The content alone: every document's pieces in one array, joined once.
+  const out = [GENERATED_LINE];
+  for (const d of docs) {
+    out.push("---\n", sourceComment(d.sources));
+    toYamlInto(out, d.object);
+  }
+  return { path, content: out.join("") };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {
