@@ -60,12 +60,15 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
   const unreadable = new Set<string>();
   let hasLinks = false;
   for (const start of INPUT_STARTS) {
-    const policy = { links: "refuse", bigint: opts.signatures === true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;
-    for (const { rel, stats } of walkTree(root, start, policy)) {
-      const kind = stats.isDirectory() ? "folder" : stats.isFile() ? "file" : stats.isSymbolicLink() ? "link" : "other";
-      const entry: InputEntry = { rel, kind, size: Number(stats.size) };
+    const policy = { links: "refuse", bigint: opts.signatures === true, lazyFolderStats: true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;
+    for (const e of walkTree(root, start, policy)) {
+      const { rel } = e;
+      // A folder's own stats are never read (nor taken): its kind is all that counts.
+      const stats = e.folder ? undefined : e.stats;
+      const kind = !stats ? "folder" : stats.isFile() ? "file" : stats.isSymbolicLink() ? "link" : "other";
+      const entry: InputEntry = { rel, kind, size: stats ? Number(stats.size) : 0 };
       if (kind === "link") hasLinks = true;
-      if (kind === "folder") children.set(rel, []);
+      if (!stats) children.set(rel, []);
       else if (opts.signatures) {
         const st = stats as BigIntStats;
         entry.signature = `${kind === "file" ? "f" : "o"}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.mode}`;
