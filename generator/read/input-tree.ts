@@ -34,6 +34,12 @@ export interface InputTree {
   names(rel: string): string[];
   /** The folders (not links to folders) directly in `rel`, sorted, hidden ones left out; none when `rel` does not exist. */
   folders(rel: string): string[];
+  /**
+   * The stat signature of a regular file when it can stand for its content (a tree read with
+   * signatures, the file changed more than two seconds before the walk began: a rewrite within
+   * the same clock tick as a record cannot hide behind it, as cache/records.ts reasons); else undefined.
+   */
+  trustedSignature(rel: string): string | undefined;
 }
 
 export interface InputEntry {
@@ -53,6 +59,8 @@ export const INPUT_STARTS = [layout.appsDir, layout.clustersDir, layout.secretsD
  * keep each non-folder's stat signature with nanosecond times (generate's cache compares them).
  */
 export function readInputTree(root: string, opts: { signatures?: boolean } = {}): InputTree {
+  // Change times from two seconds before the walk on are too recent to trust (see trustedSignature).
+  const settled = BigInt(Date.now() - 2000) * 1_000_000n;
   const entries: InputEntry[] = [];
   const byPath = new Map<string, InputEntry>();
   const children = new Map<string, string[]>();
@@ -131,6 +139,10 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
       }
       const base = e.rel;
       return (children.get(base) ?? []).filter((name) => !name.startsWith(".") && byPath.get(`${base}/${name}`)?.kind === "folder");
+    },
+    trustedSignature: (rel) => {
+      const e = byPath.get(rel);
+      return e?.kind === "file" && e.ctimeNs !== undefined && e.ctimeNs < settled ? e.signature : undefined;
     },
   };
 }

@@ -84,6 +84,10 @@ function unique(diagnostics: Diagnostic[]): Diagnostic[] {
 }
 
 function readSource({ root, tree, diagnostics, memo }: Reader, file: string): YamlSource | undefined {
+  // A file whose stat signature is the one a clean parse was recorded with is not read at all.
+  const signature = memo?.unchanged ? tree.trustedSignature(file) : undefined;
+  const known = signature === undefined ? undefined : memo!.unchanged!(file, signature, () => textOf(readInputText(root, file, tree), file));
+  if (known) return known.source;
   const read = readInputText(root, file, tree);
   if ("diagnostic" in read) {
     diagnostics.push(read.diagnostic);
@@ -91,7 +95,14 @@ function readSource({ root, tree, diagnostics, memo }: Reader, file: string): Ya
   }
   const parsed = parseYamlSourceMemo(memo, file, read.text);
   diagnostics.push(...parsed.diagnostics);
+  if (signature !== undefined) memo!.signed?.(file, signature, read.text);
   return parsed.source;
+}
+
+/** The text of a file known unchanged, read for positions; one that can no longer be read is an error of the run, not of the fleet. */
+function textOf(read: ReturnType<typeof readInputText>, file: string): string {
+  if ("text" in read) return read.text;
+  throw new Error(`${file} changed while berth was reading the fleet: ${read.diagnostic.message}`);
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

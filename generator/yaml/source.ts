@@ -146,13 +146,14 @@ function yamlErrorHint(code: string): string {
 /**
  * The source of a text that parsed without a problem before, with the data that parse gave
  * (cache/parse-cache.ts). The document and its positions are parsed again only when asked for,
- * that is when a diagnostic has to point into the file: the same text gives the same nodes.
+ * that is when a diagnostic has to point into the file: the same text gives the same nodes. A
+ * file known by its stat signature (parse-memo.ts) gives `text` as a function: it is read then.
  */
-export function sourceOfParsedText(file: string, text: string, value: unknown): YamlSource {
+export function sourceOfParsedText(file: string, text: string | (() => string), value: unknown): YamlSource {
   let parsed: YamlSource | undefined;
   const positions = (): YamlSource => {
     if (!parsed) {
-      parsed = parseYamlSource(file, text).source;
+      parsed = parseYamlSource(file, typeof text === "string" ? text : text()).source;
       if (!parsed) throw new Error(`${file}: a text recorded as valid YAML no longer parses`);
     }
     return parsed;
