@@ -2,9 +2,11 @@ import { UserError } from "../errors.js";
 import type { Finding } from "../findings/finding.js";
 import type { ReportFindings } from "../findings/report.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
-import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated, type ClusterOutput, type TreeChanges } from "../read/generated-compare.js";
+import { clusterFiles } from "../plan/plan-cluster.js";
+import type { OutputFile } from "../plan/output.js";
+import { compareClusterFileByFile, generatedOnDisk, type TreeChanges } from "../read/generated-compare.js";
 import { hashesOf } from "../cache/records.js";
+import { sha256 } from "../cache/private-file.js";
 import type { GenerateMemory, PlannedOutput } from "../cache/generate-memory.js";
 import { recoverGenerated, startGeneratedWrite, type GeneratedWrite } from "../write/generated-tree.js";
 import type { CommandIO, ExitCode } from "./context.js";
@@ -52,20 +54,36 @@ export async function generateFully(opts: GenerateOptions, io: CommandIO, report
 }
 
 /**
- * Plans each cluster and compares its files with the disk. A changed cluster's files are queued
- * for the writer threads as soon as it is planned; only their paths are kept (the threads hash
- * what they write, for the record), so the planned objects do not pile up in memory.
+ * Plans each cluster and compares its files with the disk, a file at a time as each is planned.
+ * Once a cluster has a file that differs, its files go to the writer threads as they come (those
+ * held until then first), so the threads write while the rest is planned; only paths are kept
+ * (the threads hash what they write, for the record), so the planned files do not pile up in
+ * memory. A cluster found unchanged is not written, and its files' hashes are recorded.
  */
 function planChanged(root: string, fleet: Fleet, todo: readonly Cluster[], writer: GeneratedWrite | undefined): { outputs: PlannedOutput[]; changes: TreeChanges } {
   const outputs: PlannedOutput[] = [];
   const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
   for (const c of todo) {
-    const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c, { documents: false }).files };
-    const changedBefore = changes.clusters.length;
-    compareGenerated(root, [out], changes);
-    const queued = writer !== undefined && changes.clusters.length > changedBefore && changes.foreign.length === 0;
-    if (queued) writer.add(out);
-    outputs.push({ cluster: c.name, paths: out.files.map((f) => f.path), hashes: queued ? undefined : hashesOf(out.files) });
+    const comparison = compareClusterFileByFile(c.name, generatedOnDisk(root, c.name));
+    const paths: string[] = [];
+    // Without a writer (--check) each file is hashed as it comes; with one, files are held until one differs.
+    const hashes: Record<string, string> = {};
+    let held: OutputFile[] = [];
+    let write: ((file: OutputFile) => void) | undefined;
+    for (const file of clusterFiles(fleet, c, { documents: false }).files) {
+      paths.push(file.path);
+      if (comparison.file(file) && writer && !write && changes.foreign.length === 0) {
+        write = writer.startCluster(c.name);
+        held.forEach(write);
+        held = [];
+      }
+      if (write) write(file);
+      else if (writer) held.push(file);
+      else hashes[file.path] = sha256(file.content);
+    }
+    comparison.finish(changes);
+    paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    outputs.push({ cluster: c.name, paths, hashes: write ? undefined : { ...hashes, ...hashesOf(held) } });
   }
   return { outputs, changes };
 }
