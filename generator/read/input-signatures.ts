@@ -6,7 +6,7 @@ import { isSwapFolder } from "./swap-folders.js";
 /**
  * The stat signature of every entry under the fleet's input folders (apps/, clusters/ without
  * the generated folders, secrets/), for the generate cache's whole-fleet shortcut (see
- * output-cache.ts): a folder is `d`, anything else `kind:size:mtimeNs:ctimeNs:ino:mode`, a missing
+ * output-cache.ts): a folder is `d`, anything else `kind:size:mtime:ctime:ino:mode`, a missing
  * start `absent`. They are kept as one digest of the sorted list (with its length): the shortcut
  * only asks whether all of them are the same, and a record of 30,000 entries cost more to read
  * and write back than the digest of them costs to take. The latest change time is returned too,

@@ -1,4 +1,4 @@
-import type { BigIntStats } from "node:fs";
+import type { Stats } from "node:fs";
 import { join, posix } from "node:path";
 import { layout } from "../layout.js";
 import { existsSync, readdirSync, statSync } from "./tree-fs.js";
@@ -46,7 +46,7 @@ export interface InputEntry {
   rel: string;
   kind: "folder" | "file" | "link" | "other";
   size: number;
-  /** `kind:size:mtimeNs:ctimeNs:ino:mode` of a non-folder, when the tree was read with signatures. */
+  /** `kind:size:mtime:ctime:ino:mode` (times in µs) of a non-folder, when the tree was read with signatures. */
   signature?: string;
   ctimeNs?: bigint;
 }
@@ -56,19 +56,20 @@ export const INPUT_STARTS = [layout.appsDir, layout.clustersDir, layout.secretsD
 
 /**
  * Walks the input folders of the repository at `root` once (links not followed). `signatures`:
- * keep each non-folder's stat signature with nanosecond times (generate's cache compares them).
+ * keep each non-folder's stat signature (generate's cache and the parse cache compare them).
  */
 export function readInputTree(root: string, opts: { signatures?: boolean } = {}): InputTree {
   // Change times from two seconds before the walk on are too recent to trust (see trustedSignature).
   const settled = BigInt(Date.now() - 2000) * 1_000_000n;
+  // Times in whole microseconds from the plain stats: finer than any file system's clock tick
+  // (the two-second rule covers a tick), and 30,000 entries' BigInt stats cost a tenth of the walk.
+  const us = (ms: number) => Math.round(ms * 1000);
   const entries: InputEntry[] = [];
-  const byPath = new Map<string, InputEntry>();
-  const children = new Map<string, string[]>();
   const missing: string[] = [];
   const unreadable = new Set<string>();
   let hasLinks = false;
   for (const start of INPUT_STARTS) {
-    const policy = { links: "refuse", bigint: opts.signatures === true, lazyFolderStats: true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;
+    const policy = { links: "refuse", lazyFolderStats: true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;
     for (const e of walkTree(root, start, policy)) {
       const { rel } = e;
       // A folder's own stats are never read (nor taken): its kind is all that counts.
@@ -76,25 +77,37 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
       const kind = !stats ? "folder" : stats.isFile() ? "file" : stats.isSymbolicLink() ? "link" : "other";
       const entry: InputEntry = { rel, kind, size: stats ? Number(stats.size) : 0 };
       if (kind === "link") hasLinks = true;
-      if (!stats) children.set(rel, []);
-      else if (opts.signatures) {
-        const st = stats as BigIntStats;
-        entry.signature = `${kind === "file" ? "f" : "o"}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}:${st.mode}`;
-        entry.ctimeNs = st.ctimeNs;
+      else if (stats && opts.signatures) {
+        const st = stats as Stats;
+        const ctime = us(st.ctimeMs);
+        entry.signature = `${kind === "file" ? "f" : "o"}:${st.size}:${us(st.mtimeMs)}:${ctime}:${st.ino}:${st.mode}`;
+        entry.ctimeNs = BigInt(ctime) * 1000n;
       }
       entries.push(entry);
+    }
+  }
+  const missingStarts = new Set(missing);
+  // Indexed on the first question: a run that only needs the signatures (generate's shortcut) never builds them.
+  let index: { byPath: Map<string, InputEntry>; children: Map<string, string[]> } | undefined;
+  const indexed = () => {
+    if (index) return index;
+    const byPath = new Map<string, InputEntry>();
+    const children = new Map<string, string[]>();
+    for (const entry of entries) {
+      const { rel } = entry;
       byPath.set(rel, entry);
+      if (entry.kind === "folder") children.set(rel, []);
       const slash = rel.lastIndexOf("/");
       // In walk order, so each folder's names come sorted.
       if (slash !== -1) children.get(rel.slice(0, slash))?.push(rel.slice(slash + 1));
     }
-  }
-  const missingStarts = new Set(missing);
+    return (index = { byPath, children });
+  };
 
   const lookup = (path: string): InputEntry | "absent" | undefined => {
     const rel = normal(path);
     if (rel === undefined) return undefined;
-    const known = byPath.get(rel);
+    const known = indexed().byPath.get(rel);
     if (known) return known;
     if (missingStarts.has(rel)) return "absent";
     const slash = rel.lastIndexOf("/");
@@ -124,7 +137,7 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
     },
     names: (rel) => {
       const e = lookup(rel);
-      const listed = e !== undefined && e !== "absent" && e.kind === "folder" && !unreadable.has(e.rel) ? children.get(e.rel) : undefined;
+      const listed = e !== undefined && e !== "absent" && e.kind === "folder" && !unreadable.has(e.rel) ? indexed().children.get(e.rel) : undefined;
       return listed ? [...listed] : readdirSync(abs(rel)).sort();
     },
     folders: (rel) => {
@@ -138,10 +151,11 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
           .sort();
       }
       const base = e.rel;
+      const { byPath, children } = indexed();
       return (children.get(base) ?? []).filter((name) => !name.startsWith(".") && byPath.get(`${base}/${name}`)?.kind === "folder");
     },
     trustedSignature: (rel) => {
-      const e = byPath.get(rel);
+      const e = indexed().byPath.get(rel);
       return e?.kind === "file" && e.ctimeNs !== undefined && e.ctimeNs < settled ? e.signature : undefined;
     },
   };
