@@ -53,6 +53,9 @@ export function openParseCache(root: string, env: Record<string, string | undefi
   const stored = read(file, code);
   const used = new Map<string, unknown>();
   const usedFiles = new Map<string, [string, string]>();
+  // Whether this run knows files by signature at all: a command that does not (validate, preview)
+  // keeps the files generate recorded, with their entries, instead of dropping them on save.
+  let bySignature = false;
   /** The entry of a text by its hash, noted as used (so that it is kept). */
   const known = (hash: string): { value: unknown } | undefined => {
     if (!stored.entries.has(hash)) return undefined;
@@ -75,6 +78,7 @@ export function openParseCache(root: string, env: Record<string, string | undefi
       if (parsed.source && parsed.diagnostics.length === 0) used.set(sha256(text), parsed.source.value);
     },
     unchanged: (path, signature, text) => {
+      bySignature = true;
       const recorded = stored.files.get(path);
       if (recorded?.[0] !== signature) return undefined;
       const entry = known(recorded[1]);
@@ -83,11 +87,19 @@ export function openParseCache(root: string, env: Record<string, string | undefi
       return { source: sourceOfParsedText(path, text, entry.value), diagnostics: [] };
     },
     signed: (path, signature, text) => {
+      bySignature = true;
       const hash = sha256(text);
       // Only a file whose text parsed cleanly has an entry to point at.
       if (used.has(hash)) usedFiles.set(path, [signature, hash]);
     },
     save: () => {
+      if (!bySignature) {
+        for (const [path, [sig, hash]] of stored.files) {
+          if (!stored.entries.has(hash)) continue;
+          usedFiles.set(path, [sig, hash]);
+          if (!used.has(hash)) used.set(hash, stored.entries.get(hash));
+        }
+      }
       const same = used.size === stored.entries.size && [...used.keys()].every((k) => stored.entries.has(k));
       const sameFiles = usedFiles.size === stored.files.size && [...usedFiles].every(([p, [sig, hash]]) => stored.files.get(p)?.[0] === sig && stored.files.get(p)?.[1] === hash);
       if (same && sameFiles) return;

@@ -122,6 +122,11 @@ describe("the parse cache", () => {
     const positioned = openParseCache(root, env).unchanged!(APP, signature, () => text);
     expect(diagnosticAt(positioned!.source!, ["dependsOn", 0], "m")).toEqual(diagnosticAt(parseYamlSource(APP, text).source!, ["dependsOn", 0], "m"));
     expect(openParseCache(root, env).unchanged!(APP, `${signature}0`, () => text)).toBeUndefined();
+    // A command that does not know files by signature (validate, preview) keeps them on save.
+    const other = openParseCache(root, env);
+    loadCheckedFleet(root, other);
+    other.save();
+    expect(openParseCache(root, env).unchanged!(APP, signature, () => text)).toBeDefined();
     // An edit changes the signature: the new text is read.
     writeFileSync(join(root, APP), text.replace("layer: monitoring", "layer: apps"));
     expect(load().apps.get("metrics")?.spec.layer).toBe("apps");
