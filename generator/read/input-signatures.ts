@@ -23,7 +23,7 @@ export interface InputSignatures {
 /** The signatures of a tree read with them (readInputTree's `signatures`). */
 export function inputSignatures(tree: InputTree): InputSignatures | undefined {
   const hash = createHash("sha256");
-  let newest = 0n;
+  let newest = 0;
   let count = 0;
   for (const rel of tree.missing) {
     hash.update(`${rel}\0absent\n`);
@@ -40,11 +40,11 @@ export function inputSignatures(tree: InputTree): InputSignatures | undefined {
       hash.update(`${e.rel}\0d\n`);
       continue;
     }
-    if (e.signature === undefined || e.ctimeNs === undefined) throw new Error("inputSignatures needs a tree read with signatures");
-    if (e.ctimeNs > newest) newest = e.ctimeNs;
+    if (e.signature === undefined || e.ctimeUs === undefined) throw new Error("inputSignatures needs a tree read with signatures");
+    if (e.ctimeUs > newest) newest = e.ctimeUs;
     hash.update(`${e.rel}\0${e.signature}\n`);
   }
-  return { digest: hash.digest("hex"), count, newestCtimeNs: newest };
+  return { digest: hash.digest("hex"), count, newestCtimeNs: BigInt(newest) * 1000n };
 }
 
 /** Whether two signature sets name the same entries with the same signatures. */

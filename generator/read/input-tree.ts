@@ -48,7 +48,8 @@ export interface InputEntry {
   size: number;
   /** `kind:size:mtime:ctime:ino:mode` (times in µs) of a non-folder, when the tree was read with signatures. */
   signature?: string;
-  ctimeNs?: bigint;
+  /** Its change time in whole microseconds (a number: no BigInt for each of 20,000 files). */
+  ctimeUs?: number;
 }
 
 /** The starts every reader of the fleet's inputs walks. */
@@ -60,7 +61,7 @@ export const INPUT_STARTS = [layout.appsDir, layout.clustersDir, layout.secretsD
  */
 export function readInputTree(root: string, opts: { signatures?: boolean } = {}): InputTree {
   // Change times from two seconds before the walk on are too recent to trust (see trustedSignature).
-  const settled = BigInt(Date.now() - 2000) * 1_000_000n;
+  const settled = (Date.now() - 2000) * 1000;
   // Times in whole microseconds from the plain stats: finer than any file system's clock tick
   // (the two-second rule covers a tick), and 30,000 entries' BigInt stats cost a tenth of the walk.
   const us = (ms: number) => Math.round(ms * 1000);
@@ -81,7 +82,7 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
         const st = stats as Stats;
         const ctime = us(st.ctimeMs);
         entry.signature = `${kind === "file" ? "f" : "o"}:${st.size}:${us(st.mtimeMs)}:${ctime}:${st.ino}:${st.mode}`;
-        entry.ctimeNs = BigInt(ctime) * 1000n;
+        entry.ctimeUs = ctime;
       }
       entries.push(entry);
     }
@@ -156,7 +157,7 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
     },
     trustedSignature: (rel) => {
       const e = indexed().byPath.get(rel);
-      return e?.kind === "file" && e.ctimeNs !== undefined && e.ctimeNs < settled ? e.signature : undefined;
+      return e?.kind === "file" && e.ctimeUs !== undefined && e.ctimeUs < settled ? e.signature : undefined;
     },
   };
 }
