@@ -1,5 +1,6 @@
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { inputSignatures } from "../read/input-signatures.js";
+import type { InputTree } from "../read/input-tree.js";
 import { clusterInputKey } from "./input-key.js";
 import { codeDigest, openOutputCache } from "./output-cache.js";
 import { matchesRecorded, recordOf, statsOf } from "./records.js";
@@ -32,11 +33,16 @@ export interface GenerateMemory {
   save(): void;
 }
 
-export function openGenerateMemory(root: string, env: Record<string, string | undefined>, cluster: string | undefined, now: () => number): GenerateMemory {
+/**
+ * `readInputs` walks the input folders (read with signatures: readInputTree's option), once for
+ * the run: the same walk the loader then reads from, so that it is called here, after the run's
+ * start time is taken.
+ */
+export function openGenerateMemory(root: string, env: Record<string, string | undefined>, cluster: string | undefined, now: () => number, readInputs: () => InputTree): GenerateMemory {
   const cache = openOutputCache(root, env);
   // Taken before any input is read: an input changed during this run differs from the record.
   const startedAt = now();
-  const signatures = cache.enabled ? inputSignatures(root) : undefined;
+  const signatures = cache.enabled ? inputSignatures(readInputs()) : undefined;
   const fleetKey = `${codeDigest()} ${cluster ?? "*"}`;
   const keys = new Map<string, string>();
   let covered: string[] = [];
@@ -57,7 +63,7 @@ export function openGenerateMemory(root: string, env: Record<string, string | un
       return fresh;
     },
     record: (outputs, { written, changed, succeeded }) => {
-      if (succeeded && signatures) cache.setFleet(fleetKey, { inputs: signatures.entries, at: startedAt, clusters: covered });
+      if (succeeded && signatures) cache.setFleet(fleetKey, { inputs: { digest: signatures.digest, count: signatures.count }, at: startedAt, clusters: covered });
       for (const o of outputs) if (o.hashes && (written || !changed.includes(o.cluster))) cache.set(o.cluster, keys.get(o.cluster)!, recordOf(root, o.hashes, now()));
       cache.save();
     },

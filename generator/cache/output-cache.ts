@@ -48,14 +48,14 @@ export interface ClusterRecord {
 }
 
 /**
- * A whole run that succeeded: the stat signatures of every input entry when it started
- * (read/input-signatures.ts) and the clusters it covered. When the inputs still have exactly
- * these signatures (none changed within two seconds of the record) and every cluster's files
- * still match its record, the outcome is the same without reading a single input: as git's index
- * does for `git status`.
+ * A whole run that succeeded: the digest of the stat signatures of every input entry when it
+ * started (read/input-signatures.ts) and the clusters it covered. When the inputs still have
+ * exactly these signatures (none changed within two seconds of the record) and every cluster's
+ * files still match its record, the outcome is the same without reading a single input: as git's
+ * index does for `git status`.
  */
 export interface FleetRecord {
-  inputs: Record<string, string>;
+  inputs: { digest: string; count: number };
   at: number;
   clusters: string[];
 }
@@ -66,7 +66,7 @@ interface CacheBody {
   fleets: Record<string, FleetRecord>;
 }
 
-const VERSION = 3;
+const VERSION = 4;
 const MAX_FLEET_RECORDS = 8;
 
 /** The cache for the repository at `root`; a no-op cache when there is no per-user cache folder. */
@@ -99,7 +99,7 @@ export function openOutputCache(root: string, env: Record<string, string | undef
     },
     getFleet: (key) => {
       const r = body.fleets[key];
-      return r?.inputs && Array.isArray(r.clusters) && typeof r.at === "number" ? r : undefined;
+      return typeof r?.inputs?.digest === "string" && typeof r.inputs.count === "number" && Array.isArray(r.clusters) && typeof r.at === "number" ? r : undefined;
     },
     setFleet: (key, record) => {
       body.fleets[key] = record;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
@@ -67,7 +67,8 @@ export function othersMayWrite(st: { mode: number }): boolean {
 }
 
 export function sha256(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
+  // crypto.hash: one call, not a Hash object's three (it runs for each of 20,000 input texts).
+  return hash("sha256", content, "hex");
 }
 
 const HASH_LINE = 65;

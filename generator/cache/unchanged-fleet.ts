@@ -10,7 +10,7 @@ import type { OutputCache } from "./output-cache.js";
  */
 export function unchangedSinceRecord(root: string, cache: OutputCache, key: string, signatures: InputSignatures, now: () => number): Array<{ name: string; files: number }> | undefined {
   const fleet = cache.getFleet(key);
-  if (!fleet || !sameSignatures(fleet.inputs, signatures.entries)) return undefined;
+  if (!fleet || !sameSignatures(fleet.inputs, signatures)) return undefined;
   if (signatures.newestCtimeNs >= settledBefore(fleet.at)) return undefined;
   // A swap a crash interrupted is left to the full run, which finishes it and says so.
   if (interruptedSwap(root, fleet.clusters)) return undefined;

@@ -1,16 +1,8 @@
-import { UserError } from "../errors.js";
-import type { Finding } from "../findings/finding.js";
 import type { ReportFindings } from "../findings/report.js";
-import type { Cluster, Fleet } from "../model/fleet.js";
-import { planCluster } from "../plan/plan-cluster.js";
-import { compareGenerated, type ClusterOutput, type TreeChanges } from "../read/generated-compare.js";
-import { hashesOf } from "../cache/records.js";
-import { openGenerateMemory, type GenerateMemory, type PlannedOutput } from "../cache/generate-memory.js";
-import { recoverGenerated, startGeneratedWrite, type GeneratedWrite } from "../write/generated-tree.js";
+import { openGenerateMemory } from "../cache/generate-memory.js";
 import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { requireCluster } from "../read/checked-fleet.js";
-import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
+import { readInputTree, type InputTree } from "../read/input-tree.js";
 
 export interface GenerateOptions {
   root: string;
@@ -32,7 +24,10 @@ export async function runGenerate(opts: GenerateOptions, io: CommandIO, report: 
 
 async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFindings): Promise<ExitCode> {
   const now = () => (io.now?.() ?? new Date()).getTime();
-  const memory = openGenerateMemory(opts.root, io.env, opts.cluster, now);
+  // One walk of the input folders for the run: the cache's signatures and the loader read it.
+  let tree: InputTree | undefined;
+  const inputs = () => (tree ??= readInputTree(opts.root, { signatures: true }));
+  const memory = openGenerateMemory(opts.root, io.env, opts.cluster, now, inputs);
   const unchanged = memory.unchangedFleet();
   if (unchanged) {
     memory.save();
@@ -41,81 +36,10 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
     else for (const c of unchanged) io.stdout.write(`${c.name}: ${c.files} files, 0 written, 0 removed\n`);
     return 0;
   }
-
-  // Read. The writer is started before the fleet loads, so that its threads are up by the time the first cluster is planned.
-  const writer = opts.check ? undefined : startGeneratedWrite(opts.root);
-  const fleet = loadCheckedFleetCached(opts.root, io.env);
-  requireCluster(fleet, opts.cluster);
-  const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
-  if (!opts.check) for (const note of recoverGenerated(opts.root, clusters.map((c) => c.name))) io.stderr.write(`${note}\n`);
-  // Clusters whose inputs and files are as recorded are up to date: neither planned nor serialised again.
-  const fresh = memory.upToDate(fleet, clusters);
-
-  // Plan, queueing each changed cluster's files for the writer.
-  const { outputs, changes } = planChanged(opts.root, fleet, clusters.filter((c) => !fresh.has(c.name)), writer);
-  if (changes.foreign.length > 0) {
-    await writer?.abandon();
-    throw new UserError(changes.foreign);
-  }
-  const total = outputs.reduce((n, o) => n + o.paths.length, 0) + [...fresh.values()].reduce((n, x) => n + x, 0);
-  if (opts.check) return reportCheck(changes, outputs, memory, { total, clusters: clusters.length }, io, report);
-
-  // Write.
-  const written = await writer!.finish();
-  for (const o of outputs) o.hashes ??= Object.fromEntries(o.paths.map((p) => [p, written[p]!]));
-  memory.record(outputs, { written: true, changed: changes.clusters, succeeded: true });
-  const planned = new Map(outputs.map((o) => [o.cluster, o.paths.length]));
-  const changed = countByCluster(changes.changed);
-  const removed = countByCluster(changes.removed);
-  for (const c of clusters) {
-    io.stdout.write(`${c.name}: ${planned.get(c.name) ?? fresh.get(c.name)} files, ${changed.get(c.name) ?? 0} written, ${removed.get(c.name) ?? 0} removed\n`);
-  }
-  return 0;
+  // Loaded only now: when nothing changed, the loader, the planner and the YAML parser are not
+  // needed, and loading them was a tenth of a `--check` that finds nothing to do.
+  const { generateFully } = await import("./generate-full.js");
+  const walked = { tree: inputs() };
+  tree = undefined; // the full run lets it go once the fleet is loaded
+  return generateFully(opts, io, report, memory, walked);
 }
-
-/**
- * Plans each cluster and compares its files with the disk. A changed cluster's files are queued
- * for the writer threads as soon as it is planned; only their paths are kept (the threads hash
- * what they write, for the record), so the planned objects do not pile up in memory.
- */
-function planChanged(root: string, fleet: Fleet, todo: readonly Cluster[], writer: GeneratedWrite | undefined): { outputs: PlannedOutput[]; changes: TreeChanges } {
-  const outputs: PlannedOutput[] = [];
-  const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
-  for (const c of todo) {
-    const out: ClusterOutput = { cluster: c.name, files: planCluster(fleet, c, { documents: false }).files };
-    const changedBefore = changes.clusters.length;
-    compareGenerated(root, [out], changes);
-    const queued = writer !== undefined && changes.clusters.length > changedBefore && changes.foreign.length === 0;
-    if (queued) writer.add(out);
-    outputs.push({ cluster: c.name, paths: out.files.map((f) => f.path), hashes: queued ? undefined : hashesOf(out.files) });
-  }
-  return { outputs, changes };
-}
-
-/** `--check`: exit 0 when the committed output is what berth generates, else 1 with each stale file. */
-function reportCheck(changes: TreeChanges, outputs: readonly PlannedOutput[], memory: GenerateMemory, counts: { total: number; clusters: number }, io: CommandIO, report: ReportFindings): ExitCode {
-  const upToDate = changes.changed.length === 0 && changes.removed.length === 0;
-  memory.record(outputs, { written: false, changed: changes.clusters, succeeded: upToDate });
-  if (upToDate) {
-    io.stdout.write(`generated output is up to date (${counts.total} files, ${counts.clusters} cluster${counts.clusters === 1 ? "" : "s"})\n`);
-    return 0;
-  }
-  const fix = "run `berth generate` and commit the result";
-  const stale = (file: string, message: string): Finding => ({ file, line: 1, col: 1, severity: "error", message, fix });
-  report([...changes.changed.map((f) => stale(f, "stale: differs from what berth generates from the inputs")), ...changes.removed.map((f) => stale(f, "stale: berth no longer generates this file"))]);
-  for (const f of changes.changed) io.stdout.write(`stale: ${f}\n`);
-  for (const f of changes.removed) io.stdout.write(`stale (would be removed): ${f}\n`);
-  io.stdout.write(`${changes.changed.length + changes.removed.length} generated files are stale; run \`berth generate\` and commit the result\n`);
-  return 1;
-}
-
-/** Files per cluster, from paths `clusters/<name>/…`. */
-function countByCluster(paths: readonly string[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const p of paths) {
-    const name = p.split("/", 2)[1]!;
-    out.set(name, (out.get(name) ?? 0) + 1);
-  }
-  return out;
-}
-

@@ -2,7 +2,7 @@ import { layout } from "../layout.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
-import { GENERATED_LINE, sourceComment, toYaml } from "../yaml/canonical.js";
+import { GENERATED_LINE, sourceComment, toYaml, toYamlInto } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
 import type { OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces, type NamespaceSpec } from "./namespaces.js";
@@ -35,23 +35,34 @@ export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances 
  * the folder on every refresh.
  */
 export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = {}): ClusterPlan {
-  const keep = opts.documents !== false;
-  const output = (path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>) => outputFile(path, docs, keep);
+  const { instances, waves, files } = clusterFiles(fleet, cluster, opts);
+  return { cluster, instances, waves, files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+/**
+ * {@link planCluster}'s files one at a time, in the order they are built (not sorted): each is
+ * serialised only when the caller takes it, so a caller that hands every file on as it comes
+ * (generate's writer threads) overlaps writing with planning and never holds them all.
+ */
+export function clusterFiles(fleet: Fleet, cluster: Cluster, opts: PlanOptions = {}): Pick<ClusterPlan, "instances" | "waves"> & { files: Iterable<OutputFile> } {
   const { instances } = planInstances(fleet, cluster);
   const waves = computeWaves(instances);
+  return { instances, waves, files: buildFiles(cluster, instances, waves, opts.documents !== false) };
+}
+
+function* buildFiles(cluster: Cluster, instances: Instance[], waves: Map<string, number>, keep: boolean): Generator<OutputFile> {
+  const output = (path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>) => outputFile(path, docs, keep);
   const clusterFile = layout.clusterFile(cluster.name);
-  const files: OutputFile[] = [
-    output(layout.rootFile(cluster.name), [
-      { object: buildRootProject(cluster), sources: [clusterFile] },
-      { object: buildRoot(cluster), sources: [clusterFile] },
-    ]),
-  ];
+  yield output(layout.rootFile(cluster.name), [
+    { object: buildRootProject(cluster), sources: [clusterFile] },
+    { object: buildRoot(cluster), sources: [clusterFile] },
+  ]);
   const layers = LAYERS.filter((layer) => layer === "platform" || instances.some((i) => i.layer === layer));
-  files.push(output(layout.projectsFile(cluster.name), layers.map((layer) => ({ object: buildProject(layer, instances, cluster), sources: [clusterFile] }))));
+  yield output(layout.projectsFile(cluster.name), layers.map((layer) => ({ object: buildProject(layer, instances, cluster), sources: [clusterFile] })));
   const namespaces = clusterNamespaces(instances, cluster);
   const namespaceDoc = (ns: NamespaceSpec) => ({ object: buildNamespace(ns, cluster), sources: ns.sources });
   const layered = cluster.spec.appOfApps === "layered";
-  if (namespaces.length > 0 && !layered) files.push(output(layout.namespacesFile(cluster.name), namespaces.map(namespaceDoc)));
+  if (namespaces.length > 0 && !layered) yield output(layout.namespacesFile(cluster.name), namespaces.map(namespaceDoc));
   const child = (inst: Instance, parent?: string) => ({
     object: buildApplication(inst, { cluster, wave: waves.get(inst.id)!, parent }),
     sources: [clusterFile, ...(inst.app ? [layout.appFile(inst.app.name)] : [])],
@@ -61,16 +72,14 @@ export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = 
     // any of them syncs; Namespaces are never pruned, so a later move between parents is safe.
     const parents = groupByParent(instances, waves);
     const owned = namespacesByParent(namespaces, parents);
-    files.push(output(layout.parentsFile(cluster.name), parents.map((p) => ({ object: buildParent(cluster, p), sources: [clusterFile] }))));
-    for (const p of parents) files.push(output(layout.parentFile(cluster.name, p.name), [...(owned.get(p.name) ?? []).map(namespaceDoc), ...p.members.map((inst) => child(inst, p.name))]));
+    yield output(layout.parentsFile(cluster.name), parents.map((p) => ({ object: buildParent(cluster, p), sources: [clusterFile] })));
+    for (const p of parents) yield output(layout.parentFile(cluster.name, p.name), [...(owned.get(p.name) ?? []).map(namespaceDoc), ...p.members.map((inst) => child(inst, p.name))]);
   } else {
     for (const layer of LAYERS) {
       const members = instances.filter((i) => i.layer === layer).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      if (members.length > 0) files.push(output(layout.layerFile(cluster.name, layer), members.map((inst) => child(inst))));
+      if (members.length > 0) yield output(layout.layerFile(cluster.name, layer), members.map((inst) => child(inst)));
     }
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { cluster, instances, waves, files };
 }
 
 export interface PlanOptions {
@@ -84,9 +93,18 @@ export interface PlanOptions {
 
 /** A generated file of several objects, each behind `---` with the inputs it comes from; the objects and their YAML are kept when `keep`. */
 function outputFile(path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>, keep: boolean): OutputFile {
-  const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
-  const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
-  return keep ? { path, content: `${GENERATED_LINE}${body}`, documents } : { path, content: `${GENERATED_LINE}${body}` };
+  if (keep) {
+    const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
+    const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
+    return { path, content: `${GENERATED_LINE}${body}`, documents };
+  }
+  // The content alone: every document's pieces in one array, joined once.
+  const out = [GENERATED_LINE];
+  for (const d of docs) {
+    out.push("---\n", sourceComment(d.sources));
+    toYamlInto(out, d.object);
+  }
+  return { path, content: out.join("") };
 }
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {

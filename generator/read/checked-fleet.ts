@@ -7,17 +7,19 @@ import { checkFleet } from "../model/rules.js";
 import { nearest } from "../model/suggest.js";
 import { layout } from "../layout.js";
 import type { ParseMemo } from "../yaml/parse-memo.js";
+import type { InputTree } from "./input-tree.js";
 
 /**
  * Loads and cross-checks the fleet; any problem becomes a {@link UserError} listing all of them.
- * Loads of several revisions in one process share a `memo` (see {@link loadFleet}).
+ * Loads of several revisions in one process share a `memo`; a run that has walked the input
+ * folders passes its `tree` (see {@link loadFleet}).
  */
-export function loadCheckedFleet(root: string, memo?: ParseMemo): Fleet {
+export function loadCheckedFleet(root: string, memo?: ParseMemo, tree?: InputTree): Fleet {
   // Run from the wrong folder, an empty fleet would pass every gate: refuse instead.
   if (!existsSync(join(root, layout.clustersDir))) {
     throw new EnvironmentError(`not a berth repository: no ${layout.clustersDir}/ folder in ${root}`, "run berth in the fleet repository, or point at it with -C <repository>");
   }
-  const loaded = loadFleet(root, memo);
+  const loaded = loadFleet(root, memo, tree);
   if (!loaded.ok) throw new UserError(sortDiagnostics(loaded.diagnostics));
   const problems = checkFleet(loaded.value);
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));

@@ -1,7 +1,8 @@
-import type { Stats } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { lstatSync, readFileSync, realpathSync, statSync } from "./tree-fs.js";
 import { join, relative, sep } from "node:path";
 import type { Diagnostic } from "../errors.js";
+import type { InputTree } from "./input-tree.js";
 import { listTree, walkTree } from "./walk.js";
 
 /**
@@ -32,17 +33,44 @@ function problemWith(root: string, realRoot: string, rel: string, st: Stats): st
     if (inside === "" ? false : inside.startsWith("..") || inside.startsWith(sep) || /^[a-zA-Z]:/.test(inside)) return "is a symlink that points outside the repository";
     if (inside.split(sep).includes(".git")) return "is a symlink that points into the repository's .git folder";
   }
-  if (target.isDirectory()) return undefined;
-  if (!target.isFile()) return "is not a regular file (a device, pipe or socket)";
-  if (target.size > MAX_INPUT_FILE_BYTES) return `is ${mib(target.size)}, larger than the limit of ${mib(MAX_INPUT_FILE_BYTES)} for an input file`;
+  return problemOfKind(target.isDirectory() ? "folder" : target.isFile() ? "file" : "other", target.size);
+}
+
+/** The problem of an entry that is not a link. */
+function problemOfKind(kind: "folder" | "file" | "other", size: number): string | undefined {
+  if (kind === "folder") return undefined;
+  if (kind !== "file") return "is not a regular file (a device, pipe or socket)";
+  if (size > MAX_INPUT_FILE_BYTES) return `is ${mib(size)}, larger than the limit of ${mib(MAX_INPUT_FILE_BYTES)} for an input file`;
   return undefined;
 }
 
 const HINT = "inputs must be regular files inside the repository: replace the link or device with the file's content, or remove it";
 
-/** The text of an input file, or a diagnostic when it must not be read (see the module comment). */
-export function readInputText(root: string, rel: string): { text: string } | { diagnostic: Diagnostic } {
+/**
+ * Opened without following a link and without waiting on a pipe: a file the tree saw as regular
+ * that became a link or a pipe since fails to open, and is then read the careful way.
+ */
+const PLAIN_FILE = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * The text of an input file, or a diagnostic when it must not be read (see the module comment).
+ * With the run's `tree`, a regular file it holds is read straight away (its kind and size are
+ * known); anything else is checked on the disk first.
+ */
+export function readInputText(root: string, rel: string, tree?: InputTree): { text: string } | { diagnostic: Diagnostic } {
   const at = (message: string, hint = HINT) => ({ diagnostic: { file: rel, line: 0, col: 0, message, hint } });
+  const known = tree?.lookup(rel);
+  if (known !== undefined && known !== "absent" && known.kind !== "link") {
+    if (known.kind === "folder") return at("is a folder, expected a file", "replace the folder with a file");
+    const problem = problemOfKind(known.kind, known.size);
+    if (problem) return at(problem);
+    try {
+      // Node takes numeric open flags here too (its types say string).
+      return { text: readFileSync(join(root, rel), { encoding: "utf8", flag: PLAIN_FILE as unknown as string }) };
+    } catch {
+      // changed since the walk: the careful way below says how
+    }
+  }
   let st: Stats;
   try {
     st = lstatSync(join(root, rel));
@@ -65,7 +93,9 @@ export function readInputText(root: string, rel: string): { text: string } | { d
  * node_modules/ inside a chart are deployed too); symlinked folders inside the repository are
  * followed once.
  */
-export function checkInputTree(root: string, dir: string): Diagnostic[] {
+export function checkInputTree(root: string, dir: string, tree?: InputTree): Diagnostic[] {
+  // Links are followed through folders (once per real path): a tree with one is walked again.
+  if (tree && !tree.hasLinks) return checkTreeEntries(tree, dir);
   const out: Diagnostic[] = [];
   const rootReal = realRoot(root);
   const refused = new Set<string>();
@@ -74,6 +104,17 @@ export function checkInputTree(root: string, dir: string): Diagnostic[] {
     if (!problem) continue;
     refused.add(e.rel);
     out.push({ file: e.rel, line: 0, col: 0, message: problem, hint: HINT });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** {@link checkInputTree} from a walk without links: only the kind and size of each entry count. */
+function checkTreeEntries(tree: InputTree, dir: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const e of tree.entries) {
+    if (e.rel !== dir && !e.rel.startsWith(`${dir}/`)) continue;
+    const problem = problemOfKind(e.kind as "folder" | "file" | "other", e.size);
+    if (problem) out.push({ file: e.rel, line: 0, col: 0, message: problem, hint: HINT });
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "./tree-fs.js";
+import { existsSync, readdirSync } from "./tree-fs.js";
 import { join } from "node:path";
 import { fail, ok, type Diagnostic, type Result } from "../errors.js";
 import { layout } from "../layout.js";
@@ -6,6 +6,7 @@ import { parseYamlSourceMemo, type ParseMemo } from "../yaml/parse-memo.js";
 import { toPlain, diagnosticAt, type YamlSource } from "../yaml/source.js";
 import { PROFILE_DEFAULTS, type App, type Cluster, type ClusterAppEntry, type Fleet, type SealedSecretRef } from "../model/fleet.js";
 import { checkInputTree, readInputText } from "./input-files.js";
+import { INPUT_STARTS, readInputTree, type InputTree } from "./input-tree.js";
 import { checkApp, checkCluster } from "../model/schema-check.js";
 import { KUSTOMIZATION_FILES, localSourceDir } from "../model/source-paths.js";
 import type { Profile } from "../model/types.js";
@@ -13,30 +14,42 @@ import type { Profile } from "../model/types.js";
 /**
  * Reads and validates every cluster.yaml, app.yaml and values file of the repository at `root`.
  * All problems are collected, so one run reports everything that is wrong. A process that loads
- * several revisions passes one `memo`, so a file the revisions share is parsed once.
+ * several revisions passes one `memo`, so a file the revisions share is parsed once. `tree`: the
+ * run's walk of the input folders when it has one (generate walks them for its cache first);
+ * otherwise they are walked here, once, and every listing and existence test below is answered
+ * from that walk.
  */
-export function loadFleet(root: string, memo?: ParseMemo): Result<Fleet> {
+export function loadFleet(root: string, memo?: ParseMemo, tree: InputTree = readInputTree(root)): Result<Fleet> {
   const diagnostics: Diagnostic[] = [];
   // Hostile files (symlinks out of the repository, devices, huge files) are refused before anything reads them.
-  for (const dir of [layout.appsDir, layout.clustersDir, layout.secretsDir]) diagnostics.push(...checkInputTree(root, dir));
+  for (const dir of INPUT_STARTS) diagnostics.push(...checkInputTree(root, dir, tree));
+  const read: Reader = { root, tree, diagnostics, memo };
   const apps = new Map<string, App>();
-  for (const name of subdirs(root, layout.appsDir)) {
-    const app = loadApp(root, name, diagnostics, memo);
+  for (const name of tree.folders(layout.appsDir)) {
+    const app = loadApp(read, name);
     if (app) apps.set(name, app);
   }
   const clusters: Cluster[] = [];
-  for (const name of subdirs(root, layout.clustersDir)) {
-    const cluster = loadCluster(root, name, diagnostics, memo);
+  for (const name of tree.folders(layout.clustersDir)) {
+    const cluster = loadCluster(read, name);
     if (cluster) clusters.push(cluster);
   }
   if (diagnostics.length > 0) return fail(unique(diagnostics));
-  return ok({ clusters, apps, sealedSecrets: listSealedSecrets(root), existingSourcePaths: existingSourcePaths(root, apps, clusters) });
+  return ok({ clusters, apps, sealedSecrets: listSealedSecrets(tree), existingSourcePaths: existingSourcePaths(tree, apps, clusters) });
+}
+
+/** What every read below shares: where, the run's walk, the problems found so far, the parse memo. */
+interface Reader {
+  root: string;
+  tree: InputTree;
+  diagnostics: Diagnostic[];
+  memo: ParseMemo | undefined;
 }
 
 /** Markers rules.ts checks for: a local chart's Chart.yaml, a kustomize folder's kustomization. */
 export const SOURCE_MARKERS = ["Chart.yaml", ...KUSTOMIZATION_FILES] as const;
 
-function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
+function existingSourcePaths(tree: InputTree, apps: ReadonlyMap<string, App>, clusters: readonly Cluster[]): Set<string> {
   const out = new Set<string>();
   const environments = new Set<string | undefined>([undefined, ...clusters.flatMap((c) => c.spec.environments)]);
   for (const app of apps.values()) {
@@ -44,7 +57,7 @@ function existingSourcePaths(root: string, apps: ReadonlyMap<string, App>, clust
       for (const environment of environments) {
         const dir = localSourceDir(app, profile, environment);
         if (!dir) continue;
-        for (const path of [dir, ...SOURCE_MARKERS.map((m) => `${dir}/${m}`)]) if (existsSync(join(root, path))) out.add(path);
+        for (const path of [dir, ...SOURCE_MARKERS.map((m) => `${dir}/${m}`)]) if (tree.exists(path)) out.add(path);
       }
     }
   }
@@ -70,15 +83,26 @@ function unique(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-function readSource(root: string, file: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): YamlSource | undefined {
-  const read = readInputText(root, file);
+function readSource({ root, tree, diagnostics, memo }: Reader, file: string): YamlSource | undefined {
+  // A file whose stat signature is the one a clean parse was recorded with is not read at all.
+  const signature = memo?.unchanged ? tree.trustedSignature(file) : undefined;
+  const known = signature === undefined ? undefined : memo!.unchanged!(file, signature, () => textOf(readInputText(root, file, tree), file));
+  if (known) return known.source;
+  const read = readInputText(root, file, tree);
   if ("diagnostic" in read) {
     diagnostics.push(read.diagnostic);
     return undefined;
   }
   const parsed = parseYamlSourceMemo(memo, file, read.text);
   diagnostics.push(...parsed.diagnostics);
+  if (signature !== undefined) memo!.signed?.(file, signature, read.text);
   return parsed.source;
+}
+
+/** The text of a file known unchanged, read for positions; one that can no longer be read is an error of the run, not of the fleet. */
+function textOf(read: ReturnType<typeof readInputText>, file: string): string {
+  if ("text" in read) return read.text;
+  throw new Error(`${file} changed while berth was reading the fleet: ${read.diagnostic.message}`);
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -90,39 +114,42 @@ function checkFolderName(kind: string, name: string, file: string, diagnostics: 
 }
 
 /** The folder's defining file (app.yaml, cluster.yaml), parsed; undefined when missing or unreadable. */
-function readDefiningFile(root: string, kind: "app" | "cluster", name: string, file: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): YamlSource | undefined {
-  if (!existsSync(join(root, file))) {
+function readDefiningFile(read: Reader, kind: "app" | "cluster", name: string, file: string): YamlSource | undefined {
+  const { diagnostics } = read;
+  if (!read.tree.exists(file)) {
     const folder = file.slice(0, file.lastIndexOf("/") + 1);
     diagnostics.push({ file, line: 0, col: 0, message: `${folder} has no ${kind}.yaml`, hint: `add ${file}, or remove the folder` });
     return undefined;
   }
   if (!checkFolderName(kind, name, file, diagnostics)) return undefined;
-  return readSource(root, file, diagnostics, memo);
+  return readSource(read, file);
 }
 
-function loadApp(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): App | undefined {
-  const source = readDefiningFile(root, "app", name, layout.appFile(name), diagnostics, memo);
+function loadApp(read: Reader, name: string): App | undefined {
+  const { tree, diagnostics } = read;
+  const source = readDefiningFile(read, "app", name, layout.appFile(name));
   if (!source) return undefined;
   const checked = checkApp(source, toPlain(source));
   diagnostics.push(...checked.diagnostics);
   const valueVariants = new Set<string>();
-  for (const entry of readdirSync(join(root, layout.appDir(name))).sort()) {
+  for (const entry of tree.names(layout.appDir(name))) {
     const m = /^values(?:-([a-z0-9-]+))?\.yaml$/.exec(entry);
     if (!m) continue;
-    if (checkValuesFile(root, `${layout.appDir(name)}/${entry}`, diagnostics, memo)) valueVariants.add(m[1] ?? "");
+    if (checkValuesFile(read, `${layout.appDir(name)}/${entry}`)) valueVariants.add(m[1] ?? "");
   }
   (checked.value?.valueFiles ?? []).forEach((rel, i) => {
     const file = `${layout.appDir(name)}/${rel}`;
-    if (!existsSync(join(root, file))) {
+    if (!tree.exists(file)) {
       diagnostics.push(diagnosticAt(source, ["valueFiles", i], `values file ${file} does not exist`, `create it, or remove "${rel}" from valueFiles (paths are relative to ${layout.appDir(name)}/)`));
-    } else checkValuesFile(root, file, diagnostics, memo);
+    } else checkValuesFile(read, file);
   });
   return checked.value ? { name, spec: checked.value, source, valueVariants } : undefined;
 }
 
 /** A values file must be a YAML mapping (or empty); returns whether it is usable. */
-function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): boolean {
-  const source = readSource(root, file, diagnostics, memo);
+function checkValuesFile(read: Reader, file: string): boolean {
+  const { diagnostics } = read;
+  const source = readSource(read, file);
   if (!source) return false;
   const value = source.value;
   if (value === null || value === undefined || (typeof value === "object" && !Array.isArray(value))) return true;
@@ -130,17 +157,18 @@ function checkValuesFile(root: string, file: string, diagnostics: Diagnostic[], 
   return false;
 }
 
-function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo: ParseMemo | undefined): Cluster | undefined {
-  const source = readDefiningFile(root, "cluster", name, layout.clusterFile(name), diagnostics, memo);
+function loadCluster(read: Reader, name: string): Cluster | undefined {
+  const { tree, diagnostics } = read;
+  const source = readDefiningFile(read, "cluster", name, layout.clusterFile(name));
   if (!source) return undefined;
   const checked = checkCluster(source, toPlain(source));
   diagnostics.push(...checked.diagnostics);
   const valueOverrides = new Set<string>();
-  const valuesDir = join(root, layout.clustersDir, name, "values");
-  if (existsSync(valuesDir) && statSync(valuesDir).isDirectory()) {
-    for (const entry of readdirSync(valuesDir).sort()) {
+  const valuesDir = `${layout.clustersDir}/${name}/values`;
+  if (tree.isFolder(valuesDir)) {
+    for (const entry of tree.names(valuesDir)) {
       const m = /^([a-z0-9-]+)\.yaml$/.exec(entry);
-      if (m?.[1] && checkValuesFile(root, layout.clusterValuesFile(name, m[1]), diagnostics, memo)) valueOverrides.add(m[1]);
+      if (m?.[1] && checkValuesFile(read, layout.clusterValuesFile(name, m[1]))) valueOverrides.add(m[1]);
     }
   }
   const spec = checked.value;
@@ -159,12 +187,11 @@ function loadCluster(root: string, name: string, diagnostics: Diagnostic[], memo
   };
 }
 
-function listSealedSecrets(root: string): SealedSecretRef[] {
+function listSealedSecrets(tree: InputTree): SealedSecretRef[] {
   const out: SealedSecretRef[] = [];
-  for (const cluster of subdirs(root, layout.secretsDir)) {
-    for (const namespace of subdirs(root, `${layout.secretsDir}/${cluster}`)) {
-      const dir = join(root, layout.secretsNamespaceDir(cluster, namespace));
-      for (const entry of readdirSync(dir).sort()) {
+  for (const cluster of tree.folders(layout.secretsDir)) {
+    for (const namespace of tree.folders(`${layout.secretsDir}/${cluster}`)) {
+      for (const entry of tree.names(layout.secretsNamespaceDir(cluster, namespace))) {
         const m = /^(.+)\.ya?ml$/.exec(entry);
         if (m?.[1]) out.push({ cluster, namespace, name: m[1], file: `${layout.secretsNamespaceDir(cluster, namespace)}/${entry}` });
       }

@@ -22,6 +22,12 @@ export interface WalkPolicy {
   skip?: (rel: string, name: string) => boolean;
   descend?: (entry: WalkEntry) => boolean;
   bigint?: boolean;
+  /**
+   * A folder found in its parent's listing is reported without an lstat of its own (the listing
+   * says it is a folder); its `stats` are taken when first read. For a caller that needs only the
+   * kind of a folder: at 10,000 apps, 10,000 lstat calls fewer.
+   */
+  lazyFolderStats?: boolean;
   /** Called for an entry that cannot be stat'ed (the start included); it is then not reported. */
   onMissing?: (rel: string, error: NodeJS.ErrnoException) => void;
   /** Called for a folder whose listing cannot be read. */
@@ -32,35 +38,44 @@ export interface WalkEntry {
   /** Path relative to the root (`start/…`, or the bare name when the start is ""). */
   rel: string;
   /** The entry itself (lstat): a symlink is a symlink. */
-  stats: Stats | BigIntStats;
+  readonly stats: Stats | BigIntStats;
   /** What it points at when links are followed (undefined for a dangling link); the entry itself otherwise. */
-  target: Stats | BigIntStats | undefined;
+  readonly target: Stats | BigIntStats | undefined;
+  /** Whether the entry is a folder itself (not a link to one), known without reading `stats`. */
+  readonly folder: boolean;
 }
 
 export function* walkTree(root: string, start: string, policy: WalkPolicy): Generator<WalkEntry> {
   const seen = new Set<string>();
-  const stack = [start];
+  const bigint = policy.bigint === true;
+  // Each with its absolute path (a child's is its folder's plus its name: no join to normalise)
+  // and whether its folder's listing said it is a folder.
+  const stack: Array<[rel: string, abs: string, listedFolder: boolean]> = [[start, join(root, start), false]];
   while (stack.length > 0) {
-    const rel = stack.pop()!;
-    const abs = join(root, rel);
-    let stats: Stats | BigIntStats;
-    try {
-      stats = lstatSync(abs, { bigint: policy.bigint === true });
-    } catch (e) {
-      policy.onMissing?.(rel, e as NodeJS.ErrnoException);
-      continue;
-    }
-    let target: Stats | BigIntStats | undefined = stats;
-    if (stats.isSymbolicLink() && policy.links === "follow") {
+    const [rel, abs, listedFolder] = stack.pop()!;
+    let entry: WalkEntry;
+    if (listedFolder) {
+      entry = new LazyFolder(rel, abs, bigint);
+    } else {
+      let stats: Stats | BigIntStats;
       try {
-        target = statSync(abs, { bigint: policy.bigint === true });
-      } catch {
-        target = undefined;
+        stats = lstatSync(abs, { bigint });
+      } catch (e) {
+        policy.onMissing?.(rel, e as NodeJS.ErrnoException);
+        continue;
       }
+      let target: Stats | BigIntStats | undefined = stats;
+      if (stats.isSymbolicLink() && policy.links === "follow") {
+        try {
+          target = statSync(abs, { bigint });
+        } catch {
+          target = undefined;
+        }
+      }
+      entry = { rel, stats, target, folder: stats.isDirectory() };
     }
-    const entry: WalkEntry = { rel, stats, target };
     yield entry;
-    if (!target?.isDirectory() || (policy.links === "refuse" && stats.isSymbolicLink())) continue;
+    if (!entry.folder && (policy.links === "refuse" || !entry.target?.isDirectory())) continue;
     if (policy.descend && !policy.descend(entry)) continue;
     if (policy.links === "follow") {
       const real = realpathSync(abs);
@@ -68,19 +83,42 @@ export function* walkTree(root: string, start: string, policy: WalkPolicy): Gene
       seen.add(real);
     }
     let names: string[];
+    let folders: Set<string> | undefined;
     try {
-      names = readdirSync(abs);
+      if (policy.lazyFolderStats) {
+        const dirents = readdirSync(abs, { withFileTypes: true });
+        names = dirents.map((d) => d.name);
+        folders = new Set(dirents.filter((d) => d.isDirectory()).map((d) => d.name));
+      } else names = readdirSync(abs);
     } catch (e) {
       policy.onUnreadable?.(rel, e as NodeJS.ErrnoException);
       continue;
     }
     names.sort();
+    const base = abs.endsWith("/") ? abs : `${abs}/`;
     for (let i = names.length - 1; i >= 0; i--) {
       const name = names[i]!;
       const child = rel ? `${rel}/${name}` : name;
       if (policy.skip?.(child, name)) continue;
-      stack.push(child);
+      stack.push([child, base + name, folders?.has(name) === true]);
     }
+  }
+}
+
+/** A folder known from its parent's listing, its lstat taken only if asked for (a class: no closures for each of 10,000). */
+class LazyFolder implements WalkEntry {
+  readonly folder = true;
+  private taken: Stats | BigIntStats | undefined;
+  constructor(
+    readonly rel: string,
+    private readonly abs: string,
+    private readonly bigint: boolean,
+  ) {}
+  get stats(): Stats | BigIntStats {
+    return (this.taken ??= lstatSync(this.abs, { bigint: this.bigint }));
+  }
+  get target(): Stats | BigIntStats {
+    return this.stats;
   }
 }
 

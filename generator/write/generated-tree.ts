@@ -1,8 +1,9 @@
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { layout } from "../layout.js";
 import type { ClusterOutput } from "../read/generated-compare.js";
+import type { OutputFile } from "../plan/output.js";
 import { startWriterThread } from "./writer-thread.js";
 import { NEXT, PREV } from "../read/swap-folders.js";
 
@@ -26,6 +27,8 @@ const WRITER_THREADS = 2;
 export interface GeneratedWrite {
   /** Queues a cluster's folder, to be built beside the current one. */
   add(out: ClusterOutput): void;
+  /** {@link add} a file at a time: the folder is started now, each file is queued as it is given. */
+  startCluster(cluster: string): (file: OutputFile) => void;
   /** Waits for every queued file, then swaps each added cluster's folder in; the sha256 of each file written, by its path. */
   finish(): Promise<Record<string, string>>;
   /** Waits for the writer, then removes what was built: nothing is swapped in. */
@@ -37,15 +40,28 @@ export function startGeneratedWrite(root: string): GeneratedWrite {
   const threads = Array.from({ length: WRITER_THREADS }, () => startWriterThread(fail));
   const added: string[] = [];
   const nextDir = (cluster: string) => join(root, dirname(layout.generatedDir(cluster)), NEXT);
+  const startCluster = (cluster: string) => {
+    added.push(cluster);
+    const next = nextDir(cluster);
+    // Made (emptied) here, before any thread writes into it: the files then take turns between
+    // the threads, so that one cluster of thousands of files keeps both busy. (recoverGenerated
+    // has removed a crashed run's folder, so there is nothing to empty but in a race.)
+    try {
+      rmSync(next, { recursive: true, force: true });
+      mkdirSync(next, { recursive: true });
+    } catch (e) {
+      throw fail((e as Error).message);
+    }
+    let turn = 0;
+    const prefix = layout.generatedDir(cluster).length + 1;
+    return (file: OutputFile) => threads[turn++ % threads.length]!.file(join(next, file.path.slice(prefix)), file.content, 0o644, file.path);
+  };
   return {
     add: (out) => {
-      const thread = threads[added.length % threads.length]!;
-      added.push(out.cluster);
-      const next = nextDir(out.cluster);
-      thread.freshDir(next);
-      const prefix = layout.generatedDir(out.cluster).length + 1;
-      for (const file of out.files) thread.file(join(next, file.path.slice(prefix)), file.content, 0o644, file.path);
+      const write = startCluster(out.cluster);
+      for (const file of out.files) write(file);
     },
+    startCluster,
     finish: async () => {
       const hashes = Object.assign({}, ...(await Promise.all(threads.map((t) => t.done())))) as Record<string, string>;
       for (const cluster of added) {

@@ -8,6 +8,14 @@ import { parseYamlSource, sourceOfParsedText, type ParsedYaml } from "./source.j
 export interface ParseMemo {
   get(file: string, text: string): ParsedYaml | undefined;
   set(file: string, text: string, parsed: ParsedYaml): void;
+  /**
+   * A memo that outlives the process (cache/parse-cache.ts) may also know a file by its stat
+   * signature, as git's index does: the clean parse of `file` when `signature` is the one recorded
+   * with it, without the text being read (`text` reads it, should a position be asked for).
+   */
+  unchanged?(file: string, signature: string, text: () => string): ParsedYaml | undefined;
+  /** Records that `file`, whose stat signature is `signature` (one that can be trusted), has `text`. */
+  signed?(file: string, signature: string, text: string): void;
 }
 
 /** A memo for the life of one process. */

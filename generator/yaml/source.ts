@@ -146,13 +146,14 @@ function yamlErrorHint(code: string): string {
 /**
  * The source of a text that parsed without a problem before, with the data that parse gave
  * (cache/parse-cache.ts). The document and its positions are parsed again only when asked for,
- * that is when a diagnostic has to point into the file: the same text gives the same nodes.
+ * that is when a diagnostic has to point into the file: the same text gives the same nodes. A
+ * file known by its stat signature (parse-memo.ts) gives `text` as a function: it is read then.
  */
-export function sourceOfParsedText(file: string, text: string, value: unknown): YamlSource {
+export function sourceOfParsedText(file: string, text: string | (() => string), value: unknown): YamlSource {
   let parsed: YamlSource | undefined;
   const positions = (): YamlSource => {
     if (!parsed) {
-      parsed = parseYamlSource(file, text).source;
+      parsed = parseYamlSource(file, typeof text === "string" ? text : text()).source;
       if (!parsed) throw new Error(`${file}: a text recorded as valid YAML no longer parses`);
     }
     return parsed;
@@ -174,7 +175,34 @@ export function sourceOfParsedText(file: string, text: string, value: unknown): 
  * filled in place); integers beyond 2^53 stay bigints.
  */
 export function toPlain(source: YamlSource): unknown {
-  return structuredClone(source.value);
+  return copyPlain(source.value, new Map());
+}
+
+/**
+ * A deep copy of parsed YAML data (plain objects, arrays, scalars, bigints), as structuredClone
+ * makes it (a value an alias shares stays shared) but without serialising: the loader copies
+ * 10,000 apps' data. Anything else (which parsed data does not hold) is left to structuredClone.
+ */
+function copyPlain(value: unknown, copies: Map<object, unknown>): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const known = copies.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    copies.set(value, out);
+    for (let i = 0; i < value.length; i++) out[i] = copyPlain(value[i], copies);
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  copies.set(value, out);
+  for (const key of Object.keys(value)) {
+    const v = copyPlain((value as Record<string, unknown>)[key], copies);
+    // An own key "__proto__" stays a key (assigning it would set the copy's prototype).
+    if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out;
 }
 
 /**

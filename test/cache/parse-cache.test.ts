@@ -1,14 +1,18 @@
 import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
+import { readInputTree } from "../../generator/read/input-tree.js";
 import { openParseCache } from "../../generator/cache/parse-cache.js";
 import { diagnosticAt, parseYamlSource, toPlain } from "../../generator/yaml/source.js";
 import { berthWithEnv, removeRepo } from "../helpers/repo.js";
 import { fleetWithUserCache } from "../helpers/user-cache.js";
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach(removeRepo));
+afterEach(() => {
+  dirs.splice(0).forEach(removeRepo);
+  vi.useRealTimers();
+});
 
 const setup = () => fleetWithUserCache(dirs, "parse");
 
@@ -90,5 +94,41 @@ describe("the parse cache", () => {
     expect(cached.code).toBe(1);
     expect(cached.stderr).toMatch(/apps\/metrics\/app\.yaml:\d+:\d+/);
     expect(cached.stderr.replaceAll(root, "ROOT")).toBe((await berthWithEnv(plain.root, {}, "generate", "--check")).stderr.replaceAll(plain.root, "ROOT"));
+  });
+
+  it("knows a file by its stat signature once it is older than the run by two seconds: its text is then not read, and an edit is seen", () => {
+    const { root, env } = setup();
+    const load = () => {
+      const cache = openParseCache(root, env);
+      const fleet = loadCheckedFleet(root, cache, readInputTree(root, { signatures: true }));
+      cache.save();
+      return fleet;
+    };
+    // The fixture was just written: its signatures are not trusted yet, so nothing is known by them.
+    load();
+    const now = readInputTree(root, { signatures: true });
+    expect(now.trustedSignature(APP)).toBeUndefined();
+    expect(openParseCache(root, env).unchanged!(APP, "any", () => "")).toBeUndefined();
+    // Three seconds on, they are: the first load records them, the next takes the data without the text.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 3000 });
+    load();
+    const signature = readInputTree(root, { signatures: true }).trustedSignature(APP)!;
+    expect(signature).toMatch(/^f:/);
+    const text = readFileSync(join(root, APP), "utf8");
+    const known = openParseCache(root, env).unchanged!(APP, signature, () => {
+      throw new Error("read");
+    });
+    expect(toPlain(known!.source!)).toEqual(toPlain(parseYamlSource(APP, text).source!));
+    const positioned = openParseCache(root, env).unchanged!(APP, signature, () => text);
+    expect(diagnosticAt(positioned!.source!, ["dependsOn", 0], "m")).toEqual(diagnosticAt(parseYamlSource(APP, text).source!, ["dependsOn", 0], "m"));
+    expect(openParseCache(root, env).unchanged!(APP, `${signature}0`, () => text)).toBeUndefined();
+    // A command that does not know files by signature (validate, preview) keeps them on save.
+    const other = openParseCache(root, env);
+    loadCheckedFleet(root, other);
+    other.save();
+    expect(openParseCache(root, env).unchanged!(APP, signature, () => text)).toBeDefined();
+    // An edit changes the signature: the new text is read.
+    writeFileSync(join(root, APP), text.replace("layer: monitoring", "layer: apps"));
+    expect(load().apps.get("metrics")?.spec.layer).toBe("apps");
   });
 });

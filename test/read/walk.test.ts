@@ -44,4 +44,15 @@ describe("walkTree", () => {
     expect(missing).toEqual(["nope"]);
     expect(listTree(root, ["empty", "nope"], { links: "follow", what: "entries" })).toEqual([]);
   });
+
+  it("lazyFolderStats: the same entries, folders known from their listing, their stats taken when read", () => {
+    const root = tree();
+    for (const links of ["follow", "refuse"] as const) {
+      const eager = [...walkTree(root, "a", { links })].map((e) => [e.rel, e.folder, e.stats.isDirectory(), e.target?.isDirectory()]);
+      const lazy = [...walkTree(root, "a", { links, lazyFolderStats: true })].map((e) => [e.rel, e.folder, e.stats.isDirectory(), e.target?.isDirectory()]);
+      expect(lazy).toEqual(eager);
+    }
+    const folders = [...walkTree(root, "a", { links: "refuse", lazyFolderStats: true })].filter((e) => e.folder).map((e) => e.rel);
+    expect(folders).toEqual(["a", "a/b", "a/node_modules"]);
+  });
 });

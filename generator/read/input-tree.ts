@@ -1,0 +1,170 @@
+import type { Stats } from "node:fs";
+import { join, posix } from "node:path";
+import { layout } from "../layout.js";
+import { existsSync, readdirSync, statSync } from "./tree-fs.js";
+import { walkTree } from "./walk.js";
+
+/**
+ * The fleet's input folders (apps/, clusters/, secrets/) as one walk saw them: every entry's kind
+ * and size (and, for signatures, its stat signature), every folder's listing. A run walks them
+ * once and every reader asks this tree: the input signatures of generate's cache, the hostile-file
+ * check and the loader's listings and existence tests. At 10,000 apps that is one walk of 30,000
+ * entries instead of three, and no per-file stat before a read.
+ *
+ * The tree answers for the paths it holds, and says a path is absent only when the folder it
+ * would be in was listed. Below a symbolic link, below a folder it could not list, or outside the
+ * input folders, the disk is asked (through tree-fs.ts, as before): a link is rare, and the
+ * readers' link checks then run on the real link.
+ */
+export interface InputTree {
+  readonly root: string;
+  /** Entries in walk order: depth-first, names sorted by code unit, each start first when it exists. */
+  readonly entries: readonly InputEntry[];
+  /** The starts that do not exist. */
+  readonly missing: readonly string[];
+  /** Whether any entry is a symbolic link. */
+  readonly hasLinks: boolean;
+  /** The entry at a repository-relative path, "absent" when its folder was listed without it, undefined when the tree cannot tell. */
+  lookup(rel: string): InputEntry | "absent" | undefined;
+  /** `existsSync` (links followed). */
+  exists(rel: string): boolean;
+  /** Whether `rel` is a folder (links followed); false when it does not exist. */
+  isFolder(rel: string): boolean;
+  /** The names in a folder, sorted by code unit (`readdirSync(…).sort()`): throws as readdirSync does. */
+  names(rel: string): string[];
+  /** The folders (not links to folders) directly in `rel`, sorted, hidden ones left out; none when `rel` does not exist. */
+  folders(rel: string): string[];
+  /**
+   * The stat signature of a regular file when it can stand for its content (a tree read with
+   * signatures, the file changed more than two seconds before the walk began: a rewrite within
+   * the same clock tick as a record cannot hide behind it, as cache/records.ts reasons); else undefined.
+   */
+  trustedSignature(rel: string): string | undefined;
+}
+
+export interface InputEntry {
+  rel: string;
+  kind: "folder" | "file" | "link" | "other";
+  size: number;
+  /** `kind:size:mtime:ctime:ino:mode` (times in µs) of a non-folder, when the tree was read with signatures. */
+  signature?: string;
+  /** Its change time in whole microseconds (a number: no BigInt for each of 20,000 files). */
+  ctimeUs?: number;
+}
+
+/** The starts every reader of the fleet's inputs walks. */
+export const INPUT_STARTS = [layout.appsDir, layout.clustersDir, layout.secretsDir] as const;
+
+/**
+ * Walks the input folders of the repository at `root` once (links not followed). `signatures`:
+ * keep each non-folder's stat signature (generate's cache and the parse cache compare them).
+ */
+export function readInputTree(root: string, opts: { signatures?: boolean } = {}): InputTree {
+  // Change times from two seconds before the walk on are too recent to trust (see trustedSignature).
+  const settled = (Date.now() - 2000) * 1000;
+  // Times in whole microseconds from the plain stats: finer than any file system's clock tick
+  // (the two-second rule covers a tick), and 30,000 entries' BigInt stats cost a tenth of the walk.
+  const us = (ms: number) => Math.round(ms * 1000);
+  const entries: InputEntry[] = [];
+  const missing: string[] = [];
+  const unreadable = new Set<string>();
+  let hasLinks = false;
+  for (const start of INPUT_STARTS) {
+    const policy = { links: "refuse", lazyFolderStats: true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;
+    for (const e of walkTree(root, start, policy)) {
+      const { rel } = e;
+      // A folder's own stats are never read (nor taken): its kind is all that counts.
+      const stats = e.folder ? undefined : e.stats;
+      const kind = !stats ? "folder" : stats.isFile() ? "file" : stats.isSymbolicLink() ? "link" : "other";
+      const entry: InputEntry = { rel, kind, size: stats ? Number(stats.size) : 0 };
+      if (kind === "link") hasLinks = true;
+      else if (stats && opts.signatures) {
+        const st = stats as Stats;
+        const ctime = us(st.ctimeMs);
+        entry.signature = `${kind === "file" ? "f" : "o"}:${st.size}:${us(st.mtimeMs)}:${ctime}:${st.ino}:${st.mode}`;
+        entry.ctimeUs = ctime;
+      }
+      entries.push(entry);
+    }
+  }
+  const missingStarts = new Set(missing);
+  // Indexed on the first question: a run that only needs the signatures (generate's shortcut) never builds them.
+  let index: { byPath: Map<string, InputEntry>; children: Map<string, string[]> } | undefined;
+  const indexed = () => {
+    if (index) return index;
+    const byPath = new Map<string, InputEntry>();
+    const children = new Map<string, string[]>();
+    for (const entry of entries) {
+      const { rel } = entry;
+      byPath.set(rel, entry);
+      if (entry.kind === "folder") children.set(rel, []);
+      const slash = rel.lastIndexOf("/");
+      // In walk order, so each folder's names come sorted.
+      if (slash !== -1) children.get(rel.slice(0, slash))?.push(rel.slice(slash + 1));
+    }
+    return (index = { byPath, children });
+  };
+
+  const lookup = (path: string): InputEntry | "absent" | undefined => {
+    const rel = normal(path);
+    if (rel === undefined) return undefined;
+    const known = indexed().byPath.get(rel);
+    if (known) return known;
+    if (missingStarts.has(rel)) return "absent";
+    const slash = rel.lastIndexOf("/");
+    if (slash === -1) return undefined;
+    const parent = rel.slice(0, slash);
+    const p = lookup(parent);
+    if (p === "absent") return "absent";
+    return p?.kind === "folder" && !unreadable.has(parent) ? "absent" : undefined;
+  };
+  const abs = (rel: string) => join(root, rel);
+
+  return {
+    root,
+    entries,
+    missing,
+    hasLinks,
+    lookup,
+    exists: (rel) => {
+      const e = lookup(rel);
+      return e === "absent" ? false : e === undefined || e.kind === "link" ? existsSync(abs(rel)) : true;
+    },
+    isFolder: (rel) => {
+      const e = lookup(rel);
+      if (e === "absent") return false;
+      if (e === undefined || e.kind === "link") return existsSync(abs(rel)) && statSync(abs(rel)).isDirectory();
+      return e.kind === "folder";
+    },
+    names: (rel) => {
+      const e = lookup(rel);
+      const listed = e !== undefined && e !== "absent" && e.kind === "folder" && !unreadable.has(e.rel) ? indexed().children.get(e.rel) : undefined;
+      return listed ? [...listed] : readdirSync(abs(rel)).sort();
+    },
+    folders: (rel) => {
+      const e = lookup(rel);
+      if (e === "absent") return [];
+      if (e === undefined || e.kind !== "folder" || unreadable.has(e.rel)) {
+        if (!existsSync(abs(rel))) return [];
+        return readdirSync(abs(rel), { withFileTypes: true })
+          .filter((d) => d.isDirectory() && !d.name.startsWith("."))
+          .map((d) => d.name)
+          .sort();
+      }
+      const base = e.rel;
+      const { byPath, children } = indexed();
+      return (children.get(base) ?? []).filter((name) => !name.startsWith(".") && byPath.get(`${base}/${name}`)?.kind === "folder");
+    },
+    trustedSignature: (rel) => {
+      const e = indexed().byPath.get(rel);
+      return e?.kind === "file" && e.ctimeUs !== undefined && e.ctimeUs < settled ? e.signature : undefined;
+    },
+  };
+}
+
+/** `rel` in the form the tree keys (no `.` or `..` parts, no doubled or trailing slash); undefined when it leaves the repository. */
+function normal(rel: string): string | undefined {
+  if (!/(^|\/)\.\.?(\/|$)|\/\/|\/$|^\//.test(rel)) return rel;
+  const n = posix.normalize(rel).replace(/\/+$/, "");
+  return n === ".." || n.startsWith("../") || n.startsWith("/") || n === "." ? undefined : n;
+}
