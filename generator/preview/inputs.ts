@@ -35,8 +35,8 @@ export function sealedSnapshots(root: string, cluster?: string): SealedSecretSna
 export type RequestMemo = WeakMap<object, Map<string, InstanceRequest>>;
 
 interface InstanceRequest {
-  /** The request as JSON, paths relative to the repository. */
-  json: string;
+  /** The request as JSON, paths relative to the repository: made when a digest is (most lent inputs never are). */
+  json: () => string;
   /** The app folder and the repository-relative paths it reads (chart folder, values files), NUL-joined. */
   files: string;
   /** Digest of request and files, per digest of the files. */
@@ -95,7 +95,8 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
       if (!req) {
         // Rendered against "" rather than a side's root: every path in it is repository-relative.
         const rel = renderRequest(plan, inst, "");
-        req = { json: requestJson(rel), files: [layout.appDir(inst.app.name), rel.source.type, ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
+        let json: string | undefined;
+        req = { json: () => (json ??= requestJson(rel)), files: [layout.appDir(inst.app.name), rel.source.type, ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
         planRequests.set(inst.id, req);
       }
       const key = appKey(plan.cluster.name, inst.id);
@@ -108,7 +109,7 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
       const inputsOf = (): InstanceInputs => {
         const set = fileSets(r.files);
         let digest = r.digests.get(set.digest);
-        if (digest === undefined) r.digests.set(set.digest, (digest = sha256(`${r.json}\0${set.digest}`)));
+        if (digest === undefined) r.digests.set(set.digest, (digest = sha256(`${r.json()}\0${set.digest}`)));
         return { digest, files: set.files };
       };
       if (share && !touched) {
