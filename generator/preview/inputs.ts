@@ -39,6 +39,9 @@ interface InstanceRequest {
   json: () => string;
   /** The app folder and the repository-relative paths it reads (chart folder, values files), NUL-joined. */
   files: string;
+  /** Its parts: the app folder, and the source's type and paths NUL-joined (what {@link renderInputs} is asked about). */
+  appDir: string;
+  source: string;
   /** Digest of request and files, per digest of the files. */
   digests: Map<string, string>;
 }
@@ -96,7 +99,9 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
         // Rendered against "" rather than a side's root: every path in it is repository-relative.
         const rel = renderRequest(plan, inst, "");
         let json: string | undefined;
-        req = { json: () => (json ??= requestJson(rel)), files: [layout.appDir(inst.app.name), rel.source.type, ...sourcePaths(rel.source).map(toPosix)].join("\0"), digests: new Map() };
+        const appDir = layout.appDir(inst.app.name);
+        const source = [rel.source.type, ...sourcePaths(rel.source).map(toPosix)].join("\0");
+        req = { json: () => (json ??= requestJson(rel)), files: `${appDir}\0${source}`, appDir, source, digests: new Map() };
         planRequests.set(inst.id, req);
       }
       const key = appKey(plan.cluster.name, inst.id);
@@ -113,8 +118,8 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
         return { digest, files: set.files };
       };
       if (share && !touched) {
-        const [appDir, ...source] = req.files.split("\0") as [string, ...string[]];
-        const { files: read, lendable } = readBy(source.join("\0"));
+        const { appDir } = req;
+        const { files: read, lendable } = readBy(req.source);
         if (lendable) {
           const inputs = lazily(inputsOf);
           share.lent.set(key, { inputs, req, appDir, read });
