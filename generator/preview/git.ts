@@ -86,11 +86,15 @@ const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
  */
 export async function readRevision(repo: GitRepo, sha: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
   const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
-  const exists = await git(repo, ["cat-file", "-t", tree]);
-  if (exists.code !== 0) return undefined;
   const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`)");
   const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
-  if (ls.code !== 0) throw fail(firstLine(ls.stderr || ls.spawnError || ""));
+  if (ls.code !== 0) {
+    // Asked only when the listing fails (one git process less on the way to the files): a folder
+    // that does not exist at that commit is no fleet, anything else a failure.
+    const exists = await git(repo, ["cat-file", "-t", tree]);
+    if (exists.code !== 0) return undefined;
+    throw fail(firstLine(ls.stderr || ls.spawnError || ""));
+  }
   const all: Array<{ mode: string; oid: string; path: string }> = [];
   const submodules: Array<{ oid: string; path: string }> = [];
   for (const rec of ls.stdout.split("\0")) {

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { berthWithEnv, removeRepo } from "../helpers/repo.js";
+import { berthWithEnv, makeRepo, removeRepo, writeTree } from "../helpers/repo.js";
+import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { BUNDLE } from "../../generator/exec/tools.js";
 import { ARGOCD_PIN } from "../../generator/pins/argo-cd.js";
 import { berthIn, commitAll, edit, fixtureRepo, git } from "./helpers.js";
@@ -184,6 +185,27 @@ describe("berth preview: errors", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("note: The base (main) does not load (1 problem, first: clusters/dev/cluster.yaml:1:");
     expect(r.stdout).toMatch(/^dev \(new\)/m);
+  });
+
+  it("a revision without the fleet folder: an empty base with a note, a head refused by name", async () => {
+    const top = makeRepo({ "README.md": "before the fleet\n" });
+    roots.push(top);
+    git(top, "init", "-q", "-b", "main");
+    git(top, "add", "-A");
+    git(top, "commit", "-q", "-m", "no fleet yet");
+    writeTree(join(top, "fleet"), fixtureFleet());
+    git(top, "add", "-A");
+    git(top, "commit", "-q", "-m", "the fleet");
+    const fleet = join(top, "fleet");
+    for (const head of [[], ["--head", "HEAD"]]) {
+      const r = await berthIn(fleet, "preview", "--base", "HEAD~1", ...head, "--format", "text");
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain("The base has no fleet folder (fleet/); it is treated as empty, so everything shows as added.");
+      expect(r.stdout).toMatch(/^dev \(new\)/m);
+    }
+    const noHead = await berthIn(fleet, "preview", "--base", "HEAD", "--head", "HEAD~1");
+    expect(noHead.code).toBe(1);
+    expect(noHead.stderr).toContain("--head HEAD~1: the fleet folder fleet/ does not exist at that revision");
   });
 
   it("an unknown base revision exits 1 with a hint", async () => {
