@@ -35,8 +35,12 @@ export function headFleetOverBase(base: Fleet, head: RevisionFiles, changed: Rea
   const appNames = new Set<string>();
   const picked: number[] = [];
   head.entries.forEach((e, i) => {
-    const [top, name, ...rest] = e.path.split("/");
-    if (rest.length === 0 || name === undefined) return;
+    // The first two segments of a path with at least three (as `[top, name, ...rest]` of a split,
+    // without splitting 20,000 paths into their every segment).
+    const first = e.path.indexOf("/");
+    const second = first < 0 ? -1 : e.path.indexOf("/", first + 1);
+    if (second < 0) return;
+    const [top, name] = [e.path.slice(0, first), e.path.slice(first + 1, second)];
     if (top === layout.appsDir) {
       if (!name.startsWith(".")) appNames.add(name);
       if (touchedApps.has(name)) picked.push(i);

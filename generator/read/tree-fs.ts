@@ -75,7 +75,8 @@ function lookup(p: nodeFs.PathLike): [Tree, string, string] | undefined {
   const abs = NOT_NORMAL.test(s) ? posix.normalize(s).replace(/(.)\/+$/, "$1") : s;
   for (const [root, tree] of mounts) {
     if (abs === root) return [tree, "", root];
-    if (abs.startsWith(`${root}/`)) return [tree, abs.slice(root.length + 1), root];
+    // `root` then a slash, without building that prefix for every mount at every call.
+    if (abs.charCodeAt(root.length) === 47 && abs.startsWith(root)) return [tree, abs.slice(root.length + 1), root];
   }
   return undefined;
 }
