@@ -82,7 +82,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], plans.map((p) => p.cluster.name));
   problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys, list, read.text));
   // What the renders would read: inside the repository, not hostile, remote inputs pinned.
-  const inputs = checkRenderInputs(opts.root, plans);
+  const inputs = checkRenderInputs(opts.root, plans, tree);
   problems.push(...inputs.problems, ...(opts.strict ? inputs.tagWarnings.map((d) => ({ ...d, message: `${d.message} (--strict refuses tags)` })) : []));
   // Private repositories and registries: a sealed credential of the right kind per cluster.
   problems.push(...checkRepoAccess(opts.root, fleet, opts.cluster));
