@@ -2,7 +2,7 @@ import { formatDiagnostic, sortDiagnostics, UserError, type Diagnostic } from ".
 import { checkRenderInputs } from "../validate/render-inputs.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { formatCpu, formatMemory } from "../model/quantity.js";
-import { checkBudget, clusterBudget } from "../validate/budget.js";
+import { checkBudget, clusterBudget, type ClusterBudget } from "../validate/budget.js";
 import { checkConnectionPools } from "../validate/connection-pools.js";
 import { checkArgoCDLimits } from "../validate/argocd-limits.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
@@ -74,9 +74,14 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   }
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
+  // Each cluster's budget, summed once for its check and the summary below.
+  const budgets = new Map<string, ClusterBudget>();
   for (const plan of plans) {
+    const rendered = opts.rendered?.requests.get(plan.cluster.name);
+    const budget = clusterBudget(fleet, plan.cluster, rendered);
+    budgets.set(plan.cluster.name, budget);
     problems.push(...checkGeneratedObjects(plan.files), ...checkArgoCDLimits(opts.root, plan));
-    problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
+    problems.push(...checkBudget(fleet, plan.cluster, rendered, budget), ...checkConnectionPools(fleet, plan.cluster));
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], plans.map((p) => p.cluster.name));
@@ -101,7 +106,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const renders = opts.rendered ? `, ${opts.rendered.rendered} render${opts.rendered.rendered === 1 ? "" : "s"} checked against schemas and projects${notRendered.length > 0 ? ` (${notRendered.length} remote chart${notRendered.length === 1 ? "" : "s"} not rendered)` : ""}` : "";
   io.stdout.write(`valid: ${plans.length} cluster${plans.length === 1 ? "" : "s"}, ${fleet.apps.size} apps, ${objects} generated objects${renders}\n`);
   for (const plan of plans) {
-    const b = clusterBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name));
+    const b = budgets.get(plan.cluster.name)!;
     const pct = (x: { requested: number; capacity: number }) => Math.round((100 * x.requested) / x.capacity);
     io.stdout.write(
       `  ${plan.cluster.name}: requests ${formatMemory(b.memory.requested)} of ${formatMemory(b.memory.capacity)} memory (${pct(b.memory)}%), ${formatCpu(b.cpu.requested)} of ${formatCpu(b.cpu.capacity)} CPU (${pct(b.cpu)}%)\n`,
