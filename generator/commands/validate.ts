@@ -2,7 +2,7 @@ import { formatDiagnostic, sortDiagnostics, UserError, type Diagnostic } from ".
 import { checkRenderInputs } from "../validate/render-inputs.js";
 import { planFleet } from "../plan/plan-cluster.js";
 import { formatCpu, formatMemory } from "../model/quantity.js";
-import { checkBudget, clusterBudget } from "../validate/budget.js";
+import { checkBudget, clusterBudget, type ClusterBudget } from "../validate/budget.js";
 import { checkConnectionPools } from "../validate/connection-pools.js";
 import { checkArgoCDLimits } from "../validate/argocd-limits.js";
 import { checkGeneratedObjects } from "../validate/generated-objects.js";
@@ -17,10 +17,12 @@ import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
 import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
-import { listRepoFilesOnce } from "../read/repo-files.js";
-import { repoReader } from "../validate/repo-reads.js";
+import { repoReader, type RepoReader } from "../validate/repo-reads.js";
+import { repoListerFromTree } from "../validate/repo-list.js";
+import { readInputTree } from "../read/input-tree.js";
+import type { ParseMemo } from "../yaml/parse-memo.js";
 import type { Fleet } from "../model/fleet.js";
-import { checkRenders, type RenderCheck } from "../validate/render/render-fleet.js";
+import type { RenderCheck } from "../validate/render/render-fleet.js";
 import { resolveTools } from "../exec/tools.js";
 import { renderProgress } from "./progress.js";
 
@@ -44,14 +46,24 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   // One parse cache for the loader and the credential scan: a values file is parsed once, and
   // not at all when unchanged since the last run.
   const parses = openParseCache(opts.root, io.env);
-  // validate writes nothing: the repository is listed once for every check that scans it.
-  const list = listRepoFilesOnce(opts.root);
+  // The texts the loader reads, for the scans below: each input file is read once (the fleet's
+  // sources keep these texts anyway, for positions).
+  const texts = new Map<string, string>();
+  const memo: ParseMemo = {
+    get: (file, text) => (texts.set(file, text), parses.get(file, text)),
+    set: (file, text, parsed) => parses.set(file, text, parsed),
+  };
+  // One walk of the input folders: the loader's listings, and (with a walk of the rest) the
+  // repository's list for every check that scans it; validate writes nothing.
+  const tree = readInputTree(opts.root);
+  const list = repoListerFromTree(opts.root, tree);
   let fleet: Fleet;
   let problems: Diagnostic[];
+  let read: RepoReader;
   try {
-    fleet = loadCheckedFleet(opts.root, parses);
-    // The hygiene scans share one read of each small file, dropped before planning (the peak of memory).
-    const read = repoReader(opts.root);
+    fleet = loadCheckedFleet(opts.root, memo, tree);
+    // The scans share one read of each small file.
+    read = repoReader(opts.root, texts);
     // A credential in Argo CD's repository values is reported once, as such (the fix differs).
     const repoCredentials = findRepositoryCredentials(opts.root, list, read);
     const onRepoCredential = new Set(repoCredentials.map((d) => `${d.file}:${d.line}`));
@@ -62,15 +74,20 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   }
   requireCluster(fleet, opts.cluster);
   const plans = planFleet(fleet, opts.cluster);
+  // Each cluster's budget, summed once for its check and the summary below.
+  const budgets = new Map<string, ClusterBudget>();
   for (const plan of plans) {
+    const rendered = opts.rendered?.requests.get(plan.cluster.name);
+    const budget = clusterBudget(fleet, plan.cluster, rendered);
+    budgets.set(plan.cluster.name, budget);
     problems.push(...checkGeneratedObjects(plan.files), ...checkArgoCDLimits(opts.root, plan));
-    problems.push(...checkBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name)), ...checkConnectionPools(fleet, plan.cluster));
+    problems.push(...checkBudget(fleet, plan.cluster, rendered, budget), ...checkConnectionPools(fleet, plan.cluster));
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], plans.map((p) => p.cluster.name));
-  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys, list));
+  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys, list, read.text));
   // What the renders would read: inside the repository, not hostile, remote inputs pinned.
-  const inputs = checkRenderInputs(opts.root, plans);
+  const inputs = checkRenderInputs(opts.root, plans, tree);
   problems.push(...inputs.problems, ...(opts.strict ? inputs.tagWarnings.map((d) => ({ ...d, message: `${d.message} (--strict refuses tags)` })) : []));
   // Private repositories and registries: a sealed credential of the right kind per cluster.
   problems.push(...checkRepoAccess(opts.root, fleet, opts.cluster));
@@ -89,7 +106,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   const renders = opts.rendered ? `, ${opts.rendered.rendered} render${opts.rendered.rendered === 1 ? "" : "s"} checked against schemas and projects${notRendered.length > 0 ? ` (${notRendered.length} remote chart${notRendered.length === 1 ? "" : "s"} not rendered)` : ""}` : "";
   io.stdout.write(`valid: ${plans.length} cluster${plans.length === 1 ? "" : "s"}, ${fleet.apps.size} apps, ${objects} generated objects${renders}\n`);
   for (const plan of plans) {
-    const b = clusterBudget(fleet, plan.cluster, opts.rendered?.requests.get(plan.cluster.name));
+    const b = budgets.get(plan.cluster.name)!;
     const pct = (x: { requested: number; capacity: number }) => Math.round((100 * x.requested) / x.capacity);
     io.stdout.write(
       `  ${plan.cluster.name}: requests ${formatMemory(b.memory.requested)} of ${formatMemory(b.memory.capacity)} memory (${pct(b.memory)}%), ${formatCpu(b.cpu.requested)} of ${formatCpu(b.cpu.capacity)} CPU (${pct(b.cpu)}%)\n`,
@@ -112,6 +129,8 @@ export async function renderForValidate(opts: { root: string; cluster?: string }
     if (e instanceof UserError) return undefined;
     throw e;
   }
+  // Loaded only for --render: the renderer and its schema checks are a tenth of a plain validate's start.
+  const { checkRenders } = await import("../validate/render/render-fleet.js");
   const tools = await resolveTools({ env: io.env });
   const progress = renderProgress(io);
   try {

@@ -110,6 +110,12 @@ export function checkInputTree(root: string, dir: string, tree?: InputTree): Dia
 
 /** {@link checkInputTree} from a walk without links: only the kind and size of each entry count. */
 function checkTreeEntries(tree: InputTree, dir: string): Diagnostic[] {
+  // A file the walk holds is its only entry (the render inputs of 10,000 apps ask for each values file).
+  const known = tree.lookup(dir);
+  if (known !== undefined && known !== "absent" && known.kind === "file" && known.rel === dir) {
+    const problem = problemOfKind("file", known.size);
+    return problem ? [{ file: dir, line: 0, col: 0, message: problem, hint: HINT }] : [];
+  }
   const out: Diagnostic[] = [];
   for (const e of tree.entries) {
     if (e.rel !== dir && !e.rel.startsWith(`${dir}/`)) continue;

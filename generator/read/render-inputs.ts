@@ -6,6 +6,7 @@ import { diagnosticAt, parseYamlSource, type PathSegment, type YamlSource } from
 import { checkInputTree, listInputFiles, readInputText } from "./input-files.js";
 import { remoteResourceProblem } from "./remote-inputs.js";
 import { walkTree } from "./walk.js";
+import type { InputTree } from "./input-tree.js";
 
 /**
  * Every repository file one render reads, found the way helm and kustomize find them: the local
@@ -30,9 +31,13 @@ export interface RenderInputs {
   tagWarnings: Diagnostic[];
 }
 
-/** The inputs of a render of `source` (paths absolute or relative to `root`). */
-export function renderInputs(root: string, source: RenderSource): RenderInputs {
-  const walk = new InputWalk(root);
+/**
+ * The inputs of a render of `source` (paths absolute or relative to `root`). `tree`: the run's
+ * walk of the input folders (validate checks 10,000 apps' values files), which answers for a
+ * file it holds without a symbolic link anywhere in it; anything else is asked of the disk.
+ */
+export function renderInputs(root: string, source: RenderSource, tree?: InputTree): RenderInputs {
+  const walk = new InputWalk(root, tree);
   const rel = (p: string) => toPosix(isAbsolute(p) ? relative(root, p) : p);
   switch (source.type) {
     case "helm-local":
@@ -62,15 +67,30 @@ class InputWalk {
   private readonly folders = new Set<string>();
   private readonly problems: Diagnostic[] = [];
   private readonly tagWarnings: Diagnostic[] = [];
-  private readonly realRoot: string;
+  private realRootOnce: string | undefined;
   private submodules: string[] | undefined;
 
-  constructor(private readonly root: string) {
-    try {
-      this.realRoot = realpathSync(root);
-    } catch {
-      this.realRoot = root;
+  constructor(
+    private readonly root: string,
+    private readonly tree?: InputTree,
+  ) {}
+
+  private get realRoot(): string {
+    if (this.realRootOnce === undefined) {
+      try {
+        this.realRootOnce = realpathSync(this.root);
+      } catch {
+        this.realRootOnce = this.root;
+      }
     }
+    return this.realRootOnce;
+  }
+
+  /** A regular file the run's walk holds, with no link in the walked folders: its real path is itself. */
+  private walkedFile(rel: string): boolean {
+    if (!this.tree || this.tree.hasLinks) return false;
+    const e = this.tree.lookup(rel);
+    return e !== undefined && e !== "absent" && e.kind === "file" && e.rel === rel;
   }
 
   result(): RenderInputs {
@@ -163,7 +183,7 @@ class InputWalk {
   /** A single file (values file, patch, generator input): checked and counted. */
   file(rel: string, at?: At): void {
     if (!this.inside(rel, at)) return;
-    this.problems.push(...checkInputTree(this.root, rel));
+    this.problems.push(...checkInputTree(this.root, rel, this.walkedFile(rel) ? this.tree : undefined));
     // Counted even when missing: adding it changes the render.
     this.files.add(rel);
   }
@@ -219,6 +239,7 @@ class InputWalk {
       return false;
     }
     // A folder on the way may be a symlink out of the repository.
+    if (this.walkedFile(rel)) return true;
     let real: string;
     try {
       real = realpathSync(join(this.root, rel));

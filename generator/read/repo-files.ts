@@ -1,11 +1,11 @@
 import { listTree } from "./walk.js";
 
 /** Folders never scanned: dependencies, build output, VCS data, unpacked tools. */
-const SKIPPED = new Set(["node_modules", ".git", "dist", ".tools", "coverage"]);
+export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(["node_modules", ".git", "dist", ".tools", "coverage"]);
 
 /** Repository-relative paths of the regular files under `dirs` (the whole repository by default), sorted; links are not followed. */
 export function listRepoFiles(root: string, dirs: readonly string[] = [""]): string[] {
-  return listTree(root, dirs, { links: "refuse", skip: (_rel, name) => SKIPPED.has(name), what: "files" });
+  return listTree(root, dirs, { links: "refuse", skip: (_rel, name) => SKIPPED_FOLDERS.has(name), what: "files" });
 }
 
 /** {@link listRepoFiles} of some folders, as the caller asks for them. */

@@ -38,7 +38,8 @@ export async function generateSealingKeyPair(opts: { now: Date; commonName?: str
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
   // X.509 times have whole seconds; truncate so the returned certificate says exactly `now`.
   const notBefore = new Date(Math.floor(opts.now.getTime() / 1000) * 1000);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+  const lib = x509();
+  const cert = await lib.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(16).toString("hex"),
     name: opts.commonName ? [{ CN: [opts.commonName] }] : [],
     notBefore,
@@ -46,9 +47,9 @@ export async function generateSealingKeyPair(opts: { now: Date; commonName?: str
     signingAlgorithm: algorithm,
     keys,
     extensions: [
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.encipherOnly, true),
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      new lib.KeyUsagesExtension(lib.KeyUsageFlags.encipherOnly, true),
+      new lib.BasicConstraintsExtension(true, undefined, true),
+      await lib.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));

@@ -1,6 +1,7 @@
 import { createHash, X509Certificate, type KeyObject } from "node:crypto";
 import { fail, ok, type Diagnostic, type Result } from "../errors.js";
 import { x509 } from "./x509.js";
+import type * as X509 from "@peculiar/x509";
 
 /** The controller's public certificate, checked and ready to seal with. */
 export interface SealingCertificate {
@@ -50,11 +51,11 @@ export function parseSealingCertificate(
 
   const der = Buffer.from((block[2] ?? "").replace(/\s+/g, ""), "base64");
   let node: X509Certificate;
-  let parsed: InstanceType<typeof x509.X509Certificate>;
+  let parsed: X509.X509Certificate;
   let publicKey: KeyObject;
   try {
     node = new X509Certificate(der);
-    parsed = new x509.X509Certificate(der);
+    parsed = new (x509().X509Certificate)(der);
     publicKey = node.publicKey;
   } catch (e) {
     return at(line, `the CERTIFICATE block cannot be decoded: ${(e as Error).message}`, FETCH_HINT);

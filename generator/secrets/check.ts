@@ -5,7 +5,7 @@ import { diagnosticAt } from "../yaml/source.js";
 import { shortFingerprint } from "./cluster-certificate.js";
 import { readClusterCerts } from "./cluster-certs.js";
 import { consumedSecrets, sealCommand, secretId } from "./consumers.js";
-import { findPlaintextSecrets } from "./plaintext.js";
+import { findPlaintextSecrets, type TextOf } from "./plaintext.js";
 import type { RepoLister } from "../read/repo-files.js";
 import type { GivenKey } from "./private-keys.js";
 import { sealedBy } from "./sealed-by.js";
@@ -15,8 +15,9 @@ import { readSealedFiles, type SealedFile } from "./sealed-files.js";
  * The secret checks of `berth validate`: every secret an app consumes is sealed for its cluster and
  * namespace with every key it needs; every file under secrets/ is a SealedSecret matching its path
  * on a known cluster; no plaintext Secret is committed under apps/, clusters/ or secrets/.
+ * `list` and `read`: the caller's listing of the repository and the texts it has read.
  */
-export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, keys: ReadonlyMap<string, readonly GivenKey[]> = new Map(), list?: RepoLister): Diagnostic[] {
+export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, keys: ReadonlyMap<string, readonly GivenKey[]> = new Map(), list?: RepoLister, read?: TextOf): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { files, diagnostics } = readSealedFiles(root, onlyCluster);
   out.push(...diagnostics);
@@ -45,7 +46,7 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, k
       }
     }
   }
-  out.push(...findPlaintextSecrets(root, list));
+  out.push(...findPlaintextSecrets(root, list, read));
   return out;
 }
 

@@ -14,17 +14,21 @@ const MENTIONS_SECRET = /["']?kind["']?\s*:\s*["']?Secret\b/;
  * Finds plaintext Secrets (`kind: Secret` with data or stringData) committed under apps/,
  * clusters/ or secrets/: base64 is an encoding, not encryption. Helm templates (files with `{{`
  * under a templates/ folder) are skipped: their values come from .Values at render time.
+ * `read`: the texts the caller already has.
  */
-export function findPlaintextSecrets(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs)): Diagnostic[] {
+export function findPlaintextSecrets(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: TextOf): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const file of list(SCANNED_DIRS)) if (MANIFEST.test(file)) out.push(...scanFile(root, file));
+  for (const file of list(SCANNED_DIRS)) if (MANIFEST.test(file)) out.push(...scanFile(root, file, read));
   return out;
 }
 
-function scanFile(root: string, file: string): Diagnostic[] {
+/** A file's text as `readFileSync(…, "utf8")` returns it, when a caller already has it (validate's shared reads); undefined to read it. */
+export type TextOf = (file: string) => string | undefined;
+
+function scanFile(root: string, file: string, read?: TextOf): Diagnostic[] {
   let text: string;
   try {
-    text = readFileSync(join(root, file), "utf8");
+    text = read?.(file) ?? readFileSync(join(root, file), "utf8");
   } catch {
     return [];
   }

@@ -43,9 +43,8 @@ export function clusterBudget(fleet: Fleet, cluster: Cluster, rendered?: Readonl
   };
 }
 
-/** Fails a cluster whose summed requests exceed its capacity, naming the largest consumers. */
-export function checkBudget(fleet: Fleet, cluster: Cluster, rendered?: ReadonlyMap<string, { cpu: number; memory: number }>): Diagnostic[] {
-  const b = clusterBudget(fleet, cluster, rendered);
+/** Fails a cluster whose summed requests exceed its capacity, naming the largest consumers; `b`: its {@link clusterBudget}, when the caller has it. */
+export function checkBudget(fleet: Fleet, cluster: Cluster, rendered?: ReadonlyMap<string, { cpu: number; memory: number }>, b = clusterBudget(fleet, cluster, rendered)): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { nodes } = cluster.spec.capacity;
   if (b.memory.requested > b.memory.capacity) {

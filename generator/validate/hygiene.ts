@@ -28,8 +28,7 @@ export function findPrivateKeys(root: string, list: RepoLister = (dirs) => listR
   const HEAD = 1 << 20;
   for (const file of list()) {
     if (DOCUMENTATION.test(file) || allowed(file)) continue;
-    const kept = read?.(file);
-    out.push(...privateKeyFindings(file, kept ? kept.toString("latin1", 0, Math.min(kept.length, HEAD)) : readHead(join(root, file), HEAD)));
+    out.push(...privateKeyFindings(file, read?.head(file, HEAD) ?? readHead(join(root, file), HEAD)));
   }
   return out;
 }
@@ -100,7 +99,7 @@ function looksRandom(s: string): boolean {
 export function findPlaintextCredentials(root: string, memo?: ParseMemo, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: RepoReader): Diagnostic[] {
   const allowed = allowedFiles(root);
   const valuesFiles = list(["apps", "clusters"]).filter((f) => !allowed(f) && /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
-  return valuesFiles.flatMap((file) => scanForCredentials(file, read?.(file)?.toString("utf8") ?? readFileSync(join(root, file), "utf8"), memo));
+  return valuesFiles.flatMap((file) => scanForCredentials(file, read?.text(file) ?? readFileSync(join(root, file), "utf8"), memo));
 }
 
 /** `password`, `DB_PASSWORD`, `DB_PASS`, `auth.pass`, `dbPass`, `apiKey`, `token`…; not `bypass` or `compass`. */

@@ -2,10 +2,16 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 
 /**
- * A repository file's bytes for validate's scans, or undefined when the caller should read it
- * itself (as it did before): a file larger than {@link CACHED_BYTES}, or one that cannot be read.
+ * A repository file's content for validate's scans, or undefined when the caller should read it
+ * itself (as it did before): a file neither the loader read nor kept here, one larger than
+ * {@link CACHED_BYTES}, or one that cannot be read.
  */
-export type RepoReader = (file: string) => Buffer | undefined;
+export interface RepoReader {
+  /** The file decoded as UTF-8 (what `readFileSync(path, "utf8")` returns). */
+  text(file: string): string | undefined;
+  /** Its first `bytes` bytes decoded as latin1 (one character a byte). */
+  head(file: string, bytes: number): string | undefined;
+}
 
 /** The files more than one scan reads: values files (as repository-credentials.ts finds them); the others are read once, by the private-key scan. */
 const READ_AGAIN = /^apps\/.+\/values[^/]*\.ya?ml$|^clusters\/[^/]+\/(values\/[^/]+\.ya?ml|cluster\.yaml)$/;
@@ -13,20 +19,33 @@ const READ_AGAIN = /^apps\/.+\/values[^/]*\.ya?ml$|^clusters\/[^/]+\/(values\/[^
 /** Files up to this size are kept: values files, manifests, templates (a large file is read per scan, as before). */
 const CACHED_BYTES = 256 * 1024;
 
+/** Any character outside ASCII: such a text's UTF-8 decoding is not its bytes one for one. */
+const NOT_ASCII = /[^\x00-\x7f]/;
+
 /**
- * One read of each small file for validate's hygiene scans (private keys, plaintext credentials,
- * Argo CD repository credentials), which each read every file they look at: at 10,000 apps, one
- * read of 10,000 values files instead of three. Only values files are kept, and only those
- * `list` lists are asked for (regular files); a validate run only reads, so a file's bytes do not
- * change during it.
+ * One read of each small file for validate's scans (private keys, plaintext credentials, Argo CD
+ * repository credentials, plaintext Secrets), which each read every file they look at: at 10,000
+ * apps, one read of 20,000 input files instead of four. `known`: the texts the loader read (as
+ * `readFileSync(…, "utf8")` decodes them), used as they are; besides those, only values files are
+ * kept. A validate run only reads, so a file's bytes do not change during it.
  */
-export function repoReader(root: string): RepoReader {
+export function repoReader(root: string, known: ReadonlyMap<string, string> = new Map()): RepoReader {
   const kept = new Map<string, Buffer | null>();
-  return (file) => {
+  const bytes = (file: string): Buffer | undefined => {
     if (!READ_AGAIN.test(file)) return undefined;
     let b = kept.get(file);
     if (b === undefined) kept.set(file, (b = readSmall(join(root, file))));
     return b ?? undefined;
+  };
+  return {
+    text: (file) => known.get(file) ?? bytes(file)?.toString("utf8"),
+    head: (file, n) => {
+      const text = known.get(file);
+      // An ASCII text is its bytes; any other is read as bytes (a BOM, invalid UTF-8, other scripts).
+      if (text !== undefined && !NOT_ASCII.test(text)) return text.length > n ? text.slice(0, n) : text;
+      const b = bytes(file);
+      return b?.toString("latin1", 0, Math.min(b.length, n));
+    },
   };
 }
 

@@ -327,7 +327,7 @@ export async function quickKeyPair(): Promise<{ certPem: string; privateKeyPem: 
   const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
   const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+  const cert = await x509().X509CertificateGenerator.createSelfSigned({
     serialNumber: "01",
     name: [],
     notBefore,

@@ -40,9 +40,21 @@ describe("validate's shared reads", () => {
     const root = makeRepo({ "apps/a/values.yaml": "a: 1\n", "apps/a/app.yaml": "layer: apps\n", "apps/a/values-big.yaml": `x: ${"a".repeat(300 * 1024)}\n` });
     repos.push(root);
     const read = repoReader(root);
-    expect(read("apps/a/values.yaml")?.toString("utf8")).toBe("a: 1\n");
-    expect(read("apps/a/app.yaml")).toBeUndefined();
-    expect(read("apps/a/values-big.yaml")).toBeUndefined();
-    expect(read("apps/a/values-missing.yaml")).toBeUndefined();
+    expect(read.text("apps/a/values.yaml")).toBe("a: 1\n");
+    expect(read.head("apps/a/values.yaml", 3)).toBe("a: ");
+    expect(read.text("apps/a/app.yaml")).toBeUndefined();
+    expect(read.text("apps/a/values-big.yaml")).toBeUndefined();
+    expect(read.text("apps/a/values-missing.yaml")).toBeUndefined();
+  });
+
+  it("answers from the texts the loader read: as they are, and as bytes only when they are ASCII", () => {
+    const root = makeRepo({ "apps/a/app.yaml": "layer: apps\n", "apps/a/values.yaml": "a: é\n" });
+    repos.push(root);
+    const read = repoReader(root, new Map([["apps/a/app.yaml", "layer: apps\n"], ["apps/a/values.yaml", "a: é\n"]]));
+    expect(read.text("apps/a/app.yaml")).toBe("layer: apps\n");
+    expect(read.head("apps/a/app.yaml", 5)).toBe("layer");
+    expect(read.text("apps/a/values.yaml")).toBe("a: é\n");
+    // Not ASCII: the bytes are read (é is two bytes in UTF-8, two latin1 characters).
+    expect(read.head("apps/a/values.yaml", 64)).toBe(Buffer.from("a: é\n").toString("latin1"));
   });
 });
