@@ -12,21 +12,6 @@ export function listRepoFiles(root: string, dirs: readonly string[] = [""]): str
 export type RepoLister = (dirs?: readonly string[]) => string[];
 
 /**
- * A {@link RepoLister} that walks the whole repository once, on first use, and answers every
- * later question from that listing: for a command that only reads (validate), whose checks each
- * list the repository, a walk of 30,000 entries instead of several.
- */
-export function listRepoFilesOnce(root: string): RepoLister {
-  let all: string[] | undefined;
-  return (dirs = [""]) => {
-    all ??= listRepoFiles(root);
-    if (dirs.includes("")) return all;
-    const prefixes = dirs.map((d) => `${d.replace(/\/+$/, "")}/`);
-    return all.filter((f) => prefixes.some((p) => f.startsWith(p)));
-  };
-}
-
-/**
  * Repository-relative paths of every entry below `dir` that is not a folder (symlinks and other
  * non-files included, nothing skipped), sorted; none when `dir` does not exist. For
  * folders berth owns or is about to remove, where any entry counts.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { findPlaintextCredentials, findPrivateKeys } from "../../generator/validate/hygiene.js";
 import { findRepositoryCredentials } from "../../generator/validate/repository-credentials.js";
 import { repoReader } from "../../generator/validate/repo-reads.js";
-import { listRepoFilesOnce } from "../../generator/read/repo-files.js";
+import { listRepoFiles } from "../../generator/read/repo-files.js";
 import { makeRepo, removeRepo } from "../helpers/repo.js";
 
 /**
@@ -28,7 +28,7 @@ describe("validate's shared reads", () => {
     });
     repos.push(root);
     const scans = (read?: ReturnType<typeof repoReader>) => {
-      const list = listRepoFilesOnce(root);
+      const list = (dirs?: readonly string[]) => listRepoFiles(root, dirs);
       return [findRepositoryCredentials(root, list, read), findPlaintextCredentials(root, undefined, list, read), findPrivateKeys(root, list, read)];
     };
     const alone = scans();
