@@ -5,7 +5,7 @@
 // states that let a wave start early: a child whose resources are not created yet, whose
 // manifests failed to load, whose sync still runs, or whose verdict belongs to an older source.
 import { $ } from "zx";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { HOLD_MS } from "../harness/control-plane.mjs";
@@ -39,12 +39,12 @@ async function healthCheckCases(ctx, apps) {
   const store = apps.get("store");
   const root = apps.get("root");
   const dir = join(ctx.workDir, "application-health");
-  await $`mkdir -p ${dir}`;
+  mkdirSync(dir, { recursive: true });
   const cm = join(dir, "argocd-cm.yaml");
   writeFileSync(cm, (await ctx.kubectl`kubectl -n ${ARGOCD_NAMESPACE} get configmap argocd-cm -o yaml`).stdout);
-  const live = structuredClone(store);
+  // The store, changed into another state.
   const variant = (edit) => {
-    const a = structuredClone(live);
+    const a = structuredClone(store);
     edit(a);
     return a;
   };
