@@ -1,7 +1,7 @@
 // Waves wait: nothing in a later wave than store's appeared before store was Synced and Healthy,
 // and each wave started only once the one before it was (times as bootstrap's phase recorded
 // them). Then the Application health check berth puts in argocd-cm, run by Argo CD itself
-// (`argocd admin settings resource-overrides health`) on the live store Application and on the
+// (`argocd admin settings resource-overrides health`) on every live child Application and on the
 // states that let a wave start early: a child whose resources are not created yet, whose
 // manifests failed to load, whose sync still runs, or whose verdict belongs to an older source.
 import { $ } from "zx";
