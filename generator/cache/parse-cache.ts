@@ -61,11 +61,11 @@ export function openParseCache(root: string, env: Record<string, string | undefi
   if (!file) return { ...memo, save: () => {} };
   const signedFile = file.replace(/\.bin$/, ".signed.bin");
   const code = codeDigest();
-  const stored = read(file, code);
+  const stored = readMap(file, code, "entries");
   const used = new Map<string, unknown>();
   // Read on the first question by signature; undefined until then.
   let storedFiles: Map<string, [string, string]> | undefined;
-  const files = () => (storedFiles ??= readSigned(signedFile, code));
+  const files = () => (storedFiles ??= readMap(signedFile, code, "files"));
   const usedFiles = new Map<string, [string, string]>();
   /** The entry of a text by its hash, noted as used (so that it is kept). */
   const known = (hash: string): { value: unknown } | undefined => {
@@ -115,23 +115,14 @@ export function openParseCache(root: string, env: Record<string, string | undefi
   };
 }
 
-function read(file: string, code: string): Map<string, unknown> {
+/** The map a cache file keeps under `field`: empty when the file is missing or unreadable, or was written by another version or another build of berth. */
+function readMap<K extends "entries" | "files">(file: string, code: string, field: K): (Body & SignedBody)[K] {
   const data = readPrivateCacheFile(file);
   if (!data) return new Map();
   try {
-    const body = deserialize(data) as Partial<Body>;
-    return body.version === VERSION && body.code === code && body.entries instanceof Map ? body.entries : new Map();
-  } catch {
-    return new Map();
-  }
-}
-
-function readSigned(file: string, code: string): Map<string, [string, string]> {
-  const data = readPrivateCacheFile(file);
-  if (!data) return new Map();
-  try {
-    const body = deserialize(data) as Partial<SignedBody>;
-    return body.version === VERSION && body.code === code && body.files instanceof Map ? body.files : new Map();
+    const body = deserialize(data) as Partial<Body & SignedBody>;
+    const map = body[field];
+    return body.version === VERSION && body.code === code && map instanceof Map ? map : new Map();
   } catch {
     return new Map();
   }

@@ -19,8 +19,6 @@ export interface WriterThread {
   done(): Promise<Record<string, string>>;
 }
 
-const POOL = Symbol.for("berth.writer-threads");
-
 type Op = ["fresh", string] | ["file", string, string | Uint8Array, number | "symlink", string | undefined];
 
 /** Plain script text, so it needs no build step of its own. */
@@ -77,10 +75,8 @@ export function ownBytes(content: string | Uint8Array): string | Uint8Array {
  * Threads whose last job ended well, kept for the next job in this process (unref'd, so they keep
  * nothing alive): starting a thread costs more than writing a small cluster's files, and one
  * process may write many times (a preview writes two revisions; tests run berth in-process).
- * Kept on the process, not the module, so that a module loaded twice (a test runner re-evaluates
- * modules per file) still finds them.
  */
-const idle: Worker[] = ((globalThis as { [POOL]?: Worker[] })[POOL] ??= []);
+const idle: Worker[] = [];
 
 function newWorker(): Worker {
   const worker = new Worker(WORKER, { eval: true });
