@@ -1,4 +1,5 @@
-import { Ajv, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv, ValidateFunction } from "ajv";
 import application from "./crds/application.json" with { type: "json" };
 import appproject from "./crds/appproject.json" with { type: "json" };
 import sealedsecret from "./crds/sealedsecret.json" with { type: "json" };
@@ -67,7 +68,10 @@ function validatorOf(key: string): ValidateFunction | undefined {
   const schema = strictSchemaOf(key);
   if (!schema) return undefined;
   if (!ajv) {
-    ajv = new Ajv({ ...AJV_OPTIONS });
+    // Required only here: the kinds every fleet has are validated by generated code, and loading
+    // ajv's compiler was a fortieth of a validate that never compiles a schema.
+    const { Ajv: AjvClass } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
+    ajv = new AjvClass({ ...AJV_OPTIONS });
     for (const f of ANY_FORMATS) ajv.addFormat(f, true);
   }
   const validate = ajv.compile(schema);
