@@ -16,6 +16,7 @@ import { findRepositoryCredentials } from "../validate/repository-credentials.js
 import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
+import { openScanVerdicts } from "../cache/scan-verdicts.js";
 import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
 import { repoReader, type RepoReader } from "../validate/repo-reads.js";
 import { repoListerFromTree } from "../validate/repo-list.js";
@@ -47,23 +48,38 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   // not at all when unchanged since the last run.
   const parses = openParseCache(opts.root, io.env);
   // The texts the loader reads, for the scans below: each input file is read once (the fleet's
-  // sources keep these texts anyway, for positions).
+  // sources keep these texts anyway, for positions). A file whose stat signature is as recorded
+  // with its clean parse is not read by the loader (parse-cache.ts), nor by the scans when they
+  // found nothing in it with that signature before (scan-verdicts.ts).
   const texts = new Map<string, string>();
   const memo: ParseMemo = {
     get: (file, text) => (texts.set(file, text), parses.get(file, text)),
     set: (file, text, parsed) => parses.set(file, text, parsed),
+    unchanged: parses.unchanged,
+    signed: parses.signed,
   };
   // One walk of the input folders: the loader's listings, and (with a walk of the rest) the
   // repository's list for every check that scans it; validate writes nothing.
-  const tree = readInputTree(opts.root);
+  const tree = readInputTree(opts.root, { signatures: true });
   const list = repoListerFromTree(opts.root, tree);
+  const verdicts = openScanVerdicts(opts.root, io.env);
+  // Asked by four scans for most files: answered once a file.
+  const cleanFiles = new Map<string, boolean>();
+  const clean = (file: string) => {
+    let yes = cleanFiles.get(file);
+    if (yes === undefined) {
+      const signature = tree.trustedSignature(file);
+      cleanFiles.set(file, (yes = signature !== undefined && verdicts.clean(file, signature)));
+    }
+    return yes;
+  };
   let fleet: Fleet;
   let problems: Diagnostic[];
   let read: RepoReader;
   try {
     fleet = loadCheckedFleet(opts.root, memo, tree);
     // The scans share one read of each small file.
-    read = repoReader(opts.root, texts);
+    read = repoReader(opts.root, texts, clean);
     // A credential in Argo CD's repository values is reported once, as such (the fix differs).
     const repoCredentials = findRepositoryCredentials(opts.root, list, read);
     const onRepoCredential = new Set(repoCredentials.map((d) => `${d.file}:${d.line}`));
@@ -85,7 +101,7 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   }
   // Sealed secrets: consumed secrets sealed per cluster and namespace, secrets/ well-formed, no plaintext Secrets.
   const keys = readKeysForClusters(opts.root, io.cwd, opts.keys ?? [], plans.map((p) => p.cluster.name));
-  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys, list, read.text));
+  problems.push(...checkSecrets(opts.root, fleet, opts.cluster, keys, list, read.text, read.clean));
   // What the renders would read: inside the repository, not hostile, remote inputs pinned.
   const inputs = checkRenderInputs(opts.root, plans, tree);
   problems.push(...inputs.problems, ...(opts.strict ? inputs.tagWarnings.map((d) => ({ ...d, message: `${d.message} (--strict refuses tags)` })) : []));
@@ -94,6 +110,13 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   // Whether a values file is read at all is a property of the whole fleet.
   if (opts.cluster === undefined) problems.push(...checkUnusedValueFiles(fleet));
   if (opts.rendered) problems.push(...opts.rendered.problems);
+  // Every scan has run: the files they read with nothing reported (by any check) are clean.
+  const flagged = new Set(problems.map((d) => d.file));
+  for (const file of read.scanned()) {
+    const signature = flagged.has(file) ? undefined : tree.trustedSignature(file);
+    if (signature !== undefined) verdicts.record(file, signature);
+  }
+  verdicts.save();
   if (problems.length > 0) throw new UserError(sortDiagnostics(problems));
   const notRendered = opts.rendered?.notRendered ?? [];
   for (const d of inputs.tagWarnings) io.stderr.write(`warning: ${formatDiagnostic(d)}\n`);

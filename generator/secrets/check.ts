@@ -15,9 +15,10 @@ import { readSealedFiles, type SealedFile } from "./sealed-files.js";
  * The secret checks of `berth validate`: every secret an app consumes is sealed for its cluster and
  * namespace with every key it needs; every file under secrets/ is a SealedSecret matching its path
  * on a known cluster; no plaintext Secret is committed under apps/, clusters/ or secrets/.
- * `list` and `read`: the caller's listing of the repository and the texts it has read.
+ * `list`, `read` and `clean`: the caller's listing of the repository, the texts it has read, and
+ * the files its scans need not read (see findPlaintextSecrets).
  */
-export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, keys: ReadonlyMap<string, readonly GivenKey[]> = new Map(), list?: RepoLister, read?: TextOf): Diagnostic[] {
+export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, keys: ReadonlyMap<string, readonly GivenKey[]> = new Map(), list?: RepoLister, read?: TextOf, clean?: (file: string) => boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const { files, diagnostics } = readSealedFiles(root, onlyCluster);
   out.push(...diagnostics);
@@ -46,7 +47,7 @@ export function checkSecrets(root: string, fleet: Fleet, onlyCluster?: string, k
       }
     }
   }
-  out.push(...findPlaintextSecrets(root, list, read));
+  out.push(...findPlaintextSecrets(root, list, read, clean));
   return out;
 }
 

@@ -14,11 +14,12 @@ const MENTIONS_SECRET = /["']?kind["']?\s*:\s*["']?Secret\b/;
  * Finds plaintext Secrets (`kind: Secret` with data or stringData) committed under apps/,
  * clusters/ or secrets/: base64 is an encoding, not encryption. Helm templates (files with `{{`
  * under a templates/ folder) are skipped: their values come from .Values at render time.
- * `read`: the texts the caller already has.
+ * `read`: the texts the caller already has; `clean`: the files it knows hold nothing any scan
+ * reports (validate's verdicts, cache/scan-verdicts.ts), which are not read.
  */
-export function findPlaintextSecrets(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: TextOf): Diagnostic[] {
+export function findPlaintextSecrets(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: TextOf, clean?: (file: string) => boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const file of list(SCANNED_DIRS)) if (MANIFEST.test(file)) out.push(...scanFile(root, file, read));
+  for (const file of list(SCANNED_DIRS)) if (MANIFEST.test(file) && !clean?.(file)) out.push(...scanFile(root, file, read));
   return out;
 }
 

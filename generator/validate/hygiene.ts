@@ -7,9 +7,10 @@ import { listRepoFiles, type RepoLister } from "../read/repo-files.js";
 import { layout } from "../layout.js";
 import type { RepoReader } from "./repo-reads.js";
 
-// A whole key: header, key material, footer. A bare mention of the header (docs, tests) or a
-// truncated example (`MIIEow…`, no footer) is not a key anyone can use.
-const PRIVATE_KEY = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n|[A-Za-z-]+: [^\n]*\r?\n|\r?\n){1,}-----END \1-----/;
+// A whole key: header, key material, footer, its lines indented or not (a key in a YAML block
+// scalar, `tls.key: |`, is indented). A bare mention of the header (docs, tests) or a truncated
+// example (`MIIEow…`, no footer) is not a key anyone can use.
+const PRIVATE_KEY = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----\r?\n(?:[ \t]*[A-Za-z0-9+/=]+\r?\n|[ \t]*[A-Za-z-]+: [^\n]*\r?\n|[ \t]*\r?\n){1,}[ \t]*-----END \1-----/;
 /**
  * Files no one deploys or reads as values: documentation of a vendored chart (its README shows
  * example keys). Everything else (templates, manifests, values, files a chart reads with
@@ -27,7 +28,8 @@ export function findPrivateKeys(root: string, list: RepoLister = (dirs) => listR
   const allowed = allowedFiles(root);
   const HEAD = 1 << 20;
   for (const file of list()) {
-    if (DOCUMENTATION.test(file) || allowed(file)) continue;
+    if (DOCUMENTATION.test(file) || allowed(file) || read?.clean(file)) continue;
+    read?.scanning(file);
     out.push(...privateKeyFindings(file, read?.head(file, HEAD) ?? readHead(join(root, file), HEAD)));
   }
   return out;
@@ -99,7 +101,7 @@ function looksRandom(s: string): boolean {
 export function findPlaintextCredentials(root: string, memo?: ParseMemo, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: RepoReader): Diagnostic[] {
   const allowed = allowedFiles(root);
   const valuesFiles = list(["apps", "clusters"]).filter((f) => !allowed(f) && /^apps\/[^/]+\/values(-[a-z0-9-]+)?\.yaml$|^clusters\/[^/]+\/(values\/[^/]+|cluster)\.yaml$/.test(f));
-  return valuesFiles.flatMap((file) => scanForCredentials(file, read?.text(file) ?? readFileSync(join(root, file), "utf8"), memo));
+  return valuesFiles.flatMap((file) => (read?.clean(file) ? [] : scanForCredentials(file, read?.text(file) ?? readFileSync(join(root, file), "utf8"), memo)));
 }
 
 /** `password`, `DB_PASSWORD`, `DB_PASS`, `auth.pass`, `dbPass`, `apiKey`, `token`…; not `bypass` or `compass`. */

@@ -11,6 +11,15 @@ export interface RepoReader {
   text(file: string): string | undefined;
   /** Its first `bytes` bytes decoded as latin1 (one character a byte). */
   head(file: string, bytes: number): string | undefined;
+  /**
+   * Whether the scans may pass over `file` without reading it: every scan looked at it before and
+   * found nothing, and it has not changed since (cache/scan-verdicts.ts, through the caller).
+   */
+  clean(file: string): boolean;
+  /** Notes that the private-key scan, which looks at every file the others do, read `file` (see {@link scanned}). */
+  scanning(file: string): void;
+  /** The files the private-key scan read, in the order it read them: those a run may record as clean. */
+  scanned(): readonly string[];
 }
 
 /** The files more than one scan reads: values files (as repository-credentials.ts finds them); the others are read once, by the private-key scan. */
@@ -27,10 +36,12 @@ const NOT_ASCII = /[^\x00-\x7f]/;
  * repository credentials, plaintext Secrets), which each read every file they look at: at 10,000
  * apps, one read of 20,000 input files instead of four. `known`: the texts the loader read (as
  * `readFileSync(…, "utf8")` decodes them), used as they are; besides those, only values files are
- * kept. A validate run only reads, so a file's bytes do not change during it.
+ * kept. A validate run only reads, so a file's bytes do not change during it. `clean`: the files
+ * the scans need not read at all (see {@link RepoReader.clean}).
  */
-export function repoReader(root: string, known: ReadonlyMap<string, string> = new Map()): RepoReader {
+export function repoReader(root: string, known: ReadonlyMap<string, string> = new Map(), clean: (file: string) => boolean = () => false): RepoReader {
   const kept = new Map<string, Buffer | null>();
+  const scanned: string[] = [];
   const bytes = (file: string): Buffer | undefined => {
     if (!READ_AGAIN.test(file)) return undefined;
     let b = kept.get(file);
@@ -46,6 +57,9 @@ export function repoReader(root: string, known: ReadonlyMap<string, string> = ne
       const b = bytes(file);
       return b?.toString("latin1", 0, Math.min(b.length, n));
     },
+    clean,
+    scanning: (file) => void scanned.push(file),
+    scanned: () => scanned,
   };
 }
 

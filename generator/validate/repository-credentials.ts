@@ -41,7 +41,7 @@ const VALUES_FILE = /^apps\/.+\/values[^/]*\.ya?ml$|^clusters\/[^/]+\/(values\/[
  */
 export function findRepositoryCredentials(root: string, list: RepoLister = (dirs) => listRepoFiles(root, dirs), read?: RepoReader): Diagnostic[] {
   const files = list(["apps", "clusters"]).filter((f) => VALUES_FILE.test(f));
-  return files.flatMap((file) => repositoryCredentialFindings(file, read?.text(file) ?? readFileSync(join(root, file), "utf8")));
+  return files.flatMap((file) => (read?.clean(file) ? [] : repositoryCredentialFindings(file, read?.text(file) ?? readFileSync(join(root, file), "utf8"))));
 }
 
 /** The findings in one values file's text, positioned at the credential's key. */

@@ -9,7 +9,7 @@ import { makeRepo } from "./repo.js";
  * the one cache file berth keeps for it under `berth/<name>`. Both folders are added to
  * `cleanup`.
  */
-export function fleetWithUserCache(cleanup: string[], name: "generate" | "parse"): { root: string; env: { XDG_CACHE_HOME: string }; cacheFile: () => string } {
+export function fleetWithUserCache(cleanup: string[], name: "generate" | "parse" | "scans"): { root: string; env: { XDG_CACHE_HOME: string }; cacheFile: () => string } {
   const root = makeRepo(fixtureFleet());
   const cache = mkdtempSync(join(tmpdir(), "berth-cache-"));
   cleanup.push(root, cache);

@@ -35,6 +35,14 @@ describe("secret hygiene in berth validate", () => {
     expect(found.stderr).toContain("mark it with `berth:allow-secret` on the line above, or list the file in .berth/allow-secrets");
   });
 
+  it("finds a key in a YAML block scalar, its lines indented", async () => {
+    const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const indented = pem.trimEnd().split("\n").map((l) => `    ${l}`).join("\n");
+    const run = await validate({ "apps/shop/values.yaml": `replicas: 1\ntls:\n  key: |\n${indented}\n` });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("apps/shop/values.yaml:4:1: contains a private key");
+  });
+
   it("lets a person mark an example: a key's line, or a file or folder in .berth/allow-secrets", async () => {
     const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     const line = await validate({ "apps/shop/chart/files/example.key": `# berth:allow-secret (the chart's test fixture)\n${pem}` });
