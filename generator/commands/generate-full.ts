@@ -23,7 +23,7 @@ import type { GenerateOptions } from "./generate.js";
 export async function generateFully(opts: GenerateOptions, io: CommandIO, report: ReportFindings, memory: GenerateMemory, walked: { tree?: InputTree }): Promise<ExitCode> {
   // Read. The writer is started before the fleet loads, so that its threads are up by the time the first cluster is planned.
   const writer = opts.check ? undefined : startGeneratedWrite(opts.root);
-  const fleet = loadCheckedFleetCached(opts.root, io.env, walked.tree);
+  const fleet = loadCheckedFleetCached(opts.root, io.env, walked.tree, { crossChecked: memory.inputsAsLastSucceeded() });
   walked.tree = undefined; // read: its 30,000 entries need not outlive the load
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);

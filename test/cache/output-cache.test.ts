@@ -2,7 +2,7 @@ import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
-import { berthWithEnv, removeRepo } from "../helpers/repo.js";
+import { berthWithEnv, readTree, removeRepo } from "../helpers/repo.js";
 import { fleetWithUserCache } from "../helpers/user-cache.js";
 
 const dirs: string[] = [];
@@ -143,6 +143,34 @@ describe("the generate cache", () => {
       expect(again.code).toBe(0);
       expect(again.stderr).toContain("restored clusters/dev/argocd/ from an interrupted run");
       expect((await run(root, env, "generate", "--check")).code).toBe(0);
+    });
+
+    it("with no input changed but the generated folders gone, writes them again as they were", async () => {
+      const { root, env } = setup();
+      await run(root, env, "generate");
+      const before = readTree(root, "clusters");
+      rmSync(join(root, "clusters/dev/argocd"), { recursive: true });
+      rmSync(join(root, "clusters/prod/argocd"), { recursive: true });
+      const again = await run(root, env, "generate");
+      expect(again.code).toBe(0);
+      expect(readTree(root, "clusters")).toEqual(before);
+    });
+
+    // A run whose inputs are those of the last successful one skips the fleet's cross-checks
+    // (loadCheckedFleet's crossChecked): any change, settled or within two seconds, must bring them back.
+    it.each([
+      ["settled", run],
+      ["within two seconds", (root: string, env: Record<string, string>, ...args: string[]) => berthWithEnv(root, env, ...args)],
+    ])("cross-checks the fleet again after an input changed (%s), with the generated folders gone", async (_when, runNow) => {
+      const { root, env } = setup();
+      await run(root, env, "generate");
+      const file = join(root, "clusters/dev/cluster.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^apps:\n/m, "apps:\n  - no-such-app\n"));
+      expect(readFileSync(file, "utf8")).toContain("- no-such-app");
+      rmSync(join(root, "clusters/dev/argocd"), { recursive: true });
+      const after = await runNow(root, env, "generate");
+      expect(after.code).not.toBe(0);
+      expect(after.stdout + after.stderr).toContain('unknown app "no-such-app"');
     });
 
     it("is not taken when a generated file was edited", async () => {
