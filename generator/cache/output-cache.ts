@@ -136,8 +136,11 @@ let code: string | undefined;
  * made by one misses once under the other).
  */
 export function codeDigest(): string {
-  if (code !== undefined) return code;
-  const top = dirname(dirname(fileURLToPath(import.meta.url)));
+  return (code ??= folderDigest(dirname(dirname(fileURLToPath(import.meta.url)))));
+}
+
+/** {@link codeDigest} of the files under `top`, at `now` (ms since the epoch). */
+export function folderDigest(top: string, now = Date.now()): string {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -147,12 +150,11 @@ export function codeDigest(): string {
     }
   };
   walk(top);
-  code = digestByStats(top, files) ?? digestByContent(top, files);
-  return code;
+  return digestByStats(top, files, now) ?? digestByContent(top, files);
 }
 
-function digestByStats(top: string, files: readonly string[]): string | undefined {
-  const settled = BigInt(Date.now() - 2000) * 1_000_000n;
+function digestByStats(top: string, files: readonly string[], now: number): string | undefined {
+  const settled = BigInt(now - 2000) * 1_000_000n;
   const hash = createHash("sha256");
   for (const p of files) {
     const st = lstatSync(p, { bigint: true });

@@ -183,3 +183,33 @@ describe("the generate cache", () => {
     });
   });
 });
+
+describe("the code digest", () => {
+  it("stands for the code's files by their stats once all are two seconds old, by their contents before; any change of a file changes it", async () => {
+    const { mkdirSync, mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { folderDigest } = await import("../../generator/cache/output-cache.js");
+    const top = mkdtempSync(join(tmpdir(), "berth-code-"));
+    dirs.push(top);
+    mkdirSync(join(top, "cache"));
+    writeFileSync(join(top, "cache/a.js"), "export const a = 1;\n");
+    writeFileSync(join(top, "b.js"), "export const b = 2;\n");
+    const later = () => Date.now() + 10_000;
+    // Just written: by content, the same for the same content.
+    const fresh = folderDigest(top);
+    expect(fresh).toMatch(/^content:/);
+    expect(folderDigest(top)).toBe(fresh);
+    const settled = folderDigest(top, later());
+    expect(settled).toMatch(/^stats:/);
+    expect(folderDigest(top, later())).toBe(settled);
+    // The same size, another content: the file's times and so its stats differ.
+    await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(join(top, "cache/a.js"), "export const a = 3;\n");
+    expect(folderDigest(top)).not.toBe(fresh);
+    expect(folderDigest(top, later())).not.toBe(settled);
+    writeFileSync(join(top, "c.js"), "\n");
+    const added = folderDigest(top, later());
+    rmSync(join(top, "c.js"));
+    expect(folderDigest(top, later())).not.toBe(added);
+  });
+});
