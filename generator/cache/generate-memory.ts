@@ -4,7 +4,7 @@ import type { InputTree } from "../read/input-tree.js";
 import { clusterInputKey } from "./input-key.js";
 import { codeDigest, openOutputCache } from "./output-cache.js";
 import { matchesRecorded, recordOf, statsOf } from "./records.js";
-import { unchangedSinceRecord } from "./unchanged-fleet.js";
+import { inputsUnchangedSinceRecord, unchangedSinceRecord } from "./unchanged-fleet.js";
 
 /** One cluster's planned files: their paths, and their sha256 by path once known (planned or written). */
 export interface PlannedOutput {
@@ -22,6 +22,11 @@ export interface PlannedOutput {
 export interface GenerateMemory {
   /** The clusters of the last run and their file counts, when nothing changed since: no input need be read. */
   unchangedFleet(): Array<{ name: string; files: number }> | undefined;
+  /**
+   * Whether no input changed since the last successful run (same code, same options), which
+   * loaded this fleet and found no problem in it: its cross-checks need not run again.
+   */
+  inputsAsLastSucceeded(): boolean;
   /** The clusters whose inputs and generated files are as recorded, with their file counts: they need no planning. */
   upToDate(fleet: Fleet, clusters: readonly Cluster[]): Map<string, number>;
   /**
@@ -48,6 +53,7 @@ export function openGenerateMemory(root: string, env: Record<string, string | un
   let covered: string[] = [];
   return {
     unchangedFleet: () => (signatures ? unchangedSinceRecord(root, cache, fleetKey, signatures, now) : undefined),
+    inputsAsLastSucceeded: () => signatures !== undefined && inputsUnchangedSinceRecord(cache, fleetKey, signatures),
     upToDate: (fleet, clusters) => {
       covered = clusters.map((c) => c.name);
       const fresh = new Map<string, number>();

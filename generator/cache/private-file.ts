@@ -66,7 +66,7 @@ export function othersMayWrite(st: { mode: number }): boolean {
   return (st.mode & 0o022) !== 0;
 }
 
-export function sha256(content: string | Buffer): string {
+export function sha256(content: string | Uint8Array): string {
   // crypto.hash: one call, not a Hash object's three (it runs for each of 20,000 input texts).
   return hash("sha256", content, "hex");
 }

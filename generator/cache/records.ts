@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, type BigIntStats } from "node:fs";
 import { join } from "node:path";
 import { layout } from "../layout.js";
-import type { OutputFile } from "../plan/output.js";
+import type { EncodedFile, OutputFile } from "../plan/output.js";
 import { listAllEntries } from "../read/repo-files.js";
 import type { ClusterRecord } from "./output-cache.js";
 import { sha256 } from "./private-file.js";
@@ -43,7 +43,7 @@ export function matchesRecorded(root: string, cluster: string, record: ClusterRe
 }
 
 /** The sha256 of each planned file's content, by path, for {@link recordOf}. */
-export function hashesOf(files: readonly OutputFile[]): Record<string, string> {
+export function hashesOf(files: readonly (OutputFile | EncodedFile)[]): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const f of files) hashes[f.path] = sha256(f.content);
   return hashes;

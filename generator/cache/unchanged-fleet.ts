@@ -9,9 +9,8 @@ import type { OutputCache } from "./output-cache.js";
  * record) and every cluster's generated files still match their record; otherwise undefined.
  */
 export function unchangedSinceRecord(root: string, cache: OutputCache, key: string, signatures: InputSignatures, now: () => number): Array<{ name: string; files: number }> | undefined {
-  const fleet = cache.getFleet(key);
-  if (!fleet || !sameSignatures(fleet.inputs, signatures)) return undefined;
-  if (signatures.newestCtimeNs >= settledBefore(fleet.at)) return undefined;
+  if (!inputsUnchangedSinceRecord(cache, key, signatures)) return undefined;
+  const fleet = cache.getFleet(key)!;
   // A swap a crash interrupted is left to the full run, which finishes it and says so.
   if (interruptedSwap(root, fleet.clusters)) return undefined;
   const out: Array<{ name: string; files: number }> = [];
@@ -23,4 +22,13 @@ export function unchangedSinceRecord(root: string, cache: OutputCache, key: stri
     out.push({ name, files: Object.keys(record!.files).length });
   }
   return out;
+}
+
+/**
+ * Whether the inputs are those of the last successful run with the same code and options: the
+ * same entries with the same stat signatures, none changed within two seconds of the record.
+ */
+export function inputsUnchangedSinceRecord(cache: OutputCache, key: string, signatures: InputSignatures): boolean {
+  const fleet = cache.getFleet(key);
+  return fleet !== undefined && sameSignatures(fleet.inputs, signatures) && signatures.newestCtimeNs < settledBefore(fleet.at);
 }

@@ -3,7 +3,7 @@ import type { Finding } from "../findings/finding.js";
 import type { ReportFindings } from "../findings/report.js";
 import type { Cluster, Fleet } from "../model/fleet.js";
 import { clusterFiles } from "../plan/plan-cluster.js";
-import type { OutputFile } from "../plan/output.js";
+import type { EncodedFile } from "../plan/output.js";
 import { compareClusterFileByFile, generatedOnDisk, type TreeChanges } from "../read/generated-compare.js";
 import { hashesOf } from "../cache/records.js";
 import { sha256 } from "../cache/private-file.js";
@@ -23,7 +23,7 @@ import type { GenerateOptions } from "./generate.js";
 export async function generateFully(opts: GenerateOptions, io: CommandIO, report: ReportFindings, memory: GenerateMemory, walked: { tree?: InputTree }): Promise<ExitCode> {
   // Read. The writer is started before the fleet loads, so that its threads are up by the time the first cluster is planned.
   const writer = opts.check ? undefined : startGeneratedWrite(opts.root);
-  const fleet = loadCheckedFleetCached(opts.root, io.env, walked.tree);
+  const fleet = loadCheckedFleetCached(opts.root, io.env, walked.tree, { crossChecked: memory.inputsAsLastSucceeded() });
   walked.tree = undefined; // read: its 30,000 entries need not outlive the load
   requireCluster(fleet, opts.cluster);
   const clusters = fleet.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
@@ -68,9 +68,9 @@ function planChanged(root: string, fleet: Fleet, todo: readonly Cluster[], write
     const paths: string[] = [];
     // Without a writer (--check) each file is hashed as it comes; with one, files are held until one differs.
     const hashes: Record<string, string> = {};
-    let held: OutputFile[] = [];
-    let write: ((file: OutputFile) => void) | undefined;
-    for (const file of clusterFiles(fleet, c, { documents: false }).files) {
+    let held: EncodedFile[] = [];
+    let write: ((file: EncodedFile) => void) | undefined;
+    for (const file of clusterFiles(fleet, c)) {
       paths.push(file.path);
       if (comparison.file(file) && writer && !write && changes.foreign.length === 0) {
         write = writer.startCluster(c.name);

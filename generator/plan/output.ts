@@ -10,3 +10,12 @@ export interface GeneratedDocument {
   object: Record<string, any>;
   yaml: string;
 }
+
+/**
+ * A generated file as the bytes to write (UTF-8), planned without its objects: what generate
+ * writes (the writer threads take the bytes without a copy) and compares with the disk.
+ */
+export interface EncodedFile {
+  path: string;
+  content: Uint8Array;
+}

@@ -4,7 +4,7 @@ import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
 import { GENERATED_LINE, sourceComment, toYaml, toYamlInto } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
-import type { OutputFile } from "./output.js";
+import type { EncodedFile, OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces, type NamespaceSpec } from "./namespaces.js";
 import { buildProject, buildRootProject } from "./projects.js";
 import { buildParent, groupByParent, namespacesByParent } from "./parents.js";
@@ -34,24 +34,27 @@ export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances 
  * creating a file costs the file system far more than its bytes, and Argo CD's repo-server reads
  * the folder on every refresh.
  */
-export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = {}): ClusterPlan {
-  const { instances, waves, files } = clusterFiles(fleet, cluster, opts);
-  return { cluster, instances, waves, files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
+  const { instances } = planInstances(fleet, cluster);
+  const waves = computeWaves(instances);
+  const files = [...buildFiles(cluster, instances, waves, documentedFile)];
+  return { cluster, instances, waves, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
 /**
- * {@link planCluster}'s files one at a time, in the order they are built (not sorted): each is
+ * {@link planCluster}'s files as the bytes to write, without their objects (a third of a
+ * 10,000-app cluster's plan), one at a time in the order they are built (not sorted): each is
  * serialised only when the caller takes it, so a caller that hands every file on as it comes
  * (generate's writer threads) overlaps writing with planning and never holds them all.
  */
-export function clusterFiles(fleet: Fleet, cluster: Cluster, opts: PlanOptions = {}): Pick<ClusterPlan, "instances" | "waves"> & { files: Iterable<OutputFile> } {
+export function clusterFiles(fleet: Fleet, cluster: Cluster): Iterable<EncodedFile> {
   const { instances } = planInstances(fleet, cluster);
-  const waves = computeWaves(instances);
-  return { instances, waves, files: buildFiles(cluster, instances, waves, opts.documents !== false) };
+  return buildFiles(cluster, instances, computeWaves(instances), encodedFile);
 }
 
-function* buildFiles(cluster: Cluster, instances: Instance[], waves: Map<string, number>, keep: boolean): Generator<OutputFile> {
-  const output = (path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>) => outputFile(path, docs, keep);
+type Documents = ReadonlyArray<{ object: object; sources: readonly string[] }>;
+
+function* buildFiles<F>(cluster: Cluster, instances: Instance[], waves: Map<string, number>, output: (path: string, docs: Documents) => F): Generator<F> {
   const clusterFile = layout.clusterFile(cluster.name);
   yield output(layout.rootFile(cluster.name), [
     { object: buildRootProject(cluster), sources: [clusterFile] },
@@ -82,30 +85,31 @@ function* buildFiles(cluster: Cluster, instances: Instance[], waves: Map<string,
   }
 }
 
-export interface PlanOptions {
-  /**
-   * Keep each file's objects and their YAML beside its content (the default), for preview's diffs
-   * and validate's checks. `generate` writes the content only: without them a cluster of 10,000
-   * Applications holds a third less while it is planned.
-   */
-  documents?: boolean;
+/** A generated file of several objects, each behind `---` with the inputs it comes from, with the objects and their YAML (for preview's diffs and validate's checks). */
+function documentedFile(path: string, docs: Documents): OutputFile {
+  const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
+  const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
+  return { path, content: `${GENERATED_LINE}${body}`, documents };
 }
 
-/** A generated file of several objects, each behind `---` with the inputs it comes from; the objects and their YAML are kept when `keep`. */
-function outputFile(path: string, docs: ReadonlyArray<{ object: object; sources: readonly string[] }>, keep: boolean): OutputFile {
-  if (keep) {
-    const documents = docs.map((d) => ({ object: d.object as Record<string, any>, yaml: toYaml(d.object) }));
-    const body = documents.map((d, i) => `---\n${sourceComment(docs[i]!.sources)}${d.yaml}`).join("");
-    return { path, content: `${GENERATED_LINE}${body}`, documents };
-  }
-  // The content alone: every document's pieces in one array, joined once.
-  const out = [GENERATED_LINE];
+/** {@link documentedFile}'s content alone, as its bytes. */
+function encodedFile(path: string, docs: Documents): EncodedFile {
+  // Every document's pieces in one array, joined once without the first line (whose em dash would make the whole string two bytes a character),
+  // then encoded behind that line's bytes into an array of its own (the writer threads take it
+  // without a copy).
+  const out: string[] = [];
   for (const d of docs) {
     out.push("---\n", sourceComment(d.sources));
     toYamlInto(out, d.object);
   }
-  return { path, content: out.join("") };
+  const body = out.join("");
+  const bytes = Buffer.from(new ArrayBuffer(GENERATED_LINE_BYTES.length + Buffer.byteLength(body)));
+  bytes.set(GENERATED_LINE_BYTES);
+  bytes.write(body, GENERATED_LINE_BYTES.length);
+  return { path, content: bytes };
 }
+
+const GENERATED_LINE_BYTES = Buffer.from(GENERATED_LINE);
 
 export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {
   return fleet.clusters.filter((c) => only === undefined || c.name === only).map((c) => planCluster(fleet, c));

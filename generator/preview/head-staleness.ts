@@ -1,10 +1,10 @@
 import { layout } from "../layout.js";
 import type { Fleet } from "../model/fleet.js";
-import { planCluster } from "../plan/plan-cluster.js";
+import { clusterFiles } from "../plan/plan-cluster.js";
 import { compareClusterFiles, compareGenerated, type TreeChanges } from "../read/generated-compare.js";
 import { hashesOf, matchesRecorded, recordOf, statsOf } from "../cache/records.js";
 import type { OutputCache } from "../cache/output-cache.js";
-import type { OutputFile } from "../plan/output.js";
+import type { EncodedFile, OutputFile } from "../plan/output.js";
 import { isPlanned, type PreviewPlan } from "./side-plans.js";
 
 export interface StaleClusters {
@@ -50,7 +50,7 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
   for (const plan of plans) {
     const name = plan.cluster.name;
     const key = opts.keys.get(name);
-    let files = isPlanned(plan) ? plan.files : undefined;
+    let files: readonly (OutputFile | EncodedFile)[] | undefined = isPlanned(plan) ? plan.files : undefined;
     if (!files) {
       const cached = () => {
         const recorded = key !== undefined ? cache().get(name, key) : undefined;
@@ -60,7 +60,7 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
       };
       // A commit's files are not on disk, so generate's record (stats and hashes of files on disk) does not apply.
       if (opts.sameAsBase?.(name) || (!committed && cached())) continue;
-      files = planCluster(fleet, plan.cluster, { documents: false }).files;
+      files = [...clusterFiles(fleet, plan.cluster)];
     }
     const stale = staleCount(root, name, files, committed ? (committed.get(name) ?? new Map()) : undefined);
     if (stale > 0) {
@@ -75,9 +75,9 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
 }
 
 /** Generated files that differ, are missing, or are no longer planned: on disk, or in a commit (`have`). */
-function staleCount(root: string, cluster: string, files: readonly OutputFile[], have?: ReadonlyMap<string, Buffer>): number {
+function staleCount(root: string, cluster: string, files: readonly (OutputFile | EncodedFile)[], have?: ReadonlyMap<string, Buffer>): number {
   const changes: TreeChanges = { changed: [], removed: [], foreign: [], clusters: [] };
-  if (have) compareClusterFiles({ cluster, files }, new Map([...have].map(([p, b]) => [p, b.toString("utf8")])), changes);
+  if (have) compareClusterFiles({ cluster, files }, have, changes);
   else compareGenerated(root, [{ cluster, files }], changes);
   return changes.changed.length + changes.removed.length;
 }

@@ -31,7 +31,7 @@ export function inputSignatures(tree: InputTree): InputSignatures | undefined {
   }
   for (const e of tree.entries) {
     // Generated folders are outputs (compared file by file), and a run's swap folders come and go.
-    if (skipped(e.rel)) continue;
+    if (isGeneratedOrSwap(e.rel)) continue;
     if (e.kind === "link") return undefined;
     count++;
     // A folder is its listing, which the entries below it spell out; its own times also move
@@ -53,7 +53,7 @@ export function sameSignatures(a: Pick<InputSignatures, "digest" | "count">, b: 
 }
 
 /** Entries in or below a generated folder or a swap folder (which are below clusters/<name>/). */
-function skipped(rel: string): boolean {
+export function isGeneratedOrSwap(rel: string): boolean {
   if (!rel.startsWith(`${layout.clustersDir}/`)) return false;
   if (layout.isGenerated(`${rel}/`)) return true;
   const third = rel.indexOf("/", rel.indexOf("/", layout.clustersDir.length + 1) + 1);

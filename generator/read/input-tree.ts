@@ -2,7 +2,8 @@ import type { Stats } from "node:fs";
 import { join, posix } from "node:path";
 import { layout } from "../layout.js";
 import { existsSync, readdirSync, statSync } from "./tree-fs.js";
-import { walkTree } from "./walk.js";
+import { walkTree, type Listing, type WalkEntry, type WalkPolicy } from "./walk.js";
+import { isGeneratedOrSwap } from "./input-signatures.js";
 
 /**
  * The fleet's input folders (apps/, clusters/, secrets/) as one walk saw them: every entry's kind
@@ -55,22 +56,41 @@ export interface InputEntry {
 /** The starts every reader of the fleet's inputs walks. */
 export const INPUT_STARTS = [layout.appsDir, layout.clustersDir, layout.secretsDir] as const;
 
-/**
- * Walks the input folders of the repository at `root` once (links not followed). `signatures`:
- * keep each non-folder's stat signature (generate's cache and the parse cache compare them).
- */
-export function readInputTree(root: string, opts: { signatures?: boolean } = {}): InputTree {
+/** Folder listings kept from an earlier walk, each under its folder's stat signature (cache/folder-listings.ts). */
+export interface RememberedListings {
+  /** The listing recorded for the folder at `rel` under exactly `signature`; undefined when there is none. */
+  get(rel: string, signature: string): Listing | undefined;
+  /** Records the listing just read of the folder at `rel`, whose signature is `signature`. */
+  set(rel: string, signature: string, listing: Listing): void;
+}
+
+export interface InputTreeOptions {
+  /** Keep each non-folder's stat signature (generate's cache and the parse cache compare them). */
+  signatures?: boolean;
+  /** Listings remembered from the last walk (cache/folder-listings.ts): a folder whose stats are as recorded is not listed again. */
+  listings?: RememberedListings;
+  /** When the walk starts, in ms since the epoch (the clock's now unless a test says otherwise). */
+  startedAt?: number;
+}
+
+/** Walks the input folders of the repository at `root` once (links not followed). */
+export function readInputTree(root: string, opts: InputTreeOptions = {}): InputTree {
   // Change times from two seconds before the walk on are too recent to trust (see trustedSignature).
-  const settled = (Date.now() - 2000) * 1000;
-  // Times in whole microseconds from the plain stats: finer than any file system's clock tick
-  // (the two-second rule covers a tick), and 30,000 entries' BigInt stats cost a tenth of the walk.
-  const us = (ms: number) => Math.round(ms * 1000);
+  const settled = ((opts.startedAt ?? Date.now()) - 2000) * 1000;
   const entries: InputEntry[] = [];
   const missing: string[] = [];
   const unreadable = new Set<string>();
   let hasLinks = false;
+  const listings = opts.listings;
+  const policy: WalkPolicy = {
+    links: "refuse",
+    lazyFolderStats: true,
+    onMissing: (rel) => void missing.push(rel),
+    onUnreadable: (rel) => void unreadable.add(rel),
+    // A generated folder and a swap folder are outputs, made again by each run: never remembered.
+    list: listings && ((folder, read) => (isGeneratedOrSwap(folder.rel) ? read() : remembered(listings, folder, read, settled))),
+  };
   for (const start of INPUT_STARTS) {
-    const policy = { links: "refuse", lazyFolderStats: true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;
     for (const e of walkTree(root, start, policy)) {
       const { rel } = e;
       // A folder's own stats are never read (nor taken): its kind is all that counts.
@@ -80,9 +100,8 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
       if (kind === "link") hasLinks = true;
       else if (stats && opts.signatures) {
         const st = stats as Stats;
-        const ctime = us(st.ctimeMs);
-        entry.signature = `${kind === "file" ? "f" : "o"}:${st.size}:${us(st.mtimeMs)}:${ctime}:${st.ino}:${st.mode}`;
-        entry.ctimeUs = ctime;
+        entry.signature = statSignature(kind === "file" ? "f" : "o", st);
+        entry.ctimeUs = us(st.ctimeMs);
       }
       entries.push(entry);
     }
@@ -160,6 +179,37 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
       return e?.kind === "file" && e.ctimeUs !== undefined && e.ctimeUs < settled ? e.signature : undefined;
     },
   };
+}
+
+// Times in whole microseconds from the plain stats: finer than any file system's clock tick (the
+// two-second rule covers a tick), and 30,000 entries' BigInt stats cost a tenth of the walk.
+const us = (ms: number) => Math.round(ms * 1000);
+
+/** `kind:size:mtime:ctime:ino:mode`, times in µs. */
+function statSignature(kind: string, st: Stats): string {
+  return `${kind}:${st.size}:${us(st.mtimeMs)}:${us(st.ctimeMs)}:${st.ino}:${st.mode}`;
+}
+
+/**
+ * A folder's listing from `listings` when its stats are as they were when it was recorded; else
+ * read, and recorded when its change time is settled (older than the walk's start by two
+ * seconds): an entry added or removed within the same clock tick as a listing leaves the times
+ * as they were, so such a listing is never kept.
+ */
+function remembered(listings: RememberedListings, folder: WalkEntry, read: () => Listing, settled: number): Listing {
+  let st: Stats;
+  try {
+    st = folder.stats as Stats;
+  } catch {
+    return read();
+  }
+  if (!st.isDirectory()) return read();
+  const signature = statSignature("d", st);
+  const known = listings.get(folder.rel, signature);
+  if (known) return known;
+  const fresh = read();
+  if (us(st.ctimeMs) < settled) listings.set(folder.rel, signature, fresh);
+  return fresh;
 }
 
 /** `rel` in the form the tree keys (no `.` or `..` parts, no doubled or trailing slash); undefined when it leaves the repository. */

@@ -28,10 +28,22 @@ export interface WalkPolicy {
    * kind of a folder: at 10,000 apps, 10,000 lstat calls fewer.
    */
   lazyFolderStats?: boolean;
+  /**
+   * How a folder's listing is had (with `lazyFolderStats`): `read` lists it from the disk. For a
+   * caller that remembers listings between runs (input-tree.ts): a folder whose own stats are as
+   * they were when it was listed need not be listed again.
+   */
+  list?: (entry: WalkEntry, read: () => Listing) => Listing;
   /** Called for an entry that cannot be stat'ed (the start included); it is then not reported. */
   onMissing?: (rel: string, error: NodeJS.ErrnoException) => void;
   /** Called for a folder whose listing cannot be read. */
   onUnreadable?: (rel: string, error: NodeJS.ErrnoException) => void;
+}
+
+/** A folder's names, sorted by code unit, and (listed with `lazyFolderStats`) which of them are folders (not links to folders). */
+export interface Listing {
+  names: readonly string[];
+  folder?: readonly boolean[];
 }
 
 export interface WalkEntry {
@@ -82,27 +94,30 @@ export function* walkTree(root: string, start: string, policy: WalkPolicy): Gene
       if (seen.has(real)) continue;
       seen.add(real);
     }
-    let names: string[];
-    let folders: Set<string> | undefined;
+    let listing: Listing;
     try {
-      if (policy.lazyFolderStats) {
-        const dirents = readdirSync(abs, { withFileTypes: true });
-        names = dirents.map((d) => d.name);
-        folders = new Set(dirents.filter((d) => d.isDirectory()).map((d) => d.name));
-      } else names = readdirSync(abs);
+      const read = () => readListing(abs, policy.lazyFolderStats === true);
+      listing = policy.list && policy.lazyFolderStats ? policy.list(entry, read) : read();
     } catch (e) {
       policy.onUnreadable?.(rel, e as NodeJS.ErrnoException);
       continue;
     }
-    names.sort();
+    const { names, folder } = listing;
     const base = abs.endsWith("/") ? abs : `${abs}/`;
     for (let i = names.length - 1; i >= 0; i--) {
       const name = names[i]!;
       const child = rel ? `${rel}/${name}` : name;
       if (policy.skip?.(child, name)) continue;
-      stack.push([child, base + name, folders?.has(name) === true]);
+      stack.push([child, base + name, folder?.[i] === true]);
     }
   }
+}
+
+/** The listing of the folder at `abs`, with which names are folders when `kinds`; throws as readdirSync does. */
+function readListing(abs: string, kinds: boolean): Listing {
+  if (!kinds) return { names: readdirSync(abs).sort() };
+  const dirents = readdirSync(abs, { withFileTypes: true }).sort((a, b) => byCodeUnit(a.name, b.name));
+  return { names: dirents.map((d) => d.name), folder: dirents.map((d) => d.isDirectory()) };
 }
 
 /** A folder known from its parent's listing, its lstat taken only if asked for (a class: no closures for each of 10,000). */

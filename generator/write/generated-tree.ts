@@ -2,8 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { layout } from "../layout.js";
-import type { ClusterOutput } from "../read/generated-compare.js";
-import type { OutputFile } from "../plan/output.js";
+import type { EncodedFile } from "../plan/output.js";
 import { startWriterThread } from "./writer-thread.js";
 import { NEXT, PREV } from "../read/swap-folders.js";
 
@@ -25,10 +24,12 @@ const WRITER_THREADS = 2;
  * ({@link writeFileAtomic} in ./atomic.ts).
  */
 export interface GeneratedWrite {
-  /** Queues a cluster's folder, to be built beside the current one. */
-  add(out: ClusterOutput): void;
-  /** {@link add} a file at a time: the folder is started now, each file is queued as it is given. */
-  startCluster(cluster: string): (file: OutputFile) => void;
+  /**
+   * Queues a cluster's folder, to be built beside the current one, a file at a time: the folder is
+   * started now, each file is queued as it is given. Its bytes are handed to a writer thread (moved,
+   * not copied): the caller must not read them afterwards.
+   */
+  startCluster(cluster: string): (file: EncodedFile) => void;
   /** Waits for every queued file, then swaps each added cluster's folder in; the sha256 of each file written, by its path. */
   finish(): Promise<Record<string, string>>;
   /** Waits for the writer, then removes what was built: nothing is swapped in. */
@@ -54,13 +55,9 @@ export function startGeneratedWrite(root: string): GeneratedWrite {
     }
     let turn = 0;
     const prefix = layout.generatedDir(cluster).length + 1;
-    return (file: OutputFile) => threads[turn++ % threads.length]!.file(join(next, file.path.slice(prefix)), file.content, 0o644, file.path);
+    return (file: EncodedFile) => threads[turn++ % threads.length]!.file(join(next, file.path.slice(prefix)), file.content, 0o644, file.path, { handOver: true });
   };
   return {
-    add: (out) => {
-      const write = startCluster(out.cluster);
-      for (const file of out.files) write(file);
-    },
     startCluster,
     finish: async () => {
       const hashes = Object.assign({}, ...(await Promise.all(threads.map((t) => t.done())))) as Record<string, string>;

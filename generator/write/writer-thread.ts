@@ -12,9 +12,11 @@ export interface WriterThread {
   /**
    * Writes a file (its folder is created); `symlink` makes a symbolic link to `content` instead.
    * With `hashAs`, the sha256 of the content is reported under that name by {@link done}, worked
-   * out on the thread rather than by the caller.
+   * out on the thread rather than by the caller. With `handOver`, a Uint8Array's memory is moved
+   * to the thread (transferred, not copied; the caller's array is left empty): for bytes made to be
+   * written, which the caller does not read again.
    */
-  file(target: string, content: string | Uint8Array, mode: number | "symlink", hashAs?: string): void;
+  file(target: string, content: string | Uint8Array, mode: number | "symlink", hashAs?: string, opts?: { handOver?: boolean }): void;
   /** Settles once everything queued is written, with the hashes asked for; rejects with the first failure. */
   done(): Promise<Record<string, string>>;
 }
@@ -94,20 +96,26 @@ export function startWriterThread(onError: (why: string) => Error): WriterThread
   // An abandoned writer must not keep the process alive; done() holds it while it waits.
   worker.unref();
   let batch: Op[] = [];
+  let moved: ArrayBuffer[] = [];
   let broken: Error | undefined;
   const onBroken = (e: Error) => (broken = onError(e.message));
   worker.once("error", onBroken);
   const flush = () => {
     if (batch.length === 0) return;
-    worker.postMessage(batch);
+    worker.postMessage(batch, moved);
     batch = [];
+    moved = [];
   };
   return {
     freshDir: (dir) => {
       batch.push(["fresh", dir]);
     },
-    file: (target, content, mode, hashAs) => {
-      batch.push(["file", target, ownBytes(content), mode, hashAs]);
+    file: (target, content, mode, hashAs, opts) => {
+      const posted = ownBytes(content);
+      // An array of its own (ownBytes' copy of a view is) can be moved rather than cloned; the
+      // same buffer twice in one transfer list would throw.
+      if (typeof posted !== "string" && (posted !== content || opts?.handOver) && posted.buffer instanceof ArrayBuffer && !moved.includes(posted.buffer)) moved.push(posted.buffer);
+      batch.push(["file", target, posted, mode, hashAs]);
       // Small batches keep the thread busy while the main thread prepares the next files.
       if (batch.length >= 16) flush();
     },

@@ -2,7 +2,7 @@ import { chmodSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
-import { berthWithEnv, removeRepo } from "../helpers/repo.js";
+import { berthWithEnv, readTree, removeRepo } from "../helpers/repo.js";
 import { fleetWithUserCache } from "../helpers/user-cache.js";
 
 const dirs: string[] = [];
@@ -145,6 +145,34 @@ describe("the generate cache", () => {
       expect((await run(root, env, "generate", "--check")).code).toBe(0);
     });
 
+    it("with no input changed but the generated folders gone, writes them again as they were", async () => {
+      const { root, env } = setup();
+      await run(root, env, "generate");
+      const before = readTree(root, "clusters");
+      rmSync(join(root, "clusters/dev/argocd"), { recursive: true });
+      rmSync(join(root, "clusters/prod/argocd"), { recursive: true });
+      const again = await run(root, env, "generate");
+      expect(again.code).toBe(0);
+      expect(readTree(root, "clusters")).toEqual(before);
+    });
+
+    // A run whose inputs are those of the last successful one skips the fleet's cross-checks
+    // (loadCheckedFleet's crossChecked): any change, settled or within two seconds, must bring them back.
+    it.each([
+      ["settled", run],
+      ["within two seconds", (root: string, env: Record<string, string>, ...args: string[]) => berthWithEnv(root, env, ...args)],
+    ])("cross-checks the fleet again after an input changed (%s), with the generated folders gone", async (_when, runNow) => {
+      const { root, env } = setup();
+      await run(root, env, "generate");
+      const file = join(root, "clusters/dev/cluster.yaml");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^apps:\n/m, "apps:\n  - no-such-app\n"));
+      expect(readFileSync(file, "utf8")).toContain("- no-such-app");
+      rmSync(join(root, "clusters/dev/argocd"), { recursive: true });
+      const after = await runNow(root, env, "generate");
+      expect(after.code).not.toBe(0);
+      expect(after.stdout + after.stderr).toContain('unknown app "no-such-app"');
+    });
+
     it("is not taken when a generated file was edited", async () => {
       const { root, env } = setup();
       await run(root, env, "generate");
@@ -153,5 +181,35 @@ describe("the generate cache", () => {
       expect(check.code).toBe(1);
       expect(check.stdout).toContain(`stale: ${APP}`);
     });
+  });
+});
+
+describe("the code digest", () => {
+  it("stands for the code's files by their stats once all are two seconds old, by their contents before; any change of a file changes it", async () => {
+    const { mkdirSync, mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { folderDigest } = await import("../../generator/cache/output-cache.js");
+    const top = mkdtempSync(join(tmpdir(), "berth-code-"));
+    dirs.push(top);
+    mkdirSync(join(top, "cache"));
+    writeFileSync(join(top, "cache/a.js"), "export const a = 1;\n");
+    writeFileSync(join(top, "b.js"), "export const b = 2;\n");
+    const later = () => Date.now() + 10_000;
+    // Just written: by content, the same for the same content.
+    const fresh = folderDigest(top);
+    expect(fresh).toMatch(/^content:/);
+    expect(folderDigest(top)).toBe(fresh);
+    const settled = folderDigest(top, later());
+    expect(settled).toMatch(/^stats:/);
+    expect(folderDigest(top, later())).toBe(settled);
+    // The same size, another content: the file's times and so its stats differ.
+    await new Promise((r) => setTimeout(r, 50));
+    writeFileSync(join(top, "cache/a.js"), "export const a = 3;\n");
+    expect(folderDigest(top)).not.toBe(fresh);
+    expect(folderDigest(top, later())).not.toBe(settled);
+    writeFileSync(join(top, "c.js"), "\n");
+    const added = folderDigest(top, later());
+    rmSync(join(top, "c.js"));
+    expect(folderDigest(top, later())).not.toBe(added);
   });
 });

@@ -1,21 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
-import { planCluster } from "../../generator/plan/plan-cluster.js";
+import { clusterFiles, planCluster } from "../../generator/plan/plan-cluster.js";
 import { exampleFleetRoot } from "../helpers/example-fleet.js";
 
 /**
  * Issue 24: `generate` plans a cluster without keeping each file's objects and their YAML beside
  * its content (a third of a 10,000-app cluster's plan), and writes exactly the same files.
  */
-describe("planCluster without documents", () => {
-  it("gives the same paths and contents, and holds no objects", () => {
+describe("clusterFiles (planned as bytes, without documents)", () => {
+  it("gives planCluster's paths and contents, encoded, and holds no objects", () => {
     const fleet = loadCheckedFleet(exampleFleetRoot());
     for (const cluster of fleet.clusters) {
       const full = planCluster(fleet, cluster);
-      const lean = planCluster(fleet, cluster, { documents: false });
+      const lean = [...clusterFiles(fleet, cluster)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       expect(full.files.every((f) => (f.documents?.length ?? 0) > 0)).toBe(true);
-      expect(lean.files.map((f) => [f.path, f.content])).toEqual(full.files.map((f) => [f.path, f.content]));
-      expect(lean.files.some((f) => f.documents !== undefined)).toBe(false);
+      expect(lean.map((f) => [f.path, Buffer.from(f.content).toString("utf8")])).toEqual(full.files.map((f) => [f.path, f.content]));
+      expect(lean.some((f) => "documents" in f)).toBe(false);
     }
+  });
+
+  it("encodes a file whose inputs hold characters beyond Latin-1 as UTF-8", () => {
+    const fleet = loadCheckedFleet(exampleFleetRoot());
+    const cluster = fleet.clusters[0]!;
+    const named = { ...cluster, spec: { ...cluster.spec, repo: { ...cluster.spec.repo, revision: "ünïcødé-☃-𝄞" } } };
+    const full = planCluster(fleet, named);
+    expect(full.files.some((f) => f.content.includes("ünïcødé-☃-𝄞"))).toBe(true);
+    const lean = new Map([...clusterFiles(fleet, named)].map((f) => [f.path, f.content]));
+    for (const f of full.files) expect(Buffer.compare(lean.get(f.path)!, Buffer.from(f.content, "utf8"))).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +32,26 @@ describe("writer thread", () => {
       expect(readFileSync(join(dir, "a/1.txt"), "utf8")).toBe("alpha");
       expect(readFileSync(join(dir, "b/2.txt"), "utf8")).toBe("beta");
       expect(readFileSync(join(dir, "3.txt"), "utf8")).toBe("gamma");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("moves handed-over bytes to the thread and leaves bytes not handed over with the caller", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-writer-"));
+    try {
+      const given = new Uint8Array(Buffer.from("handed over"));
+      const kept = new Uint8Array(Buffer.from("kept"));
+      const thread = startWriterThread((why) => new Error(why));
+      thread.file(join(dir, "given.txt"), given, 0o644, "given", { handOver: true });
+      thread.file(join(dir, "kept.txt"), kept, 0o644, "kept");
+      const hashes = await thread.done();
+      // Moved, not copied: the caller's array no longer holds the bytes.
+      expect(given.byteLength).toBe(0);
+      expect(Buffer.from(kept).toString()).toBe("kept");
+      expect(readFileSync(join(dir, "given.txt"), "utf8")).toBe("handed over");
+      expect(readFileSync(join(dir, "kept.txt"), "utf8")).toBe("kept");
+      expect(hashes.given).toBe(createHash("sha256").update("handed over").digest("hex"));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
