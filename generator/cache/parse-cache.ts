@@ -22,8 +22,15 @@ import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } fro
  * start by the same two seconds as generate's records: read/input-tree.ts) is also recorded
  * under its path with that signature; while the signature stays the same the text is not even
  * read ({@link ParseMemo.unchanged}). At 10,000 apps that is 20,000 reads and hashes a run.
+ *
+ * A file of a revision read from git is known by its blob id the same way (signature
+ * `blob:<id>`): git names a blob by its bytes, so an id recorded with the hash of the text it was
+ * read as stands for that text in any revision, with no clock involved. `berth preview` then
+ * reads from git only the blobs whose ids it does not know ({@link ParseCache.knowsBlob}).
  */
 export interface ParseCache extends ParseMemo {
+  /** Whether the clean parse of the git blob with this id is known, so that its text need not be read to load it. */
+  knowsBlob(oid: string): boolean;
   /** Writes the entries this run used, if they differ from what was read. */
   save(): void;
 }
@@ -46,10 +53,25 @@ interface SignedBody {
   files: Map<string, [string, string]>;
 }
 
+/** The blobs known by id, in a third file: only a run reading revisions from git (preview) asks by id. */
+interface BlobsBody {
+  version: number;
+  code: string;
+  /** git blob id → sha256 of its text, for each blob read from a mounted revision whose text parsed cleanly. */
+  blobs: Map<string, string>;
+}
+
 const VERSION = 2;
 
-/** The parse cache of the repository at `root`; only an in-process memo without a per-user cache folder. */
-export function openParseCache(root: string, env: Record<string, string | undefined>): ParseCache {
+/** The signature a file mounted from git carries (read/input-tree.ts). */
+const BLOB = "blob:";
+
+/**
+ * The parse cache of the repository at `root`; only an in-process memo without a per-user cache
+ * folder. `byBlob`: the run will ask by blob id, so the blobs' file is read now (while the caller
+ * waits for git) rather than on the first question.
+ */
+export function openParseCache(root: string, env: Record<string, string | undefined>, opts: { byBlob?: boolean } = {}): ParseCache {
   const memo = createParseMemo();
   const dir = userCacheDir(env, "parse", root);
   let file: string | undefined;
@@ -58,8 +80,9 @@ export function openParseCache(root: string, env: Record<string, string | undefi
   } catch {
     file = undefined;
   }
-  if (!file) return { ...memo, save: () => {} };
+  if (!file) return { ...memo, knowsBlob: () => false, save: () => {} };
   const signedFile = file.replace(/\.bin$/, ".signed.bin");
+  const blobsFile = file.replace(/\.bin$/, ".blobs.bin");
   const code = codeDigest();
   const stored = readMap(file, code, "entries");
   const used = new Map<string, unknown>();
@@ -67,6 +90,11 @@ export function openParseCache(root: string, env: Record<string, string | undefi
   let storedFiles: Map<string, [string, string]> | undefined;
   const files = () => (storedFiles ??= readMap(signedFile, code, "files"));
   const usedFiles = new Map<string, [string, string]>();
+  // Read on the first question by blob id; undefined until then.
+  let storedBlobs: Map<string, string> | undefined;
+  const blobs = () => (storedBlobs ??= readMap(blobsFile, code, "blobs"));
+  const usedBlobs = new Map<string, string>();
+  if (opts.byBlob) blobs();
   /** The entry of a text by its hash, noted as used (so that it is kept). */
   const known = (hash: string): { value: unknown } | undefined => {
     if (!stored.has(hash)) return undefined;
@@ -88,7 +116,19 @@ export function openParseCache(root: string, env: Record<string, string | undefi
       memo.set(path, text, parsed);
       if (parsed.source && parsed.diagnostics.length === 0) used.set(sha256(text), parsed.source.value);
     },
+    knowsBlob: (oid) => {
+      const hash = blobs().get(oid);
+      return hash !== undefined && stored.has(hash);
+    },
     unchanged: (path, signature, text) => {
+      if (signature.startsWith(BLOB)) {
+        const oid = signature.slice(BLOB.length);
+        const hash = blobs().get(oid);
+        const entry = hash === undefined ? undefined : known(hash);
+        if (!entry) return undefined;
+        usedBlobs.set(oid, hash!);
+        return { source: sourceOfParsedText(path, text, entry.value), diagnostics: [] };
+      }
       const recorded = files().get(path);
       if (recorded?.[0] !== signature) return undefined;
       const entry = known(recorded[1]);
@@ -97,14 +137,25 @@ export function openParseCache(root: string, env: Record<string, string | undefi
       return { source: sourceOfParsedText(path, text, entry.value), diagnostics: [] };
     },
     signed: (path, signature, text) => {
-      files();
       const hash = sha256(text);
       // Only a file whose text parsed cleanly has an entry to point at.
-      if (used.has(hash)) usedFiles.set(path, [signature, hash]);
+      if (!used.has(hash)) return;
+      if (signature.startsWith(BLOB)) {
+        blobs();
+        usedBlobs.set(signature.slice(BLOB.length), hash);
+      } else {
+        files();
+        usedFiles.set(path, [signature, hash]);
+      }
     },
     save: () => {
       if (used.size !== stored.size || ![...used.keys()].every((k) => stored.has(k))) {
         writePrivateCacheFile(file, serialize({ version: VERSION, code, entries: used } satisfies Body));
+      }
+      // Likewise by blob id: written by a run that asked, the others leave it as it is.
+      const blobsBefore = storedBlobs;
+      if (blobsBefore && (usedBlobs.size !== blobsBefore.size || ![...usedBlobs].every(([oid, hash]) => blobsBefore.get(oid) === hash))) {
+        writePrivateCacheFile(blobsFile, serialize({ version: VERSION, code, blobs: usedBlobs } satisfies BlobsBody));
       }
       // Written by a run that asked by signature, with what it knew: the others leave it as it is.
       const before = storedFiles;
@@ -116,11 +167,11 @@ export function openParseCache(root: string, env: Record<string, string | undefi
 }
 
 /** The map a cache file keeps under `field`: empty when the file is missing or unreadable, or was written by another version or another build of berth. */
-function readMap<K extends "entries" | "files">(file: string, code: string, field: K): (Body & SignedBody)[K] {
+function readMap<K extends "entries" | "files" | "blobs">(file: string, code: string, field: K): (Body & SignedBody & BlobsBody)[K] {
   const data = readPrivateCacheFile(file);
   if (!data) return new Map();
   try {
-    const body = deserialize(data) as Partial<Body & SignedBody>;
+    const body = deserialize(data) as Partial<Body & SignedBody & BlobsBody>;
     const map = body[field];
     return body.version === VERSION && body.code === code && map instanceof Map ? map : new Map();
   } catch {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { loadCheckedFleet } from "../read/checked-fleet.js";
-import { openParseCache } from "../cache/parse-cache.js";
+import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 import { askWorkingTree, workingTreeOverBase } from "./working-tree.js";
@@ -86,24 +86,22 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     }
     // The base is written on another thread while the head loads, if it must be written at all.
     const baseRoot = join(temp, "base");
-    const baseRead = readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
-    // Read while git reads the base.
-    const parses = openParseCache(opts.root, env);
+    // With the working tree read over the base, the files the cache knows by blob id are not even
+    // read from git, unless a reader asks for them (git.ts): the cache is opened while git lists
+    // the base, before it is asked.
+    let parses: ParseCache | undefined;
+    const knownBlob = asked ? (oid: string) => parses!.knowsBlob(oid) : undefined;
+    const baseRead = readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render, knownBlob });
+    parses = openParseCache(opts.root, env, { byBlob: asked !== undefined });
     const baseFiles = await baseRead;
     const baseOpened = baseFiles && open(baseRoot, baseFiles);
-    // The working tree as the base plus what git says differs, when that is what the disk holds.
-    const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
-    const composedRoot = join(temp, "head-over-base");
-    const composedOpened = composed && open(composedRoot, composed.files);
-    if (composedOpened) await composedOpened.ready;
     const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
-    // The base's fleet, or why not (in `notes`); loaded once.
-    let baseLoaded: { fleet?: Fleet } | undefined;
-    const loadBase = async (): Promise<Fleet | undefined> => {
-      if (baseLoaded) return baseLoaded.fleet;
-      baseLoaded = {};
+    // The base's fleet, or why not (in `notes`); loaded once (again only after a failure).
+    let baseLoad: Promise<Fleet | undefined> | undefined;
+    const loadBase = () => (baseLoad ??= loadBaseNow());
+    const loadBaseNow = async (): Promise<Fleet | undefined> => {
       if (!baseFiles) {
         notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
         return undefined;
@@ -111,19 +109,26 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       const failed = await baseOpened!.ready;
       if (failed) throw failed;
       try {
-        baseLoaded.fleet = loadCheckedFleet(baseRoot, parses);
+        return loadCheckedFleet(baseRoot, parses!);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
         const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
         notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
+        return undefined;
       }
-      return baseLoaded.fleet;
     };
+    // Read over the base, the head is the base's models plus the folders a change touches
+    // (head-fleet.ts): the base loads first, while git looks at the working tree on another core.
+    // A base that cannot be read at all is the error it is where a whole load of the head would meet it.
+    const baseFirst = asked && baseFiles ? loadBase().catch(() => void (baseLoad = undefined)) : undefined;
+    // The working tree as the base plus what git says differs, when that is what the disk holds.
+    const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
+    const composedRoot = join(temp, "head-over-base");
+    const composedOpened = composed && open(composedRoot, composed.files);
+    if (composedOpened) await composedOpened.ready;
     let headFleet: Fleet | undefined;
     if (composedOpened) {
-      // The base first: the head is then its models plus the folders a change touches (head-fleet.ts).
-      // A base that cannot be read at all is the error it is where a whole load of the head would meet it.
-      const baseFleet = await loadBase().catch(() => void (baseLoaded = undefined));
+      const baseFleet = await baseFirst;
       try {
         headFleet = (baseFleet && headFleetOverBase(baseFleet, composed!.files, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
         sides.headReadRoot = composedRoot;

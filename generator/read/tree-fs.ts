@@ -17,9 +17,24 @@ import { posix } from "node:path";
 export interface TreeFile {
   /** Path relative to the mount point, `/`-separated, already checked safe. */
   path: string;
-  content: Buffer;
+  /** The bytes, or their size and how to get them (a git blob read only if a reader asks: preview/blob-reader.ts). */
+  content: Buffer | LazyBytes;
+  /**
+   * git's id of the content when it is a blob's: it names exactly these bytes, so the parse cache
+   * may know the file by it without reading it (see {@link mountedBlobId}).
+   */
+  blobId?: string;
   executable?: boolean;
 }
+
+export interface LazyBytes {
+  readonly size: number;
+  /** The bytes (exactly `size` of them); read on the first call. */
+  bytes(): Buffer;
+}
+
+const sizeOf = (c: Buffer | LazyBytes) => (Buffer.isBuffer(c) ? c.length : c.size);
+const bytesOf = (c: Buffer | LazyBytes) => (Buffer.isBuffer(c) ? c : c.bytes());
 
 interface Tree {
   files: Map<string, TreeFile>;
@@ -118,7 +133,7 @@ function statIn([tree, rel]: [Tree, string, string], call: string, p: nodeFs.Pat
   const big = typeof opts === "object" && opts !== null && (opts as { bigint?: boolean }).bigint === true;
   const num = (n: number) => (big ? BigInt(n) : n);
   const file = tree.files.get(rel);
-  if (file) return new TreeStats("file", num(file.content.length), num(file.executable ? 0o100755 : 0o100644)) as unknown as nodeFs.Stats;
+  if (file) return new TreeStats("file", num(sizeOf(file.content)), num(file.executable ? 0o100755 : 0o100644)) as unknown as nodeFs.Stats;
   if (tree.dirs.has(rel)) return new TreeStats("dir", num(0), num(0o40755)) as unknown as nodeFs.Stats;
   if (typeof opts === "object" && opts !== null && (opts as { throwIfNoEntry?: boolean }).throwIfNoEntry === false) return undefined;
   throw notFound(call, p);
@@ -181,5 +196,16 @@ export const readFileSync = ((p: nodeFs.PathOrFileDescriptor, opts?: unknown) =>
     throw notFound("open", p as nodeFs.PathLike);
   }
   const encoding = typeof opts === "string" ? (opts as BufferEncoding) : (opts as { encoding?: BufferEncoding } | undefined)?.encoding;
-  return encoding ? file.content.toString(encoding) : Buffer.from(file.content);
+  const content = bytesOf(file.content);
+  return encoding ? content.toString(encoding) : Buffer.from(content);
 }) as typeof nodeFs.readFileSync;
+
+/**
+ * The git blob id of a regular file in a mounted tree, when it was mounted with one: a signature
+ * of its content that, unlike a stat signature, needs no clock (read/input-tree.ts). Undefined on
+ * disk.
+ */
+export function mountedBlobId(p: string): string | undefined {
+  const m = lookup(p);
+  return m?.[0].files.get(m[1])?.blobId;
+}
