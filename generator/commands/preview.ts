@@ -59,7 +59,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     // With both sides in memory and the paths that differ known, the inputs of an app no change
     // touches are the base's, computed only if looked at (inputs.ts InputShare): the base goes first.
     const share: InputShare | undefined = sides.headChanged && baseFleet ? { lent: new Map() } : undefined;
-    if (share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, share);
+    if (share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, share, sides.baseTree);
     head.inputs = instanceInputs(sides.headReadRoot, head.plans, requests, headProblems, share && { lent: share.lent, changed: sides.headChanged });
     // Problems are reported as the disk walk finds them: read from the disk when they came from memory.
     if (headProblems.length > 0 && sides.headReadRoot !== head.root) {
@@ -67,7 +67,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
       head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
     }
     if (headProblems.length > 0) return headFails(new UserError(sortDiagnostics([...new Map(headProblems.map((d) => [`${d.file}\0${d.line}\0${d.col}\0${d.message}`, d])).values()])), repo.prefix, opts, io);
-    if (!share) base.inputs = instanceInputs(base.root, base.plans, requests);
+    if (!share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, undefined, sides.baseTree);
     const headSecrets = sealedSnapshots(sides.headReadRoot, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };

@@ -82,36 +82,66 @@ const FOLDER_BATCHES = 4;
  * hashing every file) gets everything left in one more. A blob git no longer gives (a repository
  * changed under the run) is the run's error, not the fleet's.
  */
-export function lazyBlobs(repo: GitRepo, sha: string, blobs: readonly BlobRef[]): LazyBytes[] {
+export function lazyBlobs(repo: GitRepo, sha: string, blobs: readonly BlobRef[]): LazyBlobs {
   const read = new Map<string, Buffer>();
-  const byFolder = new Map<string, BlobRef[]>();
-  for (const b of blobs) {
-    const folder = dirname(b.path);
-    let list = byFolder.get(folder);
-    if (!list) byFolder.set(folder, (list = []));
-    list.push(b);
-  }
+  // Grouped on the first miss: most runs never have one.
+  let byFolder: Map<string, BlobRef[]> | undefined;
+  const folderOf = (want: BlobRef) => {
+    if (!byFolder) {
+      byFolder = new Map();
+      for (const b of blobs) {
+        const folder = dirname(b.path);
+        let list = byFolder.get(folder);
+        if (!list) byFolder.set(folder, (list = []));
+        list.push(b);
+      }
+    }
+    return byFolder.get(dirname(want.path)) ?? [want];
+  };
+  const unread = (list: readonly BlobRef[]) => {
+    const oids = [...new Set(list.filter((b) => !read.has(b.oid)).map((b) => b.oid))];
+    const sizes = new Map(list.map((b) => [b.oid, b.size]));
+    return { oids, sizes, bytes: oids.reduce((n, oid) => n + sizes.get(oid)!, 0) };
+  };
+  const fail = (why: string) => new EnvironmentError(`could not read ${sha.slice(0, 7)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`)");
+  /** Keeps what git gave, or says why it does not fit. */
+  const keep = (oids: readonly string[], sizes: ReadonlyMap<string, number>, got: Buffer[]): string | undefined => {
+    const wrong = oids.findIndex((oid, i) => got[i]!.length !== sizes.get(oid));
+    if (wrong >= 0) return `blob ${oids[wrong]} is not the size git ls-tree gave`;
+    oids.forEach((oid, i) => read.set(oid, got[i]!));
+    return undefined;
+  };
   let batches = 0;
   const fetch = (want: BlobRef) => {
-    const unread = (list: readonly BlobRef[]) => list.filter((b) => !read.has(b.oid));
-    const batch = unread(++batches > FOLDER_BATCHES ? blobs : (byFolder.get(dirname(want.path)) ?? [want]));
-    const oids = [...new Set(batch.map((b) => b.oid))];
-    const sizes = new Map(batch.map((b) => [b.oid, b.size]));
-    const got = catFileBatchSync(repo, oids, oids.reduce((n, oid) => n + sizes.get(oid)!, 0));
-    const fail = (why: string) => new EnvironmentError(`could not read ${sha.slice(0, 7)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`)");
-    if (typeof got === "string") throw fail(got);
-    oids.forEach((oid, i) => {
-      if (got[i]!.length !== sizes.get(oid)) throw fail(`blob ${oid} is not the size git ls-tree gave`);
-      read.set(oid, got[i]!);
-    });
+    const { oids, sizes, bytes } = unread(++batches > FOLDER_BATCHES ? blobs : folderOf(want));
+    const got = catFileBatchSync(repo, oids, bytes);
+    const problem = typeof got === "string" ? got : keep(oids, sizes, got);
+    if (problem !== undefined) throw fail(problem);
   };
-  return blobs.map((b) => ({
-    size: b.size,
-    bytes: () => {
-      if (!read.has(b.oid)) fetch(b);
-      return read.get(b.oid)!;
+  return {
+    contents: blobs.map((b) => ({
+      size: b.size,
+      bytes: () => {
+        if (!read.has(b.oid)) fetch(b);
+        return read.get(b.oid)!;
+      },
+    })),
+    prefetch: async (wanted) => {
+      const { oids, sizes } = unread(blobs.filter((b) => wanted(b.path)));
+      const got = await catFileBatch(repo, oids);
+      // A failure here is met again, and reported, by the reader that needs the blob.
+      if (typeof got !== "string") keep(oids, sizes, got);
     },
-  }));
+  };
+}
+
+export interface LazyBlobs {
+  contents: LazyBytes[];
+  /**
+   * Reads the blobs whose paths `wanted` names in the background (one `git cat-file --batch`
+   * while the caller computes), so that the readers that will ask for them need not wait for git.
+   */
+  prefetch(wanted: (path: string) => boolean): Promise<void>;
 }
 
 function firstLine(s: string): string {

@@ -134,7 +134,8 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
   const have = new Map<string, Buffer | LazyBytes>(eager.map((e, i) => [e.path, first[i]!]));
   const generatedBlobs = first.slice(eager.length);
   const later = entries.filter((e) => !have.has(e.path));
-  lazyBlobs(repo, sha, later).forEach((b, i) => have.set(later[i]!.path, b));
+  const lazyRead = lazyBlobs(repo, sha, later);
+  lazyRead.contents.forEach((b, i) => have.set(later[i]!.path, b));
   // A chart or kustomization that reaches out of its folder (`file://../…`, `../../bases/…`) may
   // read anything in the repository (read/render-inputs.ts): then everything is written.
   if (!whole && eager.some((e) => REACHES_OUT.test(e.path) && (have.get(e.path) as Buffer).includes(".."))) {
@@ -153,6 +154,7 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
     blobs: [...entries.map((e) => have.get(e.path)!), ...markers.map((e) => Buffer.from(`berth: git submodule at commit ${e.oid}\n`))],
     generated: new Map(generated.map((e) => [e.path, `${e.mode} ${e.oid}`])),
     ...(opts.readGenerated ? { generatedContent: new Map(generated.map((e, i) => [e.path, generatedBlobs[i]!])) } : {}),
+    prefetch: lazyRead.prefetch,
   };
 }
 

@@ -10,6 +10,7 @@ import { renderInputs } from "../read/render-inputs.js";
 import type { Diagnostic } from "../errors.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { listInputFiles } from "../read/input-files.js";
+import type { InputTree } from "../read/input-tree.js";
 import { appKey, type InstanceInputs, type RenderOutcome, type SealedSecretSnapshot } from "./model.js";
 import { cacheKey, readCacheEntry, writeCacheEntry } from "../cache/render-cache.js";
 import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
@@ -56,8 +57,10 @@ interface InstanceRequest {
  * Work is shared where inputs are: each file is read and hashed once per side, each app folder
  * (per set of values files) listed once per side, and a shared plan's requests digested once for
  * both sides (`requests`), so a fleet of 10,000 Applications costs about one pass over its files.
+ * `tree`: the side's walk of its input folders, when its load made one (read/render-inputs.ts
+ * answers from it for the files it holds).
  */
-export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[], share?: InputShare): Map<string, InstanceInputs> {
+export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[], share?: InputShare, tree?: InputTree): Map<string, InstanceInputs> {
   const hashOf = memo((rel: string) => {
     try {
       return sha256(readFileSync(join(root, rel), "latin1"));
@@ -70,7 +73,7 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
   const readBy = memo((key: string) => {
     const [type, ...paths] = key.split("\0") as [RenderSource["type"], ...string[]];
     const source = type === "helm-local" ? { type, chartDir: paths[0]!, valueFiles: paths.slice(1) } : type === "helm-remote" ? { type, valueFiles: paths } : { type, dir: paths[0]! };
-    const found = renderInputs(root, source as RenderSource);
+    const found = renderInputs(root, source as RenderSource, tree);
     problems?.push(...found.problems);
     return { files: found.files, lendable: type === "helm-remote" && found.problems.length === 0 };
   });

@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { loadCheckedFleet } from "../read/checked-fleet.js";
+import { readInputTree, type InputTree } from "../read/input-tree.js";
 import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 import { askWorkingTree, workingTreeOverBase } from "./working-tree.js";
 import { headFleetOverBase } from "./head-fleet.js";
+import { layout } from "../layout.js";
 
 export interface SidesOptions {
   root: string;
@@ -38,6 +40,8 @@ export interface PreviewSides {
   /** With the head read from the base's files: the paths whose content differs between the sides. */
   headChanged?: ReadonlySet<string>;
   baseRoot: string;
+  /** The walk of the base's input folders its load made (read/input-tree.ts), for the readers of its inputs. */
+  baseTree?: InputTree;
   headFiles?: RevisionFiles;
   baseFiles?: RevisionFiles;
   /** The head's fleet, or why it does not load (its problems are then the preview's answer). */
@@ -109,7 +113,8 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       const failed = await baseOpened!.ready;
       if (failed) throw failed;
       try {
-        return loadCheckedFleet(baseRoot, parses!);
+        sides.baseTree = readInputTree(baseRoot);
+        return loadCheckedFleet(baseRoot, parses!, sides.baseTree);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
         const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
@@ -126,6 +131,10 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     const composedRoot = join(temp, "head-over-base");
     const composedOpened = composed && open(composedRoot, composed.files);
     if (composedOpened) await composedOpened.ready;
+    // The base's files of the app folders a change touches are hashed on both sides (preview/inputs.ts):
+    // git reads them while the head loads.
+    const touched = composed ? touchedAppFolders(composed.changed) : [];
+    const prefetched = touched.length > 0 ? baseFiles?.prefetch?.((p) => touched.some((t) => p.startsWith(t))) : undefined;
     let headFleet: Fleet | undefined;
     if (composedOpened) {
       const baseFleet = await baseFirst;
@@ -145,10 +154,21 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       return { ...sides, head: { problem: e } };
     }
     const baseFleet = await loadBase();
-    parses.save();
+    parses!.save();
+    await prefetched;
     return { ...sides, head: { fleet: headFleet }, baseFleet };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/** `apps/<app>/` of each app folder holding one of `changed`. */
+function touchedAppFolders(changed: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (const p of changed) {
+    const [top, app, ...rest] = p.split("/");
+    if (top === layout.appsDir && rest.length > 0) out.add(`${top}/${app}/`);
+  }
+  return [...out];
 }

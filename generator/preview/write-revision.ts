@@ -14,6 +14,8 @@ export interface RevisionFiles {
   generated: ReadonlyMap<string, string>;
   /** Their contents, when asked for. */
   generatedContent?: ReadonlyMap<string, Buffer>;
+  /** Reads in the background the contents not read yet whose paths `wanted` names (blobs.ts). */
+  prefetch?(wanted: (path: string) => boolean): Promise<void>;
 }
 
 /**

@@ -160,7 +160,7 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
     trustedSignature: (rel) => {
       const e = indexed().byPath.get(rel);
       if (e?.kind !== "file") return undefined;
-      const blob = mountedBlobId(abs(rel));
+      const blob = mountedBlobId(root, rel);
       if (blob !== undefined) return `blob:${blob}`;
       return e.ctimeUs !== undefined && e.ctimeUs < settled ? e.signature : undefined;
     },
