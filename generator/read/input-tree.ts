@@ -1,7 +1,7 @@
 import type { Stats } from "node:fs";
 import { join, posix } from "node:path";
 import { layout } from "../layout.js";
-import { existsSync, mountedBlobId, readdirSync, statSync } from "./tree-fs.js";
+import { existsSync, mountedBlobId, mountedWalk, readdirSync, statSync } from "./tree-fs.js";
 import { walkTree } from "./walk.js";
 
 /**
@@ -72,6 +72,13 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
   const unreadable = new Set<string>();
   let hasLinks = false;
   for (const start of INPUT_STARTS) {
+    // A revision mounted from git (tree-fs.ts) holds only regular files and folders, all listed.
+    const mounted = mountedWalk(root, start);
+    if (mounted === null) missing.push(start);
+    if (mounted !== undefined) {
+      for (const m of mounted ?? []) entries.push({ rel: m.rel, kind: m.folder ? "folder" : "file", size: m.size });
+      continue;
+    }
     const policy = { links: "refuse", lazyFolderStats: true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;
     for (const e of walkTree(root, start, policy)) {
       const { rel } = e;
