@@ -80,7 +80,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
 
     const now = () => (io.now?.() ?? new Date()).getTime();
     const sameAsBase = baseFleet && sides.baseFiles ? await generatedAsBase(repo, sides.baseSha, sides.baseFiles, sides.headFiles, sides.headChanged) : undefined;
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: sides.headFiles?.generatedContent });
+    const stale = staleGenerated(head.root, headFleet, head.plans, { key: plans.headKey, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: sides.headFiles?.generatedContent });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }
