@@ -9,7 +9,7 @@ import type { RevisionFiles } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { emitParts } from "../preview/part-files.js";
 import { readSides } from "../preview/read-sides.js";
-import { renderChanged, type RenderSide } from "../preview/render-pool.js";
+import type { RenderSide } from "../preview/render-pool.js";
 import { instanceInputs, sealedSnapshots, type InputShare, type RequestMemo } from "../preview/inputs.js";
 import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
 import { planSides } from "../preview/side-plans.js";
@@ -74,6 +74,8 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
 
     if (opts.render) {
+      // Loaded only for a render: the tools, the render cache and the worker pool.
+      const { renderChanged } = await import("../preview/render-pool.js");
       const renders = await renderChanged(model, base, head, opts.root, io.env, notes);
       model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, { ...inputs, renders });
     }

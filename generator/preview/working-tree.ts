@@ -3,7 +3,7 @@ import { isAbsolute, join } from "node:path";
 import { run } from "../exec/spawn.js";
 import { layout } from "../layout.js";
 import { MAX_INPUT_FILE_BYTES } from "../read/input-files.js";
-import type { GitRepo } from "./git.js";
+import { mayHaveDotSegment, type GitRepo } from "./git.js";
 import type { LazyBytes } from "../read/tree-fs.js";
 import type { RevisionFiles } from "./write-revision.js";
 
@@ -89,7 +89,7 @@ const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.s
 /** The files through which a render reaches past its own folder (as git.ts). */
 const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
 
-const hasGitSegment = (p: string) => p.split("/").some((s) => s.toLowerCase() === ".git" || s === ".gitmodules");
+const hasGitSegment = (p: string) => mayHaveDotSegment(p) && p.split("/").some((s) => s.toLowerCase() === ".git" || s === ".gitmodules");
 
 const records = (out: string) => out.split("\0").filter((r) => r !== "");
 
