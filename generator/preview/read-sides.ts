@@ -8,7 +8,7 @@ import { readInputTree, type InputTree } from "../read/input-tree.js";
 import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
-import { askWorkingTree, workingTreeOverBase } from "./working-tree.js";
+import { askWorkingTree, workingTreeOverBase, type GitView } from "./working-tree.js";
 import { headFleetOverBase } from "./head-fleet.js";
 import { layout } from "../layout.js";
 
@@ -63,8 +63,10 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
   if (base.status === "rejected") throw base.reason;
   if (head.status === "rejected") throw head.reason;
   const [baseSha, headSha] = [base.value, head.value];
-  // git's view of the working tree is asked for while the revisions are read.
-  const asked = opts.head === undefined && !opts.render ? askWorkingTree(repo, baseSha) : undefined;
+  // The working tree is read as the base plus git's view of what differs (working-tree.ts), asked
+  // for while the base is read: the base's listing first, as the load waits for it.
+  const overBase = opts.head === undefined && !opts.render;
+  let asked: Promise<GitView> | undefined;
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
   // Each revision opened is closed and its write awaited before the temp folder goes.
   const opened: OpenedRevision[] = [];
@@ -96,9 +98,10 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     // read from git, unless a reader asks for them (git.ts): the cache is opened while git lists
     // the base, before it is asked.
     let parses: ParseCache | undefined;
-    const knownBlob = asked ? (oid: string) => parses!.knowsBlob(oid) : undefined;
+    const knownBlob = overBase ? (oid: string) => parses!.knowsBlob(oid) : undefined;
     const baseRead = readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render, knownBlob });
-    parses = openParseCache(opts.root, env, { byBlob: asked !== undefined });
+    if (overBase) asked = askWorkingTree(repo, baseSha);
+    parses = openParseCache(opts.root, env, { byBlob: overBase });
     const baseFiles = await baseRead;
     const baseOpened = baseFiles && open(baseRoot, baseFiles);
     const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
