@@ -76,7 +76,7 @@ export function readInputTree(root: string, opts: { signatures?: boolean } = {})
     const mounted = mountedWalk(root, start);
     if (mounted === null) missing.push(start);
     if (mounted !== undefined) {
-      for (const m of mounted ?? []) entries.push({ rel: m.rel, kind: m.folder ? "folder" : "file", size: m.size });
+      for (const entry of mounted ?? []) entries.push(entry);
       continue;
     }
     const policy = { links: "refuse", lazyFolderStats: true, onMissing: (rel: string) => void missing.push(rel), onUnreadable: (rel: string) => void unreadable.add(rel) } as const;

@@ -237,24 +237,25 @@ export const readFileSync = ((p: nodeFs.PathOrFileDescriptor, opts?: unknown) =>
  * object for each: read/input-tree.ts walks a mounted revision's 30,000 entries this way.
  * Undefined when no tree is mounted at `root`; null when `start` is not in it.
  */
-export function mountedWalk(root: string, start: string): Array<{ rel: string; folder: boolean; size: number }> | null | undefined {
+export function mountedWalk(root: string, start: string): Array<{ rel: string; kind: "folder" | "file"; size: number }> | null | undefined {
   const tree = mounts.get(root);
   if (!tree) return undefined;
   const file = tree.files.get(start);
-  if (file) return [{ rel: start, folder: false, size: sizeOf(file.content) }];
+  if (file) return [{ rel: start, kind: "file", size: sizeOf(file.content) }];
   if (!tree.dirs.has(start)) return null;
-  const out: Array<{ rel: string; folder: boolean; size: number }> = [];
+  const out: Array<{ rel: string; kind: "folder" | "file"; size: number }> = [];
   const stack = [start];
   while (stack.length > 0) {
     const rel = stack.pop()!;
     const names = tree.dirs.get(rel);
     if (!names) {
-      out.push({ rel, folder: false, size: sizeOf(tree.files.get(rel)!.content) });
+      out.push({ rel, kind: "file", size: sizeOf(tree.files.get(rel)!.content) });
       continue;
     }
-    out.push({ rel, folder: true, size: 0 });
-    const sorted = [...names].sort();
-    for (let i = sorted.length - 1; i >= 0; i--) stack.push(rel === "" ? sorted[i]! : `${rel}/${sorted[i]}`);
+    out.push({ rel, kind: "folder", size: 0 });
+    // Sorted in place: readdirSync hands out copies, and a listing's order is the disk's to choose.
+    names.sort();
+    for (let i = names.length - 1; i >= 0; i--) stack.push(rel === "" ? names[i]! : `${rel}/${names[i]}`);
   }
   return out;
 }
