@@ -22,8 +22,17 @@ import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } fro
  * start by the same two seconds as generate's records: read/input-tree.ts) is also recorded
  * under its path with that signature; while the signature stays the same the text is not even
  * read ({@link ParseMemo.unchanged}). At 10,000 apps that is 20,000 reads and hashes a run.
+ *
+ * A file of a revision read from git is known by its blob id the same way (signature
+ * `blob:<id>`): git names a blob by its bytes, so the data recorded under an id stands for the
+ * text that blob reads as, in any revision, with no clock involved. They are kept in a file of
+ * their own, data by id: `berth preview` reads from git only the blobs whose ids it does not know
+ * ({@link ParseCache.knowsBlob}), and when it knows them all, it does not read the entries by text
+ * either (the few files a change touches are parsed).
  */
 export interface ParseCache extends ParseMemo {
+  /** Whether the clean parse of the git blob with this id is known, so that its text need not be read to load it. */
+  knowsBlob(oid: string): boolean;
   /** Writes the entries this run used, if they differ from what was read. */
   save(): void;
 }
@@ -49,10 +58,26 @@ interface SignedBody {
   files: Map<string, string>;
 }
 
-const VERSION = 3;
+/** The blobs known by id, in a third file: only a run reading revisions from git (preview) asks by id. */
+interface BlobsBody {
+  version: number;
+  code: string;
+  /** git blob id → the data of its text, for each blob read from a mounted revision whose text parsed cleanly. */
+  blobs: Map<string, unknown>;
+}
 
-/** The parse cache of the repository at `root`; only an in-process memo without a per-user cache folder. */
-export function openParseCache(root: string, env: Record<string, string | undefined>): ParseCache {
+const VERSION = 4;
+
+/** The signature a file mounted from git carries (read/input-tree.ts). */
+const BLOB = "blob:";
+
+/**
+ * The parse cache of the repository at `root`; only an in-process memo without a per-user cache
+ * folder. `byBlob`: the run will ask by blob id, so the blobs' file is read now (while the caller
+ * waits for git) rather than on the first question; the entries by text are then read only once
+ * a blob was not known (its text will be asked for), not for the few texts a change touches.
+ */
+export function openParseCache(root: string, env: Record<string, string | undefined>, opts: { byBlob?: boolean } = {}): ParseCache {
   const memo = createParseMemo();
   const dir = userCacheDir(env, "parse", root);
   let file: string | undefined;
@@ -61,26 +86,35 @@ export function openParseCache(root: string, env: Record<string, string | undefi
   } catch {
     file = undefined;
   }
-  if (!file) return { ...memo, save: () => {} };
+  if (!file) return { ...memo, knowsBlob: () => false, save: () => {} };
   const signedFile = file.replace(/\.bin$/, ".signed.bin");
+  const blobsFile = file.replace(/\.bin$/, ".blobs.bin");
   const code = codeDigest();
-  const stored = readMap(file, code, "entries");
+  // Each file is read on the first question that needs it; undefined until then.
+  let storedEntries: Map<string, unknown> | undefined;
+  const stored = () => (storedEntries ??= readMap(file, code, "entries"));
   const used = new Map<string, unknown>();
-  // Read on the first question by signature; undefined until then.
   let storedFiles: Map<string, string> | undefined;
   const files = () => (storedFiles ??= readMap(signedFile, code, "files"));
   const usedFiles = new Map<string, string>();
+  let storedBlobs: Map<string, unknown> | undefined;
+  const blobs = () => (storedBlobs ??= readMap(blobsFile, code, "blobs"));
+  const usedBlobs = new Map<string, unknown>();
+  if (opts.byBlob) blobs();
+  // Whether texts are looked up by hash: always, but in a run by blob id only once a blob was unknown.
+  let byText = !opts.byBlob;
   /** The entry of a text by its hash, noted as used (so that it is kept). */
   const known = (hash: string): { value: unknown } | undefined => {
-    if (!stored.has(hash)) return undefined;
-    const value = stored.get(hash);
+    const entries = stored();
+    if (!entries.has(hash)) return undefined;
+    const value = entries.get(hash);
     used.set(hash, value);
     return { value };
   };
   return {
     get: (path, text) => {
       const inProcess = memo.get(path, text);
-      if (inProcess) return inProcess;
+      if (inProcess || !byText) return inProcess;
       const entry = known(sha256(text));
       if (!entry) return undefined;
       const parsed: ParsedYaml = { source: sourceOfParsedText(path, text, entry.value), diagnostics: [] };
@@ -91,7 +125,20 @@ export function openParseCache(root: string, env: Record<string, string | undefi
       memo.set(path, text, parsed);
       if (parsed.source && parsed.diagnostics.length === 0) used.set(sha256(text), parsed.source.value);
     },
+    knowsBlob: (oid) => {
+      if (blobs().has(oid)) return true;
+      byText = true;
+      return false;
+    },
     unchanged: (path, signature, text) => {
+      if (signature.startsWith(BLOB)) {
+        const oid = signature.slice(BLOB.length);
+        const known = blobs();
+        if (!known.has(oid)) return undefined;
+        const value = known.get(oid);
+        usedBlobs.set(oid, value);
+        return { source: sourceOfParsedText(path, text, value), diagnostics: [] };
+      }
       const recorded = files().get(path);
       if (recorded === undefined || recorded.charCodeAt(signature.length) !== 0 || !recorded.startsWith(signature)) return undefined;
       const entry = known(recorded.slice(signature.length + 1));
@@ -100,16 +147,28 @@ export function openParseCache(root: string, env: Record<string, string | undefi
       return { source: sourceOfParsedText(path, text, entry.value), diagnostics: [] };
     },
     signed: (path, signature, text) => {
-      files();
       const hash = sha256(text);
       // Only a file whose text parsed cleanly has an entry to point at.
-      if (used.has(hash)) usedFiles.set(path, `${signature}\0${hash}`);
+      if (!used.has(hash)) return;
+      if (signature.startsWith(BLOB)) {
+        blobs();
+        usedBlobs.set(signature.slice(BLOB.length), used.get(hash));
+      } else {
+        files();
+        usedFiles.set(path, `${signature}\0${hash}`);
+      }
     },
     save: () => {
-      if (used.size !== stored.size || ![...used.keys()].every((k) => stored.has(k))) {
+      // Each file is written by a run that read it, with what it used: the others leave it as it is.
+      const entriesBefore = storedEntries;
+      if (entriesBefore && (used.size !== entriesBefore.size || ![...used.keys()].every((k) => entriesBefore.has(k)))) {
         writePrivateCacheFile(file, serialize({ version: VERSION, code, entries: used } satisfies Body));
       }
-      // Written by a run that asked by signature, with what it knew: the others leave it as it is.
+      // An id stands for one text, so the same ids mean the same data.
+      const blobsBefore = storedBlobs;
+      if (blobsBefore && (usedBlobs.size !== blobsBefore.size || ![...usedBlobs.keys()].every((oid) => blobsBefore.has(oid)))) {
+        writePrivateCacheFile(blobsFile, serialize({ version: VERSION, code, blobs: usedBlobs } satisfies BlobsBody));
+      }
       const before = storedFiles;
       if (before && (usedFiles.size !== before.size || ![...usedFiles].every(([p, signed]) => before.get(p) === signed))) {
         writePrivateCacheFile(signedFile, serialize({ version: VERSION, code, files: usedFiles } satisfies SignedBody));
@@ -119,11 +178,11 @@ export function openParseCache(root: string, env: Record<string, string | undefi
 }
 
 /** The map a cache file keeps under `field`: empty when the file is missing or unreadable, or was written by another version or another build of berth. */
-function readMap<K extends "entries" | "files">(file: string, code: string, field: K): (Body & SignedBody)[K] {
+function readMap<K extends "entries" | "files" | "blobs">(file: string, code: string, field: K): (Body & SignedBody & BlobsBody)[K] {
   const data = readPrivateCacheFile(file);
   if (!data) return new Map();
   try {
-    const body = deserialize(data) as Partial<Body & SignedBody>;
+    const body = deserialize(data) as Partial<Body & SignedBody & BlobsBody>;
     const map = body[field];
     return body.version === VERSION && body.code === code && map instanceof Map ? map : new Map();
   } catch {

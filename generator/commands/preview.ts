@@ -9,7 +9,7 @@ import type { RevisionFiles } from "../preview/write-revision.js";
 import { renderHeadFailure } from "../preview/head-failure.js";
 import { emitParts } from "../preview/part-files.js";
 import { readSides } from "../preview/read-sides.js";
-import { renderChanged, type RenderSide } from "../preview/render-pool.js";
+import type { RenderSide } from "../preview/render-pool.js";
 import { instanceInputs, sealedSnapshots, type InputShare, type RequestMemo } from "../preview/inputs.js";
 import { sameGeneratedFiles, staleGenerated, untouchedGenerated } from "../preview/head-staleness.js";
 import { planSides } from "../preview/side-plans.js";
@@ -59,7 +59,7 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
     // With both sides in memory and the paths that differ known, the inputs of an app no change
     // touches are the base's, computed only if looked at (inputs.ts InputShare): the base goes first.
     const share: InputShare | undefined = sides.headChanged && baseFleet ? { lent: new Map() } : undefined;
-    if (share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, share);
+    if (share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, share, sides.baseTree);
     head.inputs = instanceInputs(sides.headReadRoot, head.plans, requests, headProblems, share && { lent: share.lent, changed: sides.headChanged });
     // Problems are reported as the disk walk finds them: read from the disk when they came from memory.
     if (headProblems.length > 0 && sides.headReadRoot !== head.root) {
@@ -67,20 +67,22 @@ export async function runPreview(opts: PreviewOptions, io: CommandIO): Promise<E
       head.inputs = instanceInputs(head.root, head.plans, requests, headProblems);
     }
     if (headProblems.length > 0) return headFails(new UserError(sortDiagnostics([...new Map(headProblems.map((d) => [`${d.file}\0${d.line}\0${d.col}\0${d.message}`, d])).values()])), repo.prefix, opts, io);
-    if (!share) base.inputs = instanceInputs(base.root, base.plans, requests);
+    if (!share) base.inputs = instanceInputs(base.root, base.plans, requests, undefined, undefined, sides.baseTree);
     const headSecrets = sealedSnapshots(sides.headReadRoot, opts.cluster);
     const baseSecrets = baseFleet ? sealedSnapshots(base.root, opts.cluster) : [];
     const inputs = { baseInputs: base.inputs, headInputs: head.inputs };
     let model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, inputs);
 
     if (opts.render) {
+      // Loaded only for a render: the tools, the render cache and the worker pool.
+      const { renderChanged } = await import("../preview/render-pool.js");
       const renders = await renderChanged(model, base, head, opts.root, io.env, notes);
       model = diffFleets(base.plans, head.plans, baseSecrets, headSecrets, { ...inputs, renders });
     }
 
     const now = () => (io.now?.() ?? new Date()).getTime();
     const sameAsBase = baseFleet && sides.baseFiles ? await generatedAsBase(repo, sides.baseSha, sides.baseFiles, sides.headFiles, sides.headChanged) : undefined;
-    const stale = staleGenerated(head.root, headFleet, head.plans, { keys: plans.headKeys, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: sides.headFiles?.generatedContent });
+    const stale = staleGenerated(head.root, headFleet, head.plans, { key: plans.headKey, cache: () => openOutputCache(opts.root, io.env), record: head.root === opts.root, now, sameAsBase, committed: sides.headFiles?.generatedContent });
     if (stale.files > 0) {
       notes.push(`The head's committed ${stale.clusters.map((c) => `${layout.generatedDir(c)}/`).join(", ")} ${stale.clusters.length === 1 ? "is" : "are"} stale (${stale.files} files): Argo CD deploys the committed files, so run \`berth generate\` and commit the result.`);
     }

@@ -30,3 +30,16 @@ export interface RenderRequest {
   apiVersions: string[];
   source: RenderSource;
 }
+
+/** The local files and folders a render reads (value files, chart or kustomize folder). */
+export function sourcePaths(s: RenderSource): string[] {
+  switch (s.type) {
+    case "helm-remote":
+      return s.valueFiles;
+    case "helm-local":
+      return [s.chartDir, ...s.valueFiles];
+    case "kustomize":
+    case "manifests":
+      return [s.dir];
+  }
+}

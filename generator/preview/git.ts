@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
 import { findOnPath } from "../exec/spawn.js";
 import { EnvironmentError, UserError } from "../errors.js";
 import { run } from "../exec/spawn.js";
 import { layout } from "../layout.js";
 import type { RevisionFiles } from "./write-revision.js";
+import { catFileBatch, lazyBlobs } from "./blobs.js";
+import type { LazyBytes } from "../read/tree-fs.js";
 
 /** The git repository a fleet lives in: its top level and the fleet's folder inside it. */
 export interface GitRepo {
@@ -67,10 +68,22 @@ export interface MaterialiseOptions {
   readGenerated: boolean;
   /** Write every file of the fleet folder, not only apps/, clusters/ and secrets/: tier 2's helm and kustomize may read anything. */
   wholeTree: boolean;
+  /**
+   * The blobs whose contents the caller can do without until a reader asks (the parse cache knows
+   * them by id: cache/parse-cache.ts): they are read from git then, if ever (blobs.ts lazyBlobs).
+   * Ignored for a revision read whole: a symlink's or a render's revision is written to disk.
+   */
+  knownBlob?: (oid: string) => boolean;
 }
 
 /** The folders berth reads a fleet from; a preview side needs nothing else unless a symlink or a renderer reaches further. */
 const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
+
+/**
+ * Whether a `/`-separated path may have an empty segment or one starting with a dot (`.`, `..`,
+ * `.git`): the cheap test before the exact one, for 30,000 paths of which none has.
+ */
+export const mayHaveDotSegment = (p: string) => p === "" || p.charCodeAt(0) === 46 || p.charCodeAt(0) === 47 || p.charCodeAt(p.length - 1) === 47 || p.includes("/.") || p.includes("//");
 
 /** The files through which a render reaches past its own folder. */
 const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
@@ -81,13 +94,14 @@ const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
  * (export-ignore, filters) change nothing. Only what the preview reads is kept (write-revision.ts
  * serves it from memory, or writes it): apps/, clusters/ and secrets/ (everything when a symlink
  * there might point elsewhere, or with `wholeTree`), never the generated folders (10,000 files at fleet scale, seconds of kernel time
- * on a disk): their blob ids always, their contents in memory with `readGenerated`. Undefined
- * when the folder does not exist at that commit.
+ * on a disk): their blob ids always, their contents in memory with `readGenerated`. The blobs
+ * `knownBlob` names are read only if a reader asks for them. Undefined when the folder does not
+ * exist at that commit.
  */
 export async function readRevision(repo: GitRepo, sha: string, opts: MaterialiseOptions): Promise<RevisionFiles | undefined> {
   const tree = repo.prefix ? `${sha}:${repo.prefix.replace(/\/$/, "")}` : sha;
   const fail = (why: string) => new EnvironmentError(`could not read ${shortSha(sha)} of the repository: ${why}`, "check that the repository is not corrupt (`git fsck`)");
-  const ls = await git(repo, ["ls-tree", "-r", "-z", "--full-tree", tree]);
+  const ls = await git(repo, ["ls-tree", "-r", "-z", "-l", "--full-tree", tree]);
   if (ls.code !== 0) {
     // Asked only when the listing fails (one git process less on the way to the files): a folder
     // that does not exist at that commit is no fleet, anything else a failure.
@@ -95,34 +109,43 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
     if (exists.code !== 0) return undefined;
     throw fail(firstLine(ls.stderr || ls.spawnError || ""));
   }
-  const all: Array<{ mode: string; oid: string; path: string }> = [];
+  const all: Array<{ mode: string; oid: string; size: number; path: string }> = [];
   const submodules: Array<{ oid: string; path: string }> = [];
   for (const rec of ls.stdout.split("\0")) {
-    const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
-    if (m && m[2] === "blob") all.push({ mode: m[1]!, oid: m[3]!, path: m[4]! });
+    // `<mode> <type> <id> <size, padded>\t<path>`; a submodule's size is "-".
+    const m = /^(\d{6}) (\w+) ([0-9a-f]+) +(\d+|-)\t(.+)$/s.exec(rec);
+    if (m && m[2] === "blob") all.push({ mode: m[1]!, oid: m[3]!, size: Number(m[4]), path: m[5]! });
     // A submodule has no content here, only the commit it records: it is written as a folder
     // holding a `.git` marker with that commit, as a checkout's submodule holds a `.git` file, so
     // the renders' input check refuses it by name and a bump changes the inputs.
-    else if (m && m[2] === "commit" && !m[4]!.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) submodules.push({ oid: m[3]!, path: m[4]! });
+    else if (m && m[2] === "commit" && !m[5]!.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) submodules.push({ oid: m[3]!, path: m[5]! });
+    else if (rec !== "") throw fail(`unexpected git ls-tree output: ${rec.slice(0, 80)}`);
   }
   const inFleet = (path: string) => FLEET_DIRS.has(path.slice(0, Math.max(path.indexOf("/"), 0)));
   let whole = opts.wholeTree || all.some((e) => e.mode === "120000" && inFleet(e.path));
   const pick = () => all.filter((e) => (whole || inFleet(e.path)) && !layout.isGenerated(e.path));
-  const unsafe = (e: { path: string }) => e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git");
+  const unsafe = (e: { path: string }) => mayHaveDotSegment(e.path) && e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git");
   let entries = pick();
   const bad = entries.find(unsafe);
   if (bad) throw fail(`unsafe path ${JSON.stringify(bad.path)}`);
   const generated = all.filter((e) => layout.isGenerated(e.path));
-  const read = opts.readGenerated ? [...entries, ...generated] : entries;
+  // Read now: what the caller does not know, and what is always looked into (a chart or
+  // kustomization for `..` below, secrets/ for the SealedSecrets' snapshots).
+  const lazy = !whole && opts.knownBlob;
+  const readNow = (e: { oid: string; path: string }) => !lazy || !lazy(e.oid) || REACHES_OUT.test(e.path) || e.path.startsWith(`${layout.secretsDir}/`);
+  const eager = entries.filter(readNow);
+  const read = opts.readGenerated ? [...eager, ...generated] : eager;
   const first = await catFileBatch(repo, read.map((e) => e.oid));
   if (typeof first === "string") throw fail(first);
-  let blobs = first.slice(0, entries.length);
-  const generatedBlobs = first.slice(entries.length);
+  const have = new Map<string, Buffer | LazyBytes>(eager.map((e, i) => [e.path, first[i]!]));
+  const generatedBlobs = first.slice(eager.length);
+  const later = entries.filter((e) => !have.has(e.path));
+  const lazyRead = lazyBlobs(repo, sha, later);
+  lazyRead.contents.forEach((b, i) => have.set(later[i]!.path, b));
   // A chart or kustomization that reaches out of its folder (`file://../…`, `../../bases/…`) may
   // read anything in the repository (read/render-inputs.ts): then everything is written.
-  if (!whole && entries.some((e, i) => REACHES_OUT.test(e.path) && blobs[i]!.includes(".."))) {
+  if (!whole && eager.some((e) => REACHES_OUT.test(e.path) && (have.get(e.path) as Buffer).includes(".."))) {
     whole = true;
-    const have = new Map(entries.map((e, i) => [e.path, blobs[i]!]));
     entries = pick();
     const unsafeOutside = entries.find(unsafe);
     if (unsafeOutside) throw fail(`unsafe path ${JSON.stringify(unsafeOutside.path)}`);
@@ -130,14 +153,14 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
     const more = await catFileBatch(repo, missing.map((e) => e.oid));
     if (typeof more === "string") throw fail(more);
     missing.forEach((e, i) => have.set(e.path, more[i]!));
-    blobs = entries.map((e) => have.get(e.path)!);
   }
   const markers = submodules.filter((e) => whole || inFleet(e.path));
   return {
-    entries: [...entries.map(({ mode, path }) => ({ mode, path })), ...markers.map((e) => ({ mode: "100644", path: `${e.path}/.git` }))],
-    blobs: [...blobs, ...markers.map((e) => Buffer.from(`berth: git submodule at commit ${e.oid}\n`))],
+    entries: [...entries.map(({ mode, path, oid }) => ({ mode, path, oid })), ...markers.map((e) => ({ mode: "100644", path: `${e.path}/.git` }))],
+    blobs: [...entries.map((e) => have.get(e.path)!), ...markers.map((e) => Buffer.from(`berth: git submodule at commit ${e.oid}\n`))],
     generated: new Map(generated.map((e) => [e.path, `${e.mode} ${e.oid}`])),
     ...(opts.readGenerated ? { generatedContent: new Map(generated.map((e, i) => [e.path, generatedBlobs[i]!])) } : {}),
+    prefetch: lazyRead.prefetch,
   };
 }
 
@@ -154,39 +177,6 @@ export async function workingTreeChanges(repo: GitRepo, sha: string): Promise<Se
   ]);
   if (diff.code !== 0 || others.code !== 0) return undefined;
   return new Set([...diff.stdout.split("\0"), ...others.stdout.split("\0")].filter(Boolean));
-}
-
-/** The contents of the given blobs, in order, from one `git cat-file --batch`; a string on failure. */
-function catFileBatch(repo: GitRepo, oids: readonly string[]): Promise<Buffer[] | string> {
-  if (oids.length === 0) return Promise.resolve([]);
-  return new Promise((resolve) => {
-    const child = spawn(repo.git, ["cat-file", "--batch"], { cwd: repo.root, env: repo.env, stdio: ["pipe", "pipe", "pipe"], shell: false });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("error", (e) => resolve(`git cat-file: ${e.message}`));
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(`${oids.join("\n")}\n`);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return resolve(`git cat-file exited with ${code}: ${firstLine(Buffer.concat(err).toString("utf8"))}`);
-      const all = Buffer.concat(out);
-      const blobs: Buffer[] = [];
-      let at = 0;
-      for (const oid of oids) {
-        const nl = all.indexOf(10, at);
-        const header = nl < 0 ? "" : all.toString("utf8", at, nl);
-        const m = /^([0-9a-f]+) blob (\d+)$/.exec(header);
-        if (!m || m[1] !== oid) return resolve(`unexpected git cat-file output for ${oid}: ${header.slice(0, 80)}`);
-        const size = Number(m[2]);
-        blobs.push(all.subarray(nl + 1, nl + 1 + size));
-        at = nl + 1 + size + 1;
-      }
-      resolve(blobs);
-    });
-  });
 }
 
 function git(repo: GitRepo, args: string[]) {

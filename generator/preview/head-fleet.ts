@@ -47,7 +47,7 @@ export function headFleetOverBase(base: Fleet, head: RevisionFiles, changed: Rea
     } else if (top === layout.clustersDir ? !layout.isGenerated(e.path) : top === layout.secretsDir && secretsTouched) picked.push(i);
   });
   const at = `/berth-preview-touched-${randomBytes(8).toString("hex")}`;
-  const unmount = mountTree(at, picked.map((i) => ({ path: head.entries[i]!.path, content: head.blobs[i]!, executable: head.entries[i]!.mode === "100755" })));
+  const unmount = mountTree(at, picked.map((i) => ({ path: head.entries[i]!.path, content: head.blobs[i]!, blobId: head.entries[i]!.oid, executable: head.entries[i]!.mode === "100755" })));
   let part;
   try {
     part = loadFleet(at, memo);

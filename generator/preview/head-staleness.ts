@@ -15,8 +15,8 @@ export interface StaleClusters {
 }
 
 export interface StalenessOptions {
-  /** Each cluster's input key, as `berth generate` records it in the output cache. */
-  keys: ReadonlyMap<string, string>;
+  /** A cluster's input key, as `berth generate` records it in the output cache (asked only when the cache is). */
+  key: (cluster: string) => string | undefined;
   /** Opened on first use: most runs never need it. */
   cache: () => OutputCache;
   /** Record clusters found fresh, as `berth generate --check` does; only for the working tree the cache belongs to. */
@@ -49,10 +49,10 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
   const committed = opts.committed && byCluster(opts.committed);
   for (const plan of plans) {
     const name = plan.cluster.name;
-    const key = opts.keys.get(name);
     let files: readonly (OutputFile | EncodedFile)[] | undefined = isPlanned(plan) ? plan.files : undefined;
     if (!files) {
       const cached = () => {
+        const key = opts.key(name);
         const recorded = key !== undefined ? cache().get(name, key) : undefined;
         const match = recorded ? matchesRecorded(root, name, recorded) : false;
         if (match === "rehashed" && opts.record) cache().set(name, key!, { files: recorded!.files, stats: statsOf(root, Object.keys(recorded!.files)), at: opts.now() });
@@ -66,8 +66,8 @@ export function staleGenerated(root: string, fleet: Fleet, plans: readonly Previ
     if (stale > 0) {
       out.clusters.push(name);
       out.files += stale;
-    } else if (opts.record && key !== undefined) {
-      cache().set(name, key, recordOf(root, hashesOf(files), opts.now()));
+    } else if (opts.record && opts.key(name) !== undefined) {
+      cache().set(name, opts.key(name)!, recordOf(root, hashesOf(files), opts.now()));
     }
   }
   if (opts.record) opened?.save();

@@ -1,20 +1,18 @@
-import { existsSync, readFileSync } from "../read/tree-fs.js";
+import { readFileSync } from "../read/tree-fs.js";
 import { join, sep } from "node:path";
 import { layout } from "../layout.js";
-import type { Instance } from "../model/instances.js";
 import type { PreviewPlan } from "./side-plans.js";
 import { renderRequest } from "../plan/render-requests.js";
-import type { Tools } from "../exec/tools.js";
-import { renderApp, sourcePaths, type RenderRequest, type RenderSource } from "../render/render.js";
+import { sourcePaths, type RenderRequest, type RenderSource } from "../plan/render-request.js";
 import { renderInputs } from "../read/render-inputs.js";
 import type { Diagnostic } from "../errors.js";
 import { readSealedFiles } from "../secrets/sealed-files.js";
 import { listInputFiles } from "../read/input-files.js";
-import { appKey, type InstanceInputs, type RenderOutcome, type SealedSecretSnapshot } from "./model.js";
-import { cacheKey, readCacheEntry, writeCacheEntry } from "../cache/render-cache.js";
-import { cacheable, maskRendered, sha256, snapshotSealedSecret } from "./objects.js";
+import type { InputTree } from "../read/input-tree.js";
+import { appKey, type InstanceInputs, type SealedSecretSnapshot } from "./model.js";
+import { sha256, snapshotSealedSecret } from "./objects.js";
 
-/** The I/O half of a preview side: reading inputs, SealedSecrets and rendering. */
+/** The reading half of a preview side: its apps' inputs and its SealedSecrets (rendering is render-pool.ts's, loaded only for --render). */
 
 const toPosix = (p: string) => (sep === "/" ? p : p.split(sep).join("/"));
 
@@ -56,8 +54,10 @@ interface InstanceRequest {
  * Work is shared where inputs are: each file is read and hashed once per side, each app folder
  * (per set of values files) listed once per side, and a shared plan's requests digested once for
  * both sides (`requests`), so a fleet of 10,000 Applications costs about one pass over its files.
+ * `tree`: the side's walk of its input folders, when its load made one (read/render-inputs.ts
+ * answers from it for the files it holds).
  */
-export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[], share?: InputShare): Map<string, InstanceInputs> {
+export function instanceInputs(root: string, plans: readonly PreviewPlan[], requests: RequestMemo = new WeakMap(), problems?: Diagnostic[], share?: InputShare, tree?: InputTree): Map<string, InstanceInputs> {
   const hashOf = memo((rel: string) => {
     try {
       return sha256(readFileSync(join(root, rel), "latin1"));
@@ -70,7 +70,7 @@ export function instanceInputs(root: string, plans: readonly PreviewPlan[], requ
   const readBy = memo((key: string) => {
     const [type, ...paths] = key.split("\0") as [RenderSource["type"], ...string[]];
     const source = type === "helm-local" ? { type, chartDir: paths[0]!, valueFiles: paths.slice(1) } : type === "helm-remote" ? { type, valueFiles: paths } : { type, dir: paths[0]! };
-    const found = renderInputs(root, source as RenderSource);
+    const found = renderInputs(root, source as RenderSource, tree);
     problems?.push(...found.problems);
     return { files: found.files, lendable: type === "helm-remote" && found.problems.length === 0 };
   });
@@ -198,38 +198,4 @@ function requestJson(req: RenderRequest): string {
   } catch {
     return JSON.stringify(req, (_k, v: unknown) => (typeof v === "bigint" ? `bigint:${v}` : v));
   }
-}
-
-export interface RenderContext {
-  tools: Tools;
-  /** Where masked renders are cached (see render-cache.ts); undefined: no cache. */
-  cacheDir: string | undefined;
-  uid: number | undefined;
-  stats: { rendered: number; cached: number };
-}
-
-/**
- * Renders one Application of one side with real helm/kustomize, reduced to masked resources.
- * Cached by the app's input digest and the tool versions; a failure is never cached (a network
- * error may pass), and neither is a render holding Secret values.
- */
-export async function renderInstance(root: string, plan: PreviewPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
-  const req = renderRequest(plan, inst, root);
-  if (req.source.type === "manifests" && !existsSync(req.source.dir)) return { ok: true, resources: [] };
-  const key = inputs && ctx.cacheDir ? cacheKey(inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion) : undefined;
-  if (key) {
-    const hit = readCacheEntry(ctx.cacheDir!, key, ctx.uid);
-    if (hit) {
-      ctx.stats.cached++;
-      return { ok: true, resources: hit };
-    }
-  }
-  const result = await renderApp(req, ctx.tools, root);
-  ctx.stats.rendered++;
-  const prefix = root.endsWith(sep) ? root : root + sep;
-  if (!result.ok) return { ok: false, error: result.error.split(prefix).join("") };
-  const resources = maskRendered(result.manifests);
-  if (typeof resources === "string") return { ok: false, error: resources };
-  if (key && cacheable(resources)) writeCacheEntry(ctx.cacheDir!, key, resources);
-  return { ok: true, resources };
 }

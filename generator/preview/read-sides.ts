@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { EnvironmentError, UserError } from "../errors.js";
 import type { Fleet } from "../model/fleet.js";
 import { loadCheckedFleet } from "../read/checked-fleet.js";
-import { openParseCache } from "../cache/parse-cache.js";
+import { readInputTree, type InputTree } from "../read/input-tree.js";
+import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
-import { askWorkingTree, workingTreeOverBase } from "./working-tree.js";
+import { askWorkingTree, workingTreeOverBase, type GitView } from "./working-tree.js";
 import { headFleetOverBase } from "./head-fleet.js";
+import { layout } from "../layout.js";
 
 export interface SidesOptions {
   root: string;
@@ -38,6 +40,8 @@ export interface PreviewSides {
   /** With the head read from the base's files: the paths whose content differs between the sides. */
   headChanged?: ReadonlySet<string>;
   baseRoot: string;
+  /** The walk of the base's input folders its load made (read/input-tree.ts), for the readers of its inputs. */
+  baseTree?: InputTree;
   headFiles?: RevisionFiles;
   baseFiles?: RevisionFiles;
   /** The head's fleet, or why it does not load (its problems are then the preview's answer). */
@@ -59,8 +63,10 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
   if (base.status === "rejected") throw base.reason;
   if (head.status === "rejected") throw head.reason;
   const [baseSha, headSha] = [base.value, head.value];
-  // git's view of the working tree is asked for while the revisions are read.
-  const asked = opts.head === undefined && !opts.render ? askWorkingTree(repo, baseSha) : undefined;
+  // The working tree is read as the base plus git's view of what differs (working-tree.ts), asked
+  // for while the base is read: the base's listing first, as the load waits for it.
+  const overBase = opts.head === undefined && !opts.render;
+  let asked: Promise<GitView> | undefined;
   const temp = mkdtempSync(join(tmpdir(), "berth-preview-"));
   // Each revision opened is closed and its write awaited before the temp folder goes.
   const opened: OpenedRevision[] = [];
@@ -86,24 +92,23 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     }
     // The base is written on another thread while the head loads, if it must be written at all.
     const baseRoot = join(temp, "base");
-    const baseRead = readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render });
     // Base and head share most files: each shared file is parsed once, and files unchanged since
     // the last run on this repository not at all (the cache is by content, whatever the revision).
-    // Read while git reads the base.
-    const parses = openParseCache(opts.root, env);
+    // With the working tree read over the base, the files the cache knows by blob id are not even
+    // read from git, unless a reader asks for them (git.ts): the cache is opened while git lists
+    // the base, before it is asked.
+    let parses: ParseCache | undefined;
+    const knownBlob = overBase ? (oid: string) => parses!.knowsBlob(oid) : undefined;
+    const baseRead = readRevision(repo, baseSha, { readGenerated: false, wholeTree: opts.render, knownBlob });
+    if (overBase) asked = askWorkingTree(repo, baseSha);
+    parses = openParseCache(opts.root, env, { byBlob: overBase });
     const baseFiles = await baseRead;
     const baseOpened = baseFiles && open(baseRoot, baseFiles);
-    // The working tree as the base plus what git says differs, when that is what the disk holds.
-    const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
-    const composedRoot = join(temp, "head-over-base");
-    const composedOpened = composed && open(composedRoot, composed.files);
-    if (composedOpened) await composedOpened.ready;
     const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
-    // The base's fleet, or why not (in `notes`); loaded once.
-    let baseLoaded: { fleet?: Fleet } | undefined;
-    const loadBase = async (): Promise<Fleet | undefined> => {
-      if (baseLoaded) return baseLoaded.fleet;
-      baseLoaded = {};
+    // The base's fleet, or why not (in `notes`); loaded once (again only after a failure).
+    let baseLoad: Promise<Fleet | undefined> | undefined;
+    const loadBase = () => (baseLoad ??= loadBaseNow());
+    const loadBaseNow = async (): Promise<Fleet | undefined> => {
       if (!baseFiles) {
         notes.push(`The base has no fleet folder (${repo.prefix || "/"}); it is treated as empty, so everything shows as added.`);
         return undefined;
@@ -111,19 +116,31 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       const failed = await baseOpened!.ready;
       if (failed) throw failed;
       try {
-        baseLoaded.fleet = loadCheckedFleet(baseRoot, parses);
+        sides.baseTree = readInputTree(baseRoot);
+        return loadCheckedFleet(baseRoot, parses!, sides.baseTree);
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
         const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
         notes.push(`The base (${opts.base}) does not load (${what}); it is treated as empty, so everything shows as added.`);
+        return undefined;
       }
-      return baseLoaded.fleet;
     };
+    // Read over the base, the head is the base's models plus the folders a change touches
+    // (head-fleet.ts): the base loads first, while git looks at the working tree on another core.
+    // A base that cannot be read at all is the error it is where a whole load of the head would meet it.
+    const baseFirst = asked && baseFiles ? loadBase().catch(() => void (baseLoad = undefined)) : undefined;
+    // The working tree as the base plus what git says differs, when that is what the disk holds.
+    const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
+    const composedRoot = join(temp, "head-over-base");
+    const composedOpened = composed && open(composedRoot, composed.files);
+    if (composedOpened) await composedOpened.ready;
+    // The base's files of the app folders a change touches are hashed on both sides (preview/inputs.ts):
+    // git reads them while the head loads.
+    const touched = composed ? touchedAppFolders(composed.changed) : [];
+    const prefetched = touched.length > 0 ? baseFiles?.prefetch?.((p) => touched.some((t) => p.startsWith(t))) : undefined;
     let headFleet: Fleet | undefined;
     if (composedOpened) {
-      // The base first: the head is then its models plus the folders a change touches (head-fleet.ts).
-      // A base that cannot be read at all is the error it is where a whole load of the head would meet it.
-      const baseFleet = await loadBase().catch(() => void (baseLoaded = undefined));
+      const baseFleet = await baseFirst;
       try {
         headFleet = (baseFleet && headFleetOverBase(baseFleet, composed!.files, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
         sides.headReadRoot = composedRoot;
@@ -140,10 +157,21 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       return { ...sides, head: { problem: e } };
     }
     const baseFleet = await loadBase();
-    parses.save();
+    parses!.save();
+    await prefetched;
     return { ...sides, head: { fleet: headFleet }, baseFleet };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/** `apps/<app>/` of each app folder holding one of `changed`. */
+function touchedAppFolders(changed: ReadonlySet<string>): string[] {
+  const out = new Set<string>();
+  for (const p of changed) {
+    const [top, app, ...rest] = p.split("/");
+    if (top === layout.appsDir && rest.length > 0) out.add(`${top}/${app}/`);
+  }
+  return [...out];
 }

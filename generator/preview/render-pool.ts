@@ -1,6 +1,14 @@
 import { describeTools, resolveTools, toolDrift } from "../exec/tools.js";
 import { openRenderCache } from "../cache/render-cache.js";
-import { renderInstance, type RenderContext } from "./inputs.js";
+import { existsSync } from "../read/tree-fs.js";
+import { sep } from "node:path";
+import type { Instance } from "../model/instances.js";
+import { renderRequest } from "../plan/render-requests.js";
+import type { Tools } from "../exec/tools.js";
+import { renderApp } from "../render/render.js";
+import { cacheKey, readCacheEntry, writeCacheEntry } from "../cache/render-cache.js";
+import { cacheable, maskRendered } from "./objects.js";
+import type { RenderOutcome } from "./model.js";
 import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "./model.js";
 import type { PreviewPlan } from "./side-plans.js";
 
@@ -51,4 +59,38 @@ export async function renderChanged(model: PreviewModel, base: RenderSide, head:
   notes.push(`Rendered ${apps} changed Application${apps === 1 ? "" : "s"} on both sides with ${describeTools(tools)}: ${ctx.stats.rendered} render${ctx.stats.rendered === 1 ? "" : "s"}, ${ctx.stats.cached} from cache. Remote charts need the network; Secret values are never shown.`);
   for (const drift of toolDrift(tools)) notes.push(`Warning: ${drift}.`);
   return renders;
+}
+
+export interface RenderContext {
+  tools: Tools;
+  /** Where masked renders are cached (see render-cache.ts); undefined: no cache. */
+  cacheDir: string | undefined;
+  uid: number | undefined;
+  stats: { rendered: number; cached: number };
+}
+
+/**
+ * Renders one Application of one side with real helm/kustomize, reduced to masked resources.
+ * Cached by the app's input digest and the tool versions; a failure is never cached (a network
+ * error may pass), and neither is a render holding Secret values.
+ */
+export async function renderInstance(root: string, plan: PreviewPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
+  const req = renderRequest(plan, inst, root);
+  if (req.source.type === "manifests" && !existsSync(req.source.dir)) return { ok: true, resources: [] };
+  const key = inputs && ctx.cacheDir ? cacheKey(inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion) : undefined;
+  if (key) {
+    const hit = readCacheEntry(ctx.cacheDir!, key, ctx.uid);
+    if (hit) {
+      ctx.stats.cached++;
+      return { ok: true, resources: hit };
+    }
+  }
+  const result = await renderApp(req, ctx.tools, root);
+  ctx.stats.rendered++;
+  const prefix = root.endsWith(sep) ? root : root + sep;
+  if (!result.ok) return { ok: false, error: result.error.split(prefix).join("") };
+  const resources = maskRendered(result.manifests);
+  if (typeof resources === "string") return { ok: false, error: resources };
+  if (key && cacheable(resources)) writeCacheEntry(ctx.cacheDir!, key, resources);
+  return { ok: true, resources };
 }

@@ -1,5 +1,5 @@
 import type { Cluster, Fleet } from "../model/fleet.js";
-import { clusterInputKey } from "../cache/input-key.js";
+import { clusterInputKey, sameClusterInputs } from "../cache/input-key.js";
 import { planCluster, planInstances, type ClusterInstances, type ClusterPlan } from "../plan/plan-cluster.js";
 
 /**
@@ -13,8 +13,8 @@ export type PreviewPlan = ClusterPlan | ClusterInstances;
 export interface SidePlans {
   base: PreviewPlan[];
   head: PreviewPlan[];
-  /** Each head cluster's input key (with `code`), for the staleness check's output cache. */
-  headKeys: Map<string, string>;
+  /** A head cluster's input key (with `code`), for the staleness check's output cache: computed when asked for (most runs never do). */
+  headKey(cluster: string): string | undefined;
 }
 
 export const isPlanned = (p: PreviewPlan): p is ClusterPlan => "files" in p;
@@ -26,17 +26,22 @@ export const isPlanned = (p: PreviewPlan): p is ClusterPlan => "files" in p;
 export function planSides(headFleet: Fleet, baseFleet: Fleet | undefined, only: string | undefined, code: string): SidePlans {
   const pick = (f: Fleet): Cluster[] => f.clusters.filter((c) => only === undefined || c.name === only);
   const baseClusters = new Map(baseFleet ? pick(baseFleet).map((c) => [c.name, c]) : []);
+  const headClusters = new Map(pick(headFleet).map((c) => [c.name, c]));
   const headKeys = new Map<string, string>();
+  const headKey = (name: string) => {
+    const c = headClusters.get(name);
+    if (c && !headKeys.has(name)) headKeys.set(name, clusterInputKey(headFleet, c, code));
+    return headKeys.get(name);
+  };
   const shared = new Map<string, ClusterInstances>();
-  const head = pick(headFleet).map((c): PreviewPlan => {
-    const key = clusterInputKey(headFleet, c, code);
-    headKeys.set(c.name, key);
+  const head = [...headClusters.values()].map((c): PreviewPlan => {
     const b = baseClusters.get(c.name);
-    if (!b || clusterInputKey(baseFleet!, b, code) !== key) return planCluster(headFleet, c);
+    // Equal input keys, without computing them (cache/input-key.ts).
+    if (!b || !sameClusterInputs(headFleet, c, baseFleet!, b)) return planCluster(headFleet, c);
     const same = planInstances(headFleet, c);
     shared.set(c.name, same);
     return same;
   });
   const base = baseFleet ? pick(baseFleet).map((c) => shared.get(c.name) ?? planCluster(baseFleet, c)) : [];
-  return { base, head, headKeys };
+  return { base, head, headKey };
 }

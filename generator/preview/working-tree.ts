@@ -3,7 +3,8 @@ import { isAbsolute, join } from "node:path";
 import { run } from "../exec/spawn.js";
 import { layout } from "../layout.js";
 import { MAX_INPUT_FILE_BYTES } from "../read/input-files.js";
-import type { GitRepo } from "./git.js";
+import { mayHaveDotSegment, type GitRepo } from "./git.js";
+import type { LazyBytes } from "../read/tree-fs.js";
 import type { RevisionFiles } from "./write-revision.js";
 
 /**
@@ -45,7 +46,7 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
     changed.add(p);
   }
   const inFleet = (p: string) => FLEET_DIRS.has(p.slice(0, Math.max(p.indexOf("/"), 0)));
-  const replaced = new Map<string, { mode: string; content: Buffer } | null>();
+  const replaced = new Map<string, { mode: string; content: Buffer | LazyBytes; oid?: string } | null>();
   for (const p of [...changed].sort()) {
     // Only apps/, clusters/ and secrets/ are read, and their generated folders are walked by the
     // loader's hostile-file check: each changed path there must pass it as the disk walk would.
@@ -66,8 +67,8 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
     if (REACHES_OUT.test(p) && content.includes("..")) return undefined;
     replaced.set(p, { mode: st.mode & 0o111 ? "100755" : "100644", content });
   }
-  const files = new Map<string, { mode: string; content: Buffer }>();
-  base.entries.forEach((e, i) => files.set(e.path, { mode: e.mode, content: base.blobs[i]! }));
+  const files = new Map<string, { mode: string; content: Buffer | LazyBytes; oid?: string }>();
+  base.entries.forEach((e, i) => files.set(e.path, { mode: e.mode, content: base.blobs[i]!, oid: e.oid }));
   for (const [p, f] of replaced) {
     if (f) files.set(p, f);
     else files.delete(p);
@@ -78,7 +79,7 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
   }
   const paths = [...files.keys()].sort();
   return {
-    files: { entries: paths.map((path) => ({ mode: files.get(path)!.mode, path })), blobs: paths.map((path) => files.get(path)!.content), generated: new Map() },
+    files: { entries: paths.map((path) => ({ mode: files.get(path)!.mode, path, oid: files.get(path)!.oid })), blobs: paths.map((path) => files.get(path)!.content), generated: new Map() },
     changed: new Set([...changed].filter(inFleet)),
   };
 }
@@ -88,9 +89,12 @@ const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.s
 /** The files through which a render reaches past its own folder (as git.ts). */
 const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
 
-const hasGitSegment = (p: string) => p.split("/").some((s) => s.toLowerCase() === ".git" || s === ".gitmodules");
+const hasGitSegment = (p: string) => mayHaveDotSegment(p) && p.split("/").some((s) => s.toLowerCase() === ".git" || s === ".gitmodules");
 
 const records = (out: string) => out.split("\0").filter((r) => r !== "");
+
+/** A path git's pathspec `:(glob)**` + `/.gitattributes` matches. */
+const isAttributesFile = (p: string) => p === ".gitattributes" || p.endsWith("/.gitattributes");
 
 /** What git says of the working tree against a commit: the paths that differ, or undefined when its view may not be the disk's. */
 export type GitView = { changed: string[] } | undefined;
@@ -102,17 +106,22 @@ export type GitView = { changed: string[] } | undefined;
  */
 export async function askWorkingTree(repo: GitRepo, sha: string): Promise<GitView> {
   const quiet = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false"];
+  // At the repository's top, the two listings of the fleet folder below (every index entry, every
+  // file git does not track) are the repository's: they say whether a .gitattributes exists
+  // without a third walk of the tree (an untracked folder, which could hide one, is refused anyway).
+  const atTop = repo.prefix === "";
   const [diff, others, flags, attrs, config, infoAttrs] = await Promise.all([
     git(repo, [...quiet, "diff-index", "--no-renames", "--name-only", "-z", "--relative", sha, "--"]),
     git(repo, [...quiet, "ls-files", "--others", "--directory", "-z", "--", "."]),
     git(repo, [...quiet, "ls-files", "-v", "-z", "--", "."]),
-    git(repo, [...quiet, "ls-files", "--cached", "--others", "-z", "--", ":(top,glob)**/.gitattributes"]),
+    atTop ? undefined : git(repo, [...quiet, "ls-files", "--cached", "--others", "-z", "--", ":(top,glob)**/.gitattributes"]),
     git(repo, ["config", "-z", "--get-regexp", "^(core\\.(autocrlf|eol|attributesfile|symlinks|ignorecase)|filter\\.)"]),
     git(repo, ["rev-parse", "--git-path", "info/attributes"]),
   ]);
-  if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || attrs.code !== 0 || infoAttrs.code !== 0) return undefined;
+  if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || (attrs && attrs.code !== 0) || infoAttrs.code !== 0) return undefined;
   // `git config --get-regexp` exits 1 when nothing matches: the only answer that lets this through.
-  if (config.code !== 1 || attrs.stdout !== "") return undefined;
+  if (config.code !== 1) return undefined;
+  if (attrs ? attrs.stdout !== "" : [...records(others.stdout), ...records(flags.stdout).map((r) => r.slice(2))].some(isAttributesFile)) return undefined;
   const infoPath = infoAttrs.stdout.trim();
   if (infoPath === "" || existsSync(isAbsolute(infoPath) ? infoPath : join(repo.root, infoPath))) return undefined;
   // Without core.attributesFile, git reads the user's attributes file here.

@@ -2,16 +2,20 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { startWriterThread } from "../write/writer-thread.js";
-import { mountTree } from "../read/tree-fs.js";
+import { mountTree, type LazyBytes } from "../read/tree-fs.js";
 
 /** A revision's files as git stores them: fleet-relative paths (already checked safe), modes and contents. */
 export interface RevisionFiles {
-  entries: Array<{ mode: string; path: string }>;
-  blobs: Buffer[];
+  /** `oid`: the git blob the content is (absent for a file read from the working tree). */
+  entries: Array<{ mode: string; path: string; oid?: string }>;
+  /** The contents, or their sizes and how to read them (git.ts reads the blobs the parse cache knows only on demand). */
+  blobs: Array<Buffer | LazyBytes>;
   /** Every file of the revision's generated folders (never written): path → `<mode> <git blob id>`. */
   generated: ReadonlyMap<string, string>;
   /** Their contents, when asked for. */
   generatedContent?: ReadonlyMap<string, Buffer>;
+  /** Reads in the background the contents not read yet whose paths `wanted` names (blobs.ts). */
+  prefetch?(wanted: (path: string) => boolean): Promise<void>;
 }
 
 /**
@@ -22,7 +26,7 @@ export interface RevisionFiles {
 export function writeRevision(into: string, files: RevisionFiles): Promise<void> {
   mkdirSync(into, { recursive: true });
   const thread = startWriterThread((why) => new EnvironmentError(`could not write a revision into the temp folder ${into}: ${why}`, "check that the temp folder (TMPDIR) is writable and not full"));
-  files.entries.forEach((e, i) => thread.file(join(into, e.path), files.blobs[i]!, e.mode === "120000" ? "symlink" : e.mode === "100755" ? 0o755 : 0o644));
+  files.entries.forEach((e, i) => thread.file(join(into, e.path), bytesOf(files.blobs[i]!), e.mode === "120000" ? "symlink" : e.mode === "100755" ? 0o755 : 0o644));
   return thread.done().then(() => undefined);
 }
 
@@ -50,7 +54,7 @@ export function openRevision(into: string, files: RevisionFiles): OpenedRevision
     const ready = written.then(() => undefined, (e: unknown) => e);
     return { ready, onDisk: () => written, close: () => undefined, settled: () => ready.then(() => undefined) };
   }
-  let unmount: (() => void) | undefined = mountTree(into, files.entries.map((e, i) => ({ path: e.path, content: files.blobs[i]!, executable: e.mode === "100755" })));
+  let unmount: (() => void) | undefined = mountTree(into, files.entries.map((e, i) => ({ path: e.path, content: files.blobs[i]!, blobId: e.oid, executable: e.mode === "100755" })));
   let written: Promise<void> | undefined;
   const close = () => {
     unmount?.();
@@ -63,3 +67,6 @@ export function openRevision(into: string, files: RevisionFiles): OpenedRevision
     settled: () => (written ?? Promise.resolve()).then(() => undefined, () => undefined),
   };
 }
+
+/** The bytes of a file's content, read if they were not yet. */
+export const bytesOf = (content: Buffer | LazyBytes): Buffer => (Buffer.isBuffer(content) ? content : content.bytes());

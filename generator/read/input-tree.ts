@@ -1,7 +1,7 @@
 import type { Stats } from "node:fs";
 import { join, posix } from "node:path";
 import { layout } from "../layout.js";
-import { existsSync, readdirSync, statSync } from "./tree-fs.js";
+import { existsSync, mountedBlobId, mountedWalk, readdirSync, statSync } from "./tree-fs.js";
 import { walkTree, type Listing, type WalkEntry, type WalkPolicy } from "./walk.js";
 import { isGeneratedOrSwap } from "./input-signatures.js";
 
@@ -36,9 +36,11 @@ export interface InputTree {
   /** The folders (not links to folders) directly in `rel`, sorted, hidden ones left out; none when `rel` does not exist. */
   folders(rel: string): string[];
   /**
-   * The stat signature of a regular file when it can stand for its content (a tree read with
-   * signatures, the file changed more than two seconds before the walk began: a rewrite within
-   * the same clock tick as a record cannot hide behind it, as cache/records.ts reasons); else undefined.
+   * A signature of a regular file that can stand for its content, else undefined: in a tree
+   * mounted from git (read/tree-fs.ts), `blob:<id>` of a file mounted with its blob id (git names
+   * a blob by its bytes); on disk, its stat signature when the tree was read with signatures and
+   * the file changed more than two seconds before the walk began (a rewrite within the same clock
+   * tick as a record cannot hide behind it, as cache/records.ts reasons).
    */
   trustedSignature(rel: string): string | undefined;
 }
@@ -91,6 +93,13 @@ export function readInputTree(root: string, opts: InputTreeOptions = {}): InputT
     list: listings && ((folder, read) => (isGeneratedOrSwap(folder.rel) ? read() : remembered(listings, folder, read, settled))),
   };
   for (const start of INPUT_STARTS) {
+    // A revision mounted from git (tree-fs.ts) holds only regular files and folders, all listed.
+    const mounted = mountedWalk(root, start);
+    if (mounted === null) missing.push(start);
+    if (mounted !== undefined) {
+      for (const entry of mounted ?? []) entries.push(entry);
+      continue;
+    }
     for (const e of walkTree(root, start, policy)) {
       const { rel } = e;
       // A folder's own stats are never read (nor taken): its kind is all that counts.
@@ -176,7 +185,10 @@ export function readInputTree(root: string, opts: InputTreeOptions = {}): InputT
     },
     trustedSignature: (rel) => {
       const e = indexed().byPath.get(rel);
-      return e?.kind === "file" && e.ctimeUs !== undefined && e.ctimeUs < settled ? e.signature : undefined;
+      if (e?.kind !== "file") return undefined;
+      const blob = mountedBlobId(root, rel);
+      if (blob !== undefined) return `blob:${blob}`;
+      return e.ctimeUs !== undefined && e.ctimeUs < settled ? e.signature : undefined;
     },
   };
 }

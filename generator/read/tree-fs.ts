@@ -17,9 +17,24 @@ import { posix } from "node:path";
 export interface TreeFile {
   /** Path relative to the mount point, `/`-separated, already checked safe. */
   path: string;
-  content: Buffer;
+  /** The bytes, or their size and how to get them (a git blob read only if a reader asks: preview/blob-reader.ts). */
+  content: Buffer | LazyBytes;
+  /**
+   * git's id of the content when it is a blob's: it names exactly these bytes, so the parse cache
+   * may know the file by it without reading it (see {@link mountedBlobId}).
+   */
+  blobId?: string;
   executable?: boolean;
 }
+
+export interface LazyBytes {
+  readonly size: number;
+  /** The bytes (exactly `size` of them); read on the first call. */
+  bytes(): Buffer;
+}
+
+const sizeOf = (c: Buffer | LazyBytes) => (Buffer.isBuffer(c) ? c.length : c.size);
+const bytesOf = (c: Buffer | LazyBytes) => (Buffer.isBuffer(c) ? c : c.bytes());
 
 interface Tree {
   files: Map<string, TreeFile>;
@@ -71,8 +86,11 @@ const NOT_NORMAL = /^$|\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
 function lookup(p: nodeFs.PathLike): [Tree, string, string] | undefined {
   if (mounts.size === 0) return undefined;
   const s = String(p);
-  // Most paths come from path.join, already normal: normalising them was most of a mounted read's cost.
-  const abs = NOT_NORMAL.test(s) ? posix.normalize(s).replace(/(.)\/+$/, "$1") : s;
+  // Most paths come from path.join, already normal: normalising them was most of a mounted read's
+  // cost, and so was the test (20,000 files, several calls each): a path without `//`, `/.` or a
+  // trailing `/` cannot need it.
+  const suspect = s === "" || s.charCodeAt(0) === 46 || s.charCodeAt(s.length - 1) === 47 || s.includes("/.") || s.includes("//");
+  const abs = suspect && NOT_NORMAL.test(s) ? posix.normalize(s).replace(/(.)\/+$/, "$1") : s;
   for (const [root, tree] of mounts) {
     if (abs === root) return [tree, "", root];
     // `root` then a slash, without building that prefix for every mount at every call.
@@ -118,7 +136,7 @@ function statIn([tree, rel]: [Tree, string, string], call: string, p: nodeFs.Pat
   const big = typeof opts === "object" && opts !== null && (opts as { bigint?: boolean }).bigint === true;
   const num = (n: number) => (big ? BigInt(n) : n);
   const file = tree.files.get(rel);
-  if (file) return new TreeStats("file", num(file.content.length), num(file.executable ? 0o100755 : 0o100644)) as unknown as nodeFs.Stats;
+  if (file) return new TreeStats("file", num(sizeOf(file.content)), num(file.executable ? 0o100755 : 0o100644)) as unknown as nodeFs.Stats;
   if (tree.dirs.has(rel)) return new TreeStats("dir", num(0), num(0o40755)) as unknown as nodeFs.Stats;
   if (typeof opts === "object" && opts !== null && (opts as { throwIfNoEntry?: boolean }).throwIfNoEntry === false) return undefined;
   throw notFound(call, p);
@@ -153,6 +171,36 @@ export const realpathSync = ((p: nodeFs.PathLike, opts?: unknown) => {
   return rel === "" ? root : `${root}/${rel}`;
 }) as typeof nodeFs.realpathSync;
 
+/** An entry of a mounted folder's listing (a class: no closures for each of 30,000 entries). */
+class TreeDirent {
+  constructor(
+    readonly name: string,
+    readonly parentPath: string,
+    private readonly dir: boolean,
+  ) {}
+  isDirectory() {
+    return this.dir;
+  }
+  isFile() {
+    return !this.dir;
+  }
+  isSymbolicLink() {
+    return false;
+  }
+  isFIFO() {
+    return false;
+  }
+  isSocket() {
+    return false;
+  }
+  isBlockDevice() {
+    return false;
+  }
+  isCharacterDevice() {
+    return false;
+  }
+}
+
 export const readdirSync = ((p: nodeFs.PathLike, opts?: unknown) => {
   const m = lookup(p);
   if (!m) return nodeFs.readdirSync(p, opts as { withFileTypes: true });
@@ -163,10 +211,8 @@ export const readdirSync = ((p: nodeFs.PathLike, opts?: unknown) => {
     throw notFound("scandir", p);
   }
   if (typeof opts === "object" && opts !== null && (opts as { withFileTypes?: boolean }).withFileTypes) {
-    return names.map((name) => {
-      const isDir = tree.dirs.has(rel === "" ? name : `${rel}/${name}`);
-      return { name, parentPath: String(p), isDirectory: () => isDir, isFile: () => !isDir, isSymbolicLink: () => false, isFIFO: () => false, isSocket: () => false, isBlockDevice: () => false, isCharacterDevice: () => false };
-    });
+    const parentPath = String(p);
+    return names.map((name) => new TreeDirent(name, parentPath, tree.dirs.has(rel === "" ? name : `${rel}/${name}`)));
   }
   return [...names];
 }) as typeof nodeFs.readdirSync;
@@ -181,5 +227,50 @@ export const readFileSync = ((p: nodeFs.PathOrFileDescriptor, opts?: unknown) =>
     throw notFound("open", p as nodeFs.PathLike);
   }
   const encoding = typeof opts === "string" ? (opts as BufferEncoding) : (opts as { encoding?: BufferEncoding } | undefined)?.encoding;
-  return encoding ? file.content.toString(encoding) : Buffer.from(file.content);
+  const content = bytesOf(file.content);
+  return encoding ? content.toString(encoding) : Buffer.from(content);
 }) as typeof nodeFs.readFileSync;
+
+/**
+ * The entries at and below `start` of the tree mounted at exactly `root`, as read/walk.ts would
+ * walk them (depth-first, names sorted by code unit, `start` first), without a stat or a listing
+ * object for each: read/input-tree.ts walks a mounted revision's 30,000 entries this way.
+ * Undefined when no tree is mounted at `root`; null when `start` is not in it.
+ */
+export function mountedWalk(root: string, start: string): Array<{ rel: string; kind: "folder" | "file"; size: number }> | null | undefined {
+  const tree = mounts.get(root);
+  if (!tree) return undefined;
+  const file = tree.files.get(start);
+  if (file) return [{ rel: start, kind: "file", size: sizeOf(file.content) }];
+  if (!tree.dirs.has(start)) return null;
+  const out: Array<{ rel: string; kind: "folder" | "file"; size: number }> = [];
+  const stack = [start];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    const names = tree.dirs.get(rel);
+    if (!names) {
+      out.push({ rel, kind: "file", size: sizeOf(tree.files.get(rel)!.content) });
+      continue;
+    }
+    out.push({ rel, kind: "folder", size: 0 });
+    // Sorted in place: readdirSync hands out copies, and a listing's order is the disk's to choose.
+    names.sort();
+    for (let i = names.length - 1; i >= 0; i--) stack.push(rel === "" ? names[i]! : `${rel}/${names[i]}`);
+  }
+  return out;
+}
+
+/**
+ * The git blob id of the regular file `rel` (normal, relative to `root`) in a mounted tree, when it
+ * was mounted with one: a signature
+ * of its content that, unlike a stat signature, needs no clock (read/input-tree.ts). Undefined on
+ * disk.
+ */
+export function mountedBlobId(root: string, rel: string): string | undefined {
+  if (mounts.size === 0) return undefined;
+  // The loaders ask with the mount point itself as their root: no path to build and look up.
+  const tree = mounts.get(root);
+  if (tree) return tree.files.get(rel)?.blobId;
+  const m = lookup(posix.join(root, rel));
+  return m?.[0].files.get(m[1])?.blobId;
+}

@@ -9,7 +9,7 @@ import type { Tools } from "../exec/tools.js";
 
 // What to render is planned (plan/render-request.ts); the types are re-exported for the renderers.
 export type { RenderRequest, RenderSource } from "../plan/render-request.js";
-import type { RenderRequest, RenderSource } from "../plan/render-request.js";
+import { sourcePaths, type RenderRequest } from "../plan/render-request.js";
 
 export type RenderResult = { ok: true; app: string; manifests: string } | { ok: false; app: string; error: string };
 
@@ -62,19 +62,6 @@ async function renderSource(req: RenderRequest, tools: Tools): Promise<SourceRes
       return kustomizeBuild(tools, s.dir);
     case "manifests":
       return readManifestsDir(s.dir);
-  }
-}
-
-/** The local files and folders a render reads (value files, chart or kustomize folder). */
-export function sourcePaths(s: RenderSource): string[] {
-  switch (s.type) {
-    case "helm-remote":
-      return s.valueFiles;
-    case "helm-local":
-      return [s.chartDir, ...s.valueFiles];
-    case "kustomize":
-    case "manifests":
-      return [s.dir];
   }
 }
 

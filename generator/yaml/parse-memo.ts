@@ -9,12 +9,13 @@ export interface ParseMemo {
   get(file: string, text: string): ParsedYaml | undefined;
   set(file: string, text: string, parsed: ParsedYaml): void;
   /**
-   * A memo that outlives the process (cache/parse-cache.ts) may also know a file by its stat
-   * signature, as git's index does: the clean parse of `file` when `signature` is the one recorded
+   * A memo that outlives the process (cache/parse-cache.ts) may also know a file by a signature
+   * of its content: its stat signature, as git's index does, or the id of the git blob it was
+   * mounted from (`blob:<id>`). The clean parse of `file` when `signature` is the one recorded
    * with it, without the text being read (`text` reads it, should a position be asked for).
    */
   unchanged?(file: string, signature: string, text: () => string): ParsedYaml | undefined;
-  /** Records that `file`, whose stat signature is `signature` (one that can be trusted), has `text`. */
+  /** Records that `file`, whose signature is `signature` (one that can be trusted: read/input-tree.ts), has `text`. */
   signed?(file: string, signature: string, text: string): void;
 }
 

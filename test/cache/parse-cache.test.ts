@@ -1,9 +1,15 @@
 import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { randomBytes } from "node:crypto";
+import { deserialize, serialize } from "node:v8";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { readInputTree } from "../../generator/read/input-tree.js";
 import { openParseCache } from "../../generator/cache/parse-cache.js";
+import { sha256, writePrivateCacheFile } from "../../generator/cache/private-file.js";
+import { mountTree } from "../../generator/read/tree-fs.js";
+import { listRepoFiles } from "../../generator/read/repo-files.js";
 import { diagnosticAt, parseYamlSource, toPlain } from "../../generator/yaml/source.js";
 import { berthWithEnv, removeRepo } from "../helpers/repo.js";
 import { fleetWithUserCache } from "../helpers/user-cache.js";
@@ -130,5 +136,92 @@ describe("the parse cache", () => {
     // An edit changes the signature: the new text is read.
     writeFileSync(join(root, APP), text.replace("layer: monitoring", "layer: apps"));
     expect(load().apps.get("metrics")?.spec.layer).toBe("apps");
+  });
+});
+
+describe("the parse cache by git blob id", () => {
+  const unmounts: Array<() => void> = [];
+  afterEach(() => unmounts.splice(0).forEach((u) => u()));
+
+  /** The fixture's fleet files mounted as a revision read from git, each with a blob id (`id` of its path and text). */
+  function mountRevision(root: string, id: (path: string, text: string) => string, edits: Record<string, string> = {}): string {
+    const files = listRepoFiles(root, ["apps", "clusters", "secrets"]).map((path) => {
+      const text = edits[path] ?? readFileSync(join(root, path), "utf8");
+      return { path, content: Buffer.from(text), blobId: id(path, text) };
+    });
+    const at = join(tmpdir(), `berth-parse-blobs-${randomBytes(6).toString("hex")}`);
+    unmounts.push(mountTree(at, files));
+    return at;
+  }
+  const gitLike = (_path: string, text: string) => sha256(`blob ${Buffer.byteLength(text)}\0${text}`);
+  const idOf = (root: string, path: string) => gitLike(path, readFileSync(join(root, path), "utf8"));
+  const blobsFile = (env: { XDG_CACHE_HOME: string }) => {
+    const folder = join(env.XDG_CACHE_HOME, "berth", "parse");
+    return join(folder, readdirSync(folder).find((f) => f.endsWith(".blobs.bin"))!);
+  };
+  const loadMounted = (root: string, env: Record<string, string>, at: string) => {
+    const cache = openParseCache(root, env, { byBlob: true });
+    const fleet = loadCheckedFleet(at, cache);
+    cache.save();
+    return fleet;
+  };
+
+  it("knows a blob whose text parsed cleanly, gives its data without the text and its positions from it", () => {
+    const { root, env } = setup();
+    expect(openParseCache(root, env).knowsBlob(idOf(root, APP))).toBe(false);
+    loadMounted(root, env, mountRevision(root, gitLike));
+    const cache = openParseCache(root, env);
+    expect(cache.knowsBlob(idOf(root, APP))).toBe(true);
+    const text = readFileSync(join(root, APP), "utf8");
+    const known = cache.unchanged!(APP, `blob:${idOf(root, APP)}`, () => {
+      throw new Error("read");
+    });
+    expect(toPlain(known!.source!)).toEqual(toPlain(parseYamlSource(APP, text).source!));
+    const positioned = openParseCache(root, env).unchanged!(APP, `blob:${idOf(root, APP)}`, () => text);
+    expect(diagnosticAt(positioned!.source!, ["dependsOn", 0], "m")).toEqual(diagnosticAt(parseYamlSource(APP, text).source!, ["dependsOn", 0], "m"));
+    // Only by that id: not another, nor the same id as a stat signature.
+    expect(cache.knowsBlob(gitLike(APP, `${text}# changed\n`))).toBe(false);
+    expect(cache.unchanged!(APP, `blob:${gitLike(APP, `${text}# changed\n`)}`, () => text)).toBeUndefined();
+    expect(cache.unchanged!(APP, idOf(root, APP), () => text)).toBeUndefined();
+  });
+
+  it("loads a revision whose blobs it knows as it loads one it does not, a change under a new id included", () => {
+    const { root, env } = setup();
+    const models = (f: ReturnType<typeof loadCheckedFleet>) => ({ apps: [...f.apps.values()].map((a) => [a.name, a.spec, [...a.valueVariants], toPlain(a.source)]), clusters: f.clusters.map((c) => [c.name, c.spec, c.entries, [...c.valueOverrides]]), secrets: f.sealedSecrets });
+    const plain = models(loadCheckedFleet(mountRevision(root, gitLike)));
+    loadMounted(root, env, mountRevision(root, gitLike));
+    expect(models(loadMounted(root, env, mountRevision(root, gitLike)))).toEqual(plain);
+    const text = readFileSync(join(root, APP), "utf8").replace("layer: monitoring", "layer: apps");
+    expect(loadMounted(root, env, mountRevision(root, gitLike, { [APP]: text })).apps.get("metrics")?.spec.layer).toBe("apps");
+  });
+
+  it("never knows a blob whose text has a problem", () => {
+    const { root, env } = setup();
+    const bad = "a: 1\na: 2\n";
+    const values = "apps/postgres/values.yaml";
+    const cache = openParseCache(root, env, { byBlob: true });
+    expect(() => loadCheckedFleet(mountRevision(root, gitLike, { [values]: bad }), cache)).toThrow(/unique/);
+    cache.save();
+    expect(openParseCache(root, env).knowsBlob(gitLike(values, bad))).toBe(false);
+    expect(openParseCache(root, env).knowsBlob(idOf(root, APP))).toBe(true);
+  });
+
+  it("is ignored when written by another build of berth or edited, and kept by a run that does not ask by id", () => {
+    const { root, env } = setup();
+    loadMounted(root, env, mountRevision(root, gitLike));
+    const good = readFileSync(blobsFile(env));
+    // A run that loads from the disk (generate, validate) leaves it as it is.
+    loadAndSave(root, env);
+    expect(readFileSync(blobsFile(env))).toEqual(good);
+    // The same map under another build's code digest.
+    const body = deserialize(good.subarray(65)) as { version: number; code: string; blobs: Map<string, string> };
+    writePrivateCacheFile(blobsFile(env), serialize({ ...body, code: "another build" }));
+    expect(openParseCache(root, env).knowsBlob(idOf(root, APP))).toBe(false);
+    const flipped = Buffer.from(good);
+    flipped[flipped.length - 3]! ^= 1;
+    writeFileSync(blobsFile(env), flipped);
+    expect(openParseCache(root, env).knowsBlob(idOf(root, APP))).toBe(false);
+    writeFileSync(blobsFile(env), good);
+    expect(openParseCache(root, env).knowsBlob(idOf(root, APP))).toBe(true);
   });
 });

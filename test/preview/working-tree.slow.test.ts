@@ -1,12 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openRepo, readRevision, resolveRevision } from "../../generator/preview/git.js";
 import { askWorkingTree, workingTreeOverBase } from "../../generator/preview/working-tree.js";
 import { listTree } from "../../generator/read/walk.js";
+import { bytesOf } from "../../generator/preview/write-revision.js";
 import { layout } from "../../generator/layout.js";
-import { removeRepo } from "../helpers/repo.js";
+import { berthWithEnv, makeRepo, removeRepo } from "../helpers/repo.js";
+import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import { berthIn, edit, fixtureRepo, git } from "./helpers.js";
 
 /**
@@ -49,7 +52,7 @@ describe("the working tree as the base plus git's changes", () => {
     git(root, "add", "apps/shop/values-prod.yaml");
     const composed = await overBase(root);
     expect(composed).toBeDefined();
-    expect(composed!.files.entries.map((e, i) => [e.path, composed!.files.blobs[i]!.toString("latin1")])).toEqual(onDisk(root));
+    expect(composed!.files.entries.map((e, i) => [e.path, bytesOf(composed!.files.blobs[i]!).toString("latin1")])).toEqual(onDisk(root));
     expect([...composed!.changed].sort()).toEqual(["apps/shop/app.yaml", "apps/shop/ignored.yaml", values, "apps/shop/values-prod.yaml"].sort());
   });
 
@@ -60,6 +63,9 @@ describe("the working tree as the base plus git's changes", () => {
       ["a symlink", (root) => symlinkSync("/etc/passwd", join(root, "apps/shop/passwd.yaml"))],
       ["a tracked file replaced by a pipe", (root) => (rmSync(join(root, "apps/shop/values.yaml")), execFileSync("mkfifo", [join(root, "apps/shop/values.yaml")]))],
       ["a .gitattributes", (root) => edit(root, { ".gitattributes": "*.yaml text eol=crlf\n" })],
+      ["a committed .gitattributes in a folder", (root) => (edit(root, { "apps/shop/.gitattributes": "*.yaml text eol=crlf\n" }), git(root, "add", "-A"), git(root, "commit", "-q", "-m", "attributes"))],
+      ["a staged .gitattributes gone from the disk", (root) => (edit(root, { "clusters/.gitattributes": "*.yaml text eol=crlf\n" }), git(root, "add", "-A"), rmSync(join(root, "clusters/.gitattributes")))],
+      ["an ignored .gitattributes", (root) => edit(root, { ".gitignore": ".gitattributes\n", "apps/.gitattributes": "*.yaml text eol=crlf\n" })],
       ["info/attributes", (root) => edit(root, { ".git/info/attributes": "*.yaml text eol=crlf\n" })],
       ["an entry marked skip-worktree", (root) => git(root, "update-index", "--skip-worktree", "apps/shop/values.yaml")],
       ["an entry marked assume-unchanged", (root) => git(root, "update-index", "--assume-unchanged", "apps/shop/values.yaml")],
@@ -91,14 +97,31 @@ describe("the working tree as the base plus git's changes", () => {
 
   it.each(changes)("a preview through it says what a preview from the disk says: %s", async (_what, change) => {
     const root = await repo();
+    // The base's blobs known by id (cache/parse-cache.ts): read only if a reader asks for them.
+    const cache = mkdtempSync(join(tmpdir(), "berth-cache-"));
+    repos.push(cache);
+    const warm = { PATH: process.env.PATH, HOME: process.env.HOME, BERTH_TOOLS: "bundled", XDG_CACHE_HOME: cache };
+    await berthWithEnv(root, warm, "preview", "--base", "HEAD", "--format", "text");
     change(root);
     expect(await overBase(root)).toBeDefined();
-    const fast = await berthIn(root, "preview", "--base", "HEAD", "--format", "text");
+    const fast = await berthWithEnv(root, warm, "preview", "--base", "HEAD", "--format", "text");
     // An attributes file that changes nothing turns the shortcut off: the disk is walked.
     writeFileSync(join(root, ".git/info/attributes"), "\n");
     expect(await overBase(root)).toBeUndefined();
     const walked = await berthIn(root, "preview", "--base", "HEAD", "--format", "text");
     expect(fast.stdout + fast.stderr).not.toBe("");
     expect({ code: fast.code, stdout: fast.stdout, stderr: fast.stderr }).toEqual({ code: walked.code, stdout: walked.stdout, stderr: walked.stderr });
+  });
+
+  it("in a fleet below the repository's top, steps aside for a .gitattributes outside the fleet folder", async () => {
+    const root = makeRepo(Object.fromEntries(Object.entries(fixtureFleet()).map(([p, text]) => [`fleet/${p}`, text])));
+    repos.push(root);
+    git(root, "init", "-q", "-b", "main");
+    git(root, "add", "-A");
+    git(root, "commit", "-q", "-m", "base");
+    const fleet = join(root, "fleet");
+    expect(await overBase(fleet)).toBeDefined();
+    edit(root, { ".gitattributes": "*.yaml text eol=crlf\n" });
+    expect(await overBase(fleet)).toBeUndefined();
   });
 });

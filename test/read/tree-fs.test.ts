@@ -8,6 +8,7 @@ import { listRepoFiles } from "../../generator/read/repo-files.js";
 import { checkInputTree, listInputFiles, MAX_INPUT_FILE_BYTES, readInputText } from "../../generator/read/input-files.js";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
 import { loadFleet } from "../../generator/read/load-fleet.js";
+import { readInputTree } from "../../generator/read/input-tree.js";
 import { instanceInputs, sealedSnapshots } from "../../generator/preview/inputs.js";
 import { planSides } from "../../generator/preview/side-plans.js";
 import { exampleFleetRoot } from "../helpers/example-fleet.js";
@@ -66,6 +67,22 @@ describe("a revision mounted in memory reads as it does on disk", () => {
       expect(checkInputTree(memory, "apps").map((d) => d.file)).toEqual(["apps/big/huge.yaml"]);
       for (const rel of ["apps/a/sub", "apps/a/none.yaml", "apps/a/values.yaml"]) expect(readInputText(memory, rel)).toEqual(readInputText(root, rel));
       expect(loadFleet(memory)).toEqual(loadFleet(root));
+    } finally {
+      removeRepo(root);
+    }
+  });
+
+  it("its input walk (read from the mount, not walked) is the disk's: entries in walk order, kinds, sizes, missing starts, listings", () => {
+    const root = makeRepo({ "apps/b/app.yaml": "layer: apps\n", "apps/a/values.yaml": "x: 1\n", "apps/a/sub/f.yaml": "y\n", "apps/a/Z.yaml": "z\n", "apps/.hidden/x": "1\n", "clusters/c/cluster.yaml": "c: 1\n" });
+    try {
+      const memory = mountCopy(root);
+      const shape = (r: string) => {
+        const tree = readInputTree(r);
+        return { entries: tree.entries.map((e) => [e.rel, e.kind, e.size]), missing: tree.missing, names: tree.names("apps/a"), folders: tree.folders("apps"), absent: tree.lookup("apps/a/none.yaml") };
+      };
+      expect(shape(memory).entries.length).toBeGreaterThan(8);
+      expect(shape(memory)).toEqual(shape(root));
+      expect(shape(memory).missing).toEqual(["secrets"]);
     } finally {
       removeRepo(root);
     }
