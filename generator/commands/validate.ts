@@ -17,6 +17,7 @@ import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
 import { openScanVerdicts } from "../cache/scan-verdicts.js";
+import { openFolderListings } from "../cache/folder-listings.js";
 import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
 import { repoReader, type RepoReader } from "../validate/repo-reads.js";
 import { repoListerFromTree } from "../validate/repo-list.js";
@@ -60,7 +61,9 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   };
   // One walk of the input folders: the loader's listings, and (with a walk of the rest) the
   // repository's list for every check that scans it; validate writes nothing.
-  const tree = readInputTree(opts.root, { signatures: true });
+  const listings = openFolderListings(opts.root, io.env);
+  const tree = readInputTree(opts.root, { signatures: true, listings });
+  listings.save();
   const list = repoListerFromTree(opts.root, tree);
   const verdicts = openScanVerdicts(opts.root, io.env);
   // Asked by four scans for most files: answered once a file.
