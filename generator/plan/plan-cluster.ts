@@ -4,7 +4,7 @@ import { clusterInstances, type Instance } from "../model/instances.js";
 import { LAYERS } from "../model/types.js";
 import { GENERATED_LINE, sourceComment, toYaml, toYamlInto } from "../yaml/canonical.js";
 import { buildApplication } from "./applications.js";
-import type { EncodedFile, OutputFile } from "./output.js";
+import type { EncodedFile, GeneratedDocument, OutputFile } from "./output.js";
 import { buildNamespace, clusterNamespaces, type NamespaceSpec } from "./namespaces.js";
 import { buildProject, buildRootProject } from "./projects.js";
 import { buildParent, groupByParent, namespacesByParent } from "./parents.js";
@@ -34,10 +34,10 @@ export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances 
  * creating a file costs the file system far more than its bytes, and Argo CD's repo-server reads
  * the folder on every refresh.
  */
-export function planCluster(fleet: Fleet, cluster: Cluster): ClusterPlan {
+export function planCluster(fleet: Fleet, cluster: Cluster, opts: { documentYaml?: boolean } = {}): ClusterPlan {
   const { instances } = planInstances(fleet, cluster);
   const waves = computeWaves(instances);
-  const files = [...buildFiles(cluster, instances, waves, documentedFile)];
+  const files = [...buildFiles(cluster, instances, waves, opts.documentYaml === false ? objectsFile : documentedFile)];
   return { cluster, instances, waves, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
@@ -92,6 +92,28 @@ function documentedFile(path: string, docs: Documents): OutputFile {
   return { path, content: `${GENERATED_LINE}${body}`, documents };
 }
 
+/**
+ * {@link documentedFile} for a caller that reads the objects and the content but seldom an object's
+ * own YAML (validate): the content is serialised once, and an object's YAML only when asked for.
+ */
+function objectsFile(path: string, docs: Documents): OutputFile {
+  const out = [GENERATED_LINE];
+  for (const d of docs) {
+    out.push("---\n", sourceComment(d.sources));
+    toYamlInto(out, d.object);
+  }
+  return { path, content: out.join(""), documents: docs.map((d) => new LazyDocument(d.object as Record<string, any>)) };
+}
+
+/** A generated object whose YAML is made when first read. */
+class LazyDocument implements GeneratedDocument {
+  private text: string | undefined;
+  constructor(readonly object: Record<string, any>) {}
+  get yaml(): string {
+    return (this.text ??= toYaml(this.object));
+  }
+}
+
 /** {@link documentedFile}'s content alone, as its bytes. */
 function encodedFile(path: string, docs: Documents): EncodedFile {
   // Every document's pieces in one array, joined once without the first line (whose em dash would make the whole string two bytes a character),
@@ -111,6 +133,6 @@ function encodedFile(path: string, docs: Documents): EncodedFile {
 
 const GENERATED_LINE_BYTES = Buffer.from(GENERATED_LINE);
 
-export function planFleet(fleet: Fleet, only?: string): ClusterPlan[] {
-  return fleet.clusters.filter((c) => only === undefined || c.name === only).map((c) => planCluster(fleet, c));
+export function planFleet(fleet: Fleet, only?: string, opts: { documentYaml?: boolean } = {}): ClusterPlan[] {
+  return fleet.clusters.filter((c) => only === undefined || c.name === only).map((c) => planCluster(fleet, c, opts));
 }

@@ -29,3 +29,16 @@ describe("clusterFiles (planned as bytes, without documents)", () => {
     for (const f of full.files) expect(Buffer.compare(lean.get(f.path)!, Buffer.from(f.content, "utf8"))).toBe(0);
   });
 });
+
+describe("planCluster without each object's YAML made up front (validate)", () => {
+  it("gives the same files, objects and, when asked for, the same YAML", () => {
+    const fleet = loadCheckedFleet(exampleFleetRoot());
+    for (const cluster of fleet.clusters) {
+      const full = planCluster(fleet, cluster);
+      const objects = planCluster(fleet, cluster, { documentYaml: false });
+      expect(objects.files.map((f) => [f.path, f.content])).toEqual(full.files.map((f) => [f.path, f.content]));
+      expect(objects.files.map((f) => f.documents!.map((d) => d.object))).toEqual(full.files.map((f) => f.documents!.map((d) => d.object)));
+      expect(objects.files.map((f) => f.documents!.map((d) => d.yaml))).toEqual(full.files.map((f) => f.documents!.map((d) => d.yaml)));
+    }
+  });
+});
