@@ -4,7 +4,7 @@
 // OpenAPI description, with the token berth sealed for the cluster; `berth status` reads the
 // live Applications through the cluster's context.
 import { $ } from "zx";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { parseDocument } from "yaml";
@@ -29,11 +29,44 @@ export async function notifications({ logDir, log }) {
   const github = await startGithub({ token, owner: OWNER, repo: REPO });
   let controller;
   let fleet;
+  let argoCD;
 
   const statusesFor = (sha, context) => github.statuses.filter((s) => s.sha === sha && s.context === context);
   const noViolations = () => {
     if (github.violations.length > 0) throw new AssertionFailure(`requests the loopback GitHub refused (GitHub's OpenAPI description):\n${github.violations.join("\n")}`);
   };
+
+  /**
+   * A sync can fail before the Application's comparison has recorded a revision (the controller
+   * then posted a status to an empty SHA, which GitHub refuses): berth's triggers, run by Argo CD's
+   * own `argocd admin notifications trigger run` against the live argocd-notifications-cm, fire for
+   * a failing child or root only once it has a commit (one source, or the one SHA among several).
+   */
+  async function triggersNeedACommit(sha) {
+    const dir = mkdtempSync(join(logDir, "triggers-"));
+    const failing = { operationState: { phase: "Running", retryCount: 1, message: "refused" } };
+    const announced = { "notified.notifications.argoproj.io": JSON.stringify({ [`${sha}:on-berth-revision:[0].x:berth-github:`]: 1 }) };
+    const app = (name, status, annotations = {}) => ({ apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name, namespace: "argocd", annotations }, spec: { project: "apps" }, status });
+    const cases = [
+      ["on-berth-app-failed", "a failing child without a revision", app("rogue", { ...failing, sync: { status: "OutOfSync" } }), "false"],
+      ["on-berth-app-failed", "a failing child at a commit", app("rogue", { ...failing, sync: { status: "OutOfSync", revision: sha } }), "true"],
+      ["on-berth-app-failed", "a failing multi-source child with the commit among its revisions", app("rogue", { ...failing, sync: { status: "OutOfSync", revisions: ["1.2.0", sha] } }), "true"],
+      ["on-berth-app-failed", "a failing multi-source child without a commit", app("rogue", { ...failing, sync: { status: "OutOfSync", revisions: ["1.2.0"] } }), "false"],
+      ["on-berth-revision", "the root without a revision", app("root", { sync: { status: "OutOfSync" } }), "false"],
+      ["on-berth-failed", "the root failing without a revision, a commit announced before", app("root", { ...failing, sync: { status: "OutOfSync" } }, announced), "false"],
+      ["on-berth-failed", "the root failing at an announced commit", app("root", { ...failing, sync: { status: "OutOfSync", revision: sha } }, announced), "true"],
+    ];
+    const wrong = [];
+    for (const [i, [trigger, what, object, expected]] of cases.entries()) {
+      const file = join(dir, `${i}.yaml`);
+      writeFileSync(file, JSON.stringify(object));
+      const r = await $({ quiet: true, nothrow: true, env: { ...process.env, ...argoCD.env, ARGOCD_BINARY_NAME: "argocd" } })`${argoCD.argocd} admin notifications trigger run ${trigger} ${file} -n argocd --secret :empty`;
+      const result = r.stdout.trim().split("\n").at(-1)?.trim().split(/\s+/).at(-1);
+      if (r.exitCode !== 0 || result !== expected) wrong.push(`${trigger} on ${what}: ${result ?? "no result"} (expected ${expected}; exit ${r.exitCode}: ${r.stderr.trim().split("\n").at(-1)})`);
+    }
+    if (wrong.length > 0) throw new AssertionFailure(`berth's notification triggers, run by Argo CD:\n${wrong.join("\n")}`);
+    log(`notification triggers: a failing Application without a commit posts nothing (${cases.length} cases through argocd admin notifications trigger run)`);
+  }
 
   return {
     async prepare(run, dir) {
@@ -46,6 +79,7 @@ export async function notifications({ logDir, log }) {
 
     /** The notifications controller, as its Deployment would run it, next to the other Argo CD processes. */
     async start(argo, watch) {
+      argoCD = argo;
       const [metrics] = await freePorts(1);
       controller = start("argocd-notifications-controller", argo.argocd, ["--loglevel", "info", "--metrics-port", String(metrics), "--argocd-repo-server", `127.0.0.1:${argo.repoPort}`], { logDir, env: { ...argo.env, ARGOCD_BINARY_NAME: "argocd-notifications" } });
       watch.push(controller);
@@ -80,6 +114,7 @@ export async function notifications({ logDir, log }) {
       if (!/is not permitted in project apps/.test(failure.description)) throw new AssertionFailure(`the failure status for ${context} does not carry Argo CD's reason: ${JSON.stringify(failure.description)}`);
       noViolations();
       log(`commit statuses: ${short(sha)} got failure for ${context}: ${failure.description}`);
+      await triggersNeedACommit(sha);
       // berth status names the app, the kind, the layers that would allow it and, once Argo CD has
       // retried twice, the way out of the retries.
       let last;

@@ -42,6 +42,12 @@ export const statusContext = (cluster: string, app?: string): string => (app ? `
 // status after the final one for the same commit (the root can look Synced and Healthy at a new
 // revision a moment before its children have noticed it).
 const REVISION = "app.status?.sync?.revision";
+// A status goes to a commit: an Application whose comparison has not yet recorded one (a sync can
+// fail before it does) has nothing to post to, and a status to an empty SHA is a request GitHub
+// refuses. A multi-source child's commit is the one full SHA among its revisions (as COMMIT below).
+const SHA = "'^[0-9a-f]{40}$'";
+const ROOT_COMMIT = `(${REVISION} ?? '') matches ${SHA}`;
+const APP_COMMIT = `(${ROOT_COMMIT} or any(app.status?.sync?.revisions ?? [], {(# ?? '') matches ${SHA}}))`;
 const ANNOUNCED = `((app.metadata?.annotations ?? {})['${NOTIFIED_ANNOTATION}'] ?? '') contains ((${REVISION} ?? '') + ':${TRIGGERS.rootRevision}:')`;
 // A sync that Argo CD retries stays in phase Running with a retry count: a failure all the same.
 const OPERATION_FAILING = "(app.status?.operationState != nil and (app.status.operationState.phase in ['Error', 'Failed'] or (app.status.operationState.phase == 'Running' and (app.status.operationState.retryCount ?? 0) > 0)))";
@@ -52,10 +58,10 @@ const APP_REVISION = "app.status?.sync?.revision ?? join(app.status?.sync?.revis
 function triggers(): Record<string, string> {
   const trigger = (when: string, oncePer: string, send: string, description: string) => toYaml([{ description, oncePer, send: [send], when }]);
   return {
-    [`trigger.${TRIGGERS.rootRevision}`]: trigger(`(${REVISION} ?? '') != ''`, REVISION, "berth-pending", "berth: the root Application sees a new revision"),
-    [`trigger.${TRIGGERS.rootDeployed}`]: trigger(`app.status?.sync?.status == 'Synced' and app.status?.health?.status == 'Healthy' and ${ANNOUNCED}`, REVISION, "berth-success", "berth: the cluster is Synced and Healthy at the revision"),
-    [`trigger.${TRIGGERS.rootFailed}`]: trigger(`(${OPERATION_FAILING} or ${DEGRADED}) and ${ANNOUNCED}`, REVISION, "berth-failure", "berth: the root Application failed at the revision"),
-    [`trigger.${TRIGGERS.appFailed}`]: trigger(`${OPERATION_FAILING} or ${DEGRADED}`, APP_REVISION, "berth-app-failure", "berth: an Application's sync failed or it is Degraded"),
+    [`trigger.${TRIGGERS.rootRevision}`]: trigger(ROOT_COMMIT, REVISION, "berth-pending", "berth: the root Application sees a new revision"),
+    [`trigger.${TRIGGERS.rootDeployed}`]: trigger(`${ROOT_COMMIT} and app.status?.sync?.status == 'Synced' and app.status?.health?.status == 'Healthy' and ${ANNOUNCED}`, REVISION, "berth-success", "berth: the cluster is Synced and Healthy at the revision"),
+    [`trigger.${TRIGGERS.rootFailed}`]: trigger(`${ROOT_COMMIT} and (${OPERATION_FAILING} or ${DEGRADED}) and ${ANNOUNCED}`, REVISION, "berth-failure", "berth: the root Application failed at the revision"),
+    [`trigger.${TRIGGERS.appFailed}`]: trigger(`${APP_COMMIT} and (${OPERATION_FAILING} or ${DEGRADED})`, APP_REVISION, "berth-app-failure", "berth: an Application's sync failed or it is Degraded"),
   };
 }
 
