@@ -6,7 +6,7 @@ import type { Fleet } from "../model/fleet.js";
 import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { readInputTree, type InputTree } from "../read/input-tree.js";
 import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
-import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
+import { currentCommit, openRepo, openRepoAt, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 import { askWorkingTree, workingTreeOverBase, type GitView } from "./working-tree.js";
 import { headFleetOverBase } from "./head-fleet.js";
@@ -57,12 +57,7 @@ export interface PreviewSides {
 }
 
 export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<PreviewSides> {
-  const repo = await openRepo(opts.root, env);
-  // Both at once; a bad base is reported before a bad head.
-  const [base, head] = await Promise.allSettled([resolveRevision(repo, opts.base, "--base"), opts.head !== undefined ? resolveRevision(repo, opts.head, "--head") : currentCommit(repo)]);
-  if (base.status === "rejected") throw base.reason;
-  if (head.status === "rejected") throw head.reason;
-  const [baseSha, headSha] = [base.value, head.value];
+  const { repo, baseSha, headSha } = await openSides(opts, env);
   // The working tree is read as the base plus git's view of what differs (working-tree.ts), asked
   // for while the base is read: the base's listing first, as the load waits for it.
   const overBase = opts.head === undefined && !opts.render;
@@ -164,6 +159,18 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     await close();
     throw e;
   }
+}
+
+/** The repository and both revisions' commits: in one git process when git answers plainly, else one question at a time. */
+async function openSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<{ repo: GitRepo; baseSha: string; headSha: string | undefined }> {
+  const quick = await openRepoAt(opts.root, env, [opts.base, opts.head ?? "HEAD"]);
+  if (quick) return { repo: quick.repo, baseSha: quick.shas[0]!, headSha: quick.shas[1]! };
+  const repo = await openRepo(opts.root, env);
+  // Both at once; a bad base is reported before a bad head.
+  const [base, head] = await Promise.allSettled([resolveRevision(repo, opts.base, "--base"), opts.head !== undefined ? resolveRevision(repo, opts.head, "--head") : currentCommit(repo)]);
+  if (base.status === "rejected") throw base.reason;
+  if (head.status === "rejected") throw head.reason;
+  return { repo, baseSha: base.value, headSha: head.value };
 }
 
 /** `apps/<app>/` of each app folder holding one of `changed`. */

@@ -116,7 +116,8 @@ export async function askWorkingTree(repo: GitRepo, sha: string): Promise<GitVie
     git(repo, [...quiet, "ls-files", "-v", "-z", "--", "."]),
     atTop ? undefined : git(repo, [...quiet, "ls-files", "--cached", "--others", "-z", "--", ":(top,glob)**/.gitattributes"]),
     git(repo, ["config", "-z", "--get-regexp", "^(core\\.(autocrlf|eol|attributesfile|symlinks|ignorecase)|filter\\.)"]),
-    git(repo, ["rev-parse", "--git-path", "info/attributes"]),
+    // Known already when openRepoAt asked with the revisions.
+    repo.infoAttributes !== undefined ? { code: 0, stdout: repo.infoAttributes } : git(repo, ["rev-parse", "--git-path", "info/attributes"]),
   ]);
   if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || (attrs && attrs.code !== 0) || infoAttrs.code !== 0) return undefined;
   // `git config --get-regexp` exits 1 when nothing matches: the only answer that lets this through.
