@@ -7,7 +7,7 @@ import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { readInputTree, type InputTree } from "../read/input-tree.js";
 import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
 import { currentCommit, openRepo, openRepoAt, readRevision, resolveRevision, type GitRepo } from "./git.js";
-import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
+import { openOverlay, openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 import { askWorkingTree, workingTreeOverBase, type GitView } from "./working-tree.js";
 import { headFleetOverBase } from "./head-fleet.js";
 import { layout } from "../layout.js";
@@ -127,8 +127,8 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     // The working tree as the base plus what git says differs, when that is what the disk holds.
     const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
     const composedRoot = join(temp, "head-over-base");
-    const composedOpened = composed && open(composedRoot, composed.files);
-    if (composedOpened) await composedOpened.ready;
+    const composedOpened = composed && baseOpened && openOverlay(composedRoot, baseRoot, composed.changes);
+    if (composedOpened) opened.push(composedOpened);
     // The base's files of the app folders a change touches are hashed on both sides (preview/inputs.ts):
     // git reads them while the head loads.
     const touched = composed ? touchedAppFolders(composed.changed) : [];
@@ -137,7 +137,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     if (composedOpened) {
       const baseFleet = await baseFirst;
       try {
-        headFleet = (baseFleet && headFleetOverBase(baseFleet, composed!.files, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
+        headFleet = (baseFleet && headFleetOverBase(baseFleet, composedRoot, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
         sides.headReadRoot = composedRoot;
         sides.headChanged = composed!.changed;
       } catch {
