@@ -42,25 +42,28 @@ export async function openRepo(root: string, callerEnv: Readonly<Record<string, 
 
 /**
  * {@link openRepo} and the commits `revs` name (as {@link resolveRevision}, "HEAD" as
- * {@link currentCommit}), and where git looks for info/attributes, asked of one git process instead
- * of three or four in a row (each costs a spawn and git's start-up before the base can be listed).
+ * {@link currentCommit}) with their trees, and where git looks for info/attributes, asked of one
+ * git process instead of three or four in a row (each costs a spawn and git's start-up before the
+ * base can be listed).
  * Undefined unless git gives the plain answer, a full SHA per revision: the caller then asks one
  * question at a time, for the precise message (a repository without commits, an unknown revision).
  */
-export async function openRepoAt(root: string, callerEnv: Readonly<Record<string, string | undefined>>, revs: readonly string[]): Promise<{ repo: GitRepo; shas: string[] } | undefined> {
+export async function openRepoAt(root: string, callerEnv: Readonly<Record<string, string | undefined>>, revs: readonly string[]): Promise<{ repo: GitRepo; shas: string[]; trees: string[] } | undefined> {
   if (revs.some((rev) => rev.trim() === "" || rev.startsWith("-") || rev.includes("\n"))) return undefined;
   const { git, env } = gitEnvironment(callerEnv);
   // Each revision is verified as resolveRevision does (`^{commit}`); `--` ends the revisions, so
   // none is taken for a path.
-  const r = await run(git, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "info/attributes", ...revs.map((rev) => `${rev}^{commit}`), "--"], { env, cwd: root, timeoutMs: TIMEOUT_MS });
+  const asked = [...revs.map((rev) => `${rev}^{commit}`), ...revs.map((rev) => `${rev}^{tree}`)];
+  const r = await run(git, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "info/attributes", ...asked, "--"], { env, cwd: root, timeoutMs: TIMEOUT_MS });
   if (r.code !== 0) return undefined;
   const lines = r.stdout.split("\n");
-  // top, prefix, info/attributes, a SHA per revision, the `--` echoed, and the final line break.
-  if (lines.length !== revs.length + 5 || lines[revs.length + 3] !== "--" || lines[revs.length + 4] !== "") return undefined;
+  // top, prefix, info/attributes, a SHA per revision and one per tree, the `--` echoed, and the final line break.
+  const n = asked.length;
+  if (lines.length !== n + 5 || lines[n + 3] !== "--" || lines[n + 4] !== "") return undefined;
   const [top, prefix, infoAttributes] = lines as [string, string, string];
-  const shas = lines.slice(3, 3 + revs.length);
-  if (top === "" || infoAttributes === "" || !shas.every((sha) => /^[0-9a-f]{40,64}$/.test(sha))) return undefined;
-  return { repo: { git, env, root, top, prefix: prefix.trim(), infoAttributes }, shas };
+  const ids = lines.slice(3, 3 + n);
+  if (top === "" || infoAttributes === "" || !ids.every((id) => /^[0-9a-f]{40,64}$/.test(id))) return undefined;
+  return { repo: { git, env, root, top, prefix: prefix.trim(), infoAttributes }, shas: ids.slice(0, revs.length), trees: ids.slice(revs.length) };
 }
 
 /** git, and the caller's environment for it. */

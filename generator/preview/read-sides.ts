@@ -6,6 +6,7 @@ import type { Fleet } from "../model/fleet.js";
 import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { readInputTree, type InputTree } from "../read/input-tree.js";
 import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
+import { openCheckedTrees, type CheckedTrees } from "../cache/checked-trees.js";
 import { currentCommit, openRepo, openRepoAt, readRevision, resolveRevision, type GitRepo } from "./git.js";
 import { openOverlay, openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 import { askWorkingTree, workingTreeOverBase, type GitView } from "./working-tree.js";
@@ -57,7 +58,7 @@ export interface PreviewSides {
 }
 
 export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<PreviewSides> {
-  const { repo, baseSha, headSha } = await openSides(opts, env);
+  const { repo, baseSha, headSha, baseTreeId } = await openSides(opts, env);
   // The working tree is read as the base plus git's view of what differs (working-tree.ts), asked
   // for while the base is read: the base's listing first, as the load waits for it.
   const overBase = opts.head === undefined && !opts.render;
@@ -102,6 +103,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
     // The base's fleet, or why not (in `notes`); loaded once (again only after a failure).
     let baseLoad: Promise<Fleet | undefined> | undefined;
+    let checked: CheckedTrees | undefined;
     const loadBase = () => (baseLoad ??= loadBaseNow());
     const loadBaseNow = async (): Promise<Fleet | undefined> => {
       if (!baseFiles) {
@@ -112,7 +114,12 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       if (failed) throw failed;
       try {
         sides.baseTree = readInputTree(baseRoot);
-        return loadCheckedFleet(baseRoot, parses!, sides.baseTree);
+        // The base's tree passed the cross-checks before with this build (cache/checked-trees.ts): its verdict stands.
+        checked ??= openCheckedTrees(opts.root, env);
+        const crossChecked = baseTreeId !== undefined && checked.passed(baseTreeId);
+        const fleet = loadCheckedFleet(baseRoot, parses!, sides.baseTree, { crossChecked });
+        if (baseTreeId !== undefined) checked.record(baseTreeId);
+        return fleet;
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
         const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
@@ -153,6 +160,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     }
     const baseFleet = await loadBase();
     parses!.save();
+    checked?.save();
     await prefetched;
     return { ...sides, head: { fleet: headFleet }, baseFleet };
   } catch (e) {
@@ -162,9 +170,9 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
 }
 
 /** The repository and both revisions' commits: in one git process when git answers plainly, else one question at a time. */
-async function openSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<{ repo: GitRepo; baseSha: string; headSha: string | undefined }> {
+async function openSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<{ repo: GitRepo; baseSha: string; headSha: string | undefined; baseTreeId?: string }> {
   const quick = await openRepoAt(opts.root, env, [opts.base, opts.head ?? "HEAD"]);
-  if (quick) return { repo: quick.repo, baseSha: quick.shas[0]!, headSha: quick.shas[1]! };
+  if (quick) return { repo: quick.repo, baseSha: quick.shas[0]!, headSha: quick.shas[1]!, baseTreeId: quick.trees[0]! };
   const repo = await openRepo(opts.root, env);
   // Both at once; a bad base is reported before a bad head.
   const [base, head] = await Promise.allSettled([resolveRevision(repo, opts.base, "--base"), opts.head !== undefined ? resolveRevision(repo, opts.head, "--head") : currentCommit(repo)]);

@@ -37,6 +37,7 @@ describe("openRepoAt", () => {
       expect(quick).toBeDefined();
       expect(quick!.shas).toEqual([await resolveRevision(slow, "older", "--base"), await resolveRevision(slow, "HEAD", "--head")]);
       expect(quick!.shas[0]).not.toBe(quick!.shas[1]);
+      expect(quick!.trees).toEqual([git(root, "rev-parse", "older^{tree}").trim(), git(root, "rev-parse", "HEAD^{tree}").trim()]);
       const { infoAttributes, ...rest } = quick!.repo;
       expect(rest).toEqual(slow);
       expect(infoAttributes).toBe(git(root, "rev-parse", "--git-path", "info/attributes").trim());
