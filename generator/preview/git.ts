@@ -16,6 +16,8 @@ export interface GitRepo {
   top: string;
   /** The fleet's folder relative to the repository's top level, "" or "sub/dir/". */
   prefix: string;
+  /** Where git reads the repository's info/attributes (relative to `root`), when it was asked with the revisions (openRepoAt). */
+  infoAttributes?: string;
 }
 
 const TIMEOUT_MS = 120_000;
@@ -26,14 +28,7 @@ const TIMEOUT_MS = 120_000;
  * with messages in English so they can be recognised.
  */
 export async function openRepo(root: string, callerEnv: Readonly<Record<string, string | undefined>>): Promise<GitRepo> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(callerEnv)) if (v !== undefined && !/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|NAMESPACE|CEILING_DIRECTORIES)$/.test(k)) env[k] = v;
-  env.PATH ??= process.env.PATH ?? "";
-  if (env.HOME === undefined && process.env.HOME !== undefined) env.HOME = process.env.HOME;
-  env.LC_ALL = "C";
-  env.GIT_TERMINAL_PROMPT = "0";
-  const git = findOnPath("git", env.PATH);
-  if (!git) throw new EnvironmentError("git is not on PATH: berth preview reads both revisions from the repository's git", "install git, or add it to PATH");
+  const { git, env } = gitEnvironment(callerEnv);
   const r = await run(git, ["rev-parse", "--show-toplevel", "--show-prefix"], { env, cwd: root, timeoutMs: TIMEOUT_MS });
   if (r.code !== 0) {
     throw new EnvironmentError(
@@ -43,6 +38,45 @@ export async function openRepo(root: string, callerEnv: Readonly<Record<string, 
   }
   const [top = root, prefix = ""] = r.stdout.split("\n");
   return { git, env, root, top, prefix: prefix.trim() };
+}
+
+/**
+ * {@link openRepo} and the commits `revs` name (as {@link resolveRevision}, "HEAD" as
+ * {@link currentCommit}) with their trees, and where git looks for info/attributes, asked of one
+ * git process instead of three or four in a row (each costs a spawn and git's start-up before the
+ * base can be listed).
+ * Undefined unless git gives the plain answer, a full SHA per revision: the caller then asks one
+ * question at a time, for the precise message (a repository without commits, an unknown revision).
+ */
+export async function openRepoAt(root: string, callerEnv: Readonly<Record<string, string | undefined>>, revs: readonly string[]): Promise<{ repo: GitRepo; shas: string[]; trees: string[] } | undefined> {
+  if (revs.some((rev) => rev.trim() === "" || rev.startsWith("-") || rev.includes("\n"))) return undefined;
+  const { git, env } = gitEnvironment(callerEnv);
+  // Each revision is verified as resolveRevision does (`^{commit}`); `--` ends the revisions, so
+  // none is taken for a path.
+  const asked = [...revs.map((rev) => `${rev}^{commit}`), ...revs.map((rev) => `${rev}^{tree}`)];
+  const r = await run(git, ["rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "info/attributes", ...asked, "--"], { env, cwd: root, timeoutMs: TIMEOUT_MS });
+  if (r.code !== 0) return undefined;
+  const lines = r.stdout.split("\n");
+  // top, prefix, info/attributes, a SHA per revision and one per tree, the `--` echoed, and the final line break.
+  const n = asked.length;
+  if (lines.length !== n + 5 || lines[n + 3] !== "--" || lines[n + 4] !== "") return undefined;
+  const [top, prefix, infoAttributes] = lines as [string, string, string];
+  const ids = lines.slice(3, 3 + n);
+  if (top === "" || infoAttributes === "" || !ids.every((id) => /^[0-9a-f]{40,64}$/.test(id))) return undefined;
+  return { repo: { git, env, root, top, prefix: prefix.trim(), infoAttributes }, shas: ids.slice(0, revs.length), trees: ids.slice(revs.length) };
+}
+
+/** git, and the caller's environment for it. */
+function gitEnvironment(callerEnv: Readonly<Record<string, string | undefined>>): { git: string; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(callerEnv)) if (v !== undefined && !/^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|NAMESPACE|CEILING_DIRECTORIES)$/.test(k)) env[k] = v;
+  env.PATH ??= process.env.PATH ?? "";
+  if (env.HOME === undefined && process.env.HOME !== undefined) env.HOME = process.env.HOME;
+  env.LC_ALL = "C";
+  env.GIT_TERMINAL_PROMPT = "0";
+  const git = findOnPath("git", env.PATH);
+  if (!git) throw new EnvironmentError("git is not on PATH: berth preview reads both revisions from the repository's git", "install git, or add it to PATH");
+  return { git, env };
 }
 
 /** The full SHA of a commit, or a UserError naming the revision and how to get it. */

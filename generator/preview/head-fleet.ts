@@ -3,9 +3,8 @@ import { layout } from "../layout.js";
 import type { App, Fleet } from "../model/fleet.js";
 import { checkFleet } from "../model/rules.js";
 import { loadFleet } from "../read/load-fleet.js";
-import { mountTree } from "../read/tree-fs.js";
+import { mountedFiles, mountedFolders, mountTree, type TreeFile } from "../read/tree-fs.js";
 import type { ParseMemo } from "../yaml/parse-memo.js";
-import type { RevisionFiles } from "./write-revision.js";
 
 /**
  * The head's fleet from the base's, when the head's files are the base's plus `changed` (the
@@ -23,7 +22,7 @@ import type { RevisionFiles } from "./write-revision.js";
  * whole load makes on the tree (sizes, in memory) are working-tree.ts's for the changed paths and
  * the base's load's for the rest.
  */
-export function headFleetOverBase(base: Fleet, head: RevisionFiles, changed: ReadonlySet<string>, memo?: ParseMemo): Fleet | undefined {
+export function headFleetOverBase(base: Fleet, headRoot: string, changed: ReadonlySet<string>, memo?: ParseMemo): Fleet | undefined {
   const touchedApps = new Set<string>();
   let secretsTouched = false;
   for (const p of changed) {
@@ -32,22 +31,16 @@ export function headFleetOverBase(base: Fleet, head: RevisionFiles, changed: Rea
     if (top === layout.appsDir && name !== undefined && rest.length > 0) touchedApps.add(name);
   }
   // The app folders of the head, as a whole load lists them (sorted, hidden ones left out).
-  const appNames = new Set<string>();
-  const picked: number[] = [];
-  head.entries.forEach((e, i) => {
-    // The first two segments of a path with at least three (as `[top, name, ...rest]` of a split,
-    // without splitting 20,000 paths into their every segment).
-    const first = e.path.indexOf("/");
-    const second = first < 0 ? -1 : e.path.indexOf("/", first + 1);
-    if (second < 0) return;
-    const [top, name] = [e.path.slice(0, first), e.path.slice(first + 1, second)];
-    if (top === layout.appsDir) {
-      if (!name.startsWith(".")) appNames.add(name);
-      if (touchedApps.has(name)) picked.push(i);
-    } else if (top === layout.clustersDir ? !layout.isGenerated(e.path) : top === layout.secretsDir && secretsTouched) picked.push(i);
-  });
+  const appNames = mountedFolders(headRoot, layout.appsDir).filter((name) => !name.startsWith("."));
+  // The files inside a folder of apps/, clusters/ and secrets/ (not beside the folders) that the loader reads.
+  const inFolder = (f: TreeFile) => f.path.indexOf("/", f.path.indexOf("/") + 1) > 0;
+  const picked = [
+    ...[...touchedApps].flatMap((name) => mountedFiles(headRoot, `${layout.appsDir}/${name}`)),
+    ...mountedFiles(headRoot, layout.clustersDir).filter((f) => inFolder(f) && !layout.isGenerated(f.path)),
+    ...(secretsTouched ? mountedFiles(headRoot, layout.secretsDir).filter(inFolder) : []),
+  ];
   const at = `/berth-preview-touched-${randomBytes(8).toString("hex")}`;
-  const unmount = mountTree(at, picked.map((i) => ({ path: head.entries[i]!.path, content: head.blobs[i]!, blobId: head.entries[i]!.oid, executable: head.entries[i]!.mode === "100755" })));
+  const unmount = mountTree(at, picked);
   let part;
   try {
     part = loadFleet(at, memo);
@@ -59,7 +52,7 @@ export function headFleetOverBase(base: Fleet, head: RevisionFiles, changed: Rea
   if (environments(part.value) !== environments(base)) return undefined;
 
   const apps = new Map<string, App>();
-  for (const name of [...appNames].sort()) {
+  for (const name of appNames) {
     const app = touchedApps.has(name) ? part.value.apps.get(name) : base.apps.get(name);
     if (!app) return undefined;
     apps.set(name, app);

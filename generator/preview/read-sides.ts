@@ -6,8 +6,9 @@ import type { Fleet } from "../model/fleet.js";
 import { loadCheckedFleet } from "../read/checked-fleet.js";
 import { readInputTree, type InputTree } from "../read/input-tree.js";
 import { openParseCache, type ParseCache } from "../cache/parse-cache.js";
-import { currentCommit, openRepo, readRevision, resolveRevision, type GitRepo } from "./git.js";
-import { openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
+import { openCheckedTrees, type CheckedTrees } from "../cache/checked-trees.js";
+import { currentCommit, openRepo, openRepoAt, readRevision, resolveRevision, type GitRepo } from "./git.js";
+import { openOverlay, openRevision, type OpenedRevision, type RevisionFiles } from "./write-revision.js";
 import { askWorkingTree, workingTreeOverBase, type GitView } from "./working-tree.js";
 import { headFleetOverBase } from "./head-fleet.js";
 import { layout } from "../layout.js";
@@ -57,12 +58,7 @@ export interface PreviewSides {
 }
 
 export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<PreviewSides> {
-  const repo = await openRepo(opts.root, env);
-  // Both at once; a bad base is reported before a bad head.
-  const [base, head] = await Promise.allSettled([resolveRevision(repo, opts.base, "--base"), opts.head !== undefined ? resolveRevision(repo, opts.head, "--head") : currentCommit(repo)]);
-  if (base.status === "rejected") throw base.reason;
-  if (head.status === "rejected") throw head.reason;
-  const [baseSha, headSha] = [base.value, head.value];
+  const { repo, baseSha, headSha, baseTreeId } = await openSides(opts, env);
   // The working tree is read as the base plus git's view of what differs (working-tree.ts), asked
   // for while the base is read: the base's listing first, as the load waits for it.
   const overBase = opts.head === undefined && !opts.render;
@@ -107,6 +103,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     const sides: Omit<PreviewSides, "head"> = { repo, baseSha, headSha, headRoot, headReadRoot: headRoot, baseRoot, headFiles, baseFiles, notes, close, headOnDisk: headOpened?.onDisk, baseOnDisk: baseOpened?.onDisk };
     // The base's fleet, or why not (in `notes`); loaded once (again only after a failure).
     let baseLoad: Promise<Fleet | undefined> | undefined;
+    let checked: CheckedTrees | undefined;
     const loadBase = () => (baseLoad ??= loadBaseNow());
     const loadBaseNow = async (): Promise<Fleet | undefined> => {
       if (!baseFiles) {
@@ -117,7 +114,12 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
       if (failed) throw failed;
       try {
         sides.baseTree = readInputTree(baseRoot);
-        return loadCheckedFleet(baseRoot, parses!, sides.baseTree);
+        // The base's tree passed the cross-checks before with this build (cache/checked-trees.ts): its verdict stands.
+        checked ??= openCheckedTrees(opts.root, env);
+        const crossChecked = baseTreeId !== undefined && checked.passed(baseTreeId);
+        const fleet = loadCheckedFleet(baseRoot, parses!, sides.baseTree, { crossChecked });
+        if (baseTreeId !== undefined) checked.record(baseTreeId);
+        return fleet;
       } catch (e) {
         if (e instanceof EnvironmentError) throw e;
         const what = e instanceof UserError ? `${e.diagnostics.length} problem${e.diagnostics.length === 1 ? "" : "s"}, first: ${e.message.split("\n")[0]}` : (e as Error).message;
@@ -132,8 +134,8 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     // The working tree as the base plus what git says differs, when that is what the disk holds.
     const composed = asked && baseFiles ? await workingTreeOverBase(repo, baseFiles, asked) : undefined;
     const composedRoot = join(temp, "head-over-base");
-    const composedOpened = composed && open(composedRoot, composed.files);
-    if (composedOpened) await composedOpened.ready;
+    const composedOpened = composed && baseOpened && openOverlay(composedRoot, baseRoot, composed.changes);
+    if (composedOpened) opened.push(composedOpened);
     // The base's files of the app folders a change touches are hashed on both sides (preview/inputs.ts):
     // git reads them while the head loads.
     const touched = composed ? touchedAppFolders(composed.changed) : [];
@@ -142,7 +144,7 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     if (composedOpened) {
       const baseFleet = await baseFirst;
       try {
-        headFleet = (baseFleet && headFleetOverBase(baseFleet, composed!.files, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
+        headFleet = (baseFleet && headFleetOverBase(baseFleet, composedRoot, composed!.changed, parses)) ?? loadCheckedFleet(composedRoot, parses);
         sides.headReadRoot = composedRoot;
         sides.headChanged = composed!.changed;
       } catch {
@@ -158,12 +160,25 @@ export async function readSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Pro
     }
     const baseFleet = await loadBase();
     parses!.save();
+    checked?.save();
     await prefetched;
     return { ...sides, head: { fleet: headFleet }, baseFleet };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/** The repository and both revisions' commits: in one git process when git answers plainly, else one question at a time. */
+async function openSides(opts: SidesOptions, env: NodeJS.ProcessEnv): Promise<{ repo: GitRepo; baseSha: string; headSha: string | undefined; baseTreeId?: string }> {
+  const quick = await openRepoAt(opts.root, env, [opts.base, opts.head ?? "HEAD"]);
+  if (quick) return { repo: quick.repo, baseSha: quick.shas[0]!, headSha: quick.shas[1]!, baseTreeId: quick.trees[0]! };
+  const repo = await openRepo(opts.root, env);
+  // Both at once; a bad base is reported before a bad head.
+  const [base, head] = await Promise.allSettled([resolveRevision(repo, opts.base, "--base"), opts.head !== undefined ? resolveRevision(repo, opts.head, "--head") : currentCommit(repo)]);
+  if (base.status === "rejected") throw base.reason;
+  if (head.status === "rejected") throw head.reason;
+  return { repo, baseSha: base.value, headSha: head.value };
 }
 
 /** `apps/<app>/` of each app folder holding one of `changed`. */

@@ -4,7 +4,7 @@ import { run } from "../exec/spawn.js";
 import { layout } from "../layout.js";
 import { MAX_INPUT_FILE_BYTES } from "../read/input-files.js";
 import { mayHaveDotSegment, type GitRepo } from "./git.js";
-import type { LazyBytes } from "../read/tree-fs.js";
+import type { TreeFile } from "../read/tree-fs.js";
 import type { RevisionFiles } from "./write-revision.js";
 
 /**
@@ -29,7 +29,12 @@ import type { RevisionFiles } from "./write-revision.js";
  * they can never be committed, so no revision Argo CD deploys holds one.
  */
 export interface OverBase {
-  files: RevisionFiles;
+  /**
+   * What the working tree changes in the base's tree: a path to its file read from disk, or null for
+   * a file removed (tree-fs.ts mountOverlay serves the base with them applied, and refuses a file
+   * where a folder is, a layout the disk walk reads differently).
+   */
+  changes: ReadonlyMap<string, TreeFile | null>;
   /** Paths under apps/, clusters/ and secrets/ whose content differs from the base's, added and removed ones included. */
   changed: ReadonlySet<string>;
 }
@@ -46,7 +51,7 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
     changed.add(p);
   }
   const inFleet = (p: string) => FLEET_DIRS.has(p.slice(0, Math.max(p.indexOf("/"), 0)));
-  const replaced = new Map<string, { mode: string; content: Buffer | LazyBytes; oid?: string } | null>();
+  const changes = new Map<string, TreeFile | null>();
   for (const p of [...changed].sort()) {
     // Only apps/, clusters/ and secrets/ are read, and their generated folders are walked by the
     // loader's hostile-file check: each changed path there must pass it as the disk walk would.
@@ -57,7 +62,7 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
       st = lstatSync(abs);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "ENOENT") return undefined;
-      replaced.set(p, null);
+      changes.set(p, null);
       continue;
     }
     if (!st.isFile() || st.size > MAX_INPUT_FILE_BYTES) return undefined;
@@ -65,23 +70,9 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
     const content = readFileSync(abs);
     if (content.length !== st.size) return undefined; // written while read: let the disk walk decide
     if (REACHES_OUT.test(p) && content.includes("..")) return undefined;
-    replaced.set(p, { mode: st.mode & 0o111 ? "100755" : "100644", content });
+    changes.set(p, { path: p, content, executable: (st.mode & 0o111) !== 0 });
   }
-  const files = new Map<string, { mode: string; content: Buffer | LazyBytes; oid?: string }>();
-  base.entries.forEach((e, i) => files.set(e.path, { mode: e.mode, content: base.blobs[i]!, oid: e.oid }));
-  for (const [p, f] of replaced) {
-    if (f) files.set(p, f);
-    else files.delete(p);
-  }
-  // A file where the base has a folder (or the reverse) is a layout the disk walk reads differently.
-  for (const p of files.keys()) {
-    for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) if (files.has(p.slice(0, i))) return undefined;
-  }
-  const paths = [...files.keys()].sort();
-  return {
-    files: { entries: paths.map((path) => ({ mode: files.get(path)!.mode, path, oid: files.get(path)!.oid })), blobs: paths.map((path) => files.get(path)!.content), generated: new Map() },
-    changed: new Set([...changed].filter(inFleet)),
-  };
+  return { changes, changed: new Set([...changed].filter(inFleet)) };
 }
 
 const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
@@ -116,7 +107,8 @@ export async function askWorkingTree(repo: GitRepo, sha: string): Promise<GitVie
     git(repo, [...quiet, "ls-files", "-v", "-z", "--", "."]),
     atTop ? undefined : git(repo, [...quiet, "ls-files", "--cached", "--others", "-z", "--", ":(top,glob)**/.gitattributes"]),
     git(repo, ["config", "-z", "--get-regexp", "^(core\\.(autocrlf|eol|attributesfile|symlinks|ignorecase)|filter\\.)"]),
-    git(repo, ["rev-parse", "--git-path", "info/attributes"]),
+    // Known already when openRepoAt asked with the revisions.
+    repo.infoAttributes !== undefined ? { code: 0, stdout: repo.infoAttributes } : git(repo, ["rev-parse", "--git-path", "info/attributes"]),
   ]);
   if (diff.code !== 0 || others.code !== 0 || flags.code !== 0 || (attrs && attrs.code !== 0) || infoAttrs.code !== 0) return undefined;
   // `git config --get-regexp` exits 1 when nothing matches: the only answer that lets this through.

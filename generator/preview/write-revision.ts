@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { startWriterThread } from "../write/writer-thread.js";
-import { mountTree, type LazyBytes } from "../read/tree-fs.js";
+import { mountOverlay, mountTree, type LazyBytes, type TreeFile } from "../read/tree-fs.js";
 
 /** A revision's files as git stores them: fleet-relative paths (already checked safe), modes and contents. */
 export interface RevisionFiles {
@@ -65,6 +65,24 @@ export function openRevision(into: string, files: RevisionFiles): OpenedRevision
     onDisk: () => (written ??= (close(), writeRevision(into, files))),
     close,
     settled: () => (written ?? Promise.resolve()).then(() => undefined, () => undefined),
+  };
+}
+
+/**
+ * Makes the revision opened at `base` (mounted in memory) with `changes` applied readable at `into`
+ * (read/tree-fs.ts mountOverlay), in memory only: the working tree a preview reads over its base,
+ * which helm and kustomize never read (a render reads the disk). Undefined when that tree cannot be
+ * served so (see mountOverlay).
+ */
+export function openOverlay(into: string, base: string, changes: ReadonlyMap<string, TreeFile | null>): OpenedRevision | undefined {
+  const unmount = mountOverlay(into, base, changes);
+  if (!unmount) return undefined;
+  const done = Promise.resolve(undefined);
+  return {
+    ready: done,
+    onDisk: () => Promise.reject(new Error(`the working tree over the base at ${into} is served from memory only`)),
+    close: unmount,
+    settled: () => Promise.resolve(),
   };
 }
 

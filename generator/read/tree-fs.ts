@@ -79,6 +79,75 @@ export function mountTree(root: string, files: readonly TreeFile[]): () => void 
   return () => void mounts.delete(at);
 }
 
+/**
+ * Serves at `root` the tree mounted at `under` with `changes` applied (a path, relative and already
+ * checked safe, to its new file, or null for a file removed), until the returned function is called:
+ * the working tree of a preview as its base plus what git says differs, without building a second
+ * tree of 20,000 files. The tree at `under` is left as it is (only the folders a change touches get
+ * listings of their own); a folder left without files goes, as it is absent from a tree built from
+ * file paths. Undefined, with nothing mounted, when no tree is mounted at `under`, or when the
+ * result would hold a file where a folder is (a layout the disk holds differently: the caller
+ * reads the disk).
+ */
+export function mountOverlay(root: string, under: string, changes: ReadonlyMap<string, TreeFile | null>): (() => void) | undefined {
+  const at = posix.normalize(root).replace(/\/+$/, "");
+  if (mounts.has(at)) throw new Error(`a tree is already mounted at ${at}`);
+  const base = mounts.get(posix.normalize(under).replace(/\/+$/, ""));
+  if (!base) return undefined;
+  const files = new Map(base.files);
+  const dirs = new Map(base.dirs);
+  const own = new Set<string>();
+  const namesIn = (dir: string) => {
+    let names = dirs.get(dir)!;
+    if (!own.has(dir)) dirs.set(dir, (names = [...names])), own.add(dir);
+    return names;
+  };
+  const parentOf = (p: string) => p.slice(0, Math.max(p.lastIndexOf("/"), 0));
+  const nameOf = (p: string) => p.slice(p.lastIndexOf("/") + 1);
+  // Removals first, so that a file may take the place of a folder whose files all went.
+  for (const [path, file] of changes) {
+    if (file !== null || !files.delete(path)) continue;
+    for (let p = path; ; ) {
+      const parent = parentOf(p);
+      const names = namesIn(parent);
+      names.splice(names.indexOf(nameOf(p)), 1);
+      if (names.length > 0 || parent === "") break;
+      dirs.delete(parent);
+      p = parent;
+    }
+  }
+  for (const [path, file] of changes) {
+    if (file === null) continue;
+    if (dirs.has(path)) return undefined;
+    const known = files.has(path);
+    files.set(path, file);
+    if (known) continue;
+    for (let p = path; ; ) {
+      const parent = parentOf(p);
+      if (files.has(parent)) return undefined;
+      const listed = dirs.has(parent);
+      if (listed) namesIn(parent).push(nameOf(p));
+      else dirs.set(parent, [nameOf(p)]), own.add(parent);
+      if (listed || parent === "") break;
+      p = parent;
+    }
+  }
+  mounts.set(at, { files, dirs });
+  return () => void mounts.delete(at);
+}
+
+/** The files at and below folder `start` (relative) of the tree mounted at exactly `root`, folders' names sorted; empty when there is no such folder. */
+export function mountedFiles(root: string, start: string): TreeFile[] {
+  return (mountedWalk(root, start) ?? []).flatMap((e) => (e.kind === "file" ? [mounts.get(root)!.files.get(e.rel)!] : []));
+}
+
+/** The names in folder `dir` (relative) of the tree mounted at exactly `root` that are folders themselves, sorted. */
+export function mountedFolders(root: string, dir: string): string[] {
+  const tree = mounts.get(root);
+  const names = tree?.dirs.get(dir) ?? [];
+  return names.filter((n) => tree!.dirs.has(dir === "" ? n : `${dir}/${n}`)).sort();
+}
+
 /** What posix.normalize (and dropping a trailing slash) would change: `//`, a `.` or `..` segment, a trailing `/`. */
 const NOT_NORMAL = /^$|\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
 

@@ -9,7 +9,6 @@ import { instanceInputs, type InputShare } from "../../generator/preview/inputs.
 import { planSides } from "../../generator/preview/side-plans.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
 import type { Fleet } from "../../generator/model/fleet.js";
-import type { RevisionFiles } from "../../generator/preview/write-revision.js";
 import type { YamlSource } from "../../generator/yaml/source.js";
 
 /**
@@ -19,11 +18,6 @@ import type { YamlSource } from "../../generator/yaml/source.js";
  */
 const unmounts: Array<() => void> = [];
 afterEach(() => unmounts.splice(0).forEach((u) => u()));
-
-const revision = (files: Record<string, string>): RevisionFiles => {
-  const paths = Object.keys(files).sort();
-  return { entries: paths.map((path) => ({ mode: "100644", path })), blobs: paths.map((p) => Buffer.from(files[p]!)), generated: new Map() };
-};
 
 function mount(files: Record<string, string>): string {
   const at = join(tmpdir(), `berth-head-fleet-${randomBytes(6).toString("hex")}`);
@@ -82,7 +76,7 @@ describe("the head's fleet from the base's", () => {
     expect(changed.size).toBeGreaterThan(0);
     const head = mount(headFiles);
     const whole = loadCheckedFleet(head);
-    const over = headFleetOverBase(loadCheckedFleet(mount(baseFiles)), revision(headFiles), changed);
+    const over = headFleetOverBase(loadCheckedFleet(mount(baseFiles)), mount(headFiles), changed);
     expect(over).toBeDefined();
     expect(project(over!)).toEqual(project(whole));
   });
@@ -103,7 +97,7 @@ describe("the head's fleet from the base's", () => {
       edit(headFiles);
       const head = mount(headFiles);
       expect(() => loadCheckedFleet(head)).toThrow();
-      expect(headFleetOverBase(loadCheckedFleet(mount(baseFiles)), revision(headFiles), changedPaths(baseFiles, headFiles))).toBeUndefined();
+      expect(headFleetOverBase(loadCheckedFleet(mount(baseFiles)), mount(headFiles), changedPaths(baseFiles, headFiles))).toBeUndefined();
     }
   });
 });

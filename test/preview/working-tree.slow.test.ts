@@ -2,11 +2,13 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { openRepo, readRevision, resolveRevision } from "../../generator/preview/git.js";
 import { askWorkingTree, workingTreeOverBase } from "../../generator/preview/working-tree.js";
 import { listTree } from "../../generator/read/walk.js";
-import { bytesOf } from "../../generator/preview/write-revision.js";
+import { bytesOf, openOverlay, openRevision } from "../../generator/preview/write-revision.js";
+import { mountedFiles } from "../../generator/read/tree-fs.js";
 import { layout } from "../../generator/layout.js";
 import { berthWithEnv, makeRepo, removeRepo } from "../helpers/repo.js";
 import { fixtureFleet } from "../helpers/fleet-fixture.js";
@@ -20,6 +22,8 @@ import { berthIn, edit, fixtureRepo, git } from "./helpers.js";
  */
 const repos: string[] = [];
 afterEach(() => repos.splice(0).forEach(removeRepo));
+const unmounts: Array<() => void> = [];
+afterEach(() => unmounts.splice(0).forEach((u) => u()));
 
 const ENV = { PATH: process.env.PATH, HOME: "/nonexistent-home", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" };
 
@@ -27,7 +31,12 @@ async function overBase(root: string) {
   const repo = await openRepo(root, ENV);
   const sha = await resolveRevision(repo, "HEAD", "--base");
   const base = await readRevision(repo, sha, { readGenerated: false, wholeTree: false });
-  return workingTreeOverBase(repo, base!, askWorkingTree(repo, sha));
+  const over = await workingTreeOverBase(repo, base!, askWorkingTree(repo, sha));
+  if (!over) return undefined;
+  // The base mounted as a preview mounts it, for the overlay of the changes.
+  const baseRoot = join(tmpdir(), `berth-base-${randomBytes(6).toString("hex")}`);
+  unmounts.push(openRevision(baseRoot, base!).close);
+  return { ...over, baseRoot };
 }
 
 /** The fleet folders' files on disk (generated folders left out, as a revision read leaves them out), with their contents. */
@@ -52,7 +61,9 @@ describe("the working tree as the base plus git's changes", () => {
     git(root, "add", "apps/shop/values-prod.yaml");
     const composed = await overBase(root);
     expect(composed).toBeDefined();
-    expect(composed!.files.entries.map((e, i) => [e.path, bytesOf(composed!.files.blobs[i]!).toString("latin1")])).toEqual(onDisk(root));
+    const at = join(tmpdir(), `berth-overlay-${randomBytes(6).toString("hex")}`);
+    unmounts.push(openOverlay(at, composed!.baseRoot, composed!.changes)!.close);
+    expect(mountedFiles(at, "").map((f) => [f.path, bytesOf(f.content).toString("latin1")])).toEqual(onDisk(root));
     expect([...composed!.changed].sort()).toEqual(["apps/shop/app.yaml", "apps/shop/ignored.yaml", values, "apps/shop/values-prod.yaml"].sort());
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { existsSync, mountTree, type TreeFile } from "../../generator/read/tree-fs.js";
+import { existsSync, mountedFiles, mountedFolders, mountedWalk, mountOverlay, mountTree, readdirSync, type TreeFile } from "../../generator/read/tree-fs.js";
 import { listRepoFiles } from "../../generator/read/repo-files.js";
 import { checkInputTree, listInputFiles, MAX_INPUT_FILE_BYTES, readInputText } from "../../generator/read/input-files.js";
 import { loadCheckedFleet } from "../../generator/read/checked-fleet.js";
@@ -27,6 +27,13 @@ function mountCopy(root: string, dirs = ["apps", "clusters", "secrets"]): string
   const at = join(tmpdir(), `berth-mounted-${randomBytes(6).toString("hex")}`);
   unmounts.push(mountTree(at, files));
   return at;
+}
+
+/** A folder on disk holding `files`, removed after the test. */
+function makeRepoRoot(files: Record<string, string>): string {
+  const root = makeRepo(files);
+  unmounts.push(() => removeRepo(root));
+  return root;
 }
 
 const project = (root: string) => {
@@ -95,5 +102,56 @@ describe("a revision mounted in memory reads as it does on disk", () => {
     expect(() => mountTree(at, [])).toThrow(/already mounted/);
     unmount();
     expect(existsSync(join(at, "clusters/a/cluster.yaml"))).toBe(false);
+  });
+
+  it("an overlay is the base with the changes applied, as a tree mounted from the resulting files is, and leaves the base as it was", () => {
+    const file = (path: string, text: string): TreeFile => ({ path, content: Buffer.from(text) });
+    const base = { "apps/a/app.yaml": "a", "apps/a/values.yaml": "v", "apps/b/app.yaml": "b", "apps/b/deep/x.yaml": "x", "apps/c/app.yaml": "c", "clusters/k/cluster.yaml": "k" };
+    const changes = new Map<string, TreeFile | null>([
+      ["apps/a/values.yaml", file("apps/a/values.yaml", "v2")],
+      ["apps/a/extra.yaml", file("apps/a/extra.yaml", "e")],
+      ["apps/b/deep/x.yaml", null],
+      ["apps/c/app.yaml", null],
+      ["apps/d/new/app.yaml", file("apps/d/new/app.yaml", "d")],
+      ["apps/missing.yaml", null],
+    ]);
+    const after: Record<string, string> = { ...base, "apps/a/values.yaml": "v2", "apps/a/extra.yaml": "e", "apps/d/new/app.yaml": "d" };
+    delete after["apps/b/deep/x.yaml"];
+    delete after["apps/c/app.yaml"];
+    const mountOf = (files: Record<string, string>) => {
+      const at = join(tmpdir(), `berth-mounted-${randomBytes(6).toString("hex")}`);
+      unmounts.push(mountTree(at, Object.entries(files).map(([p, t]) => file(p, t))));
+      return at;
+    };
+    const view = (root: string) => ({
+      walk: mountedWalk(root, ""),
+      files: mountedFiles(root, "").map((f) => [f.path, Buffer.from(f.content as Buffer).toString()]),
+      apps: mountedFolders(root, "apps"),
+      listings: ["", "apps", "apps/a", "apps/b", "apps/c", "apps/d"].map((d) => (existsSync(join(root, d)) ? readdirSync(join(root, d)).sort() : null)),
+    });
+    const baseRoot = mountOf(base);
+    const before = view(baseRoot);
+    const at = join(tmpdir(), `berth-overlay-${randomBytes(6).toString("hex")}`);
+    const unmount = mountOverlay(at, baseRoot, changes)!;
+    unmounts.push(unmount);
+    expect(view(at)).toEqual(view(mountOf(after)));
+    expect(existsSync(join(at, "apps/c"))).toBe(false);
+    expect(existsSync(join(at, "apps/b/deep"))).toBe(false);
+    expect(view(baseRoot)).toEqual(before);
+    unmount();
+    expect(existsSync(join(at, "apps/a/app.yaml"))).toBe(false);
+  });
+
+  it("an overlay that would put a file where a folder is, or under a file, is refused; one may replace a folder whose files all went", () => {
+    const base = mountCopy(makeRepoRoot({ "apps/a/app.yaml": "a", "apps/b/app.yaml": "b" }));
+    const at = () => join(tmpdir(), `berth-overlay-${randomBytes(6).toString("hex")}`);
+    expect(mountOverlay(at(), base, new Map([["apps/a", { path: "apps/a", content: Buffer.from("x") }]]))).toBeUndefined();
+    expect(mountOverlay(at(), base, new Map([["apps/b/app.yaml/x", { path: "apps/b/app.yaml/x", content: Buffer.from("x") }]]))).toBeUndefined();
+    expect(mountOverlay(at(), join(tmpdir(), "berth-not-mounted"), new Map())).toBeUndefined();
+    const root = at();
+    const unmount = mountOverlay(root, base, new Map<string, TreeFile | null>([["apps/a/app.yaml", null], ["apps/a", { path: "apps/a", content: Buffer.from("x") }]]));
+    expect(unmount).toBeDefined();
+    unmounts.push(unmount!);
+    expect(mountedFiles(root, "apps").map((f) => f.path)).toEqual(["apps/a", "apps/b/app.yaml"]);
   });
 });
