@@ -7,6 +7,7 @@ import { argocdSelfValues } from "./argocd-self.js";
 import { mergeValues } from "./merge.js";
 import { appSubscriptions, notificationValues } from "./notifications.js";
 import { argoRepoURL } from "./repos.js";
+import { sharedPart } from "../yaml/emit.js";
 
 export const RESOURCES_FINALIZER = "resources-finalizer.argocd.argoproj.io";
 
@@ -21,7 +22,15 @@ export const KEEP_SYNC_OPTIONS = "Prune=false,Delete=false";
  * an Application while its operation runs. `berth validate --render` refuses project denials
  * before they merge; `berth status` names `argocd app terminate-op` for an operation that keeps failing.
  */
-export const RETRY = { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "2m" } };
+export const RETRY = sharedPart({ limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "2m" } });
+
+/*
+ * The parts every Application shares, written once by the emitter (yaml/emit.ts sharedPart), not
+ * in each of 10,000.
+ */
+const AUTOMATED = sharedPart({ prune: true, selfHeal: true });
+const SYNC_POLICY = sharedPart({ automated: AUTOMATED, retry: RETRY });
+const FINALIZERS = sharedPart([RESOURCES_FINALIZER]);
 
 export interface ApplicationContext {
   cluster: Cluster;
@@ -67,18 +76,14 @@ export function buildApplication(inst: Instance, ctx: ApplicationContext): Recor
         ...appSubscriptions(cluster),
       },
       // Deleting Argo CD's own Application must never cascade into deleting Argo CD.
-      finalizers: isArgoCD ? undefined : [RESOURCES_FINALIZER],
+      finalizers: isArgoCD ? undefined : FINALIZERS,
     },
     spec: {
       project: inst.layer,
       destination: { server: IN_CLUSTER, namespace: inst.namespace },
       ...sourcesOf(inst, ctx),
       ignoreDifferences: spec?.ignoreDifferences,
-      syncPolicy: {
-        automated: { prune: true, selfHeal: true },
-        retry: RETRY,
-        syncOptions: syncOptions.length > 0 ? syncOptions : undefined,
-      },
+      syncPolicy: syncOptions.length > 0 ? { automated: AUTOMATED, retry: RETRY, syncOptions } : SYNC_POLICY,
     },
   };
 }
@@ -114,8 +119,20 @@ function sourcesOf(inst: Instance, ctx: ApplicationContext): Record<string, unkn
   }
   // A remote chart with values kept in Git: Argo CD's multi-source form with a `$values` ref.
   const chart = { repoURL: argoRepoURL(src.repo), chart: src.chart, targetRevision: src.version, helm: helm((f) => `$values/${f}`) };
-  return files.length > 0 ? { sources: [chart, { ...git, ref: "values" }] } : { source: chart };
+  return files.length > 0 ? { sources: [chart, valuesRef(cluster)] } : { source: chart };
 }
+
+/** The `ref: values` source of a cluster's repository, shared by its Applications (one a repository and revision). */
+function valuesRef(cluster: Cluster): Readonly<Record<string, string>> {
+  const repoURL = cluster.spec.repo.url;
+  const targetRevision = cluster.spec.repo.revision ?? "main";
+  const key = `${repoURL}\0${targetRevision}`;
+  let ref = valuesRefs.get(key);
+  if (ref === undefined) valuesRefs.set(key, (ref = sharedPart({ repoURL, targetRevision, ref: "values" })));
+  return ref;
+}
+
+const valuesRefs = new Map<string, Readonly<Record<string, string>>>();
 
 /** Values files in precedence order: app < profile < environment < cluster. */
 export function valueFiles(inst: Instance, cluster: Cluster): string[] {

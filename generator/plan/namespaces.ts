@@ -1,6 +1,7 @@
 import type { Cluster } from "../model/fleet.js";
 import type { Instance } from "../model/instances.js";
 import { SYSTEM_NAMESPACES, layout } from "../layout.js";
+import { sharedPart } from "../yaml/emit.js";
 
 /**
  * Namespaces are objects of berth's own root project, not of the apps that use them. Argo CD
@@ -60,8 +61,27 @@ export function buildNamespace(ns: NamespaceSpec, cluster: Cluster): Record<stri
     metadata: {
       name: ns.name,
       // berth's keys last: an app's namespaceMetadata cannot switch off the protection.
-      labels: { ...ns.labels, "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster.name },
-      annotations: { ...ns.annotations, "argocd.argoproj.io/sync-wave": String(NAMESPACE_WAVE), "argocd.argoproj.io/sync-options": NAMESPACE_SYNC_OPTIONS },
+      labels: isEmpty(ns.labels) ? clusterLabels(cluster.name) : { ...ns.labels, ...clusterLabels(cluster.name) },
+      annotations: isEmpty(ns.annotations) ? BERTH_ANNOTATIONS : { ...ns.annotations, ...BERTH_ANNOTATIONS },
     },
   };
+}
+
+/*
+ * What most Namespaces carry (no app asks for labels or annotations) is shared, written once by
+ * the emitter (yaml/emit.ts sharedPart), not in each of 10,000.
+ */
+const BERTH_ANNOTATIONS = sharedPart({ "argocd.argoproj.io/sync-wave": String(NAMESPACE_WAVE), "argocd.argoproj.io/sync-options": NAMESPACE_SYNC_OPTIONS });
+
+function clusterLabels(cluster: string): Readonly<Record<string, string>> {
+  let labels = labelsByCluster.get(cluster);
+  if (labels === undefined) labelsByCluster.set(cluster, (labels = sharedPart({ "app.kubernetes.io/managed-by": "berth", "berth.dev/cluster": cluster })));
+  return labels;
+}
+
+const labelsByCluster = new Map<string, Readonly<Record<string, string>>>();
+
+function isEmpty(map: Record<string, string>): boolean {
+  for (const _ in map) return false;
+  return true;
 }

@@ -114,8 +114,48 @@ function emitCollection(out: string[], value: Collection, keys: readonly string[
   if (keys.length === 0) out.push("{}");
 }
 
-/** A collection as the value of a sequence item or a map key (at depth `inner`): `[]`/`{}` when empty. */
+/**
+ * A collection as the value of a sequence item or a map key (at depth `inner`): `[]`/`{}` when
+ * empty. A frozen collection's text is worked out once per place (see {@link sharedText}).
+ */
 function emitNested(out: string[], value: Collection, inner: number, afterKey: boolean): void {
+  if (Object.isFrozen(value)) out.push(sharedText(value, inner, afterKey));
+  else emitNestedPieces(out, value, inner, afterKey);
+}
+
+/**
+ * Generated objects share their constant parts (an Application's sync policy, its finalizer, the
+ * cluster's `ref: values` source: plan/applications.ts), frozen so that nobody can change them:
+ * such a part is written the same at the same depth every time, so its text is one piece, made
+ * once, not dozens of pieces in each of 10,000 objects. A frozen collection is taken to be frozen
+ * all through, as {@link sharedPart} makes it.
+ */
+const sharedTexts = new WeakMap<object, string[]>();
+
+function sharedText(value: Collection, inner: number, afterKey: boolean): string {
+  let texts = sharedTexts.get(value);
+  if (texts === undefined) sharedTexts.set(value, (texts = []));
+  const place = inner * 2 + (afterKey ? 1 : 0);
+  let text = texts[place];
+  if (text === undefined) {
+    const pieces: string[] = [];
+    emitNestedPieces(pieces, value, inner, afterKey);
+    text = texts[place] = pieces.join("");
+  }
+  return text;
+}
+
+/**
+ * `value`, frozen all through, to be used in many generated objects: the emitter writes its text
+ * once per place. Frozen, a caller that tried to change a shared part would fail loudly (modules
+ * are strict) instead of changing every object that holds it.
+ */
+export function sharedPart<T extends object>(value: T): Readonly<T> {
+  for (const v of Object.values(value)) if (v !== null && typeof v === "object") sharedPart(v);
+  return Object.freeze(value);
+}
+
+function emitNestedPieces(out: string[], value: Collection, inner: number, afterKey: boolean): void {
   const keys = mapKeysOf(value, NO_ORDER);
   if (keys === undefined ? !(value as readonly unknown[]).some((v) => v !== undefined) : keys.length === 0) {
     out.push(afterKey ? (keys === undefined ? " []" : " {}") : keys === undefined ? "[]" : "{}");

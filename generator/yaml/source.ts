@@ -1,7 +1,8 @@
-import { Composer, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Parser, parseDocument, Schema, visit, type Document, type Node } from "yaml";
+import type { Document, LineCounter, Node, Schema } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { HELM_YAML } from "./helm-schema.js";
 import { duplicateKeys, firstTooDeep, MAX_YAML_DEPTH } from "./structure.js";
+import { yamlLib } from "./yaml-lib.js";
 
 /**
  * A parsed YAML file that can point at any of its nodes as `file:line:col`. Shared by every
@@ -29,7 +30,7 @@ export interface ParsedYaml {
 let helmSchema: Schema | undefined;
 
 function helmYamlOptions() {
-  helmSchema ??= new Schema({ schema: "yaml-1.1", resolveKnownTags: false, customTags: HELM_YAML.customTags, merge: HELM_YAML.merge });
+  helmSchema ??= new (yamlLib().Schema)({ schema: "yaml-1.1", resolveKnownTags: false, customTags: HELM_YAML.customTags, merge: HELM_YAML.merge });
   return { ...HELM_YAML, schema: helmSchema };
 }
 
@@ -44,6 +45,7 @@ export function parseYamlSource(file: string, text: string): ParsedYaml {
   if (text.includes("\u0000")) {
     return { diagnostics: [{ file, line: 0, col: 0, message: "is a binary file, expected YAML text", hint: "replace it with a YAML file" }] };
   }
+  const { Composer, LineCounter, Parser, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   // What parseAllDocuments does, in two steps: the tokens are checked for depth before the
   // (recursive) composer builds nodes of them.
@@ -90,6 +92,7 @@ function plainData(file: string, doc: Document.Parsed, lineCounter: LineCounter)
     return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
   } catch (e) {
     let first: Node | undefined;
+    const { visit } = yamlLib();
     visit(doc, { Alias: (_k, node) => ((first = node), visit.BREAK) });
     const pos = lineCounter.linePos(first?.range?.[0] ?? 0);
     const what = e instanceof ReferenceError && /alias/i.test(e.message) ? `its YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (a "billion laughs" document)` : `its YAML cannot be read as data: ${(e as Error).message.split("\n")[0]}`;
@@ -210,6 +213,7 @@ function copyPlain(value: unknown, copies: Map<object, unknown>): unknown {
  * the position of its deepest existing ancestor. With `key`, the position of the map key.
  */
 export function locate(source: YamlSource, path: readonly PathSegment[], key = false): { line: number; col: number } {
+  const { isMap, isNode, isPair, isScalar, isSeq } = yamlLib();
   let node: unknown = source.doc.contents;
   let best: Node | undefined = isNode(node) ? node : undefined;
   for (const seg of path) {

@@ -1,4 +1,5 @@
-import { isMap, isScalar, visit, type CST, type Document, type Node } from "yaml";
+import type { CST, Document, Node } from "yaml";
+import { yamlLib } from "./yaml-lib.js";
 
 /**
  * Deepest nesting of collections a YAML document may have. Helm values and Kubernetes objects
@@ -40,6 +41,7 @@ export function firstTooDeep(tokens: readonly CST.Token[]): number | undefined {
  */
 export function duplicateKeys(doc: Document.Parsed): Node[] {
   const out: Node[] = [];
+  const { isMap, isScalar, visit } = yamlLib();
   visit(doc, {
     Map(_, map) {
       if (!isMap(map)) return;

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,10 +16,15 @@ afterEach(() => dirs.splice(0).forEach(removeRepo));
 
 /** Runs the compiled CLI in `root`; returns its result and every module it loaded. */
 function run(root: string, ...args: string[]): { status: number | null; stdout: string; modules: string[] } {
+  return runWithCache(undefined, root, ...args);
+}
+
+/** {@link run} with the user caches in `cache` (a folder of its own for each run when undefined). */
+function runWithCache(userCache: string | undefined, root: string, ...args: string[]): { status: number | null; stdout: string; modules: string[] } {
   const out = mkdtempSync(join(tmpdir(), "berth-imports-"));
   dirs.push(out);
   const file = join(out, "modules.txt");
-  const cache = join(out, "cache");
+  const cache = userCache ?? join(out, "cache");
   const r = spawnSync(process.execPath, ["--import", RECORD, BIN, ...args], { cwd: root, encoding: "utf8", env: { PATH: process.env.PATH, HOME: out, XDG_CACHE_HOME: cache, BERTH_TEST_IMPORTS_FILE: file } });
   return { status: r.status, stdout: r.stdout, modules: readFileSync(file, "utf8").split("\n").filter(Boolean) };
 }
@@ -62,6 +67,21 @@ describe("starting berth loads only what the command needs", () => {
     expect(checked.status).toBe(0);
     expect(checked.stdout).toMatch(/^generated output is up to date \(\d+ files, 2 clusters\)\n$/);
     expect(heavyIn(checked.modules)).toEqual([]);
+  });
+
+  it("berth generate loads no YAML parser when the parse cache knows every input", () => {
+    const root = fleetRepo();
+    // The first run parses (and loads the parser); the second, its generated folders deleted,
+    // finds every input in the parse cache. (One run more: a run within two seconds of a build
+    // knows the code by another digest, which keeps a cache of its own.)
+    const cache = mkdtempSync(join(tmpdir(), "berth-imports-cache-"));
+    dirs.push(cache);
+    for (let i = 0; i < 2; i++) expect(runWithCache(cache, root, "generate").status).toBe(0);
+    rmSync(join(root, "clusters/prod/argocd"), { recursive: true });
+    const r = runWithCache(cache, root, "generate");
+    expect(r.status).toBe(0);
+    expect(r.modules.filter((m) => /node_modules\/yaml\//.test(m))).toEqual([]);
+    expect(existsSync(join(root, "clusters/prod/argocd"))).toBe(true);
   });
 
   it("berth preview without --render loads none of the heavy parts, and still reports the change", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { Document, parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { emitYaml } from "../../generator/yaml/emit.js";
+import { emitYaml, sharedPart } from "../../generator/yaml/emit.js";
 import { HELM_YAML } from "../../generator/yaml/helm-schema.js";
 import { couldMisread } from "../../generator/yaml/misread.js";
 
@@ -119,5 +119,33 @@ describe("reading values the way Helm does", () => {
   it("keeps integers beyond 2^53 exact, merges `<<`", () => {
     expect(read("a: 12345678901234567890\nb: 9007199254740993\nc: 42\n")).toEqual({ a: 12345678901234567890n, b: 9007199254740993n, c: 42 });
     expect(read("base: &b { x: 1 }\nm:\n  <<: *b\n  z: 2\n  y: 3\n")).toEqual({ base: { x: 1 }, m: { x: 1, z: 2, true: 3 } });
+  });
+});
+
+describe("shared parts", () => {
+  it("are written as an unshared copy would be, at every depth and place", () => {
+    fc.assert(
+      fc.property(data, fc.integer({ min: 0, max: 3 }), (value, depth) => {
+        const copy = structuredClone(value);
+        const shared = value !== null && typeof value === "object" ? sharedPart(value) : value;
+        // The same part in several places: as a key's value, as a list item, nested deeper.
+        let plain: unknown = { k: copy, l: [copy, { m: copy }], "?": [[copy]] };
+        let withShared: unknown = { k: shared, l: [shared, { m: shared }], "?": [[shared]] };
+        for (let i = 0; i < depth; i++) {
+          plain = { a: plain, b: [plain] };
+          withShared = { a: withShared, b: [withShared] };
+        }
+        expect(emitYaml(withShared)).toBe(emitYaml(plain));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("cannot be changed once shared, at any depth", () => {
+    const part = sharedPart({ a: { b: [1, { c: 2 }] } });
+    expect(emitYaml({ x: part })).toBe("x:\n  a:\n    b:\n      - 1\n      - c: 2\n");
+    expect(() => ((part.a.b[1] as { c: number }).c = 3)).toThrow(TypeError);
+    expect(() => (part.a.b as number[]).push(3)).toThrow(TypeError);
+    expect(emitYaml({ x: part })).toBe("x:\n  a:\n    b:\n      - 1\n      - c: 2\n");
   });
 });
