@@ -1,7 +1,5 @@
-import { realpathSync } from "node:fs";
-import { join } from "node:path";
 import { codeDigest } from "./output-cache.js";
-import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-file.js";
+import { readPrivateCacheFile, repoCacheFile, writePrivateCacheFile } from "./private-file.js";
 
 /**
  * The git trees whose fleet passed the cross-checks (model/rules.ts) with this build, so that a
@@ -27,13 +25,7 @@ const KEEP = 16;
 
 /** The trees recorded for the repository at `root`; none without a per-user cache folder. */
 export function openCheckedTrees(root: string, env: Record<string, string | undefined>): CheckedTrees {
-  const dir = userCacheDir(env, "checked-trees", root);
-  let file: string | undefined;
-  try {
-    file = dir && join(dir, `${sha256(realpathSync(root)).slice(0, 32)}.txt`);
-  } catch {
-    file = undefined;
-  }
+  const file = repoCacheFile(env, "checked-trees", root, "txt");
   if (!file) return { passed: () => false, record: () => {}, save: () => {} };
   const header = `berth checked trees ${VERSION} ${codeDigest()}`;
   const lines = readPrivateCacheFile(file)?.toString("utf8").split("\n") ?? [];

@@ -1,10 +1,8 @@
-import { realpathSync } from "node:fs";
-import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { createParseMemo, type ParseMemo } from "../yaml/parse-memo.js";
 import { sourceOfParsedText, type ParsedYaml } from "../yaml/source.js";
 import { codeDigest } from "./output-cache.js";
-import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-file.js";
+import { readPrivateCacheFile, repoCacheFile, sha256, writePrivateCacheFile } from "./private-file.js";
 
 /**
  * The data of every input file that parsed without a problem in the last run on this
@@ -79,13 +77,7 @@ const BLOB = "blob:";
  */
 export function openParseCache(root: string, env: Record<string, string | undefined>, opts: { byBlob?: boolean } = {}): ParseCache {
   const memo = createParseMemo();
-  const dir = userCacheDir(env, "parse", root);
-  let file: string | undefined;
-  try {
-    file = dir && join(dir, `${sha256(realpathSync(root)).slice(0, 32)}.bin`);
-  } catch {
-    file = undefined;
-  }
+  const file = repoCacheFile(env, "parse", root, "bin");
   if (!file) return { ...memo, knowsBlob: () => false, save: () => {} };
   const signedFile = file.replace(/\.bin$/, ".signed.bin");
   const blobsFile = file.replace(/\.bin$/, ".blobs.bin");

@@ -23,6 +23,21 @@ export function userCacheDir(env: Readonly<Record<string, string | undefined>>, 
 }
 
 /**
+ * The file under {@link userCacheDir}`(env, name, root)` keeping what a cache knows of the
+ * repository at `root`, named by the sha256 of the repository's real path; undefined without a
+ * cache folder, or when that path cannot be resolved.
+ */
+export function repoCacheFile(env: Readonly<Record<string, string | undefined>>, name: string, root: string, extension: string): string | undefined {
+  const dir = userCacheDir(env, name, root);
+  if (!dir) return undefined;
+  try {
+    return join(dir, `${sha256(realpathSync(root)).slice(0, 32)}.${extension}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Whether `dir` (which need not exist yet) is inside the git checkout around `root` (its nearest
  * folder holding `.git`, else `root` itself), links resolved on both sides.
  */

@@ -1,7 +1,5 @@
-import { realpathSync } from "node:fs";
-import { join } from "node:path";
 import { codeDigest } from "./output-cache.js";
-import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-file.js";
+import { readPrivateCacheFile, repoCacheFile, writePrivateCacheFile } from "./private-file.js";
 
 /**
  * The files in which `berth validate`'s text scans (private keys, plaintext credentials, Argo CD
@@ -30,13 +28,7 @@ const VERSION = 1;
 
 /** The verdicts kept for the repository at `root`; none without a per-user cache folder. */
 export function openScanVerdicts(root: string, env: Record<string, string | undefined>): ScanVerdicts {
-  const dir = userCacheDir(env, "scans", root);
-  let file: string | undefined;
-  try {
-    file = dir && join(dir, `${sha256(realpathSync(root)).slice(0, 32)}.txt`);
-  } catch {
-    file = undefined;
-  }
+  const file = repoCacheFile(env, "scans", root, "txt");
   if (!file) return { clean: () => false, record: () => {}, save: () => {} };
   const stored = readVerdicts(file, codeDigest());
   const now = new Map<string, string>();
