@@ -1,9 +1,7 @@
-import { realpathSync } from "node:fs";
-import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import type { RememberedListings } from "../read/input-tree.js";
+import { readInputTree, type InputTree, type RememberedListings } from "../read/input-tree.js";
 import type { Listing } from "../read/walk.js";
-import { readPrivateCacheFile, sha256, userCacheDir, writePrivateCacheFile } from "./private-file.js";
+import { readPrivateCacheFile, repoCacheFile, writePrivateCacheFile } from "./private-file.js";
 
 /**
  * The listings of the input folders as the last walk of this repository read them, each under the
@@ -37,24 +35,16 @@ type Stored = Map<string, string>;
 
 interface Body {
   version: number;
-  root: string;
   folders: Stored;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 /** The folder listings of the repository at `root`; an empty memo that keeps nothing without a per-user cache folder. */
 export function openFolderListings(root: string, env: Record<string, string | undefined>): FolderListings {
-  const dir = userCacheDir(env, "listings", root);
-  let real: string | undefined;
-  try {
-    real = realpathSync(root);
-  } catch {
-    real = undefined;
-  }
-  if (!dir || real === undefined) return { get: () => undefined, set: () => {}, save: () => {} };
-  const file = join(dir, `${sha256(real).slice(0, 32)}.bin`);
-  const stored = readStored(file, real);
+  const file = repoCacheFile(env, "listings", root, "bin");
+  if (!file) return { get: () => undefined, set: () => {}, save: () => {} };
+  const stored = readStored(file);
   const kept: Stored = new Map();
   let changed = false;
   return {
@@ -71,9 +61,20 @@ export function openFolderListings(root: string, env: Record<string, string | un
     },
     save: () => {
       if (!changed && kept.size === stored.size) return;
-      writePrivateCacheFile(file, serialize({ version: VERSION, root: real, folders: kept } satisfies Body));
+      writePrivateCacheFile(file, serialize({ version: VERSION, folders: kept } satisfies Body));
     },
   };
+}
+
+/**
+ * The input folders walked with the listings remembered for this repository (saved again after the
+ * walk): generate's and validate's one walk of the run.
+ */
+export function readInputTreeRemembering(root: string, env: Record<string, string | undefined>): InputTree {
+  const listings = openFolderListings(root, env);
+  const tree = readInputTree(root, { signatures: true, listings });
+  listings.save();
+  return tree;
 }
 
 /** The listing packed after a signature, from `at` (see {@link Stored}). */
@@ -86,13 +87,13 @@ function unpack(packed: string, at: number): Listing {
   return { names, folder };
 }
 
-/** The listings a cache file holds: none when it is missing or unreadable, of another version, or of another repository. */
-function readStored(file: string, root: string): Stored {
+/** The listings a cache file holds: none when it is missing or unreadable, or of another version (the file's name is the repository's). */
+function readStored(file: string): Stored {
   const data = readPrivateCacheFile(file);
   if (!data) return new Map();
   try {
     const body = deserialize(data) as Partial<Body>;
-    return body.version === VERSION && body.root === root && body.folders instanceof Map ? body.folders : new Map();
+    return body.version === VERSION && body.folders instanceof Map ? body.folders : new Map();
   } catch {
     return new Map();
   }

@@ -7,7 +7,7 @@ import type { App, Cluster, Fleet } from "../model/fleet.js";
  * the planner and serialiser that turn them into files. Equal keys, equal generated files.
  */
 export function clusterInputKey(fleet: Fleet, cluster: Cluster, code: string): string {
-  const hash = createHash("sha256").update(json([code, cluster.name, cluster.spec, cluster.profile, cluster.arch, cluster.entries, [...cluster.valueOverrides].sort()]));
+  const hash = createHash("sha256").update(json([code, ...clusterFields(cluster)]));
   for (const name of [...new Set(cluster.entries.map((e) => e.name))].sort()) {
     const app = fleet.apps.get(name);
     // JSON has no raw NUL, so the parts cannot run into each other.
@@ -23,15 +23,19 @@ export function clusterInputKey(fleet: Fleet, cluster: Cluster, code: string): s
  * touched ones are compared, as the JSON the key hashes.
  */
 export function sameClusterInputs(a: Fleet, ac: Cluster, b: Fleet, bc: Cluster): boolean {
-  // The key's JSON array less its first element, the code: equal exactly when the arrays are.
-  const clusterPart = (c: Cluster) => json([c.name, c.spec, c.profile, c.arch, c.entries, [...c.valueOverrides].sort()]);
-  if (clusterPart(ac) !== clusterPart(bc)) return false;
+  // The key's cluster fields, without the code: equal exactly when the key's arrays are.
+  if (json(clusterFields(ac)) !== json(clusterFields(bc))) return false;
   // Equal entries, so the same app names.
   for (const name of new Set(ac.entries.map((e) => e.name))) {
     const [x, y] = [a.apps.get(name), b.apps.get(name)];
     if (x !== y && (!x || !y || appPart(x) !== appPart(y))) return false;
   }
   return true;
+}
+
+/** What the key takes of a cluster itself: one list, so that the key and {@link sameClusterInputs} cannot drift apart. */
+function clusterFields(c: Cluster): unknown[] {
+  return [c.name, c.spec, c.profile, c.arch, c.entries, [...c.valueOverrides].sort()];
 }
 
 /** An app's part of the key, serialised once per loaded app however many clusters list it. */

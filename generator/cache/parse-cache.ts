@@ -152,21 +152,17 @@ export function openParseCache(root: string, env: Record<string, string | undefi
     },
     save: () => {
       // Each file is written by a run that read it, with what it used: the others leave it as it is.
-      const entriesBefore = storedEntries;
-      if (entriesBefore && (used.size !== entriesBefore.size || ![...used.keys()].every((k) => entriesBefore.has(k)))) {
-        writePrivateCacheFile(file, serialize({ version: VERSION, code, entries: used } satisfies Body));
-      }
-      // An id stands for one text, so the same ids mean the same data.
-      const blobsBefore = storedBlobs;
-      if (blobsBefore && (usedBlobs.size !== blobsBefore.size || ![...usedBlobs.keys()].every((oid) => blobsBefore.has(oid)))) {
-        writePrivateCacheFile(blobsFile, serialize({ version: VERSION, code, blobs: usedBlobs } satisfies BlobsBody));
-      }
-      const before = storedFiles;
-      if (before && (usedFiles.size !== before.size || ![...usedFiles].every(([p, signed]) => before.get(p) === signed))) {
-        writePrivateCacheFile(signedFile, serialize({ version: VERSION, code, files: usedFiles } satisfies SignedBody));
-      }
+      // A text's hash, or a blob's id, stands for one text, so the same keys mean the same data.
+      if (differs(storedEntries, used, (k) => storedEntries!.has(k))) writePrivateCacheFile(file, serialize({ version: VERSION, code, entries: used } satisfies Body));
+      if (differs(storedBlobs, usedBlobs, (k) => storedBlobs!.has(k))) writePrivateCacheFile(blobsFile, serialize({ version: VERSION, code, blobs: usedBlobs } satisfies BlobsBody));
+      if (differs(storedFiles, usedFiles, (k, v) => storedFiles!.get(k) === v)) writePrivateCacheFile(signedFile, serialize({ version: VERSION, code, files: usedFiles } satisfies SignedBody));
     },
   };
+}
+
+/** Whether a map read from a file (`before`; undefined when the run never read it) must be written again as `now`: `same` says an entry is kept as it was. */
+function differs<V>(before: ReadonlyMap<string, V> | undefined, now: ReadonlyMap<string, V>, same: (key: string, value: V) => boolean): boolean {
+  return before !== undefined && (now.size !== before.size || ![...now].every(([k, v]) => same(k, v)));
 }
 
 /** The map a cache file keeps under `field`: empty when the file is missing or unreadable, or was written by another version or another build of berth. */

@@ -2,8 +2,8 @@ import type { ReportFindings } from "../findings/report.js";
 import { openGenerateMemory } from "../cache/generate-memory.js";
 import { acquireWriteLock } from "../write/lock.js";
 import type { CommandIO, ExitCode } from "./context.js";
-import { readInputTree, type InputTree } from "../read/input-tree.js";
-import { openFolderListings } from "../cache/folder-listings.js";
+import type { InputTree } from "../read/input-tree.js";
+import { readInputTreeRemembering } from "../cache/folder-listings.js";
 
 export interface GenerateOptions {
   root: string;
@@ -27,13 +27,7 @@ async function generate(opts: GenerateOptions, io: CommandIO, report: ReportFind
   const now = () => (io.now?.() ?? new Date()).getTime();
   // One walk of the input folders for the run: the cache's signatures and the loader read it.
   let tree: InputTree | undefined;
-  const walk = () => {
-    const listings = openFolderListings(opts.root, io.env);
-    const walked = readInputTree(opts.root, { signatures: true, listings });
-    listings.save();
-    return walked;
-  };
-  const inputs = () => (tree ??= walk());
+  const inputs = () => (tree ??= readInputTreeRemembering(opts.root, io.env));
   const memory = openGenerateMemory(opts.root, io.env, opts.cluster, now, inputs);
   const unchanged = memory.unchangedFleet();
   if (unchanged) {

@@ -17,11 +17,10 @@ import type { CommandIO, ExitCode } from "./context.js";
 import { loadCheckedFleet, requireCluster } from "../read/checked-fleet.js";
 import { openParseCache } from "../cache/parse-cache.js";
 import { openScanVerdicts } from "../cache/scan-verdicts.js";
-import { openFolderListings } from "../cache/folder-listings.js";
+import { readInputTreeRemembering } from "../cache/folder-listings.js";
 import { loadCheckedFleetCached } from "../cache/cached-fleet.js";
 import { repoReader, type RepoReader } from "../validate/repo-reads.js";
 import { repoListerFromTree } from "../validate/repo-list.js";
-import { readInputTree } from "../read/input-tree.js";
 import type { ParseMemo } from "../yaml/parse-memo.js";
 import type { Fleet } from "../model/fleet.js";
 import type { RenderCheck } from "../validate/render/render-fleet.js";
@@ -61,20 +60,12 @@ export function runValidate(opts: ValidateOptions, io: CommandIO): ExitCode {
   };
   // One walk of the input folders: the loader's listings, and (with a walk of the rest) the
   // repository's list for every check that scans it; validate writes nothing.
-  const listings = openFolderListings(opts.root, io.env);
-  const tree = readInputTree(opts.root, { signatures: true, listings });
-  listings.save();
+  const tree = readInputTreeRemembering(opts.root, io.env);
   const list = repoListerFromTree(opts.root, tree);
   const verdicts = openScanVerdicts(opts.root, io.env);
-  // Asked by four scans for most files: answered once a file.
-  const cleanFiles = new Map<string, boolean>();
   const clean = (file: string) => {
-    let yes = cleanFiles.get(file);
-    if (yes === undefined) {
-      const signature = tree.trustedSignature(file);
-      cleanFiles.set(file, (yes = signature !== undefined && verdicts.clean(file, signature)));
-    }
-    return yes;
+    const signature = tree.trustedSignature(file);
+    return signature !== undefined && verdicts.clean(file, signature);
   };
   let fleet: Fleet;
   let problems: Diagnostic[];

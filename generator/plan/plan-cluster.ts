@@ -34,7 +34,15 @@ export function planInstances(fleet: Fleet, cluster: Cluster): ClusterInstances 
  * creating a file costs the file system far more than its bytes, and Argo CD's repo-server reads
  * the folder on every refresh.
  */
-export function planCluster(fleet: Fleet, cluster: Cluster, opts: { documentYaml?: boolean } = {}): ClusterPlan {
+export interface PlanOptions {
+  /**
+   * Make each object's own YAML with the file (the default: preview compares objects by it); with
+   * false, only when asked for (validate reads the objects and the content, not each object's YAML).
+   */
+  documentYaml?: boolean;
+}
+
+export function planCluster(fleet: Fleet, cluster: Cluster, opts: PlanOptions = {}): ClusterPlan {
   const { instances } = planInstances(fleet, cluster);
   const waves = computeWaves(instances);
   const files = [...buildFiles(cluster, instances, waves, opts.documentYaml === false ? objectsFile : documentedFile)];
@@ -97,12 +105,17 @@ function documentedFile(path: string, docs: Documents): OutputFile {
  * own YAML (validate): the content is serialised once, and an object's YAML only when asked for.
  */
 function objectsFile(path: string, docs: Documents): OutputFile {
-  const out = [GENERATED_LINE];
+  return { path, content: GENERATED_LINE + fileBody(docs), documents: docs.map((d) => new LazyDocument(d.object as Record<string, any>)) };
+}
+
+/** A file's documents, each behind `---` with the inputs it comes from: every piece in one array, joined once. */
+function fileBody(docs: Documents): string {
+  const out: string[] = [];
   for (const d of docs) {
     out.push("---\n", sourceComment(d.sources));
     toYamlInto(out, d.object);
   }
-  return { path, content: out.join(""), documents: docs.map((d) => new LazyDocument(d.object as Record<string, any>)) };
+  return out.join("");
 }
 
 /** A generated object whose YAML is made when first read. */
@@ -116,15 +129,10 @@ class LazyDocument implements GeneratedDocument {
 
 /** {@link documentedFile}'s content alone, as its bytes. */
 function encodedFile(path: string, docs: Documents): EncodedFile {
-  // Every document's pieces in one array, joined once without the first line (whose em dash would make the whole string two bytes a character),
-  // then encoded behind that line's bytes into an array of its own (the writer threads take it
-  // without a copy).
-  const out: string[] = [];
-  for (const d of docs) {
-    out.push("---\n", sourceComment(d.sources));
-    toYamlInto(out, d.object);
-  }
-  const body = out.join("");
+  // The body without the first line (whose em dash would make the whole string two bytes a
+  // character), encoded behind that line's bytes into an array of its own (the writer threads
+  // take it without a copy).
+  const body = fileBody(docs);
   const bytes = Buffer.from(new ArrayBuffer(GENERATED_LINE_BYTES.length + Buffer.byteLength(body)));
   bytes.set(GENERATED_LINE_BYTES);
   bytes.write(body, GENERATED_LINE_BYTES.length);
@@ -133,6 +141,6 @@ function encodedFile(path: string, docs: Documents): EncodedFile {
 
 const GENERATED_LINE_BYTES = Buffer.from(GENERATED_LINE);
 
-export function planFleet(fleet: Fleet, only?: string, opts: { documentYaml?: boolean } = {}): ClusterPlan[] {
+export function planFleet(fleet: Fleet, only?: string, opts: PlanOptions = {}): ClusterPlan[] {
   return fleet.clusters.filter((c) => only === undefined || c.name === only).map((c) => planCluster(fleet, c, opts));
 }

@@ -105,13 +105,17 @@ export interface MaterialiseOptions {
   /**
    * The blobs whose contents the caller can do without until a reader asks (the parse cache knows
    * them by id: cache/parse-cache.ts): they are read from git then, if ever (blobs.ts lazyBlobs).
-   * Ignored for a revision read whole: a symlink's or a render's revision is written to disk.
+   * A revision that turns out to be read whole (a symlink, a render, a chart reaching out) has
+   * every blob read at once, known or not.
    */
   knownBlob?: (oid: string) => boolean;
 }
 
 /** The folders berth reads a fleet from; a preview side needs nothing else unless a symlink or a renderer reaches further. */
-const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
+export const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
+
+/** Whether a fleet-relative path is under apps/, clusters/ or secrets/. */
+export const inFleet = (path: string): boolean => FLEET_DIRS.has(path.slice(0, Math.max(path.indexOf("/"), 0)));
 
 /**
  * Whether a `/`-separated path may have an empty segment or one starting with a dot (`.`, `..`,
@@ -120,11 +124,11 @@ const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.s
 export const mayHaveDotSegment = (p: string) => p === "" || p.charCodeAt(0) === 46 || p.charCodeAt(0) === 47 || p.charCodeAt(p.length - 1) === 47 || p.includes("/.") || p.includes("//");
 
 /** The files through which a render reaches past its own folder. */
-const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
+export const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
 
 /**
- * The fleet folder of commit `sha`, read with one `git ls-tree -r` and one `git cat-file --batch`
- * (argv-spawned, no shell) instead of archiving the whole tree; blobs as stored, so attributes
+ * The fleet folder of commit `sha`, read with one `git ls-tree -r` and `git cat-file --batch`
+ * (argv-spawned, no shell; once for what is read now, and for `knownBlob`'s when a reader asks) instead of archiving the whole tree; blobs as stored, so attributes
  * (export-ignore, filters) change nothing. Only what the preview reads is kept (write-revision.ts
  * serves it from memory, or writes it): apps/, clusters/ and secrets/ (everything when a symlink
  * there might point elsewhere, or with `wholeTree`), never the generated folders (10,000 files at fleet scale, seconds of kernel time
@@ -155,7 +159,6 @@ export async function readRevision(repo: GitRepo, sha: string, opts: Materialise
     else if (m && m[2] === "commit" && !m[5]!.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git")) submodules.push({ oid: m[3]!, path: m[5]! });
     else if (rec !== "") throw fail(`unexpected git ls-tree output: ${rec.slice(0, 80)}`);
   }
-  const inFleet = (path: string) => FLEET_DIRS.has(path.slice(0, Math.max(path.indexOf("/"), 0)));
   let whole = opts.wholeTree || all.some((e) => e.mode === "120000" && inFleet(e.path));
   const pick = () => all.filter((e) => (whole || inFleet(e.path)) && !layout.isGenerated(e.path));
   const unsafe = (e: { path: string }) => mayHaveDotSegment(e.path) && e.path.split("/").some((s) => s === ".." || s === "." || s === "" || s.toLowerCase() === ".git");

@@ -1,15 +1,12 @@
-import { describeTools, resolveTools, toolDrift } from "../exec/tools.js";
-import { openRenderCache } from "../cache/render-cache.js";
+import { describeTools, resolveTools, toolDrift, type Tools } from "../exec/tools.js";
 import { existsSync } from "../read/tree-fs.js";
 import { sep } from "node:path";
 import type { Instance } from "../model/instances.js";
 import { renderRequest } from "../plan/render-requests.js";
-import type { Tools } from "../exec/tools.js";
 import { renderApp } from "../render/render.js";
-import { cacheKey, readCacheEntry, writeCacheEntry } from "../cache/render-cache.js";
+import { cacheKey, openRenderCache, readCacheEntry, writeCacheEntry } from "../cache/render-cache.js";
 import { cacheable, maskRendered } from "./objects.js";
-import type { RenderOutcome } from "./model.js";
-import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderPair } from "./model.js";
+import { appKey, CLUSTER_GROUP, type InstanceInputs, type PreviewModel, type RenderOutcome, type RenderPair } from "./model.js";
 import type { PreviewPlan } from "./side-plans.js";
 
 /** One side of the comparison, as rendering needs it: where its files are, its plans, its apps' inputs. */

@@ -3,7 +3,7 @@ import { isAbsolute, join } from "node:path";
 import { run } from "../exec/spawn.js";
 import { layout } from "../layout.js";
 import { MAX_INPUT_FILE_BYTES } from "../read/input-files.js";
-import { mayHaveDotSegment, type GitRepo } from "./git.js";
+import { inFleet, mayHaveDotSegment, REACHES_OUT, type GitRepo } from "./git.js";
 import type { TreeFile } from "../read/tree-fs.js";
 import type { RevisionFiles } from "./write-revision.js";
 
@@ -40,7 +40,7 @@ export interface OverBase {
 }
 
 export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, asked: Promise<GitView>): Promise<OverBase | undefined> {
-  if (!base.entries.every((e) => FLEET_DIRS.has(e.path.slice(0, Math.max(e.path.indexOf("/"), 0))) && e.mode !== "120000" && !hasGitSegment(e.path))) return undefined;
+  if (!base.entries.every((e) => inFleet(e.path) && e.mode !== "120000" && !hasGitSegment(e.path))) return undefined;
   if ([...base.generated.values()].some((v) => !v.startsWith("100"))) return undefined;
   if (existsSync(join(repo.root, ".gitmodules"))) return undefined;
   const [view, sizes] = await Promise.all([asked, generatedSizes(repo, base)]);
@@ -50,7 +50,6 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
     if (p.endsWith("/") || hasGitSegment(p) || p.startsWith("../")) return undefined;
     changed.add(p);
   }
-  const inFleet = (p: string) => FLEET_DIRS.has(p.slice(0, Math.max(p.indexOf("/"), 0)));
   const changes = new Map<string, TreeFile | null>();
   for (const p of [...changed].sort()) {
     // Only apps/, clusters/ and secrets/ are read, and their generated folders are walked by the
@@ -74,11 +73,6 @@ export async function workingTreeOverBase(repo: GitRepo, base: RevisionFiles, as
   }
   return { changes, changed: new Set([...changed].filter(inFleet)) };
 }
-
-const FLEET_DIRS = new Set<string>([layout.appsDir, layout.clustersDir, layout.secretsDir]);
-
-/** The files through which a render reaches past its own folder (as git.ts). */
-const REACHES_OUT = /(^|\/)(Chart\.yaml|kustomization\.ya?ml|Kustomization)$/;
 
 const hasGitSegment = (p: string) => mayHaveDotSegment(p) && p.split("/").some((s) => s.toLowerCase() === ".git" || s === ".gitmodules");
 

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { EnvironmentError } from "../errors.js";
 import { startWriterThread } from "../write/writer-thread.js";
-import { mountOverlay, mountTree, type LazyBytes, type TreeFile } from "../read/tree-fs.js";
+import { bytesOf, mountOverlay, mountTree, type LazyBytes, type TreeFile } from "../read/tree-fs.js";
 
 /** A revision's files as git stores them: fleet-relative paths (already checked safe), modes and contents. */
 export interface RevisionFiles {
@@ -85,6 +85,3 @@ export function openOverlay(into: string, base: string, changes: ReadonlyMap<str
     settled: () => Promise.resolve(),
   };
 }
-
-/** The bytes of a file's content, read if they were not yet. */
-export const bytesOf = (content: Buffer | LazyBytes): Buffer => (Buffer.isBuffer(content) ? content : content.bytes());

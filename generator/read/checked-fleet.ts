@@ -29,8 +29,8 @@ export function loadCheckedFleet(root: string, memo?: ParseMemo, tree?: InputTre
 export interface LoadCheckOptions {
   /**
    * The same inputs passed the cross-checks (model/rules.ts) before, by this build: generate's
-   * record of its last successful run says no input changed since (cache/generate-memory.ts), so
-   * they are not run again (a tenth of a run at 10,000 apps). Loading and the schema checks still run.
+   * record of its last successful run says no input changed since (cache/generate-memory.ts), or
+   * preview's base is a git tree that passed them (cache/checked-trees.ts), so they are not run again (a tenth of a run at 10,000 apps). Loading and the schema checks still run.
    */
   crossChecked?: boolean;
 }

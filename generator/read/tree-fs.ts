@@ -17,7 +17,7 @@ import { posix } from "node:path";
 export interface TreeFile {
   /** Path relative to the mount point, `/`-separated, already checked safe. */
   path: string;
-  /** The bytes, or their size and how to get them (a git blob read only if a reader asks: preview/blob-reader.ts). */
+  /** The bytes, or their size and how to get them (a git blob read only if a reader asks: preview/blobs.ts). */
   content: Buffer | LazyBytes;
   /**
    * git's id of the content when it is a blob's: it names exactly these bytes, so the parse cache
@@ -34,7 +34,8 @@ export interface LazyBytes {
 }
 
 const sizeOf = (c: Buffer | LazyBytes) => (Buffer.isBuffer(c) ? c.length : c.size);
-const bytesOf = (c: Buffer | LazyBytes) => (Buffer.isBuffer(c) ? c : c.bytes());
+/** A mounted file's bytes, read now if they are read lazily. */
+export const bytesOf = (content: Buffer | LazyBytes): Buffer => (Buffer.isBuffer(content) ? content : content.bytes());
 
 interface Tree {
   files: Map<string, TreeFile>;

@@ -42,6 +42,8 @@ const NOT_ASCII = /[^\x00-\x7f]/;
 export function repoReader(root: string, known: ReadonlyMap<string, string> = new Map(), clean: (file: string) => boolean = () => false): RepoReader {
   const kept = new Map<string, Buffer | null>();
   const scanned: string[] = [];
+  // Asked by four scans for most files: answered once a file.
+  const answers = new Map<string, boolean>();
   const bytes = (file: string): Buffer | undefined => {
     if (!READ_AGAIN.test(file)) return undefined;
     let b = kept.get(file);
@@ -57,7 +59,11 @@ export function repoReader(root: string, known: ReadonlyMap<string, string> = ne
       const b = bytes(file);
       return b?.toString("latin1", 0, Math.min(b.length, n));
     },
-    clean,
+    clean: (file) => {
+      let yes = answers.get(file);
+      if (yes === undefined) answers.set(file, (yes = clean(file)));
+      return yes;
+    },
     scanning: (file) => void scanned.push(file),
     scanned: () => scanned,
   };

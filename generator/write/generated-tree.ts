@@ -13,8 +13,8 @@ const WRITER_THREADS = 2;
  * Writes changed clusters' folders, each as a whole: the new tree is built beside the old one
  * and swapped in by two renames, so a reader or a killed run sees the complete old folder or the
  * complete new one. A swap interrupted between its renames is finished by {@link recoverGenerated}.
- * Files are created on a writer thread as clusters are added, while the caller plans the next
- * ones; nothing is swapped before {@link GeneratedWrite.finish}.
+ * Each file is created on one of the writer threads, in turn, as it is planned, while the caller
+ * plans the next; nothing is swapped before {@link GeneratedWrite.finish}.
  *
  * Durability policy: generated files are derived and regenerable, so they are not fsynced (one
  * fsync per file cost seconds at fleet scale). A killed process cannot tear the swap, since the

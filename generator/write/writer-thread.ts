@@ -7,8 +7,6 @@ import { Worker } from "node:worker_threads";
  * following it. Callers keep their own atomicity (write into a fresh folder, then rename).
  */
 export interface WriterThread {
-  /** Empties and recreates `dir` (a folder the caller owns, such as a swap folder). */
-  freshDir(dir: string): void;
   /**
    * Writes a file (its folder is created); `symlink` makes a symbolic link to `content` instead.
    * With `hashAs`, the sha256 of the content is reported under that name by {@link done}, worked
@@ -21,12 +19,12 @@ export interface WriterThread {
   done(): Promise<Record<string, string>>;
 }
 
-type Op = ["fresh", string] | ["file", string, string | Uint8Array, number | "symlink", string | undefined];
+type Op = ["file", string, string | Uint8Array, number | "symlink", string | undefined];
 
 /** Plain script text, so it needs no build step of its own. */
 const WORKER = `
 const { parentPort } = require("node:worker_threads");
-const { mkdirSync, rmSync, symlinkSync, writeFileSync } = require("node:fs");
+const { mkdirSync, symlinkSync, writeFileSync } = require("node:fs");
 const { dirname } = require("node:path");
 const { createHash } = require("node:crypto");
 const made = new Set();
@@ -44,12 +42,6 @@ parentPort.on("message", (ops) => {
   if (failed) return;
   try {
     for (const op of ops) {
-      if (op[0] === "fresh") {
-        rmSync(op[1], { recursive: true, force: true });
-        mkdirSync(op[1], { recursive: true });
-        made.add(op[1]);
-        continue;
-      }
       const [, target, content, mode, hashAs] = op;
       const dir = dirname(target);
       if (!made.has(dir)) mkdirSync(dir, { recursive: true });
@@ -107,9 +99,6 @@ export function startWriterThread(onError: (why: string) => Error): WriterThread
     moved = [];
   };
   return {
-    freshDir: (dir) => {
-      batch.push(["fresh", dir]);
-    },
     file: (target, content, mode, hashAs, opts) => {
       const posted = ownBytes(content);
       // An array of its own (ownBytes' copy of a view is) can be moved rather than cloned; the

@@ -116,10 +116,10 @@ function emitCollection(out: string[], value: Collection, keys: readonly string[
 
 /**
  * A collection as the value of a sequence item or a map key (at depth `inner`): `[]`/`{}` when
- * empty. A frozen collection's text is worked out once per place (see {@link sharedText}).
+ * empty. A shared part's text is worked out once per place (see {@link sharedText}).
  */
 function emitNested(out: string[], value: Collection, inner: number, afterKey: boolean): void {
-  if (Object.isFrozen(value)) out.push(sharedText(value, inner, afterKey));
+  if (sharedParts.has(value)) out.push(sharedText(value, inner, afterKey));
   else emitNestedPieces(out, value, inner, afterKey);
 }
 
@@ -127,9 +127,10 @@ function emitNested(out: string[], value: Collection, inner: number, afterKey: b
  * Generated objects share their constant parts (an Application's sync policy, its finalizer, the
  * cluster's `ref: values` source: plan/applications.ts), frozen so that nobody can change them:
  * such a part is written the same at the same depth every time, so its text is one piece, made
- * once, not dozens of pieces in each of 10,000 objects. A frozen collection is taken to be frozen
- * all through, as {@link sharedPart} makes it.
+ * once, not dozens of pieces in each of 10,000 objects. Only what {@link sharedPart} made is taken
+ * for such a part (it is frozen all through); a collection frozen by anyone else is written out.
  */
+const sharedParts = new WeakSet<object>();
 const sharedTexts = new WeakMap<object, string[]>();
 
 function sharedText(value: Collection, inner: number, afterKey: boolean): string {
@@ -152,6 +153,7 @@ function sharedText(value: Collection, inner: number, afterKey: boolean): string
  */
 export function sharedPart<T extends object>(value: T): Readonly<T> {
   for (const v of Object.values(value)) if (v !== null && typeof v === "object") sharedPart(v);
+  sharedParts.add(value);
   return Object.freeze(value);
 }
 

@@ -15,7 +15,7 @@ describe("clusterFiles (planned as bytes, without documents)", () => {
       const lean = [...clusterFiles(fleet, cluster)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       expect(full.files.every((f) => (f.documents?.length ?? 0) > 0)).toBe(true);
       expect(lean.map((f) => [f.path, Buffer.from(f.content).toString("utf8")])).toEqual(full.files.map((f) => [f.path, f.content]));
-      expect(lean.some((f) => "documents" in f)).toBe(false);
+      expect(lean.every((f) => f.content instanceof Uint8Array && Object.keys(f).sort().join() === "content,path")).toBe(true);
     }
   });
 

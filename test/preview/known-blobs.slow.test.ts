@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openRepo, readRevision, resolveRevision } from "../../generator/preview/git.js";
-import { bytesOf } from "../../generator/preview/write-revision.js";
+import { bytesOf } from "../../generator/read/tree-fs.js";
 import { openParseCache } from "../../generator/cache/parse-cache.js";
 import { berthWithEnv, removeRepo } from "../helpers/repo.js";
 import { edit, fixtureRepo, git } from "./helpers.js";

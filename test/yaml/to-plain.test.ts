@@ -17,6 +17,16 @@ describe("toPlain", () => {
     expect(isDeepStrictEqual(copy, clone)).toBe(true);
     if (typeof copy !== "object") return;
     expect(copy).not.toBe(source.value);
+    // Deep: no collection at any depth is the parsed one.
+    const collections = (v: unknown, out: unknown[] = []): unknown[] => {
+      if (v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
+        out.push(v);
+        for (const x of Object.values(v)) collections(x, out);
+      }
+      return out;
+    };
+    const original = new Set(collections(source.value));
+    expect(collections(copy).filter((c) => original.has(c))).toEqual([]);
     if ("a" in copy && "b" in copy) expect(copy.a === copy.b).toBe(clone.a === clone.b);
     if (text.includes("__proto__")) expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
   });
