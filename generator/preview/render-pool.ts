@@ -58,7 +58,7 @@ export async function renderChanged(model: PreviewModel, base: RenderSide, head:
   return renders;
 }
 
-export interface RenderContext {
+interface RenderContext {
   tools: Tools;
   /** Where masked renders are cached (see render-cache.ts); undefined: no cache. */
   cacheDir: string | undefined;
@@ -71,7 +71,7 @@ export interface RenderContext {
  * Cached by the app's input digest and the tool versions; a failure is never cached (a network
  * error may pass), and neither is a render holding Secret values.
  */
-export async function renderInstance(root: string, plan: PreviewPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
+async function renderInstance(root: string, plan: PreviewPlan, inst: Instance, inputs: InstanceInputs | undefined, ctx: RenderContext): Promise<RenderOutcome> {
   const req = renderRequest(plan, inst, root);
   if (req.source.type === "manifests" && !existsSync(req.source.dir)) return { ok: true, resources: [] };
   const key = inputs && ctx.cacheDir ? cacheKey(inputs.digest, ctx.tools.helmVersion, ctx.tools.kubectlVersion) : undefined;

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -71,5 +72,12 @@ describe("the base's cross-checks by tree", () => {
     const again = openCheckedTrees(root, env);
     expect(ids.map((id) => again.passed(id))).toEqual(ids.map((_, i) => i >= 4));
     expect(again.passed("f".repeat(40))).toBe(false);
+    // Another build's record (its header names another code digest; the file's hash line made to match): nothing passed.
+    const [file] = readdirSync(join(cache, "berth", "checked-trees"));
+    const text = readPrivateCacheFile(join(cache, "berth", "checked-trees", file!))!.toString("utf8");
+    const body = text.replace(/^(berth checked trees \d+) \S+/, "$1 another-build");
+    expect(body).not.toBe(text);
+    writeFileSync(join(cache, "berth", "checked-trees", file!), `${createHash("sha256").update(body).digest("hex")}\n${body}`, { mode: 0o600 });
+    expect(ids.some((id) => openCheckedTrees(root, env).passed(id))).toBe(false);
   });
 });
