@@ -111,7 +111,8 @@ describe("the working tree as the base plus git's changes", () => {
     // The base's blobs known by id (cache/parse-cache.ts): read only if a reader asks for them.
     const cache = mkdtempSync(join(tmpdir(), "berth-cache-"));
     repos.push(cache);
-    const warm = { PATH: process.env.PATH, HOME: process.env.HOME, BERTH_TOOLS: "bundled", XDG_CACHE_HOME: cache };
+    // The environment overBase is asked in (no user or system git config): the run below takes the shortcut it says.
+    const warm = { ...ENV, BERTH_TOOLS: "bundled", XDG_CACHE_HOME: cache };
     await berthWithEnv(root, warm, "preview", "--base", "HEAD", "--format", "text");
     change(root);
     expect(await overBase(root)).toBeDefined();
